@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import { parseConfig, usesEmbeddedServer, type Config } from '../domain/config';
+import { createActivities } from '../activities';
+import { createWorker, type HrdaWorker } from '../worker/worker';
+import { connectClient } from './temporal';
+import { buildApi } from './api/server';
+import { ensureTemporalCli } from '../scripts/temporal-cli';
+import { startDevServer, type DevServer } from '../scripts/dev-server';
+import type { Log } from '../scripts/run';
+
+export interface RunningService {
+  config: Config;
+  devServer?: DevServer;
+  worker: HrdaWorker;
+  api: FastifyInstance;
+  apiUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded default in one call: the dev server (unless TEMPORAL_ADDRESS names a cluster),
+ * the worker and the HTTP API. Whatever started is stopped again if a later part fails,
+ * so a failed start leaves no process behind.
+ */
+export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }): Promise<RunningService> {
+  const config = parseConfig(opts.env ?? process.env);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: Error) => opts.log(`while stopping: ${err.message}`));
+    stops.length = 0;
+  };
+  try {
+    let devServer: DevServer | undefined;
+    if (usesEmbeddedServer(config)) {
+      const cli = await ensureTemporalCli({ log: opts.log });
+      opts.log(`Starting the Temporal dev server on 127.0.0.1:${config.HRDA_DEV_SERVER_PORT}…`);
+      devServer = await startDevServer({
+        cli,
+        namespace: config.TEMPORAL_NAMESPACE,
+        port: config.HRDA_DEV_SERVER_PORT,
+        uiPort: config.HRDA_DEV_UI_PORT,
+        log: opts.log,
+      });
+      stops.push(() => devServer!.stop());
+    }
+
+    opts.log('Starting the worker (bundling workflows)…');
+    const worker = await createWorker(config, createActivities());
+    const workerDone = worker.run();
+    stops.push(() => worker.shutdown());
+
+    const temporal = await connectClient(config);
+    stops.push(() => temporal.connection.close());
+    const api = await buildApi({ config, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING' });
+    await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
+    stops.push(() => api.close());
+    const apiUrl = `http://${config.HRDA_API_HOST}:${config.HRDA_API_PORT}`;
+
+    workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));
+    return { config, devServer, worker, api, apiUrl, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { actorSchema, agencyIdSchema } from './actor';
+import { riskSchema } from './referral';
+import { actionStatusSchema, victimContactOutcomeSchema } from './timeline';
+import { instantSchema } from './time';
+
+/**
+ * What people do to a case: one schema per user action. A scenario step (CONTRACT.md §3)
+ * and an HTTP write carry the same fields; `actor` says who acted.
+ */
+const text = z.string().trim().min(1).max(20_000);
+const withActor = <S extends z.ZodRawShape>(shape: S) => z.object({ ...shape, actor: actorSchema });
+
+export const agencySummarySchema = z.object({
+  involvement: text,
+  risks: text,
+  actionsTaken: text,
+  recommendations: text,
+});
+
+export const actionInputSchema = z.object({
+  id: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"'),
+  owner: agencyIdSchema,
+  description: text,
+  /** Defaults to the profile's update period after the hearing. */
+  dueAt: instantSchema.optional(),
+});
+
+export const leadsInputSchema = z.object({
+  victim: agencyIdSchema.optional(),
+  children: agencyIdSchema.optional(),
+  perpetrator: agencyIdSchema.optional(),
+});
+
+export const caseCommandSchemas = {
+  submitSummary: withActor({ agency: agencyIdSchema, summary: agencySummarySchema }),
+  recordVictimContact: withActor({
+    outcome: victimContactOutcomeSchema,
+    views: text.optional(),
+    chosenLeadAgency: agencyIdSchema.optional(),
+  }),
+  recordMeetingOutcome: withActor({
+    outcome: z.object({
+      risks: z.array(text).min(1, 'the HRDA Matrix records at least one risk'),
+      actions: z.array(actionInputSchema),
+      leads: leadsInputSchema.default({}),
+      rationale: text,
+    }),
+  }),
+  updateAction: withActor({ actionId: z.string().min(1), status: actionStatusSchema.exclude(['open']), note: text }),
+  requestReview: withActor({ reason: z.string().min(1), summary: text }),
+  recordQaDecision: withActor({ accepted: z.boolean(), feedback: text.optional() }).refine((d) => d.accepted || d.feedback, {
+    message: 'feedback is required when a review request is not accepted (it goes back to the professional)',
+    path: ['feedback'],
+  }),
+  recordReviewOutcome: withActor({
+    risks: z.array(text).default([]),
+    actions: z.array(actionInputSchema).default([]),
+    rationale: text,
+  }),
+  changeRisk: withActor({ risk: riskSchema, rationale: text }),
+  closeCase: withActor({ rationale: text }),
+} as const;
+
+export type CaseCommandName = keyof typeof caseCommandSchemas;
+export type CaseCommand<N extends CaseCommandName> = z.output<(typeof caseCommandSchemas)[N]>;
+export type CaseCommandInput<N extends CaseCommandName> = z.input<(typeof caseCommandSchemas)[N]>;
+export const caseCommandNames = Object.keys(caseCommandSchemas) as CaseCommandName[];

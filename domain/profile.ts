@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { agencyIdSchema } from './actor';
+import { localTimeSchema, weekdaySchema, weeklySlotSchema } from './time';
+
+/** An ISO-8601 duration such as "P3W", "P7D" or "PT24H". */
+export const isoDurationSchema = z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'an ISO-8601 duration, e.g. P3W or PT24H');
+
+const agencySchema = z.object({
+  id: agencyIdSchema,
+  name: z.string().min(1),
+  /** The agency's secure mailbox for HRDA business (the agency directory). */
+  mailbox: z.email(),
+});
+
+/**
+ * A local protocol as data (ARCHITECTURE.md "Profiles are data"). Every day, time, deadline,
+ * agency and rule the engine applies comes from here, never from a literal in code.
+ */
+export const profileSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string().min(1),
+  /** The protocol document the profile reads (shared/seeds). */
+  source: z.string().min(1),
+  agencies: z.array(agencySchema).min(1),
+  administrator: z.object({ agency: agencyIdSchema, mailbox: z.email() }),
+  assessment: z.object({
+    /** A DASH score at or above this is high risk unless a recorded override says otherwise. */
+    dashHighThreshold: z.number().int().min(0).max(27),
+  }),
+  routing: z.object({
+    high: z.literal('hrda'),
+    medium: z.enum(['hrda', 'medium-risk-offer']),
+    standard: z.enum(['hrda', 'medium-risk-offer', 'standard-risk-offer']),
+    /** Who delivers each offer outside HRDA. */
+    offers: z.object({ 'medium-risk-offer': agencyIdSchema, 'standard-risk-offer': agencyIdSchema }),
+    /** A further referral within this period of the latest earlier one is a repeat, heard whatever its level. */
+    repeatWindow: isoDurationSchema,
+  }),
+  checks: z.object({
+    systems: z.array(z.enum(['niche', 'pnd', 'pnc'])).min(1),
+    /** Retries of a failing police system, and when to stop and tell the administrator. */
+    retry: z.object({
+      initialInterval: isoDurationSchema,
+      backoffCoefficient: z.number().min(1),
+      maximumInterval: isoDurationSchema,
+      giveUpAfter: isoDurationSchema,
+    }),
+  }),
+  infoRequest: z.object({
+    /** The request goes out by this time on the circulation day (PROTOCOL.md §1.2). */
+    cutoff: localTimeSchema,
+    agencies: z.array(agencyIdSchema).min(1),
+  }),
+  dailyMeeting: z.object({
+    slots: z.array(weeklySlotSchema).min(1),
+    /** Reminder to agencies that have not returned a summary, on the meeting day. */
+    summaryReminderAt: localTimeSchema,
+    /** Facilitating agency for each meeting weekday (the rota of PROTOCOL.md §1.3). */
+    facilitators: z.record(weekdaySchema, agencyIdSchema),
+  }),
+  leads: z.object({
+    victim: agencyIdSchema,
+    children: agencyIdSchema,
+    /** Perpetrator lead set automatically for these MAPPA levels. */
+    perpetratorByMappa: z.object({ levels: z.array(z.number().int().min(1).max(3)), agency: agencyIdSchema }),
+  }),
+  actions: z.object({
+    /** Owners update the administrator within this period of the hearing (PROTOCOL.md §1.4). */
+    updateWithin: isoDurationSchema,
+    reminderBefore: isoDurationSchema,
+  }),
+  monthlyMeeting: z.object({
+    weekday: weekdaySchema,
+    /** Which occurrence of the weekday in the month (4 = fourth). */
+    nth: z.number().int().min(1).max(5),
+    time: localTimeSchema,
+    /** The chairs' QA and the circulation of summaries happen this long before the meeting. */
+    qaBefore: isoDurationSchema,
+    reasons: z.array(z.string().min(1)).min(1),
+  }),
+  workflow: z.object({
+    /** Continue-as-new once the history has this many events, well before Temporal's limits. */
+    continueAsNewAfterEvents: z.number().int().min(100),
+  }),
+});
+
+export type Profile = z.infer<typeof profileSchema>;
+export type ProfileAgency = Profile['agencies'][number];

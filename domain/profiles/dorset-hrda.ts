@@ -1,0 +1,70 @@
+import { profileSchema } from '../profile';
+
+/**
+ * Dorset HRDA Operating Protocol (2022), shared/seeds/000_a9d614cc746f274a.txt,
+ * as read by shared/design/PROTOCOL.md §1. The default profile.
+ */
+export const dorsetHrda = profileSchema.parse({
+  id: 'dorset-hrda',
+  name: 'Dorset High Risk Domestic Abuse (HRDA)',
+  source: '000_a9d614cc746f274a.txt',
+  agencies: [
+    { id: 'police', name: 'Dorset Police', mailbox: 'hrda@police.example.org' },
+    { id: 'childrens-social-care', name: "Children's Social Care", mailbox: 'hrda@childrens-social-care.example.org' },
+    { id: 'domestic-abuse-advisor', name: 'Specialist Domestic Abuse Advisor (DAA)', mailbox: 'hrda@daa.example.org' },
+    { id: 'adult-social-care', name: 'Adult Social Care', mailbox: 'hrda@adult-social-care.example.org' },
+    { id: 'health', name: 'Health', mailbox: 'hrda@health.example.org' },
+    { id: 'housing', name: 'Housing', mailbox: 'hrda@housing.example.org' },
+    { id: 'probation', name: 'Probation', mailbox: 'hrda@probation.example.org' },
+    { id: 'substance-misuse', name: 'Substance Misuse', mailbox: 'hrda@substance-misuse.example.org' },
+    { id: 'education', name: 'Education', mailbox: 'hrda@education.example.org' },
+    { id: 'paragon', name: 'Paragon (medium-risk service)', mailbox: 'referrals@paragon.example.org' },
+    { id: 'victim-support', name: 'Victim Support (standard-risk service)', mailbox: 'referrals@victim-support.example.org' },
+  ],
+  // Stage 1: referrals come into HRDA through a single point of contact run by Police.
+  administrator: { agency: 'police', mailbox: 'hrda-admin@police.example.org' },
+  // SafeLives DASH: 14 or more ticks is the high-risk threshold.
+  assessment: { dashHighThreshold: 14 },
+  routing: {
+    high: 'hrda',
+    medium: 'medium-risk-offer',
+    standard: 'standard-risk-offer',
+    offers: { 'medium-risk-offer': 'paragon', 'standard-risk-offer': 'victim-support' },
+    repeatWindow: 'P12M',
+  },
+  checks: {
+    systems: ['niche', 'pnd', 'pnc'],
+    retry: { initialInterval: 'PT1M', backoffCoefficient: 2, maximumInterval: 'PT1H', giveUpAfter: 'PT4H' },
+  },
+  // Stage 2: the agreed list of agencies, asked by 2pm.
+  infoRequest: {
+    cutoff: '14:00',
+    agencies: ['police', 'childrens-social-care', 'domestic-abuse-advisor', 'adult-social-care', 'health', 'housing', 'probation', 'substance-misuse'],
+  },
+  // Stage 3: Monday, Tuesday, Thursday and Friday at 12pm; Police facilitate three days, a partner the fourth.
+  dailyMeeting: {
+    slots: [
+      { weekday: 'monday', time: '12:00' },
+      { weekday: 'tuesday', time: '12:00' },
+      { weekday: 'thursday', time: '12:00' },
+      { weekday: 'friday', time: '12:00' },
+    ],
+    summaryReminderAt: '09:00',
+    facilitators: { monday: 'police', tuesday: 'police', thursday: 'police', friday: 'childrens-social-care' },
+  },
+  leads: {
+    victim: 'domestic-abuse-advisor',
+    children: 'childrens-social-care',
+    perpetratorByMappa: { levels: [2, 3], agency: 'probation' },
+  },
+  actions: { updateWithin: 'P3W', reminderBefore: 'P1W' },
+  // Stage 4: HRDAP on the fourth Wednesday at 9am; QA and circulation a week before.
+  monthlyMeeting: {
+    weekday: 'wednesday',
+    nth: 4,
+    time: '09:00',
+    qaBefore: 'P7D',
+    reasons: ['escalating-risk', 'non-engagement', 'partnership-not-effective'],
+  },
+  workflow: { continueAsNewAfterEvents: 2000 },
+});

@@ -1,0 +1,11 @@
+import type { Profile } from '../profile';
+import { dorsetHrda } from './dorset-hrda';
+
+export const profiles: Readonly<Record<string, Profile>> = { [dorsetHrda.id]: dorsetHrda };
+export const defaultProfileId = dorsetHrda.id;
+
+export function getProfile(id: string): Profile {
+  const profile = profiles[id];
+  if (!profile) throw new Error(`Unknown profile "${id}"; known profiles: ${Object.keys(profiles).join(', ')}`);
+  return profile;
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { actorSchema, agencyIdSchema } from './actor';
+import { instantSchema, localDateSchema } from './time';
+
+/** Accepts any ISO-8601 instant with an offset and writes it down in the canonical UTC form. */
+export const instantInputSchema = z.iso
+  .datetime({ offset: true })
+  .transform((s) => new Date(s).toISOString())
+  .pipe(instantSchema);
+
+export const riskLevels = ['standard', 'medium', 'high'] as const;
+export const riskSchema = z.enum(riskLevels);
+export type Risk = z.infer<typeof riskSchema>;
+export const riskRank = (r: Risk): number => riskLevels.indexOf(r);
+
+export const assessmentTools = ['safelives-dash', 'police-dash', 'gp-red-flag', 'professional-judgement'] as const;
+export const assessmentToolSchema = z.enum(assessmentTools);
+const dashTools: readonly string[] = ['safelives-dash', 'police-dash'];
+
+export const referralFlags = [
+  'pregnancy', 'honour-based-violence', 'forced-marriage', 'stalking', 'separation', 'weapons',
+  'strangulation', 'rape', 'perpetrator-on-licence', 'substance-misuse', 'mental-health', 'disability',
+  'escalation', 'children-present', 'coercive-control', 'financial-abuse', 'threats-to-kill', 'pets',
+] as const;
+
+const consentSchema = z.object({ share: z.boolean(), contact: z.boolean() });
+const personName = z.string().trim().min(1).max(200);
+
+const contactDetailsSchema = z.object({
+  email: z.email().optional(),
+  phone: z.string().min(3).max(40).optional(),
+  address: z.string().min(1).max(500).optional(),
+});
+export type ContactDetails = z.infer<typeof contactDetailsSchema>;
+
+export const referralSchema = z
+  .object({
+    /** When the referral reached the single point of contact (PROTOCOL.md §1.1); defaults to now. */
+    receivedAt: instantInputSchema.optional(),
+    referrer: z.object({
+      agency: agencyIdSchema,
+      name: personName,
+      contact: z.string().min(1).max(200),
+      /** Police referrals pass through the Safeguarding Referral Unit: who forwarded it, and when. */
+      sru: z.object({ forwardedBy: personName, forwardedAt: instantInputSchema }).optional(),
+    }),
+    assessment: z.object({
+      tool: assessmentToolSchema,
+      risk: riskSchema,
+      score: z.number().int().min(0).max(27).optional(),
+      override: z.object({ risk: riskSchema, rationale: z.string().min(1), by: z.string().min(1) }).optional(),
+    }),
+    incident: z.object({
+      occurredAt: instantInputSchema,
+      summary: z.string().min(1).max(10_000),
+      flags: z.array(z.enum(referralFlags)).default([]),
+    }),
+    victim: z.object({
+      name: personName,
+      dateOfBirth: localDateSchema,
+      consent: consentSchema,
+      contact: contactDetailsSchema.optional(),
+      /** The victim may choose the agency that co-ordinates for them ([004] case co-ordination). */
+      chosenLeadAgency: agencyIdSchema.optional(),
+    }),
+    perpetrator: z.object({
+      name: personName,
+      dateOfBirth: localDateSchema.optional(),
+      mappaLevel: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+      /** Held so that nothing can ever be sent there (PROTOCOL.md §1.1 invariant). */
+      contact: contactDetailsSchema.optional(),
+    }),
+    children: z.array(z.object({ name: personName, dateOfBirth: localDateSchema })).default([]),
+    household: z.array(z.object({ name: personName, relationship: z.string().min(1) })).default([]),
+  })
+  .superRefine((r, ctx) => {
+    const { tool, score, risk, override } = r.assessment;
+    if (dashTools.includes(tool) && score === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['assessment', 'score'], message: `a score (0–27) is required for ${tool}` });
+    }
+    if (override && override.risk !== risk) {
+      ctx.addIssue({ code: 'custom', path: ['assessment', 'override', 'risk'], message: `the override records the level chosen, so it must equal assessment.risk (${risk})` });
+    }
+  });
+
+export type ReferralInput = z.input<typeof referralSchema>;
+export type Referral = z.output<typeof referralSchema> & { receivedAt: string };
+
+/** A risk level changed by professional judgement: who, when and why (PROTOCOL.md §1.1). */
+export const riskChangeSchema = z.object({ risk: riskSchema, rationale: z.string().min(1), by: actorSchema });

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { actorSchema, agencyIdSchema } from './actor';
+import { riskSchema } from './referral';
+import { instantSchema } from './time';
+
+export const routes = ['hrda', 'medium-risk-offer', 'standard-risk-offer'] as const;
+export const routeSchema = z.enum(routes);
+export type Route = z.infer<typeof routeSchema>;
+
+export const meetingKindSchema = z.enum(['daily', 'monthly']);
+export const leadForSchema = z.enum(['victim', 'children', 'perpetrator']);
+export const actionStatusSchema = z.enum(['open', 'in-progress', 'completed', 'closed']);
+export const victimContactOutcomeSchema = z.enum(['views-recorded', 'unable-to-contact', 'unsafe-to-contact']);
+export const policeSystemSchema = z.enum(['niche', 'pnd', 'pnc']);
+export type PoliceSystem = z.infer<typeof policeSystemSchema>;
+
+const entry = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
+  z.object({
+    at: instantSchema,
+    type: z.literal(type),
+    caseId: z.string(),
+    actor: actorSchema,
+    data: z.object(data),
+    rationale: z.string().optional(),
+  });
+
+/**
+ * The case told in the protocol's words (CONTRACT.md §2): one schema per entry type.
+ * Names and data fields are a public contract: add, never rename or remove.
+ */
+export const timelineEntrySchema = z.discriminatedUnion('type', [
+  entry('referral.received', { risk: riskSchema, tool: z.string(), referrer: agencyIdSchema, score: z.number().optional(), sru: z.object({ forwardedAt: instantSchema }).optional() }),
+  entry('referral.routed', { route: routeSchema, repeat: z.boolean(), previousCaseId: z.string().optional(), offeredTo: agencyIdSchema.optional() }),
+  entry('checks.completed', { systems: z.array(z.object({ system: policeSystemSchema, status: z.enum(['completed', 'unavailable']), hits: z.number().int().optional() })) }),
+  entry('checks.failed', { system: policeSystemSchema, error: z.string() }),
+  entry('info-request.sent', { agencies: z.array(agencyIdSchema), circulateBy: instantSchema, respondBy: instantSchema }),
+  entry('summary.received', { agency: agencyIdSchema }),
+  entry('reminder.sent', { to: z.array(z.string()), about: z.string(), dueAt: instantSchema }),
+  entry('victim-contact.recorded', { outcome: victimContactOutcomeSchema, chosenLeadAgency: agencyIdSchema.optional() }),
+  entry('meeting.scheduled', { kind: meetingKindSchema, meetingAt: instantSchema }),
+  entry('meeting.heard', { kind: meetingKindSchema, meetingAt: instantSchema, notQualityAssured: z.boolean().optional() }),
+  entry('matrix.recorded', { risks: z.array(z.string()), actions: z.array(z.object({ id: z.string(), owner: agencyIdSchema, dueAt: instantSchema })) }),
+  entry('lead.assigned', { for: leadForSchema, agency: agencyIdSchema, basis: z.string().optional() }),
+  entry('action.updated', { actionId: z.string(), status: actionStatusSchema, nextUpdateDue: instantSchema.optional() }),
+  entry('action.overdue', { actionId: z.string(), owner: agencyIdSchema, dueAt: instantSchema }),
+  entry('review.requested', { reason: z.string(), requestedBy: agencyIdSchema.optional() }),
+  entry('review.qa', { accepted: z.boolean(), feedback: z.string().optional(), notQualityAssured: z.boolean().optional() }),
+  entry('review.completed', { meetingAt: instantSchema }),
+  entry('dispute.raised', { disputeId: z.string(), area: z.string() }),
+  entry('dispute.stage', { disputeId: z.string(), stage: z.string(), owner: z.string(), deadline: instantSchema }),
+  entry('dispute.resolved', { disputeId: z.string(), agreement: z.string() }),
+  entry('case.closed', { rationale: z.string() }),
+]);
+
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+export type TimelineType = TimelineEntry['type'];
+export type TimelineData<T extends TimelineType> = Extract<TimelineEntry, { type: T }>['data'];

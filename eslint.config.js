@@ -1,0 +1,39 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.tools/', '.data/', 'outbox/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // Workflow code runs in Temporal's deterministic sandbox: wall-clock reads and randomness
+    // must come from the sandbox's own replacements, never from Node.
+    files: ['workflows/**/*.ts', 'machines/**/*.ts', 'domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net'], message: 'No I/O in domain/, machines/ or workflows/ (ARCHITECTURE.md).' },
+          { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'], message: 'Workflow-side code may import only @temporalio/workflow.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['domain/**/*.ts', 'machines/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net'], message: 'No I/O in domain/ or machines/ (ARCHITECTURE.md).' },
+          { group: ['@temporalio/*'], message: 'domain/ and machines/ know nothing about Temporal (ARCHITECTURE.md).' },
+        ],
+      }],
+    },
+  },
+);

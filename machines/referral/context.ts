@@ -1,0 +1,107 @@
+import type { AgencyId, Actor } from '../../domain/actor';
+import type { Notification } from '../../domain/notification';
+import type { CaseCommand } from '../../domain/case-commands';
+import type { Referral, Risk } from '../../domain/referral';
+import type { Instant, LocalDate } from '../../domain/time';
+import type { PoliceSystem, Route, TimelineEntry } from '../../domain/timeline';
+
+export type ActionStatus = 'open' | 'in-progress' | 'completed' | 'closed';
+
+export interface ActionUpdate {
+  at: Instant;
+  status: ActionStatus;
+  note: string;
+  by: Actor;
+}
+
+/** One row of the HRDA Matrix: an agreed action, its owner and when an update is due. */
+export interface MatrixAction {
+  id: string;
+  owner: AgencyId;
+  description: string;
+  /** When the owner's update is due (PROTOCOL.md §1.4: within three weeks of the hearing). */
+  dueAt: Instant;
+  reminderAt: Instant;
+  status: ActionStatus;
+  reminded: boolean;
+  overdue: boolean;
+  carriedFrom?: string;
+  updates: ActionUpdate[];
+}
+
+export interface CheckResult {
+  system: PoliceSystem;
+  status: 'pending' | 'completed' | 'unavailable';
+  hits?: number;
+  /** What the system returned, for the meeting pack (personal data: payloads only). */
+  records?: { reference: string; summary: string }[];
+  error?: string;
+}
+
+export interface Lead {
+  agency: AgencyId;
+  /** Why this agency leads: the rule applied or who agreed it. */
+  basis: string;
+}
+
+export interface ReviewRequest {
+  reason: string;
+  summary: string;
+  requestedBy: Actor;
+  requestedAt: Instant;
+  meetingAt: Instant;
+  /** The chairs' quality assurance point, a week before the meeting (PROTOCOL.md §1.5). */
+  qaBy: Instant;
+  qa: { accepted: boolean; feedback?: string; by: Actor; at: Instant } | { notQualityAssured: true } | null;
+}
+
+/** The plan of an earlier case for the same victim, in view on a repeat (issue: repeats). */
+export interface PreviousPlan {
+  caseId: string;
+  receivedAt: Instant;
+  risks: string[];
+  outstandingActions: { id: string; owner: AgencyId; description: string; status: ActionStatus }[];
+}
+
+export interface RepeatInfo {
+  previousCaseId: string;
+  previousReceivedAt: Instant;
+  plan?: PreviousPlan;
+}
+
+export interface CaseContext {
+  caseId: string;
+  profileId: string;
+  referral: Referral;
+  risk: Risk;
+  repeat: RepeatInfo | null;
+  route: Route | null;
+  checks: CheckResult[];
+  /** PROTOCOL.md §1.2: the day the information request goes out, and its 14:00 deadline. */
+  circulationDay: LocalDate | null;
+  circulateBy: Instant | null;
+  infoRequestSentAt: Instant | null;
+  summaries: Partial<Record<AgencyId, { receivedAt: Instant; summary: CaseCommand<'submitSummary'>['summary']; by: Actor }>>;
+  victimContact: { at: Instant; outcome: CaseCommand<'recordVictimContact'>['outcome']; views?: string; by: Actor } | null;
+  meetingAt: Instant | null;
+  summaryReminderAt: Instant | null;
+  summaryReminderSent: boolean;
+  heardAt: Instant | null;
+  risks: string[];
+  actions: MatrixAction[];
+  leads: Partial<Record<'victim' | 'children' | 'perpetrator', Lead>>;
+  review: ReviewRequest | null;
+  reviewsHeld: { meetingAt: Instant; reason: string }[];
+  openDisputes: string[];
+  closed: { at: Instant; rationale: string; by: Actor } | null;
+  timeline: TimelineEntry[];
+  /** Messages queued by transitions, until the host reports them handed to the mail port. */
+  outbox: Notification[];
+}
+
+export interface CaseInput {
+  caseId: string;
+  profileId: string;
+  referral: Referral;
+  repeat: RepeatInfo | null;
+}

@@ -1,0 +1,34 @@
+import type { SnapshotFrom } from 'xstate';
+import type { Instant } from '../../domain/time';
+import type { ReferralMachine } from './referral.machine';
+
+export type CaseSnapshot = SnapshotFrom<ReferralMachine>;
+
+/**
+ * The protocol deadlines still ahead of the case, from its context and state: the host arms one
+ * timer for the earliest and sends `clock` when it fires (ARCHITECTURE.md: business deadlines
+ * belong to the workflow, not to XState's `after`).
+ */
+export function pendingDeadlines(snapshot: CaseSnapshot): Instant[] {
+  const c = snapshot.context;
+  const due: Instant[] = [];
+  if (snapshot.matches('preparing')) {
+    if (snapshot.matches({ preparing: { circulation: 'waiting' } }) && c.circulateBy) due.push(c.circulateBy);
+    if (!c.summaryReminderSent && c.summaryReminderAt) due.push(c.summaryReminderAt);
+    if (c.meetingAt) due.push(c.meetingAt);
+  }
+  if (snapshot.matches('monitoring')) {
+    for (const a of c.actions) {
+      if (a.status === 'completed' || a.status === 'closed') continue;
+      if (!a.reminded) due.push(a.reminderAt);
+      if (!a.overdue) due.push(a.dueAt);
+    }
+    if (snapshot.matches({ monitoring: { review: 'requested' } }) && c.review) due.push(c.review.qaBy);
+    if (snapshot.matches({ monitoring: { review: 'accepted' } }) && c.review) due.push(c.review.meetingAt);
+  }
+  return due.sort();
+}
+
+export function nextDeadline(snapshot: CaseSnapshot): Instant | undefined {
+  return pendingDeadlines(snapshot)[0];
+}

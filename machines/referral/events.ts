@@ -1,0 +1,25 @@
+import type { CaseCommand, CaseCommandName } from '../../domain/case-commands';
+import type { Instant } from '../../domain/time';
+import type { CheckResult } from './context';
+
+/** A user action as the machine sees it: the validated command plus when the workflow received it. */
+export type CommandEvent<N extends CaseCommandName = CaseCommandName> = N extends CaseCommandName
+  ? { type: N; at: Instant } & CaseCommand<N>
+  : never;
+
+/** The workflow's clock: a protocol deadline in context has been reached. */
+export interface ClockEvent {
+  type: 'clock';
+  at: Instant;
+}
+
+export interface ChecksOutput {
+  at: Instant;
+  results: CheckResult[];
+}
+
+export type CaseEvent =
+  | CommandEvent
+  | ClockEvent
+  | { type: 'delivered'; ids: string[] }
+  | { type: 'disputeOpened'; at: Instant; disputeId: string } | { type: 'disputeClosed'; at: Instant; disputeId: string };

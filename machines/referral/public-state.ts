@@ -1,0 +1,53 @@
+import type { CaseSnapshot } from './deadlines';
+import { pendingDeadlines } from './deadlines';
+
+/**
+ * The stable public vocabulary of a case's stage (the timeline's language), decoupled from the
+ * machine's internal state names so that the machine can change without breaking its readers.
+ */
+export const caseStages = ['received', 'preparing', 'at-meeting', 'monitoring', 'closed'] as const;
+export type CaseStage = (typeof caseStages)[number];
+
+export function publicStage(snapshot: CaseSnapshot): CaseStage {
+  if (snapshot.status === 'done' || snapshot.matches('closed')) return 'closed';
+  if (snapshot.matches('preparing')) return 'preparing';
+  if (snapshot.matches('atMeeting')) return 'at-meeting';
+  if (snapshot.matches('monitoring')) return 'monitoring';
+  return 'received';
+}
+
+/** What a case looks like to its readers (query `state`); everything in it derives from the snapshot. */
+export function caseView(snapshot: CaseSnapshot) {
+  const c = snapshot.context;
+  const expected = Object.keys(c.summaries);
+  return {
+    caseId: c.caseId,
+    profile: c.profileId,
+    stage: publicStage(snapshot),
+    risk: c.risk,
+    route: c.route,
+    repeat: c.repeat,
+    receivedAt: c.referral.receivedAt,
+    referral: c.referral,
+    checks: c.checks,
+    circulationDay: c.circulationDay,
+    circulateBy: c.circulateBy,
+    infoRequestSentAt: c.infoRequestSentAt,
+    summariesReceived: expected,
+    summaries: c.summaries,
+    victimContact: c.victimContact,
+    meetingAt: c.meetingAt,
+    heardAt: c.heardAt,
+    risks: c.risks,
+    actions: c.actions,
+    overdueActions: c.actions.filter((a) => a.overdue && a.status !== 'completed' && a.status !== 'closed').map((a) => a.id),
+    leads: c.leads,
+    review: c.review,
+    reviewsHeld: c.reviewsHeld,
+    openDisputes: c.openDisputes,
+    nextDeadline: pendingDeadlines(snapshot)[0] ?? null,
+    closed: c.closed,
+  };
+}
+
+export type CaseView = ReturnType<typeof caseView>;

@@ -1,0 +1,460 @@
+import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import type { Profile } from '../../domain/profile';
+import { riskRank } from '../../domain/referral';
+import type { Instant } from '../../domain/time';
+import type { Route } from '../../domain/timeline';
+import type { CaseContext, CaseInput, CheckResult, MatrixAction } from './context';
+import type { CaseEvent, ChecksOutput, CommandEvent } from './events';
+import { assignLeads } from './leads';
+import { messages } from './messages';
+import { actionDeadlines, dailySchedule, monthlyMeetingFor } from './schedule';
+import { withEntry } from './timeline';
+
+/** Every event carries the instant the workflow handled it; an actor's output carries its own. */
+const timeOf = (event: CaseEvent | { output?: ChecksOutput }): Instant =>
+  'at' in event ? event.at : (event as { output: ChecksOutput }).output.at;
+
+const routeFor = (profile: Profile, context: CaseContext): Route =>
+  context.repeat !== null ? 'hrda' : profile.routing[context.risk];
+
+const isDone = (a: MatrixAction) => a.status === 'completed' || a.status === 'closed';
+
+export const backgroundChecksActor = fromPromise<ChecksOutput, { caseId: string; systems: string[] }>(async () => {
+  throw new Error('runBackgroundChecks is provided by the host (the workflow runs the police-system activities)');
+});
+
+/**
+ * The referral lifecycle of PROTOCOL.md §1.1–1.5, for one profile. The machine keeps every
+ * deadline as an instant in its context; its host arms a timer for the earliest
+ * (see deadlines.ts) and sends `clock` when it fires. Messages are queued in `outbox` for the
+ * host to deliver (then `delivered`); the police checks are the `runBackgroundChecks` actor,
+ * which the host provides.
+ */
+export function createReferralMachine(profile: Profile) {
+  return setup({
+    types: {
+      context: {} as CaseContext,
+      events: {} as CaseEvent,
+      input: {} as CaseInput,
+    },
+    actors: { runBackgroundChecks: backgroundChecksActor },
+    actions: {
+      routeToHrda: assign(({ context }) => {
+        const schedule = dailySchedule(profile, context.referral.receivedAt);
+        const at = context.referral.receivedAt;
+        let timeline = withEntry(context, 'referral.routed', at, {
+          route: 'hrda',
+          repeat: context.repeat !== null,
+          ...(context.repeat ? { previousCaseId: context.repeat.previousCaseId } : {}),
+        }, { rationale: context.repeat ? `A repeat within ${profile.routing.repeatWindow} of case ${context.repeat.previousCaseId}: heard at HRDA whatever its level.` : `Assessed as ${context.risk} risk.` });
+        timeline = withEntry({ ...context, timeline }, 'meeting.scheduled', at, { kind: 'daily', meetingAt: schedule.meetingAt });
+        return { route: 'hrda' as const, ...schedule, timeline };
+      }),
+      routeToOffer: enqueueActions(({ context, enqueue }) => {
+        const route = routeFor(profile, context) as Exclude<Route, 'hrda'>;
+        const offeredTo = profile.routing.offers[route];
+        const routed = { ...context, route };
+        enqueue.assign({
+          route,
+          timeline: withEntry(context, 'referral.routed', context.referral.receivedAt, { route, repeat: false, offeredTo }, { rationale: `Assessed as ${context.risk} risk.` }),
+        });
+        enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.offerReferral(routed, offeredTo)] });
+      }),
+      raiseRisk: assign(({ context, event }) => {
+        const e = event as CommandEvent<'changeRisk'>;
+        return {
+          risk: e.risk,
+          timeline: withEntry(context, 'referral.received', e.at, { risk: e.risk, tool: 'professional-judgement', referrer: e.actor.agency ?? context.referral.referrer.agency }, { actor: e.actor, rationale: e.rationale }),
+        };
+      }),
+      recordMatrix: enqueueActions(({ context, event, enqueue }) => {
+        const e = event as CommandEvent<'recordMeetingOutcome'>;
+        const leads = assignLeads(profile, context, e.outcome.leads) as CaseContext['leads'];
+        const from = context.heardAt!;
+        const actions: MatrixAction[] = e.outcome.actions.map((a) => ({
+          id: a.id,
+          owner: a.owner,
+          description: a.description,
+          ...actionDeadlines(profile, from, a.dueAt),
+          status: 'open',
+          reminded: false,
+          overdue: false,
+          updates: [],
+        }));
+        let timeline = withEntry(context, 'matrix.recorded', e.at, {
+          risks: e.outcome.risks,
+          actions: actions.map((a) => ({ id: a.id, owner: a.owner, dueAt: a.dueAt })),
+        }, { actor: e.actor, rationale: e.outcome.rationale });
+        for (const [who, lead] of Object.entries(leads)) {
+          timeline = withEntry({ ...context, timeline }, 'lead.assigned', e.at, { for: who as 'victim', agency: lead!.agency, basis: lead!.basis }, { actor: e.actor });
+        }
+        const next = { ...context, risks: e.outcome.risks, actions, leads, timeline };
+        enqueue.assign({ risks: next.risks, actions, leads, timeline });
+        enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.matrixCirculated(profile, next)] });
+      }),
+      recordActionUpdate: assign(({ context, event }) => {
+        const e = event as CommandEvent<'updateAction'>;
+        let nextUpdateDue: Instant | undefined;
+        const actions = context.actions.map((a) => {
+          if (a.id !== e.actionId) return a;
+          const update = { at: e.at, status: e.status, note: e.note, by: e.actor };
+          if (e.status !== 'in-progress') return { ...a, status: e.status, updates: [...a.updates, update] };
+          // An update on work still in progress starts the next update period.
+          const next = actionDeadlines(profile, e.at);
+          nextUpdateDue = next.dueAt;
+          return { ...a, status: e.status, ...next, reminded: false, overdue: false, updates: [...a.updates, update] };
+        });
+        return {
+          actions,
+          timeline: withEntry(context, 'action.updated', e.at, { actionId: e.actionId, status: e.status, ...(nextUpdateDue ? { nextUpdateDue } : {}) }, { actor: e.actor, rationale: e.note }),
+        };
+      }),
+      chaseActions: enqueueActions(({ context, event, enqueue }) => {
+        const at = timeOf(event);
+        let timeline = context.timeline;
+        const actions = context.actions.map((a) => {
+          if (isDone(a)) return a;
+          let next = a;
+          if (!a.reminded && a.reminderAt <= at && at < a.dueAt) {
+            timeline = withEntry({ ...context, timeline }, 'reminder.sent', at, { to: [a.owner], about: `action ${a.id}`, dueAt: a.dueAt });
+            enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.actionReminder(context, a)] });
+            next = { ...next, reminded: true };
+          }
+          if (!a.overdue && a.dueAt <= at) {
+            timeline = withEntry({ ...context, timeline }, 'action.overdue', at, { actionId: a.id, owner: a.owner, dueAt: a.dueAt });
+            enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.actionOverdue(context, a)] });
+            next = { ...next, reminded: true, overdue: true };
+          }
+          return next;
+        });
+        enqueue.assign({ actions, timeline });
+      }),
+      scheduleReview: enqueueActions(({ context, event, enqueue }) => {
+        const e = event as CommandEvent<'requestReview'>;
+        const slot = monthlyMeetingFor(profile, e.at);
+        const review = { reason: e.reason, summary: e.summary, requestedBy: e.actor, requestedAt: e.at, ...slot, qa: null };
+        let timeline = withEntry(context, 'review.requested', e.at, { reason: e.reason, ...(e.actor.agency ? { requestedBy: e.actor.agency } : {}) }, { actor: e.actor, rationale: e.summary });
+        timeline = withEntry({ ...context, timeline }, 'meeting.scheduled', e.at, { kind: 'monthly', meetingAt: slot.meetingAt });
+        const deferred = monthlyMeetingFor(profile, slot.qaBy).meetingAt !== slot.meetingAt && firstMeetingOfMonth(profile, e.at) !== slot.meetingAt;
+        enqueue.assign({ review, timeline });
+        enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.reviewScheduled({ ...context, review }, deferred)] });
+      }),
+      recordQa: assign(({ context, event }) => {
+        const e = event as CommandEvent<'recordQaDecision'>;
+        return {
+          review: { ...context.review!, qa: { accepted: e.accepted, ...(e.feedback ? { feedback: e.feedback } : {}), by: e.actor, at: e.at } },
+          timeline: withEntry(context, 'review.qa', e.at, { accepted: e.accepted, ...(e.feedback ? { feedback: e.feedback } : {}) }, { actor: e.actor, rationale: e.feedback }),
+        };
+      }),
+      returnReview: enqueueActions(({ context, event, enqueue }) => {
+        const e = event as CommandEvent<'recordQaDecision'>;
+        enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.reviewFeedback(context, e.feedback ?? '')] });
+        enqueue.assign({ review: null });
+      }),
+      markNotQualityAssured: assign(({ context, event }) => ({
+        review: { ...context.review!, qa: { notQualityAssured: true as const } },
+        timeline: withEntry(context, 'review.qa', timeOf(event), { accepted: true, notQualityAssured: true }, { rationale: 'The chairs recorded no decision by the QA point: the case stays on the agenda, marked "not quality-assured".' }),
+      })),
+      recordReviewHeard: assign(({ context }) => {
+        const review = context.review!;
+        const notQualityAssured = review.qa !== null && 'notQualityAssured' in review.qa;
+        return {
+          timeline: withEntry(context, 'meeting.heard', review.meetingAt, { kind: 'monthly', meetingAt: review.meetingAt, ...(notQualityAssured ? { notQualityAssured } : {}) }),
+        };
+      }),
+      recordReviewOutcome: enqueueActions(({ context, event, enqueue }) => {
+        const e = event as CommandEvent<'recordReviewOutcome'>;
+        const review = context.review!;
+        const added: MatrixAction[] = e.actions
+          .filter((a) => !context.actions.some((x) => x.id === a.id))
+          .map((a) => ({ id: a.id, owner: a.owner, description: a.description, ...actionDeadlines(profile, review.meetingAt, a.dueAt), status: 'open', reminded: false, overdue: false, updates: [] }));
+        const risks = [...context.risks, ...e.risks.filter((r) => !context.risks.includes(r))];
+        const actions = [...context.actions, ...added];
+        let timeline = withEntry(context, 'matrix.recorded', e.at, { risks, actions: actions.map((a) => ({ id: a.id, owner: a.owner, dueAt: a.dueAt })) }, { actor: e.actor, rationale: e.rationale });
+        timeline = withEntry({ ...context, timeline }, 'review.completed', e.at, { meetingAt: review.meetingAt }, { actor: e.actor, rationale: 'The case closes to the management meeting; lead professionals carry on.' });
+        const next = { ...context, risks, actions, timeline };
+        enqueue.assign({ risks, actions, timeline, review: null, reviewsHeld: [...context.reviewsHeld, { meetingAt: review.meetingAt, reason: review.reason }] });
+        enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.matrixCirculated(profile, { ...next, heardAt: review.meetingAt })] });
+      }),
+      closeByDecision: enqueueActions(({ context, event, enqueue }) => {
+        const e = event as CommandEvent<'closeCase'>;
+        enqueue.assign({
+          closed: { at: e.at, rationale: e.rationale, by: e.actor },
+          timeline: withEntry(context, 'case.closed', e.at, { rationale: e.rationale }, { actor: e.actor, rationale: e.rationale }),
+        });
+        enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.caseClosed(profile, context, e.rationale)] });
+      }),
+      closeWhenComplete: enqueueActions(({ context, event, enqueue }) => {
+        const at = timeOf(event);
+        const rationale = context.actions.length === 0
+          ? 'No actions were agreed at the meeting and nothing is pending: HRDA has no ongoing role.'
+          : `All ${context.actions.length} actions are complete or closed (${context.actions.map((a) => `${a.id}: ${a.status}`).join(', ')}) and no management review or dispute is pending: HRDA has no ongoing role.`;
+        enqueue.assign({
+          closed: { at, rationale, by: { role: 'system' } },
+          timeline: withEntry(context, 'case.closed', at, { rationale }, { rationale }),
+        });
+        enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.caseClosed(profile, context, rationale)] });
+      }),
+    },
+    guards: {
+      goesToHrda: ({ context }) => routeFor(profile, context) === 'hrda',
+      circulationDue: ({ context, event }) => context.circulateBy !== null && context.circulateBy <= timeOf(event),
+      checksFinished: ({ context }) => context.checks.every((c) => c.status !== 'pending'),
+      summaryReminderDue: ({ context, event }) =>
+        !context.summaryReminderSent && context.summaryReminderAt !== null && context.summaryReminderAt <= timeOf(event),
+      meetingDue: ({ context, event }) => context.meetingAt !== null && context.meetingAt <= timeOf(event),
+      isExpectedAgency: ({ event }) => event.type === 'submitSummary' && profile.infoRequest.agencies.includes(event.agency),
+      outcomeIsValid: ({ context, event }) => event.type === 'recordMeetingOutcome' && typeof assignLeads(profile, context, event.outcome.leads) !== 'string' && outcomeActionsAreNew(context, event),
+      isOpenAction: ({ context, event }) =>
+        event.type === 'updateAction' && context.actions.some((a) => a.id === event.actionId && !isDone(a)),
+      isKnownReason: ({ event }) => event.type === 'requestReview' && profile.monthlyMeeting.reasons.includes(event.reason),
+      qaPointPassed: ({ context, event }) => context.review !== null && context.review.qa === null && context.review.qaBy <= timeOf(event),
+      reviewMeetingDue: ({ context, event }) => context.review !== null && context.review.meetingAt <= timeOf(event),
+      raisesRisk: ({ context, event }) => event.type === 'changeRisk' && riskRank(event.risk) > riskRank(context.risk),
+      noDisputeOpen: ({ context }) => context.openDisputes.length === 0,
+      nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0,
+    },
+  }).createMachine({
+    id: 'referral',
+    context: ({ input }) => ({
+      caseId: input.caseId,
+      profileId: input.profileId,
+      referral: input.referral,
+      risk: input.referral.assessment.risk,
+      repeat: input.repeat,
+      route: null,
+      checks: profile.checks.systems.map((system): CheckResult => ({ system, status: 'pending' })),
+      circulationDay: null,
+      circulateBy: null,
+      infoRequestSentAt: null,
+      summaries: {},
+      victimContact: null,
+      meetingAt: null,
+      summaryReminderAt: null,
+      summaryReminderSent: false,
+      heardAt: null,
+      risks: [],
+      actions: [],
+      leads: {},
+      review: null,
+      reviewsHeld: [],
+      openDisputes: [],
+      closed: null,
+      timeline: [],
+      outbox: [],
+    }),
+    initial: 'routing',
+    on: {
+      disputeOpened: { actions: assign({ openDisputes: ({ context, event }) => [...context.openDisputes, event.disputeId] }) },
+      // The host has handed these messages to the mail port (see workflows/referral).
+      delivered: { actions: assign({ outbox: ({ context, event }) => context.outbox.filter((n) => !event.ids.includes(n.id)) }) },
+      disputeClosed: { actions: assign({ openDisputes: ({ context, event }) => context.openDisputes.filter((d) => d !== event.disputeId) }) },
+    },
+    states: {
+      // PROTOCOL.md §1.1: high → HRDA; medium and standard → their offers; a repeat → HRDA whatever its level.
+      routing: {
+        entry: assign({
+          timeline: ({ context }) => {
+            const r = context.referral;
+            return withEntry(context, 'referral.received', r.receivedAt, {
+              risk: context.risk,
+              tool: r.assessment.tool,
+              referrer: r.referrer.agency,
+              ...(r.assessment.score !== undefined ? { score: r.assessment.score } : {}),
+              ...(r.referrer.sru ? { sru: { forwardedAt: r.referrer.sru.forwardedAt } } : {}),
+            }, { actor: { role: 'agency-practitioner', agency: r.referrer.agency }, rationale: r.assessment.override?.rationale });
+          },
+        }),
+        always: [
+          { guard: 'goesToHrda', target: 'preparing', actions: 'routeToHrda' },
+          { target: 'referredOn', actions: 'routeToOffer' },
+        ],
+      },
+
+      referredOn: {
+        always: {
+          target: 'closed',
+          actions: enqueueActions(({ context, enqueue }) => {
+            const route = context.route as Exclude<Route, 'hrda'>;
+            const rationale = `Assessed as ${context.risk} risk and not a repeat: referred to the ${route} (${profile.routing.offers[route]}); HRDA has no role.`;
+            enqueue.assign({
+              closed: { at: context.referral.receivedAt, rationale, by: { role: 'system' } },
+              timeline: withEntry(context, 'case.closed', context.referral.receivedAt, { rationale }, { rationale }),
+            });
+          }),
+        },
+      },
+
+      // PROTOCOL.md §1.2: checks, the information request, summaries and the DAA's contact, until the meeting.
+      preparing: {
+        type: 'parallel',
+        on: {
+          clock: { guard: 'meetingDue', target: 'atMeeting' },
+          submitSummary: {
+            guard: 'isExpectedAgency',
+            actions: assign(({ context, event }) => ({
+              summaries: { ...context.summaries, [event.agency]: { receivedAt: event.at, summary: event.summary, by: event.actor } },
+              timeline: withEntry(context, 'summary.received', event.at, { agency: event.agency }, { actor: event.actor }),
+            })),
+          },
+          recordVictimContact: {
+            actions: assign(({ context, event }) => ({
+              victimContact: { at: event.at, outcome: event.outcome, views: event.views, by: event.actor },
+              referral: event.chosenLeadAgency ? { ...context.referral, victim: { ...context.referral.victim, chosenLeadAgency: event.chosenLeadAgency } } : context.referral,
+              timeline: withEntry(context, 'victim-contact.recorded', event.at, {
+                outcome: event.outcome,
+                ...(event.chosenLeadAgency ? { chosenLeadAgency: event.chosenLeadAgency } : {}),
+              }, { actor: event.actor }),
+            })),
+          },
+          changeRisk: { guard: 'raisesRisk', actions: 'raiseRisk' },
+          closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
+        },
+        states: {
+          checks: {
+            initial: 'running',
+            states: {
+              running: {
+                invoke: {
+                  src: 'runBackgroundChecks',
+                  input: ({ context }) => ({ caseId: context.caseId, systems: context.checks.map((c) => c.system) }),
+                  onDone: {
+                    target: 'done',
+                    actions: enqueueActions(({ context, event, enqueue }) => {
+                      const { at, results } = event.output;
+                      let timeline = context.timeline;
+                      const gaps = results.filter((r) => r.status !== 'completed');
+                      for (const gap of gaps) {
+                        timeline = withEntry({ ...context, timeline }, 'checks.failed', at, { system: gap.system, error: gap.error ?? 'unavailable' });
+                      }
+                      timeline = withEntry({ ...context, timeline }, 'checks.completed', at, {
+                        systems: results.map((r) => ({ system: r.system, status: r.status === 'completed' ? 'completed' : 'unavailable', ...(r.hits !== undefined ? { hits: r.hits } : {}) })),
+                      });
+                      enqueue.assign({ checks: results, timeline });
+                      if (gaps.length) enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.checksUnavailable(context, gaps.map((g) => g.system))] });
+                    }),
+                  },
+                },
+              },
+              done: { type: 'final' },
+            },
+          },
+          // The request goes out once the checks are in, and in any case by the protocol's deadline.
+          circulation: {
+            initial: 'waiting',
+            states: {
+              waiting: {
+                always: { guard: 'checksFinished', target: 'sent' },
+                on: { clock: { guard: 'circulationDue', target: 'sent' } },
+              },
+              sent: {
+                type: 'final',
+                entry: enqueueActions(({ context, event, enqueue }) => {
+                  const at = timeOf(event);
+                  enqueue.assign({
+                    infoRequestSentAt: at,
+                    timeline: withEntry(context, 'info-request.sent', at, {
+                      agencies: profile.infoRequest.agencies,
+                      circulateBy: context.circulateBy!,
+                      respondBy: context.meetingAt!,
+                    }),
+                  });
+                  enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.infoRequest(profile, context)] });
+                }),
+              },
+            },
+          },
+          // PROTOCOL.md §1.2 decision: agencies without a summary are reminded on the meeting day.
+          reminder: {
+            initial: 'pending',
+            states: {
+              pending: {
+                on: {
+                  clock: {
+                    guard: 'summaryReminderDue',
+                    target: 'sent',
+                    actions: enqueueActions(({ context, event, enqueue }) => {
+                      const missing = profile.infoRequest.agencies.filter((a) => !context.summaries[a]);
+                      enqueue.assign({
+                        summaryReminderSent: true,
+                        timeline: missing.length
+                          ? withEntry(context, 'reminder.sent', event.at, { to: missing, about: 'agency summary', dueAt: context.meetingAt! })
+                          : context.timeline,
+                      });
+                      if (missing.length) enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.summaryReminder(context, missing)] });
+                    }),
+                  },
+                },
+              },
+              sent: { type: 'final' },
+            },
+          },
+        },
+      },
+
+      // PROTOCOL.md §1.3: the case is heard; the administrator records the HRDA Matrix and the leads.
+      atMeeting: {
+        entry: assign(({ context }) => ({
+          heardAt: context.meetingAt,
+          timeline: withEntry(context, 'meeting.heard', context.meetingAt!, { kind: 'daily', meetingAt: context.meetingAt! }),
+        })),
+        on: {
+          recordMeetingOutcome: { guard: 'outcomeIsValid', target: 'monitoring', actions: 'recordMatrix' },
+          changeRisk: { guard: 'raisesRisk', actions: 'raiseRisk' },
+          closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
+        },
+      },
+
+      // PROTOCOL.md §1.4–1.5: owners update on their actions; leads may ask for a management review.
+      monitoring: {
+        type: 'parallel',
+        always: { guard: 'nothingPending', target: 'closed', actions: 'closeWhenComplete' },
+        on: {
+          clock: { actions: 'chaseActions' },
+          updateAction: { guard: 'isOpenAction', actions: 'recordActionUpdate' },
+          changeRisk: { guard: 'raisesRisk', actions: 'raiseRisk' },
+          closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
+        },
+        states: {
+          review: {
+            initial: 'none',
+            states: {
+              none: {
+                on: { requestReview: { guard: 'isKnownReason', target: 'requested', actions: 'scheduleReview' } },
+              },
+              requested: {
+                on: {
+                  recordQaDecision: [
+                    { guard: ({ event }) => event.type === 'recordQaDecision' && event.accepted, target: 'accepted', actions: 'recordQa' },
+                    { target: 'none', actions: ['recordQa', 'returnReview'] },
+                  ],
+                  // PROTOCOL.md §1.5 decision: no decision by the QA point leaves it on the agenda, marked.
+                  clock: { guard: 'qaPointPassed', target: 'accepted', actions: 'markNotQualityAssured' },
+                },
+              },
+              accepted: {
+                on: { clock: { guard: 'reviewMeetingDue', target: 'heard', actions: 'recordReviewHeard' } },
+              },
+              heard: {
+                on: { recordReviewOutcome: { target: 'none', actions: 'recordReviewOutcome' } },
+              },
+            },
+          },
+        },
+      },
+
+      closed: { type: 'final' },
+    },
+  });
+}
+
+function outcomeActionsAreNew(context: CaseContext, event: CommandEvent<'recordMeetingOutcome'>): boolean {
+  const ids = event.outcome.actions.map((a) => a.id);
+  return new Set(ids).size === ids.length;
+}
+
+function firstMeetingOfMonth(profile: Profile, at: Instant): Instant {
+  return monthlyMeetingFor(profile, at).meetingAt;
+}
+
+export type ReferralMachine = ReturnType<typeof createReferralMachine>;

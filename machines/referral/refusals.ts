@@ -1,0 +1,54 @@
+import type { Profile } from '../../domain/profile';
+import { riskRank } from '../../domain/referral';
+import type { CaseSnapshot } from './deadlines';
+import type { CommandEvent } from './events';
+import { assignLeads } from './leads';
+import { publicStage } from './public-state';
+
+/**
+ * Why the case refuses a user action, in words the user can act on; undefined when it accepts.
+ * The workflow's update validators call this, so a refused action changes nothing and the
+ * caller is told the reason.
+ */
+export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: CommandEvent): string | undefined {
+  if (snapshot.can(event)) return undefined;
+  const c = snapshot.context;
+  const stage = publicStage(snapshot);
+  if (snapshot.status === 'done') return `the case is closed (${c.closed?.rationale ?? 'closed'})`;
+  switch (event.type) {
+    case 'submitSummary':
+      if (!snapshot.matches('preparing')) return `summaries are taken before the meeting; the case is ${stage}`;
+      return `${event.agency} is not on the information request list of ${profile.id} (${profile.infoRequest.agencies.join(', ')})`;
+    case 'recordVictimContact':
+      return `the victim's voice is recorded before the meeting; the case is ${stage}`;
+    case 'recordMeetingOutcome': {
+      if (snapshot.matches('preparing')) return `the case is to be heard at ${c.meetingAt}; its outcome can be recorded from then`;
+      if (!snapshot.matches('atMeeting')) return `the meeting outcome is already recorded; the case is ${stage}`;
+      const leads = assignLeads(profile, c, event.outcome.leads);
+      if (typeof leads === 'string') return leads;
+      return 'action ids must be unique within the outcome';
+    }
+    case 'updateAction': {
+      if (!snapshot.matches('monitoring')) return `actions exist once the meeting outcome is recorded; the case is ${stage}`;
+      const action = c.actions.find((a) => a.id === event.actionId);
+      if (!action) return `no action ${event.actionId} on this case (actions: ${c.actions.map((a) => a.id).join(', ') || 'none'})`;
+      return `action ${event.actionId} is already ${action.status}`;
+    }
+    case 'requestReview':
+      if (!snapshot.matches('monitoring')) return `a management review can be requested after the meeting; the case is ${stage}`;
+      if (!profile.monthlyMeeting.reasons.includes(event.reason)) return `reason must be one of ${profile.monthlyMeeting.reasons.join(', ')}`;
+      return `a review is already requested for the meeting of ${c.review?.meetingAt}`;
+    case 'recordQaDecision':
+      if (!c.review) return 'no management review is requested';
+      return 'the review request has already been quality-assured';
+    case 'recordReviewOutcome':
+      if (!c.review) return 'no management review is requested';
+      return `the review is to be heard at ${c.review.meetingAt}; its outcome can be recorded from then`;
+    case 'changeRisk':
+      if (riskRank(event.risk) <= riskRank(c.risk)) return `professional judgement may raise the risk level, never lower it (it is ${c.risk})`;
+      return `the risk level cannot be changed; the case is ${stage}`;
+    case 'closeCase':
+      if (c.openDisputes.length) return `disputes are open (${c.openDisputes.join(', ')}); a case cannot close while one is open`;
+      return `the case cannot be closed now; it is ${stage}`;
+  }
+}

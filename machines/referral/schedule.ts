@@ -1,0 +1,60 @@
+import { atLocal, firstSlotAfter, localDate, nthWeekdayOfMonth, workingDayFor } from '../../domain/calendar';
+import { minusDuration, plusDuration } from '../../domain/duration';
+import type { Profile } from '../../domain/profile';
+import type { Instant, LocalDate } from '../../domain/time';
+
+export interface DailySchedule {
+  circulationDay: LocalDate;
+  /** The protocol's deadline for sending the information request. */
+  circulateBy: Instant;
+  meetingAt: Instant;
+  /** Reminder to agencies without a summary, on the meeting day. */
+  summaryReminderAt: Instant;
+}
+
+/**
+ * PROTOCOL.md §1.2–1.3: the circulation day is the day of receipt when the referral arrives on
+ * a working day by the cut-off, otherwise the next working day; the case is heard at the first
+ * meeting on a working day after the circulation day ("on the next day").
+ */
+export function dailySchedule(profile: Profile, receivedAt: Instant): DailySchedule {
+  const circulationDay = workingDayFor(receivedAt, profile.infoRequest.cutoff);
+  return meetingAfter(profile, circulationDay);
+}
+
+export function meetingAfter(profile: Profile, circulationDay: LocalDate): DailySchedule {
+  const meetingAt = firstSlotAfter(circulationDay, profile.dailyMeeting.slots);
+  return {
+    circulationDay,
+    circulateBy: atLocal(circulationDay, profile.infoRequest.cutoff),
+    meetingAt,
+    summaryReminderAt: atLocal(localDate(meetingAt), profile.dailyMeeting.summaryReminderAt),
+  };
+}
+
+export interface MonthlySlot {
+  meetingAt: Instant;
+  qaBy: Instant;
+}
+
+/**
+ * PROTOCOL.md §1.5: the management meeting of the month (e.g. the fourth Wednesday 09:00).
+ * A request made less than the QA period before a meeting goes to the following month's.
+ */
+export function monthlyMeetingFor(profile: Profile, requestedAt: Instant): MonthlySlot {
+  const { weekday, nth, time, qaBefore } = profile.monthlyMeeting;
+  const date = localDate(requestedAt);
+  let [year, month] = date.split('-').map(Number) as [number, number];
+  for (;;) {
+    const meetingAt = atLocal(nthWeekdayOfMonth(year, month, weekday, nth), time);
+    const qaBy = minusDuration(meetingAt, qaBefore);
+    if (requestedAt < qaBy) return { meetingAt, qaBy };
+    [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
+  }
+}
+
+/** When an action's update is due, and when its owner is reminded (PROTOCOL.md §1.4). */
+export function actionDeadlines(profile: Profile, from: Instant, dueAt?: Instant): { dueAt: Instant; reminderAt: Instant } {
+  const due = dueAt ?? plusDuration(from, profile.actions.updateWithin);
+  return { dueAt: due, reminderAt: minusDuration(due, profile.actions.reminderBefore) };
+}

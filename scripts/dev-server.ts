@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { searchAttributeTypes } from '../domain/search-attributes';
+import { dataDir } from './paths';
+import { run, type Log } from './run';
+
+export interface DevServerOptions {
+  cli: string;
+  namespace: string;
+  port: number;
+  uiPort: number;
+  /** SQLite file that makes the server's state survive restarts. */
+  dbFile?: string;
+  /** Where the Web UI asks to decode payloads (the codec server). */
+  codecEndpoint?: string;
+  /** No Web UI (tests). */
+  headless?: boolean;
+  log?: Log;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  namespace: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export const defaultDbFile = () => path.join(dataDir, 'temporal.sqlite');
+
+/**
+ * Starts `temporal server start-dev` on a persistent SQLite file, with the Web UI,
+ * the project's namespace and search attributes. `--search-attribute` only registers
+ * attributes on a new database, so any missing on an existing file are created after start.
+ */
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const log = opts.log ?? (() => {});
+  const dbFile = opts.dbFile ?? defaultDbFile();
+  await mkdir(path.dirname(dbFile), { recursive: true });
+  const address = `127.0.0.1:${opts.port}`;
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(opts.port),
+    '--ui-port', String(opts.uiPort),
+    '--db-filename', dbFile,
+    '--namespace', opts.namespace,
+    '--log-level', 'warn',
+    ...Object.entries(searchAttributeTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
+    ...(opts.headless ? ['--headless'] : []),
+  ];
+  const child = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const capture = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', capture);
+  child.stderr?.on('data', capture);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  try {
+    await Promise.race([
+      waitForPort(opts.port, 60_000),
+      exited.then((code) => {
+        throw new Error(`temporal server start-dev exited with ${code} before accepting connections:\n${output}`);
+      }),
+    ]);
+    await ensureSearchAttributes(opts.cli, address, opts.namespace, log);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}/namespaces/${opts.namespace}/workflows`, namespace: opts.namespace, process: child, stop };
+}
+
+export async function ensureSearchAttributes(cli: string, address: string, namespace: string, log: Log = () => {}): Promise<void> {
+  const listed = await retry(() => run(cli, ['operator', 'search-attribute', 'list', '--address', address, '--namespace', namespace, '--output', 'json']));
+  const existing = new Set(Object.keys(JSON.parse(listed).customAttributes ?? {}));
+  for (const [name, type] of Object.entries(searchAttributeTypes)) {
+    if (existing.has(name)) continue;
+    log(`Registering search attribute ${name} (${type}) on namespace ${namespace}`);
+    await run(cli, ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, '--name', name, '--type', type, '--yes']);
+  }
+}
+
+async function retry<T>(fn: () => Promise<T>, attempts = 20, delayMs = 500): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+}
+
+export function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = net.connect(port, host);
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`Nothing accepted connections on ${host}:${port} within ${timeoutMs} ms`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+/** A port the OS says is free now (for tests that run their own servers). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Config } from '../domain/config';
+import { connectionOptions } from './connection';
+
+/** The workflow entry point the worker bundles (every workflow type the service runs). */
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface HrdaWorker {
+  worker: Worker;
+  connection: NativeConnection;
+  /** Runs until shutdown() is called or a signal arrives; resolves once in-flight tasks finish. */
+  run(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function createWorker(
+  config: Config,
+  activities: object,
+  extra: Partial<WorkerOptions> = {},
+): Promise<HrdaWorker> {
+  const connection = await NativeConnection.connect(connectionOptions(config));
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.HRDA_TASK_QUEUE,
+      workflowsPath,
+      activities,
+      ...extra,
+    });
+    let running: Promise<void> | undefined;
+    return {
+      worker,
+      connection,
+      run: () => (running ??= worker.run()),
+      async shutdown() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await connection.close();
+      },
+    };
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+}
