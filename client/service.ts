@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { parseConfig, usesEmbeddedServer, type Config } from '../domain/config';
-import { createActivities } from '../activities';
+import { createActivities, defaultAdapters } from '../activities';
 import { createWorker, type HrdaWorker } from '../worker/worker';
 import { connectClient } from './temporal';
 import { buildApi } from './api/server';
@@ -44,13 +44,14 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
       stops.push(() => devServer!.stop());
     }
 
-    opts.log('Starting the worker (bundling workflows)…');
-    const worker = await createWorker(config, createActivities());
-    const workerDone = worker.run();
-    stops.push(() => worker.shutdown());
-
     const temporal = await connectClient(config);
     stops.push(() => temporal.connection.close());
+
+    opts.log('Starting the worker (bundling workflows)…');
+    const activities = createActivities({ client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config) });
+    const worker = await createWorker(config, activities);
+    const workerDone = worker.run();
+    stops.push(() => worker.shutdown());
     const api = await buildApi({ config, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING' });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());

@@ -27,6 +27,15 @@ export const configSchema = z
     HRDA_DEV_UI_PORT: port.default(8233),
     HRDA_API_HOST: z.string().min(1).default('127.0.0.1'),
     HRDA_API_PORT: port.default(8080),
+    /**
+     * Secret for the keyed hash that identifies a subject (victim) across referrals.
+     * The default is for the embedded development service only.
+     */
+    HRDA_SUBJECT_KEY: z.string().min(16, 'at least 16 characters').default('development-only-subject-key'),
+    /** Where the outbox mail adapter writes messages (the embedded default for secure mail). */
+    HRDA_OUTBOX_DIR: z.string().min(1).optional(),
+    /** SMTP relay for secure mail; when unset, messages go to the outbox folder. */
+    HRDA_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://user:pass@host:port').optional(),
     HRDA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {

@@ -56,7 +56,7 @@ export const profileSchema = z.object({
     /** Reminder to agencies that have not returned a summary, on the meeting day. */
     summaryReminderAt: localTimeSchema,
     /** Facilitating agency for each meeting weekday (the rota of PROTOCOL.md §1.3). */
-    facilitators: z.record(weekdaySchema, agencyIdSchema),
+    facilitators: z.partialRecord(weekdaySchema, agencyIdSchema),
   }),
   leads: z.object({
     victim: agencyIdSchema,

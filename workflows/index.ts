@@ -1,2 +1,3 @@
 // Every workflow type the worker registers.
-export {};
+export { referralWorkflow } from './referral.workflow';
+export { subjectWorkflow } from './subject.workflow';

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Actor } from '../domain/actor';
+import type { CaseCommandInput, CaseCommandName } from '../domain/case-commands';
+import { getProfile, defaultProfileId } from '../domain/profiles';
+import { validateReferral, type FieldIssue } from '../domain/referral-validation';
+import type { TimelineEntry } from '../domain/timeline';
+import type { CaseView } from '../machines/referral';
+import { caseReadyUpdate, caseStateQuery, caseTimelineQuery, caseUpdates, caseWorkflowId } from '../workflows/referral.messages';
+import type { referralWorkflow } from '../workflows/referral.workflow';
+
+/** Input that fails validation: nothing was started or changed. */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+  constructor(message: string, readonly issues: FieldIssue[]) {
+    super(`${message}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
+  }
+}
+
+/** The case refused the action in its current state; the reason says why. */
+export class RefusedError extends Error {
+  override name = 'RefusedError';
+}
+
+/**
+ * The typed client: what the HTTP API, the CLI and `hrda simulate` use to drive cases.
+ * It validates before it starts anything and turns workflow refusals into typed errors.
+ */
+export class CaseClient {
+  constructor(
+    private readonly temporal: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  async submitReferral(input: unknown, opts: { profileId?: string; caseId?: string; now?: Date } = {}): Promise<{ caseId: string; workflowId: string; case: CaseView }> {
+    const profileId = opts.profileId ?? defaultProfileId;
+    const profile = getProfile(profileId);
+    const checked = validateReferral(input, profile, (opts.now ?? new Date()).toISOString());
+    if (!checked.ok) throw new InvalidInputError('Invalid referral', checked.issues);
+    const caseId = opts.caseId ?? randomUUID();
+    const workflowId = caseWorkflowId(caseId);
+    // Update-with-start: the submission returns once the case is registered and routed, and a
+    // resubmission with the same case ID (an idempotency key) finds the case already running.
+    const view = await this.temporal.workflow.executeUpdateWithStart(caseReadyUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof referralWorkflow>('referralWorkflow', {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [{ caseId, profileId, referral: checked.referral }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        // A closed case is never started again under the same ID.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        searchAttributes: { HrdaKind: ['case'], HrdaProfile: [profileId], HrdaStage: ['received'], HrdaRisk: [checked.referral.assessment.risk] },
+      }),
+    });
+    return { caseId, workflowId, case: view };
+  }
+
+  handle(caseId: string): WorkflowHandle<typeof referralWorkflow> {
+    return this.temporal.workflow.getHandle<typeof referralWorkflow>(caseWorkflowId(caseId));
+  }
+
+  async command<N extends CaseCommandName>(caseId: string, name: N, input: Omit<CaseCommandInput<N>, 'actor'>, actor: Actor): Promise<CaseView> {
+    try {
+      return await this.handle(caseId).executeUpdate(caseUpdates[name], { args: [{ ...input, actor } as CaseCommandInput<N>] });
+    } catch (err) {
+      throw translateUpdateFailure(err);
+    }
+  }
+
+  state(caseId: string): Promise<CaseView> {
+    return this.handle(caseId).query(caseStateQuery);
+  }
+
+  timeline(caseId: string): Promise<TimelineEntry[]> {
+    return this.handle(caseId).query(caseTimelineQuery);
+  }
+}
+
+function translateUpdateFailure(err: unknown): unknown {
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure) {
+    if (cause.type === 'InvalidInput') {
+      const [issues] = (cause.details ?? []) as [{ path: string[]; message: string }[]];
+      return new InvalidInputError(cause.message.split(':')[0] ?? 'Invalid input', (issues ?? []).map((i) => ({ path: i.path.join('.') || '(input)', message: i.message })));
+    }
+    if (cause.type === 'Refused') return new RefusedError(cause.message);
+  }
+  return err;
+}

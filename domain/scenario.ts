@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { actorSchema } from './actor';
+import { caseCommandSchemas, type CaseCommandName } from './case-commands';
+import { instantInputSchema } from './referral';
+
+/**
+ * A scenario (CONTRACT.md §3): a piece of the protocol replayed on simulated time. Each step
+ * names the case by `ref` and carries the fields of the action it takes; `actor` is optional
+ * (a sensible default per action is used), so scenario files stay short.
+ */
+const base = { at: instantInputSchema, ref: z.string().min(1), actor: actorSchema.optional() };
+const commandStep = <N extends CaseCommandName>(name: N) =>
+  (caseCommandSchemas[name] as unknown as z.ZodObject).omit({ actor: true }).extend({ ...base, do: z.literal(name) });
+
+export const scenarioStepSchema = z.discriminatedUnion('do', [
+  z.object({ ...base, do: z.literal('submitReferral'), referral: z.unknown(), profile: z.string().optional() }),
+  commandStep('submitSummary'),
+  commandStep('recordVictimContact'),
+  commandStep('recordMeetingOutcome'),
+  commandStep('updateAction'),
+  commandStep('requestReview'),
+  commandStep('recordQaDecision'),
+  commandStep('recordReviewOutcome'),
+  commandStep('changeRisk'),
+  commandStep('closeCase'),
+]);
+
+export const scenarioSchema = z
+  .object({
+    profile: z.string().min(1).default('dorset-hrda'),
+    startAt: instantInputSchema,
+    until: instantInputSchema,
+    steps: z.array(z.looseObject({ do: z.string(), at: z.string(), ref: z.string() })),
+  })
+  .superRefine((s, ctx) => {
+    let last = s.startAt;
+    s.steps.forEach((step, i) => {
+      const at = Date.parse(step.at);
+      if (Number.isNaN(at)) return;
+      if (at < Date.parse(last)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'at'], message: `steps must not go backwards in time (${step.at} is before ${last})` });
+      else last = new Date(at).toISOString();
+    });
+    if (Date.parse(s.until) < Date.parse(last)) ctx.addIssue({ code: 'custom', path: ['until'], message: 'until must not be before the last step' });
+  });
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioStep = z.infer<typeof scenarioStepSchema>;

@@ -1,0 +1,27 @@
+import type { Notification } from '../domain/notification';
+import type { PoliceSystem } from '../domain/timeline';
+import type { RepeatDecision } from '../machines/subject/repeats';
+import type { Route } from '../domain/timeline';
+
+/**
+ * The activities workflows call, by signature only: workflows import these types, never the
+ * implementations (which do I/O) — the worker registers the implementations under these names.
+ */
+export interface CaseActivities {
+  checkPoliceSystem(input: {
+    caseId: string;
+    system: PoliceSystem;
+    people: { role: 'victim' | 'perpetrator' | 'child'; name: string; dateOfBirth?: string }[];
+  }): Promise<{ system: PoliceSystem; status: 'completed'; hits: number; records: { reference: string; summary: string }[] }>;
+
+  sendNotification(n: Notification): Promise<{ status: 'sent' | 'already-sent'; recipients: number }>;
+
+  /** Registers the referral with its subject's entity workflow and returns the repeat decision. */
+  registerWithSubject(input: {
+    caseId: string;
+    victim: { name: string; dateOfBirth: string };
+    receivedAt: string;
+    routeIfNotRepeat: Route;
+    repeatWindow: string;
+  }): Promise<RepeatDecision & { subjectWorkflowId: string }>;
+}

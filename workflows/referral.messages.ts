@@ -1,0 +1,23 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CaseCommandInput, CaseCommandName } from '../domain/case-commands';
+import type { TimelineEntry } from '../domain/timeline';
+import type { CaseView } from '../machines/referral';
+
+/** The case workflow's public messages: one update per user action, and its queries. */
+export const referralWorkflowType = 'referralWorkflow';
+
+type CaseUpdates = { [N in CaseCommandName]: ReturnType<typeof defineUpdate<CaseView, [CaseCommandInput<N>]>> };
+
+const names: CaseCommandName[] = [
+  'submitSummary', 'recordVictimContact', 'recordMeetingOutcome', 'updateAction', 'requestReview',
+  'recordQaDecision', 'recordReviewOutcome', 'changeRisk', 'closeCase',
+];
+export const caseUpdates = Object.fromEntries(names.map((n) => [n, defineUpdate(n)])) as CaseUpdates;
+
+/** Waits until the case is registered and routed, then returns it: what a submission answers with. */
+export const caseReadyUpdate = defineUpdate<CaseView, []>('ready');
+
+export const caseStateQuery = defineQuery<CaseView>('state');
+export const caseTimelineQuery = defineQuery<TimelineEntry[]>('timeline');
+
+export const caseWorkflowId = (caseId: string) => `case-${caseId}`;
