@@ -9,7 +9,6 @@ import { instantSchema } from './time';
  * and an HTTP write carry the same fields; `actor` says who acted.
  */
 const text = z.string().trim().min(1).max(20_000);
-const withActor = <S extends z.ZodRawShape>(shape: S) => z.object({ ...shape, actor: actorSchema });
 
 export const agencySummarySchema = z.object({
   involvement: text,
@@ -32,14 +31,15 @@ export const leadsInputSchema = z.object({
   perpetrator: agencyIdSchema.optional(),
 });
 
-export const caseCommandSchemas = {
-  submitSummary: withActor({ agency: agencyIdSchema, summary: agencySummarySchema }),
-  recordVictimContact: withActor({
+/** Each action's own fields; `actor` is added by caseCommandSchemas. */
+export const caseCommandFields = {
+  submitSummary: z.object({ agency: agencyIdSchema, summary: agencySummarySchema }),
+  recordVictimContact: z.object({
     outcome: victimContactOutcomeSchema,
     views: text.optional(),
     chosenLeadAgency: agencyIdSchema.optional(),
   }),
-  recordMeetingOutcome: withActor({
+  recordMeetingOutcome: z.object({
     outcome: z.object({
       risks: z.array(text).min(1, 'the HRDA Matrix records at least one risk'),
       actions: z.array(actionInputSchema),
@@ -47,19 +47,35 @@ export const caseCommandSchemas = {
       rationale: text,
     }),
   }),
-  updateAction: withActor({ actionId: z.string().min(1), status: actionStatusSchema.exclude(['open']), note: text }),
-  requestReview: withActor({ reason: z.string().min(1), summary: text }),
-  recordQaDecision: withActor({ accepted: z.boolean(), feedback: text.optional() }).refine((d) => d.accepted || d.feedback, {
-    message: 'feedback is required when a review request is not accepted (it goes back to the professional)',
-    path: ['feedback'],
-  }),
-  recordReviewOutcome: withActor({
+  updateAction: z.object({ actionId: z.string().min(1), status: actionStatusSchema.exclude(['open']), note: text }),
+  requestReview: z.object({ reason: z.string().min(1), summary: text }),
+  recordQaDecision: z.object({ accepted: z.boolean(), feedback: text.optional() }),
+  recordReviewOutcome: z.object({
     risks: z.array(text).default([]),
     actions: z.array(actionInputSchema).default([]),
     rationale: text,
   }),
-  changeRisk: withActor({ risk: riskSchema, rationale: text }),
-  closeCase: withActor({ rationale: text }),
+  changeRisk: z.object({ risk: riskSchema, rationale: text }),
+  closeCase: z.object({ rationale: text }),
+} as const;
+
+const f = caseCommandFields;
+const actor = { actor: actorSchema };
+
+/** The full command each update takes: the action's fields plus who acts. */
+export const caseCommandSchemas = {
+  submitSummary: f.submitSummary.extend(actor),
+  recordVictimContact: f.recordVictimContact.extend(actor),
+  recordMeetingOutcome: f.recordMeetingOutcome.extend(actor),
+  updateAction: f.updateAction.extend(actor),
+  requestReview: f.requestReview.extend(actor),
+  recordQaDecision: f.recordQaDecision.extend(actor).refine((d) => d.accepted || d.feedback, {
+    message: 'feedback is required when a review request is not accepted (it goes back to the professional)',
+    path: ['feedback'],
+  }),
+  recordReviewOutcome: f.recordReviewOutcome.extend(actor),
+  changeRisk: f.changeRisk.extend(actor),
+  closeCase: f.closeCase.extend(actor),
 } as const;
 
 export type CaseCommandName = keyof typeof caseCommandSchemas;

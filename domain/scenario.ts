@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorSchema } from './actor';
-import { caseCommandSchemas, type CaseCommandName } from './case-commands';
+import { caseCommandFields, type CaseCommandName } from './case-commands';
 import { instantInputSchema } from './referral';
 
 /**
@@ -9,8 +9,7 @@ import { instantInputSchema } from './referral';
  * (a sensible default per action is used), so scenario files stay short.
  */
 const base = { at: instantInputSchema, ref: z.string().min(1), actor: actorSchema.optional() };
-const commandStep = <N extends CaseCommandName>(name: N) =>
-  (caseCommandSchemas[name] as unknown as z.ZodObject).omit({ actor: true }).extend({ ...base, do: z.literal(name) });
+const commandStep = <N extends CaseCommandName>(name: N) => caseCommandFields[name].extend({ ...base, do: z.literal(name) });
 
 export const scenarioStepSchema = z.discriminatedUnion('do', [
   z.object({ ...base, do: z.literal('submitReferral'), referral: z.unknown(), profile: z.string().optional() }),

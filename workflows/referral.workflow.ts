@@ -141,7 +141,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   const deliverOutbox = () => {
     const pending = snapshot().context.outbox;
     if (pending.length === 0) return;
-    actor.send({ type: 'delivered', ids: pending.map((n) => n.id) });
+    if (snapshot().status === 'active') actor.send({ type: 'delivered', ids: pending.map((n) => n.id) });
     for (const n of pending) track(sendNotification(n));
   };
 
@@ -213,9 +213,10 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       continue;
     }
     const woken = wait !== undefined && wait <= 0 ? false : await condition(() => version !== seen, wait);
-    if (!woken) {
+    if (!woken && snapshot().status === 'active') {
       stuckAt = deadline;
-      actor.send({ type: 'clock', at: now() });
+      // The timeline records the protocol's instant; the history keeps when the timer fired.
+      actor.send({ type: 'clock', at: deadline ?? now() });
     } else {
       stuckAt = undefined;
     }

@@ -75,11 +75,19 @@ describe('ensureTestServer', () => {
 });
 
 describe('the test-server launcher', () => {
+  const ports = new Set<number>();
+  // A launcher that failed to exec would leave its JVM running; don't let a failing test leak it.
+  afterEach(async () => {
+    for (const port of ports) for (const pid of await serverPids(port)) process.kill(pid, 'SIGKILL');
+    ports.clear();
+  });
+
   it('serves a time-skipping TestWorkflowEnvironment and is gone after teardown', async () => {
     const env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: launcher } },
     });
     const port = Number(env.address.split(':').pop());
+    ports.add(port);
     try {
       expect(env.supportsTimeSkipping).toBe(true);
       await expect(env.connection.workflowService.getSystemInfo({})).resolves.toBeDefined();
@@ -102,6 +110,7 @@ describe('the test-server launcher', () => {
     `accepts connections within the SDK's ${SDK_START_LIMIT_MS} ms and leaves no JVM behind after %s`,
     async (signal) => {
       const port = await freePort();
+      ports.add(port);
       const child = spawn(launcher, [String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

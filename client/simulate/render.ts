@@ -1,0 +1,21 @@
+import type { TimelineEntry } from '../../domain/timeline';
+import type { SimulationResult } from './simulate';
+
+/** A timeline entry as one line a person reads: when, what, the key facts, who and why. */
+export function describeEntry(e: TimelineEntry): string {
+  const facts = Object.entries(e.data)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).join(',') : typeof v === 'object' ? JSON.stringify(v) : v}`)
+    .join(' ');
+  const who = e.actor.role === 'system' ? '' : ` by ${e.actor.role}${e.actor.agency ? ` (${e.actor.agency})` : ''}`;
+  return `${e.at}  ${e.type.padEnd(24)} ${facts}${who}${e.rationale && e.rationale !== (e.data as { rationale?: string }).rationale ? `\n${' '.repeat(26)}  why: ${e.rationale}` : ''}`;
+}
+
+export function renderSimulation(result: SimulationResult): string {
+  const out: string[] = [`Scenario on ${result.profile}, ${result.startAt} → ${result.until}`];
+  for (const [ref, c] of Object.entries(result.cases)) {
+    out.push('', `Case ${ref} (${c.caseId || 'not created'})${c.state ? `: ${c.state.stage}, ${c.state.risk} risk, route ${c.state.route}` : ''}`);
+    for (const e of c.timeline) out.push(`  ${describeEntry(e)}`);
+    for (const r of c.rejected) out.push(`  REFUSED ${r.at} ${r.step}: ${r.error}`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,152 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Actor } from '../../domain/actor';
+import type { CaseCommandName } from '../../domain/case-commands';
+import { getProfile } from '../../domain/profiles';
+import { scenarioSchema, scenarioStepSchema, type Scenario } from '../../domain/scenario';
+import type { TimelineEntry } from '../../domain/timeline';
+import type { CaseView } from '../../machines/referral';
+import { createActivities } from '../../activities';
+import { OutboxMail } from '../../activities/mail.outbox';
+import type { PoliceSystems } from '../../activities/police-systems.port';
+import { LocalPoliceSystems } from '../../activities/police-systems.local';
+import { workflowsPath } from '../../worker/worker';
+import { CaseClient, InvalidInputError } from '../cases';
+import { registerSearchAttributes } from '../search-attributes';
+
+export interface SimulatedCase {
+  caseId: string;
+  state: CaseView;
+  timeline: TimelineEntry[];
+  rejected: { at: string; step: string; error: string }[];
+}
+
+export interface SimulationResult {
+  profile: string;
+  startAt: string;
+  until: string;
+  cases: Record<string, SimulatedCase>;
+}
+
+export interface SimulateOptions {
+  /** The time-skipping test server launcher (scripts/test-server.ts). */
+  testServer: string;
+  police?: PoliceSystems;
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs a scenario (CONTRACT.md §3) on the time-skipping test server with the real workflows and
+ * the local adapters: time jumps from step to step, and every timer falling due on the way fires.
+ */
+export async function simulate(input: unknown, opts: SimulateOptions): Promise<SimulationResult> {
+  const parsed = scenarioSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidInputError('Invalid scenario', parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(scenario)', message: i.message })));
+  }
+  const scenario = parsed.data;
+  getProfile(scenario.profile);
+
+  // The launcher starts the server's clock at the scenario's start (see scripts/test-server.ts).
+  process.env.HRDA_TEST_SERVER_START_TIME = scenario.startAt;
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: opts.testServer } } });
+  const outbox = await mkdtemp(path.join(os.tmpdir(), 'hrda-simulate-'));
+  try {
+    await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+    const taskQueue = 'hrda-simulate';
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+      activities: createActivities({
+        client: env.client,
+        taskQueue,
+        subjectSecret: 'simulation-subject-key',
+        mail: new OutboxMail(outbox),
+        police: opts.police ?? new LocalPoliceSystems(),
+      }),
+    });
+    return await worker.runUntil(run(scenario, env, new CaseClient(env.client, taskQueue), opts.log ?? (() => {})));
+  } finally {
+    await env.teardown();
+    await rm(outbox, { recursive: true, force: true });
+  }
+}
+
+async function run(scenario: Scenario, env: TestWorkflowEnvironment, cases: CaseClient, log: (line: string) => void): Promise<SimulationResult> {
+  const profile = getProfile(scenario.profile);
+  const refs = new Map<string, { caseId: string; rejected: SimulatedCase['rejected'] }>();
+  const skipTo = async (at: string) => {
+    const ms = Date.parse(at) - (await env.currentTimeMs());
+    if (ms > 0) await env.sleep(ms);
+  };
+  const start = await env.currentTimeMs();
+  if (start > Date.parse(scenario.startAt) + 60_000) {
+    throw new Error(`The test server's clock (${new Date(start).toISOString()}) is past the scenario's start (${scenario.startAt}); its launcher does not support a start time.`);
+  }
+  await skipTo(scenario.startAt);
+
+  for (const [i, raw] of scenario.steps.entries()) {
+    const at = new Date(Date.parse(raw.at)).toISOString();
+    await skipTo(at);
+    const entry = refs.get(raw.ref) ?? { caseId: '', rejected: [] };
+    refs.set(raw.ref, entry);
+    try {
+      const step = scenarioStepSchema.safeParse(raw);
+      if (!step.success) throw new InvalidInputError(`Invalid step ${i}`, step.error.issues.map((x) => ({ path: x.path.map(String).join('.'), message: x.message })));
+      log(`${at} ${raw.do} ${raw.ref}`);
+      if (step.data.do === 'submitReferral') {
+        const s = step.data as { referral: unknown; profile?: string };
+        if (entry.caseId) throw new Error(`ref ${raw.ref} already names a case`);
+        const submitted = await cases.submitReferral(s.referral, { profileId: s.profile ?? scenario.profile, now: new Date(at) });
+        entry.caseId = submitted.caseId;
+        continue;
+      }
+      if (!entry.caseId) throw new Error(`no referral was submitted for ref ${raw.ref}`);
+      const { do: name, at: _at, ref: _ref, actor, ...fields } = step.data as { do: CaseCommandName; at: string; ref: string; actor?: Actor } & Record<string, unknown>;
+      const state = await cases.state(entry.caseId);
+      await cases.command(entry.caseId, name, fields as never, actor ?? defaultActor(name, fields, state, profile.administrator.agency));
+    } catch (err) {
+      entry.rejected.push({ at, step: raw.do, error: (err as Error).message });
+    }
+  }
+  await skipTo(scenario.until);
+
+  const result: SimulationResult = { profile: scenario.profile, startAt: scenario.startAt, until: scenario.until, cases: {} };
+  for (const [ref, { caseId, rejected }] of refs) {
+    if (!caseId) {
+      result.cases[ref] = { caseId: '', state: null as unknown as CaseView, timeline: [], rejected };
+      continue;
+    }
+    result.cases[ref] = { caseId, state: await cases.state(caseId), timeline: await cases.timeline(caseId), rejected };
+  }
+  return result;
+}
+
+/** Who takes each step when the scenario does not say (the protocol's usual actor). */
+function defaultActor(name: CaseCommandName, fields: Record<string, unknown>, state: CaseView, admin: string): Actor {
+  switch (name) {
+    case 'submitSummary':
+      return { role: 'agency-practitioner', agency: fields.agency as string };
+    case 'recordVictimContact':
+      return { role: 'agency-practitioner', agency: state.leads.victim?.agency ?? 'domestic-abuse-advisor' };
+    case 'updateAction':
+      return { role: 'agency-practitioner', agency: state.actions.find((a) => a.id === fields.actionId)?.owner ?? admin };
+    case 'requestReview':
+      return { role: 'lead-professional', agency: state.leads.victim?.agency ?? admin };
+    case 'recordQaDecision':
+      return { role: 'chair', agency: admin };
+    case 'changeRisk':
+      return { role: 'agency-practitioner', agency: state.referral.referrer.agency };
+    default:
+      return { role: 'administrator', agency: admin };
+  }
+}
+
+export async function bundleForSimulation(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath });
+}
