@@ -35,6 +35,8 @@ export interface SimulateOptions {
   /** The time-skipping test server launcher (scripts/test-server.ts). */
   testServer: string;
   police?: PoliceSystems;
+  /** Keep the messages sent (the outbox adapter's folder); by default a temporary folder is removed. */
+  outboxDir?: string;
   workflowBundle?: WorkflowBundleWithSourceMap;
   log?: (line: string) => void;
 }
@@ -54,7 +56,7 @@ export async function simulate(input: unknown, opts: SimulateOptions): Promise<S
   // The launcher starts the server's clock at the scenario's start (see scripts/test-server.ts).
   process.env.HRDA_TEST_SERVER_START_TIME = scenario.startAt;
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: opts.testServer } } });
-  const outbox = await mkdtemp(path.join(os.tmpdir(), 'hrda-simulate-'));
+  const outbox = opts.outboxDir ?? (await mkdtemp(path.join(os.tmpdir(), 'hrda-simulate-')));
   try {
     await registerSearchAttributes(env.connection, env.namespace ?? 'default');
     const taskQueue = 'hrda-simulate';
@@ -73,7 +75,7 @@ export async function simulate(input: unknown, opts: SimulateOptions): Promise<S
     return await worker.runUntil(run(scenario, env, new CaseClient(env.client, taskQueue), opts.log ?? (() => {})));
   } finally {
     await env.teardown();
-    await rm(outbox, { recursive: true, force: true });
+    if (!opts.outboxDir) await rm(outbox, { recursive: true, force: true });
   }
 }
 
