@@ -78,6 +78,29 @@ export const profileSchema = z.object({
     qaBefore: isoDurationSchema,
     reasons: z.array(z.string().min(1)).min(1),
   }),
+  /** The escalation protocol (PROTOCOL.md §1.6): ordered steps, each with its owner and its clock. */
+  escalation: z.object({
+    areas: z.array(z.string().min(1)).min(1),
+    steps: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z0-9-]+$/),
+          /** Stage number as the protocol counts them (1, 2, 3). */
+          stage: z.number().int().min(1),
+          owner: z.string().min(1),
+          /** "1 working day" counts working days; "24 hours" is an ISO duration of clock time. */
+          deadline: z.union([z.object({ workingDays: z.number().int().min(1) }), z.object({ duration: isoDurationSchema })]),
+          /** What the owner must produce to close the step, e.g. the Strategic Lead's written response. */
+          requires: z.enum(['agreement', 'written-response', 'referral']).default('agreement'),
+          /** Marking required on written referrals at this step. */
+          marking: z.string().optional(),
+        }),
+      )
+      .min(1),
+    reminderBefore: isoDurationSchema,
+    /** An overdue action opens an "actions not progressed" dispute by itself after this grace period. */
+    actionsNotProgressedAfter: isoDurationSchema,
+  }),
   workflow: z.object({
     /** Continue-as-new once the history has this many events, well before Temporal's limits. */
     continueAsNewAfterEvents: z.number().int().min(100),

@@ -20,6 +20,8 @@ export const dorsetHrda = profileSchema.parse({
     { id: 'education', name: 'Education', mailbox: 'hrda@education.example.org' },
     { id: 'paragon', name: 'Paragon (medium-risk service)', mailbox: 'referrals@paragon.example.org' },
     { id: 'victim-support', name: 'Victim Support (standard-risk service)', mailbox: 'referrals@victim-support.example.org' },
+    // Stage 3 of the escalation protocol is referred to the Strategy Group in writing.
+    { id: 'strategy-group', name: 'Domestic Abuse Strategy Group', mailbox: 'strategy-group@community-safety.example.org' },
   ],
   // Stage 1: referrals come into HRDA through a single point of contact run by Police.
   administrator: { agency: 'police', mailbox: 'hrda-admin@police.example.org' },
@@ -65,6 +67,22 @@ export const dorsetHrda = profileSchema.parse({
     time: '09:00',
     qaBefore: 'P7D',
     reasons: ['escalating-risk', 'non-engagement', 'partnership-not-effective'],
+  },
+  // Appendix 1, the HRDA Escalation Protocol.
+  escalation: {
+    areas: [
+      'threshold', 'convene-meeting', 'agency-response', 'information-sharing', 'lead-professional',
+      'risk-remains', 'monthly-escalation', 'actions-not-progressed',
+    ],
+    steps: [
+      { id: 'practitioners', stage: 1, owner: 'the practitioners', deadline: { workingDays: 1 } },
+      { id: 'line-managers', stage: 1, owner: "the practitioners' line managers", deadline: { duration: 'PT24H' } },
+      { id: 'strategic-lead-referral', stage: 2, owner: "the organisation's Strategic Lead for HRDA", deadline: { duration: 'PT24H' }, requires: 'referral' },
+      { id: 'strategic-lead-review', stage: 2, owner: "the organisation's Strategic Lead for HRDA", deadline: { duration: 'PT24H' }, requires: 'written-response' },
+      { id: 'strategy-group', stage: 3, owner: 'the Domestic Abuse Strategy Group', deadline: { duration: 'PT24H' }, requires: 'referral', marking: 'Stage Three Formal Escalation under HRDA' },
+    ],
+    reminderBefore: 'PT4H',
+    actionsNotProgressedAfter: 'P7D',
   },
   workflow: { continueAsNewAfterEvents: 2000 },
 });
