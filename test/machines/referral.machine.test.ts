@@ -4,7 +4,7 @@ import type { Actor as CaseActor } from '../../domain/actor';
 import type { Notification } from '../../domain/notification';
 import { dorsetHrda } from '../../domain/profiles/dorset-hrda';
 import type { ReferralInput } from '../../domain/referral';
-import { timelineEntrySchema, type PoliceSystem, type TimelineEntry } from '../../domain/timeline';
+import { timelineEntrySchema, type PoliceSystem, type TimelineEntry, type TimelineType } from '../../domain/timeline';
 import {
   createReferralMachine, nextDeadline, pendingDeadlines, refusalReason,
   type CaseEvent, type CaseSnapshot, type CheckResult, type ChecksOutput, type CommandEvent, type ReferralMachine, type RepeatInfo,
@@ -68,7 +68,7 @@ interface Harness {
   /** Every message the case ever queued, by id (the outbox keeps them until `delivered`). */
   messages: Map<string, Notification>;
   byTopic: (topic: Notification['topic']) => Notification[];
-  entries: (type: string) => TimelineEntry[];
+  entries: <T extends TimelineType>(type: T) => Extract<TimelineEntry, { type: T }>[];
   /** Finishes held checks (checks: 'hold'). */
   finishChecks: (output: ChecksOutput) => Promise<void>;
 }
@@ -114,7 +114,7 @@ async function startCase(opts: {
     send: (event) => actor.send(event),
     messages,
     byTopic: (topic) => [...messages.values()].filter((n) => n.topic === topic),
-    entries: (type) => actor.getSnapshot().context.timeline.filter((e) => e.type === type),
+    entries: <T extends TimelineType>(type: T) => actor.getSnapshot().context.timeline.filter((e): e is Extract<TimelineEntry, { type: T }> => e.type === type),
     finishChecks: async (output) => {
       release(output);
       await checksSettled();
