@@ -1,5 +1,5 @@
 import type { Profile } from './profile';
-import { referralSchema, riskRank, type Referral } from './referral';
+import { referralSchema, riskLevels, riskRank, type Referral } from './referral';
 
 export interface FieldIssue {
   /** Dotted path of the field at fault, e.g. "assessment.score" or "children.0.dateOfBirth". */
@@ -15,26 +15,27 @@ export type ReferralValidation = { ok: true; referral: Referral } | { ok: false;
  */
 export function validateReferral(input: unknown, profile: Profile, receivedAtDefault: string): ReferralValidation {
   const parsed = referralSchema.safeParse(input);
-  if (!parsed.success) {
-    return { ok: false, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(referral)', message: i.message })) };
-  }
-  const r = parsed.data;
-  const issues: FieldIssue[] = [];
+  const issues: FieldIssue[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(referral)', message: i.message }));
+  // The profile's rules are checked on whatever parsed, so every problem is listed at once.
+  const r = (parsed.success ? parsed.data : input ?? {}) as DeepPartial<Referral>;
   const known = new Set(profile.agencies.map((a) => a.id));
   const agency = (path: string, id: string | undefined) => {
-    if (id !== undefined && !known.has(id)) issues.push({ path, message: `unknown agency "${id}" for profile ${profile.id} (known: ${[...known].join(', ')})` });
+    if (id !== undefined && !known.has(id) && !issues.some((i) => i.path === path)) issues.push({ path, message: `unknown agency "${id}" for profile ${profile.id} (known: ${[...known].join(', ')})` });
   };
-  agency('referrer.agency', r.referrer.agency);
-  agency('victim.chosenLeadAgency', r.victim.chosenLeadAgency);
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  agency('referrer.agency', text(r.referrer?.agency));
+  agency('victim.chosenLeadAgency', text(r.victim?.chosenLeadAgency));
 
-  const { score, risk, override } = r.assessment;
+  const { score, risk, override } = r.assessment ?? {};
   const threshold = profile.assessment.dashHighThreshold;
-  if (score !== undefined && score >= threshold && riskRank(risk) < riskRank('high') && !override) {
+  if (typeof score === 'number' && score >= threshold && risk && riskLevels.includes(risk) && riskRank(risk) < riskRank('high') && !override) {
     issues.push({
       path: 'assessment.override',
       message: `a DASH score of ${score} (${threshold} or more) is high risk; a lower level (${risk}) needs assessment.override = { risk, rationale, by }`,
     });
   }
-  if (issues.length) return { ok: false, issues };
-  return { ok: true, referral: { ...r, receivedAt: r.receivedAt ?? receivedAtDefault } };
+  if (!parsed.success || issues.length) return { ok: false, issues };
+  return { ok: true, referral: { ...parsed.data, receivedAt: parsed.data.receivedAt ?? receivedAtDefault } };
 }
+
+type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

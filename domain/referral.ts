@@ -74,14 +74,15 @@ export const referralSchema = z
     household: z.array(z.object({ name: personName, relationship: z.string().min(1) })).default([]),
   })
   .superRefine((r, ctx) => {
-    const { tool, score, risk, override } = r.assessment;
-    if (dashTools.includes(tool) && score === undefined) {
+    // Runs even when other fields failed (`when` below), so values may be unparsed: read defensively.
+    const { tool, score, risk, override } = (r as Partial<typeof r>).assessment ?? ({} as Partial<(typeof r)['assessment']>);
+    if (typeof tool === 'string' && dashTools.includes(tool) && score === undefined) {
       ctx.addIssue({ code: 'custom', path: ['assessment', 'score'], message: `a score (0–27) is required for ${tool}` });
     }
-    if (override && override.risk !== risk) {
+    if (override && riskLevels.includes(override.risk) && override.risk !== risk) {
       ctx.addIssue({ code: 'custom', path: ['assessment', 'override', 'risk'], message: `the override records the level chosen, so it must equal assessment.risk (${risk})` });
     }
-  });
+  }, { when: () => true });
 
 export type ReferralInput = z.input<typeof referralSchema>;
 export type Referral = z.output<typeof referralSchema> & { receivedAt: string };

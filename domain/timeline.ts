@@ -30,6 +30,7 @@ const entry = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
  */
 export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('referral.received', { risk: riskSchema, tool: z.string(), referrer: agencyIdSchema, score: z.number().optional(), sru: z.object({ forwardedAt: instantSchema }).optional() }),
+  entry('risk.changed', { from: riskSchema, to: riskSchema }),
   entry('referral.routed', { route: routeSchema, repeat: z.boolean(), previousCaseId: z.string().optional(), offeredTo: agencyIdSchema.optional() }),
   entry('checks.completed', { systems: z.array(z.object({ system: policeSystemSchema, status: z.enum(['completed', 'unavailable']), hits: z.number().int().optional() })) }),
   entry('checks.failed', { system: policeSystemSchema, error: z.string() }),

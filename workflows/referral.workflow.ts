@@ -73,18 +73,18 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
 
   // Handlers are registered before the first await: an update that arrives while the case is
   // being registered must find them (the SDK rejects updates left unhandled by an activation).
-  let actor: ReturnType<typeof createActor<typeof machine>> | undefined;
+  const live: { actor?: ReturnType<typeof createActor<typeof machine>> } = {};
   let version = 0;
   const snapshot = () => {
-    if (!actor) throw ApplicationFailure.create({ type: 'NotReady', message: 'The case is still being registered; try again in a moment.', nonRetryable: true });
-    return actor.getSnapshot() as CaseSnapshot;
+    if (!live.actor) throw ApplicationFailure.create({ type: 'NotReady', message: 'The case is still being registered; try again in a moment.', nonRetryable: true });
+    return live.actor.getSnapshot() as CaseSnapshot;
   };
 
   const handleCommand = <N extends CaseCommandName>(name: N) =>
     setHandler(
       caseUpdates[name] as UpdateDefinition<CaseView, [unknown]>,
       (raw) => {
-        actor!.send({ type: name, at: now(), ...caseCommandSchemas[name].parse(raw) } as CommandEvent);
+        live.actor!.send({ type: name, at: now(), ...caseCommandSchemas[name].parse(raw) } as CommandEvent);
         return caseView(snapshot());
       },
       {
@@ -104,7 +104,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   setHandler(caseStateQuery, () => caseView(snapshot()));
   setHandler(caseTimelineQuery, () => snapshot().context.timeline);
   setHandler(caseReadyUpdate, async () => {
-    await condition(() => actor !== undefined);
+    await condition(() => live.actor !== undefined);
     return caseView(snapshot());
   });
 
@@ -125,11 +125,11 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     }
   }
 
-  actor = createActor(machine, {
+  const actor = (live.actor = createActor(machine, {
     input: { caseId: input.caseId, profileId: input.profileId, referral: input.referral, repeat },
     // Restoring a snapshot ignores the input: the machine carries on where it was.
     ...(input.continued ? { snapshot: input.continued.snapshot as CaseSnapshot } : {}),
-  });
+  }));
   actor.subscribe(() => void version++);
   actor.start();
 

@@ -71,7 +71,7 @@ export const messages = {
     ]),
 
   reviewScheduled: (context: CaseContext, deferred: boolean) =>
-    message(context, `review-scheduled:${context.review?.requestedAt}`, [context.review?.requestedBy.agency ?? 'administrator', 'administrator'], 'review-scheduled', `Management review scheduled for ${context.review?.meetingAt}`, [
+    message(context, `review-scheduled:${context.review?.requestedAt}`, unique([context.review?.requestedBy.agency ?? 'administrator', 'administrator']), 'review-scheduled', `Management review scheduled for ${context.review?.meetingAt}`, [
       `The case is on the management meeting of ${context.review?.meetingAt}; the chairs quality-assure it by ${context.review?.qaBy}.`,
       ...(deferred ? ['It was requested less than the QA period before this month\'s meeting, so it goes to the following meeting.'] : []),
     ]),

@@ -1,5 +1,6 @@
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import type { Profile } from '../../domain/profile';
+import { atLocal, localDate, nthWeekdayOfMonth } from '../../domain/calendar';
 import { riskRank } from '../../domain/referral';
 import type { Instant } from '../../domain/time';
 import type { Route } from '../../domain/timeline';
@@ -64,7 +65,7 @@ export function createReferralMachine(profile: Profile) {
         const e = event as CommandEvent<'changeRisk'>;
         return {
           risk: e.risk,
-          timeline: withEntry(context, 'referral.received', e.at, { risk: e.risk, tool: 'professional-judgement', referrer: e.actor.agency ?? context.referral.referrer.agency }, { actor: e.actor, rationale: e.rationale }),
+          timeline: withEntry(context, 'risk.changed', e.at, { from: context.risk, to: e.risk }, { actor: e.actor, rationale: e.rationale }),
         };
       }),
       recordMatrix: enqueueActions(({ context, event, enqueue }) => {
@@ -135,7 +136,7 @@ export function createReferralMachine(profile: Profile) {
         const review = { reason: e.reason, summary: e.summary, requestedBy: e.actor, requestedAt: e.at, ...slot, qa: null };
         let timeline = withEntry(context, 'review.requested', e.at, { reason: e.reason, ...(e.actor.agency ? { requestedBy: e.actor.agency } : {}) }, { actor: e.actor, rationale: e.summary });
         timeline = withEntry({ ...context, timeline }, 'meeting.scheduled', e.at, { kind: 'monthly', meetingAt: slot.meetingAt });
-        const deferred = monthlyMeetingFor(profile, slot.qaBy).meetingAt !== slot.meetingAt && firstMeetingOfMonth(profile, e.at) !== slot.meetingAt;
+        const deferred = slot.meetingAt !== meetingOfMonth(profile, e.at);
         enqueue.assign({ review, timeline });
         enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.reviewScheduled({ ...context, review }, deferred)] });
       }),
@@ -204,10 +205,13 @@ export function createReferralMachine(profile: Profile) {
         !context.summaryReminderSent && context.summaryReminderAt !== null && context.summaryReminderAt <= timeOf(event),
       meetingDue: ({ context, event }) => context.meetingAt !== null && context.meetingAt <= timeOf(event),
       isExpectedAgency: ({ event }) => event.type === 'submitSummary' && profile.infoRequest.agencies.includes(event.agency),
-      outcomeIsValid: ({ context, event }) => event.type === 'recordMeetingOutcome' && typeof assignLeads(profile, context, event.outcome.leads) !== 'string' && outcomeActionsAreNew(context, event),
+      outcomeIsValid: ({ context, event }) => event.type === 'recordMeetingOutcome' && outcomeProblem(profile, context, event) === undefined,
+      victimContactIsValid: ({ event }) => event.type === 'recordVictimContact' && unknownAgencies(profile, [event.chosenLeadAgency]).length === 0,
+      reviewOutcomeIsValid: ({ event }) => event.type === 'recordReviewOutcome' && unknownAgencies(profile, event.actions.map((a) => a.owner)).length === 0,
       isOpenAction: ({ context, event }) =>
         event.type === 'updateAction' && context.actions.some((a) => a.id === event.actionId && !isDone(a)),
-      isKnownReason: ({ event }) => event.type === 'requestReview' && profile.monthlyMeeting.reasons.includes(event.reason),
+      isKnownReason: ({ event }) =>
+        event.type === 'requestReview' && profile.monthlyMeeting.reasons.includes(event.reason) && unknownAgencies(profile, [event.actor.agency]).length === 0,
       qaPointPassed: ({ context, event }) => context.review !== null && context.review.qa === null && context.review.qaBy <= timeOf(event),
       reviewMeetingDue: ({ context, event }) => context.review !== null && context.review.meetingAt <= timeOf(event),
       raisesRisk: ({ context, event }) => event.type === 'changeRisk' && riskRank(event.risk) > riskRank(context.risk),
@@ -298,6 +302,7 @@ export function createReferralMachine(profile: Profile) {
             })),
           },
           recordVictimContact: {
+            guard: 'victimContactIsValid',
             actions: assign(({ context, event }) => ({
               victimContact: { at: event.at, outcome: event.outcome, views: event.views, by: event.actor },
               referral: event.chosenLeadAgency ? { ...context.referral, victim: { ...context.referral.victim, chosenLeadAgency: event.chosenLeadAgency } } : context.referral,
@@ -410,12 +415,15 @@ export function createReferralMachine(profile: Profile) {
         type: 'parallel',
         always: { guard: 'nothingPending', target: 'closed', actions: 'closeWhenComplete' },
         on: {
-          clock: { actions: 'chaseActions' },
           updateAction: { guard: 'isOpenAction', actions: 'recordActionUpdate' },
           changeRisk: { guard: 'raisesRisk', actions: 'raiseRisk' },
           closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
         },
         states: {
+          // A region of its own, so the same clock can also move the review on (both react).
+          actions: {
+            on: { clock: { actions: 'chaseActions' } },
+          },
           review: {
             initial: 'none',
             states: {
@@ -436,7 +444,7 @@ export function createReferralMachine(profile: Profile) {
                 on: { clock: { guard: 'reviewMeetingDue', target: 'heard', actions: 'recordReviewHeard' } },
               },
               heard: {
-                on: { recordReviewOutcome: { target: 'none', actions: 'recordReviewOutcome' } },
+                on: { recordReviewOutcome: { guard: 'reviewOutcomeIsValid', target: 'none', actions: 'recordReviewOutcome' } },
               },
             },
           },
@@ -448,13 +456,28 @@ export function createReferralMachine(profile: Profile) {
   });
 }
 
-function outcomeActionsAreNew(context: CaseContext, event: CommandEvent<'recordMeetingOutcome'>): boolean {
-  const ids = event.outcome.actions.map((a) => a.id);
-  return new Set(ids).size === ids.length;
+/** Agencies named that the profile's directory does not know (messages could not reach them). */
+export function unknownAgencies(profile: Profile, ids: (string | undefined)[]): string[] {
+  const known = new Set(profile.agencies.map((a) => a.id));
+  return ids.filter((id): id is string => id !== undefined && !known.has(id));
 }
 
-function firstMeetingOfMonth(profile: Profile, at: Instant): Instant {
-  return monthlyMeetingFor(profile, at).meetingAt;
+/** Why a meeting outcome cannot stand, or undefined when it can. */
+export function outcomeProblem(profile: Profile, context: CaseContext, event: CommandEvent<'recordMeetingOutcome'>): string | undefined {
+  const { actions, leads } = event.outcome;
+  const unknown = unknownAgencies(profile, [...actions.map((a) => a.owner), leads.victim, leads.children, leads.perpetrator]);
+  if (unknown.length) return `unknown agencies for profile ${profile.id}: ${unknown.join(', ')}`;
+  const ids = actions.map((a) => a.id);
+  if (new Set(ids).size !== ids.length) return 'action ids must be unique within the outcome';
+  const assigned = assignLeads(profile, context, leads);
+  return typeof assigned === 'string' ? assigned : undefined;
+}
+
+/** The management meeting held in the (London) month of `at`, whether or not its QA point has passed. */
+function meetingOfMonth(profile: Profile, at: Instant): Instant {
+  const [year, month] = localDate(at).split('-').map(Number) as [number, number];
+  const { weekday, nth, time } = profile.monthlyMeeting;
+  return atLocal(nthWeekdayOfMonth(year, month, weekday, nth), time);
 }
 
 export type ReferralMachine = ReturnType<typeof createReferralMachine>;

@@ -2,7 +2,7 @@ import type { Profile } from '../../domain/profile';
 import { riskRank } from '../../domain/referral';
 import type { CaseSnapshot } from './deadlines';
 import type { CommandEvent } from './events';
-import { assignLeads } from './leads';
+import { outcomeProblem, unknownAgencies } from './referral.machine';
 import { publicStage } from './public-state';
 
 /**
@@ -20,13 +20,12 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
       if (!snapshot.matches('preparing')) return `summaries are taken before the meeting; the case is ${stage}`;
       return `${event.agency} is not on the information request list of ${profile.id} (${profile.infoRequest.agencies.join(', ')})`;
     case 'recordVictimContact':
+      if (snapshot.matches('preparing')) return `unknown agency for profile ${profile.id}: ${event.chosenLeadAgency}`;
       return `the victim's voice is recorded before the meeting; the case is ${stage}`;
     case 'recordMeetingOutcome': {
       if (snapshot.matches('preparing')) return `the case is to be heard at ${c.meetingAt}; its outcome can be recorded from then`;
       if (!snapshot.matches('atMeeting')) return `the meeting outcome is already recorded; the case is ${stage}`;
-      const leads = assignLeads(profile, c, event.outcome.leads);
-      if (typeof leads === 'string') return leads;
-      return 'action ids must be unique within the outcome';
+      return outcomeProblem(profile, c, event) ?? 'the outcome cannot be recorded now';
     }
     case 'updateAction': {
       if (!snapshot.matches('monitoring')) return `actions exist once the meeting outcome is recorded; the case is ${stage}`;
@@ -40,9 +39,11 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
       return `a review is already requested for the meeting of ${c.review?.meetingAt}`;
     case 'recordQaDecision':
       if (!c.review) return 'no management review is requested';
+      if (c.review.qa && 'notQualityAssured' in c.review.qa) return `the QA point (${c.review.qaBy}) passed without a decision; the case stays on the agenda marked "not quality-assured"`;
       return 'the review request has already been quality-assured';
     case 'recordReviewOutcome':
       if (!c.review) return 'no management review is requested';
+      if (unknownAgencies(profile, event.actions.map((a) => a.owner)).length) return `unknown agencies for profile ${profile.id}: ${unknownAgencies(profile, event.actions.map((a) => a.owner)).join(', ')}`;
       return `the review is to be heard at ${c.review.meetingAt}; its outcome can be recorded from then`;
     case 'changeRisk':
       if (riskRank(event.risk) <= riskRank(c.risk)) return `professional judgement may raise the risk level, never lower it (it is ${c.risk})`;
