@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { agencyIdSchema } from './actor';
+import { riskSchema } from './referral';
+import { routeSchema } from './timeline';
+import { localDateSchema } from './time';
+
+/** Filters for listing cases (API query string and `hrda case list` options alike). */
+export const caseFiltersSchema = z.object({
+  stage: z.enum(['received', 'preparing', 'at-meeting', 'monitoring', 'closed']).optional(),
+  risk: riskSchema.optional(),
+  route: routeSchema.optional(),
+  overdue: z.stringbool().optional(),
+  /** Cases whose next meeting falls on this Europe/London date. */
+  meetingDate: localDateSchema.optional(),
+  agency: agencyIdSchema.optional(),
+  profile: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type CaseFilters = z.infer<typeof caseFiltersSchema>;
