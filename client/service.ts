@@ -3,6 +3,7 @@ import { parseConfig, usesEmbeddedServer, type Config } from '../domain/config';
 import { createActivities, defaultAdapters } from '../activities';
 import { createWorker, type HrdaWorker } from '../worker/worker';
 import { connectClient } from './temporal';
+import { registerSearchAttributes } from './search-attributes';
 import { buildApi } from './api/server';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
@@ -46,6 +47,12 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
 
     const temporal = await connectClient(config);
     stops.push(() => temporal.connection.close());
+    if (!devServer) {
+      // On an existing cluster the attributes may already exist, or be managed by its operators.
+      await registerSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE).catch((err: Error) =>
+        opts.log(`Could not register the search attributes (${err.message}); register them as the README says.`),
+      );
+    }
 
     opts.log('Starting the worker (bundling workflows)…');
     const activities = createActivities({ client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config) });

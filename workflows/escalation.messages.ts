@@ -1,0 +1,28 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DisputeAction, DisputeActionName } from '../domain/dispute';
+import type { TimelineEntry } from '../domain/timeline';
+import type { DisputeView } from '../machines/escalation';
+
+/** The dispute workflow's public messages: one update per party action, its query, and what it tells its case. */
+export const escalationWorkflowType = 'escalationWorkflow';
+
+type DisputeUpdates = { [N in DisputeActionName]: ReturnType<typeof defineUpdate<DisputeView, [DisputeAction<N>]>> };
+
+export const disputeUpdates: DisputeUpdates = {
+  respond: defineUpdate('respond'),
+  advance: defineUpdate('advance'),
+  resolve: defineUpdate('resolve'),
+};
+
+export const disputeStateQuery = defineQuery<DisputeView>('disputeState');
+
+/** Sent to the parent case for every timeline entry the dispute writes, in order; `open` is false once it is resolved. */
+export interface DisputeProgress {
+  disputeId: string;
+  entry: TimelineEntry;
+  open: boolean;
+}
+export const disputeProgressSignal = defineSignal<[DisputeProgress]>('disputeProgress');
+
+/** Opaque ids only: no personal data in a workflow id. */
+export const disputeWorkflowId = (caseId: string, disputeId: string) => `dispute-${caseId}-${disputeId}`;
