@@ -15,7 +15,7 @@ const indexedValueType = {
  * Registers the service's search attributes through the operator API (the time-skipping test
  * server, or a cluster where the operator has not done it). Already-registered ones are skipped.
  */
-export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace: string): Promise<void> {
   // The Java test server implements Add but not List: add one at a time, skipping those that exist.
   for (const [name, type] of Object.entries(searchAttributeTypes)) {
     try {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Connection } from '@temporalio/client';
 import { parseConfig, usesEmbeddedServer, type Config } from '../domain/config';
 import { createActivities, defaultAdapters } from '../activities';
 import { createWorker, type HrdaWorker } from '../worker/worker';
@@ -49,7 +50,7 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
     stops.push(() => temporal.connection.close());
     if (!devServer) {
       // On an existing cluster the attributes may already exist, or be managed by its operators.
-      await registerSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE).catch((err: Error) =>
+      await registerSearchAttributes(temporal.connection as Pick<Connection, 'operatorService'>, config.TEMPORAL_NAMESPACE).catch((err: Error) =>
         opts.log(`Could not register the search attributes (${err.message}); register them as the README says.`),
       );
     }
