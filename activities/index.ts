@@ -9,6 +9,7 @@ import { createPoliceCheckActivities } from './police-checks';
 import type { PoliceSystems } from './police-systems.port';
 import { LocalPoliceSystems } from './police-systems.local';
 import { createSubjectActivities } from './subject-registry';
+import { createMeetingActivities } from './meetings';
 
 export interface ActivityDeps {
   client: Client;
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
     ...createPoliceCheckActivities({ police: deps.police }),
     ...createNotificationActivities({ mail: deps.mail }),
     ...createSubjectActivities(deps),
+    ...createMeetingActivities(deps),
   };
 }
 

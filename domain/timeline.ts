@@ -39,6 +39,7 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('reminder.sent', { to: z.array(z.string()), about: z.string(), dueAt: instantSchema }),
   entry('victim-contact.recorded', { outcome: victimContactOutcomeSchema, chosenLeadAgency: agencyIdSchema.optional() }),
   entry('meeting.scheduled', { kind: meetingKindSchema, meetingAt: instantSchema }),
+  entry('meeting.rolled-over', { kind: meetingKindSchema, meetingAt: instantSchema, reason: z.enum(['out-of-time', 'meeting-cancelled', 'after-cut-off']), nextMeetingAt: instantSchema }),
   entry('meeting.heard', { kind: meetingKindSchema, meetingAt: instantSchema, notQualityAssured: z.boolean().optional() }),
   entry('matrix.recorded', { risks: z.array(z.string()), actions: z.array(z.object({ id: z.string(), owner: agencyIdSchema, dueAt: instantSchema })) }),
   entry('lead.assigned', { for: leadForSchema, agency: agencyIdSchema, basis: z.string().optional() }),

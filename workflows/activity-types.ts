@@ -1,3 +1,4 @@
+import type { AgendaEntry, MeetingKind } from '../domain/agenda';
 import type { Notification } from '../domain/notification';
 import type { PoliceSystem } from '../domain/timeline';
 import type { RepeatDecision } from '../machines/subject/repeats';
@@ -15,6 +16,9 @@ export interface CaseActivities {
   }): Promise<{ system: PoliceSystem; status: 'completed'; hits: number; records: { reference: string; summary: string }[] }>;
 
   sendNotification(n: Notification): Promise<{ status: 'sent' | 'already-sent'; recipients: number }>;
+
+  /** Puts a case on a meeting's agenda (signal-with-start of the meeting workflow); returns the meeting's workflow ID. */
+  enlistInMeeting(input: { profileId: string; kind: MeetingKind; meetingAt: string; entry: AgendaEntry }): Promise<{ meetingWorkflowId: string }>;
 
   /** Registers the referral with its subject's entity workflow and returns the repeat decision. */
   registerWithSubject(input: {

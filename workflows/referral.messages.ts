@@ -1,4 +1,5 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RollOverReason } from '../domain/agenda';
 import type { CaseCommandInput, CaseCommandName } from '../domain/case-commands';
 import type { TimelineEntry } from '../domain/timeline';
 import type { CaseView } from '../machines/referral';
@@ -16,6 +17,9 @@ export const caseUpdates = Object.fromEntries(names.map((n) => [n, defineUpdate(
 
 /** Waits until the case is registered and routed, then returns it: what a submission answers with. */
 export const caseReadyUpdate = defineUpdate<CaseView, []>('ready');
+
+/** From a meeting: the case was not heard at `missedMeetingAt` and goes to the next meeting. */
+export const rollOverSignal = defineSignal<[{ missedMeetingAt: string; reason: RollOverReason }]>('rollOver');
 
 export const caseStateQuery = defineQuery<CaseView>('state');
 export const caseTimelineQuery = defineQuery<TimelineEntry[]>('timeline');

@@ -13,7 +13,7 @@ import {
   type CaseSnapshot, type CaseView, type CheckResult, type CommandEvent, type PreviousPlan, type RepeatInfo,
 } from '../machines/referral';
 import type { CaseActivities } from './activity-types';
-import { caseReadyUpdate, caseStateQuery, caseTimelineQuery, caseUpdates } from './referral.messages';
+import { caseReadyUpdate, caseStateQuery, caseTimelineQuery, caseUpdates, rollOverSignal } from './referral.messages';
 import { planUpdatedSignal } from './subject.workflow';
 
 export interface ReferralWorkflowInput {
@@ -21,10 +21,11 @@ export interface ReferralWorkflowInput {
   profileId: string;
   referral: Referral;
   /** Set when the workflow continues as new: the machine's persisted snapshot and host state. */
-  continued?: { snapshot: Snapshot<unknown>; subjectWorkflowId: string | null; planSent: string };
+  continued?: { snapshot: Snapshot<unknown>; subjectWorkflowId: string | null; planSent: string; enlisted: string[] };
 }
 
 const now = () => new Date().toISOString();
+const hasEntry = (c: { timeline: { type: string }[] }, type: string) => c.timeline.some((e) => e.type === type);
 
 /**
  * One referral, from receipt to closure (PROTOCOL.md §1). The XState machine decides; this host
@@ -33,7 +34,7 @@ const now = () => new Date().toISOString();
  */
 export async function referralWorkflow(input: ReferralWorkflowInput): Promise<ReturnType<typeof caseView>> {
   const profile = getProfile(input.profileId);
-  const { sendNotification, registerWithSubject } = proxyActivities<CaseActivities>({
+  const { sendNotification, registerWithSubject, enlistInMeeting } = proxyActivities<CaseActivities>({
     startToCloseTimeout: '1 minute',
     // Mail and the subject registry are retried until they succeed: a message is never dropped.
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
@@ -103,6 +104,9 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   for (const name of Object.keys(caseUpdates) as CaseCommandName[]) handleCommand(name);
   setHandler(caseStateQuery, () => caseView(snapshot()));
   setHandler(caseTimelineQuery, () => snapshot().context.timeline);
+  setHandler(rollOverSignal, ({ missedMeetingAt, reason }) => {
+    live.actor?.send({ type: 'rollOver', at: now(), missedMeetingAt, reason });
+  });
   setHandler(caseReadyUpdate, async () => {
     await condition(() => live.actor !== undefined);
     return caseView(snapshot());
@@ -164,6 +168,27 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     }));
   };
 
+  // Each meeting the case is put on learns of it once (PROTOCOL.md §1.3, §1.5).
+  const enlisted = new Set<string>(input.continued?.enlisted ?? []);
+  const enlist = () => {
+    const s = snapshot();
+    const c = s.context;
+    const wanted: { kind: 'daily' | 'monthly'; meetingAt: string; item: 'new-referral' | 'rolled-over' | 'management-review' }[] = [];
+    if (s.matches('preparing') && c.meetingAt) wanted.push({ kind: 'daily', meetingAt: c.meetingAt, item: hasEntry(c, 'meeting.rolled-over') ? 'rolled-over' : 'new-referral' });
+    if (c.review) wanted.push({ kind: 'monthly', meetingAt: c.review.meetingAt, item: 'management-review' });
+    for (const w of wanted) {
+      const key = `${w.kind}:${w.meetingAt}`;
+      if (enlisted.has(key)) continue;
+      enlisted.add(key);
+      track(enlistInMeeting({
+        profileId: c.profileId,
+        kind: w.kind,
+        meetingAt: w.meetingAt,
+        entry: { caseId: c.caseId, risk: c.risk, childrenLinked: c.referral.children.length > 0, repeat: c.repeat !== null, receivedAt: c.referral.receivedAt, item: w.item },
+      }));
+    }
+  };
+
   let indexed = '';
   const index = () => {
     const s = snapshot();
@@ -191,6 +216,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   let stuckAt: string | undefined;
   while (snapshot().status !== 'done') {
     deliverOutbox();
+    enlist();
     sharePlan();
     index();
 
@@ -199,7 +225,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       await condition(allHandlersFinished);
       await continueAsNew<typeof referralWorkflow>({
         ...input,
-        continued: { snapshot: actor.getPersistedSnapshot(), subjectWorkflowId, planSent },
+        continued: { snapshot: actor.getPersistedSnapshot(), subjectWorkflowId, planSent, enlisted: [...enlisted] },
       });
     }
 

@@ -1,4 +1,5 @@
 import type { CaseCommand, CaseCommandName } from '../../domain/case-commands';
+import type { RollOverReason } from '../../domain/agenda';
 import type { Instant } from '../../domain/time';
 import type { CheckResult } from './context';
 
@@ -18,7 +19,16 @@ export interface ChecksOutput {
   results: CheckResult[];
 }
 
+/** The meeting did not hear the case (PROTOCOL.md §1.3; issue: meetings as workflows). */
+export interface RollOverEvent {
+  type: 'rollOver';
+  at: Instant;
+  missedMeetingAt: Instant;
+  reason: RollOverReason;
+}
+
 export type CaseEvent =
+  | RollOverEvent
   | CommandEvent
   | ClockEvent
   | { type: 'delivered'; ids: string[] }

@@ -5,10 +5,10 @@ import { riskRank } from '../../domain/referral';
 import type { Instant } from '../../domain/time';
 import type { Route } from '../../domain/timeline';
 import type { CaseContext, CaseInput, CheckResult, MatrixAction } from './context';
-import type { CaseEvent, ChecksOutput, CommandEvent } from './events';
+import type { CaseEvent, ChecksOutput, CommandEvent, RollOverEvent } from './events';
 import { assignLeads } from './leads';
 import { messages } from './messages';
-import { actionDeadlines, dailySchedule, monthlyMeetingFor } from './schedule';
+import { actionDeadlines, dailySchedule, meetingAfter, monthlyMeetingFor } from './schedule';
 import { withEntry } from './timeline';
 
 /** Every event carries the instant the workflow handled it; an actor's output carries its own. */
@@ -17,6 +17,12 @@ const timeOf = (event: CaseEvent | { output?: ChecksOutput }): Instant =>
 
 const routeFor = (profile: Profile, context: CaseContext): Route =>
   context.repeat !== null ? 'hrda' : profile.routing[context.risk];
+
+const rollOverRationale = {
+  'out-of-time': 'The meeting ran out of time before the case was heard.',
+  'meeting-cancelled': 'The meeting was cancelled (a closure day was declared).',
+  'after-cut-off': "The case was scheduled after the meeting's agenda was frozen.",
+} as const;
 
 const isDone = (a: MatrixAction) => a.status === 'completed' || a.status === 'closed';
 
@@ -40,6 +46,25 @@ export function createReferralMachine(profile: Profile) {
     },
     actors: { runBackgroundChecks: backgroundChecksActor },
     actions: {
+      sendInfoRequest: enqueueActions(({ context, event, enqueue }) => {
+        const at = timeOf(event);
+        enqueue.assign({
+          infoRequestSentAt: at,
+          timeline: withEntry(context, 'info-request.sent', at, {
+            agencies: profile.infoRequest.agencies,
+            circulateBy: context.circulateBy!,
+            respondBy: context.meetingAt!,
+          }),
+        });
+        enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.infoRequest(profile, context)] });
+      }),
+      rollOverToNextMeeting: assign(({ context, event }) => {
+        const e = event as RollOverEvent;
+        const next = meetingAfter(profile, localDate(e.missedMeetingAt));
+        let timeline = withEntry(context, 'meeting.rolled-over', e.at, { kind: 'daily', meetingAt: e.missedMeetingAt, reason: e.reason, nextMeetingAt: next.meetingAt }, { rationale: rollOverRationale[e.reason] });
+        timeline = withEntry({ ...context, timeline }, 'meeting.scheduled', e.at, { kind: 'daily', meetingAt: next.meetingAt });
+        return { meetingAt: next.meetingAt, summaryReminderAt: next.summaryReminderAt, summaryReminderSent: false, timeline };
+      }),
       routeToHrda: assign(({ context }) => {
         const schedule = dailySchedule(profile, context.referral.receivedAt);
         const at = context.referral.receivedAt;
@@ -71,7 +96,7 @@ export function createReferralMachine(profile: Profile) {
       recordMatrix: enqueueActions(({ context, event, enqueue }) => {
         const e = event as CommandEvent<'recordMeetingOutcome'>;
         const leads = assignLeads(profile, context, e.outcome.leads) as CaseContext['leads'];
-        const from = context.heardAt!;
+        const from = context.meetingAt!;
         const actions: MatrixAction[] = e.outcome.actions.map((a) => ({
           id: a.id,
           owner: a.owner,
@@ -82,15 +107,16 @@ export function createReferralMachine(profile: Profile) {
           overdue: false,
           updates: [],
         }));
-        let timeline = withEntry(context, 'matrix.recorded', e.at, {
+        let timeline = withEntry(context, 'meeting.heard', from, { kind: 'daily', meetingAt: from }, { actor: e.actor });
+        timeline = withEntry({ ...context, timeline }, 'matrix.recorded', e.at, {
           risks: e.outcome.risks,
           actions: actions.map((a) => ({ id: a.id, owner: a.owner, dueAt: a.dueAt })),
         }, { actor: e.actor, rationale: e.outcome.rationale });
         for (const [who, lead] of Object.entries(leads)) {
           timeline = withEntry({ ...context, timeline }, 'lead.assigned', e.at, { for: who as 'victim', agency: lead!.agency, basis: lead!.basis }, { actor: e.actor });
         }
-        const next = { ...context, risks: e.outcome.risks, actions, leads, timeline };
-        enqueue.assign({ risks: next.risks, actions, leads, timeline });
+        const next = { ...context, heardAt: from, risks: e.outcome.risks, actions, leads, timeline };
+        enqueue.assign({ heardAt: from, risks: next.risks, actions, leads, timeline });
         enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.matrixCirculated(profile, next)] });
       }),
       recordActionUpdate: assign(({ context, event }) => {
@@ -201,6 +227,8 @@ export function createReferralMachine(profile: Profile) {
       goesToHrda: ({ context }) => routeFor(profile, context) === 'hrda',
       circulationDue: ({ context, event }) => context.circulateBy !== null && context.circulateBy <= timeOf(event),
       checksFinished: ({ context }) => context.checks.every((c) => c.status !== 'pending'),
+      infoRequestSent: ({ context }) => context.infoRequestSentAt !== null,
+      isOnThatMeeting: ({ context, event }) => event.type === 'rollOver' && event.missedMeetingAt === context.meetingAt,
       summaryReminderDue: ({ context, event }) =>
         !context.summaryReminderSent && context.summaryReminderAt !== null && context.summaryReminderAt <= timeOf(event),
       meetingDue: ({ context, event }) => context.meetingAt !== null && context.meetingAt <= timeOf(event),
@@ -294,6 +322,8 @@ export function createReferralMachine(profile: Profile) {
         type: 'parallel',
         on: {
           clock: { guard: 'meetingDue', target: 'atMeeting' },
+          // Re-entering resets the reminder for the new meeting; checks and circulation stay done.
+          rollOver: { guard: 'isOnThatMeeting', target: 'preparing', reenter: true, actions: 'rollOverToNextMeeting' },
           submitSummary: {
             guard: 'isExpectedAgency',
             actions: assign(({ context, event }) => ({
@@ -317,8 +347,9 @@ export function createReferralMachine(profile: Profile) {
         },
         states: {
           checks: {
-            initial: 'running',
+            initial: 'deciding',
             states: {
+              deciding: { always: [{ guard: 'checksFinished', target: 'done' }, { target: 'running' }] },
               running: {
                 invoke: {
                   src: 'runBackgroundChecks',
@@ -346,27 +377,14 @@ export function createReferralMachine(profile: Profile) {
           },
           // The request goes out once the checks are in, and in any case by the protocol's deadline.
           circulation: {
-            initial: 'waiting',
+            initial: 'deciding',
             states: {
+              deciding: { always: [{ guard: 'infoRequestSent', target: 'sent' }, { target: 'waiting' }] },
               waiting: {
-                always: { guard: 'checksFinished', target: 'sent' },
-                on: { clock: { guard: 'circulationDue', target: 'sent' } },
+                always: { guard: 'checksFinished', target: 'sent', actions: 'sendInfoRequest' },
+                on: { clock: { guard: 'circulationDue', target: 'sent', actions: 'sendInfoRequest' } },
               },
-              sent: {
-                type: 'final',
-                entry: enqueueActions(({ context, event, enqueue }) => {
-                  const at = timeOf(event);
-                  enqueue.assign({
-                    infoRequestSentAt: at,
-                    timeline: withEntry(context, 'info-request.sent', at, {
-                      agencies: profile.infoRequest.agencies,
-                      circulateBy: context.circulateBy!,
-                      respondBy: context.meetingAt!,
-                    }),
-                  });
-                  enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.infoRequest(profile, context)] });
-                }),
-              },
+              sent: { type: 'final' },
             },
           },
           // PROTOCOL.md §1.2 decision: agencies without a summary are reminded on the meeting day.
@@ -398,12 +416,10 @@ export function createReferralMachine(profile: Profile) {
       },
 
       // PROTOCOL.md §1.3: the case is heard; the administrator records the HRDA Matrix and the leads.
+      // The meeting is sitting: the case is heard when its outcome is recorded, or rolls over.
       atMeeting: {
-        entry: assign(({ context }) => ({
-          heardAt: context.meetingAt,
-          timeline: withEntry(context, 'meeting.heard', context.meetingAt!, { kind: 'daily', meetingAt: context.meetingAt! }),
-        })),
         on: {
+          rollOver: { guard: 'isOnThatMeeting', target: 'preparing', actions: 'rollOverToNextMeeting' },
           recordMeetingOutcome: { guard: 'outcomeIsValid', target: 'monitoring', actions: 'recordMatrix' },
           changeRisk: { guard: 'raisesRisk', actions: 'raiseRisk' },
           closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },

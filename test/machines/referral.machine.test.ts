@@ -361,15 +361,38 @@ describe('summaries and the victim\'s voice before the meeting (PROTOCOL.md §1.
 });
 
 describe('the daily meeting and the HRDA Matrix (PROTOCOL.md §1.3)', () => {
-  it('waits for the meeting time, then hears the case at the meeting time', async () => {
+  it('waits for the meeting time, then hears the case at the meeting time once its outcome is recorded', async () => {
     const h = await startCase();
     h.send(clock(REMINDER_AT));
     h.send(clock('2026-11-26T11:59:59.999Z'));
     expect(h.snap().matches('preparing')).toBe(true);
     h.send(clock('2026-11-26T12:00:05.000Z'));
     expect(h.snap().matches('atMeeting')).toBe(true);
+    expect(h.entries('meeting.heard')).toEqual([]);
+    h.send(outcome());
     expect(h.snap().context.heardAt).toBe(MEETING_AT);
     expect(h.entries('meeting.heard')).toEqual([expect.objectContaining({ at: MEETING_AT, data: { kind: 'daily', meetingAt: MEETING_AT } })]);
+  });
+
+  it('rolls a case the meeting did not hear over to the next meeting, saying why, and reminds again', async () => {
+    const h = await startCase();
+    h.send(clock(REMINDER_AT));
+    h.send(clock(MEETING_AT));
+    h.send({ type: 'rollOver', at: '2026-11-26T17:00:00.000Z', missedMeetingAt: MEETING_AT, reason: 'out-of-time' });
+    const c = h.snap().context;
+    expect(h.snap().matches('preparing')).toBe(true);
+    expect(c.meetingAt).toBe('2026-11-27T12:00:00.000Z');
+    expect(h.entries('meeting.rolled-over')).toEqual([expect.objectContaining({ data: { kind: 'daily', meetingAt: MEETING_AT, reason: 'out-of-time', nextMeetingAt: '2026-11-27T12:00:00.000Z' }, rationale: expect.stringContaining('ran out of time') })]);
+    expect(h.entries('meeting.scheduled').map((e) => e.data.meetingAt)).toEqual([MEETING_AT, '2026-11-27T12:00:00.000Z']);
+    expect(h.entries('info-request.sent')).toHaveLength(1);
+    expect(pendingDeadlines(h.snap())).toEqual(['2026-11-27T09:00:00.000Z', '2026-11-27T12:00:00.000Z']);
+  });
+
+  it('ignores a roll-over from a meeting the case is no longer on', async () => {
+    const h = await startCase();
+    h.send({ type: 'rollOver', at: '2026-11-25T10:00:00.000Z', missedMeetingAt: '2026-11-24T12:00:00.000Z', reason: 'meeting-cancelled' });
+    expect(h.snap().context.meetingAt).toBe(MEETING_AT);
+    expect(h.entries('meeting.rolled-over')).toEqual([]);
   });
 
   it('records the matrix with each action due three weeks after the hearing, and the leads the protocol gives', async () => {

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { riskSchema } from './referral';
+import { instantSchema } from './time';
+
+/**
+ * What a meeting knows of a case it will hear: enough to order its agenda, and nothing personal,
+ * so a meeting's history and search attributes carry no personal data.
+ */
+export const agendaEntrySchema = z.object({
+  caseId: z.string().min(1),
+  risk: riskSchema,
+  childrenLinked: z.boolean(),
+  repeat: z.boolean(),
+  receivedAt: instantSchema,
+  /** What brings the case to this meeting. */
+  item: z.enum(['new-referral', 'rolled-over', 'management-review']),
+});
+export type AgendaEntry = z.infer<typeof agendaEntrySchema>;
+
+export const meetingKinds = ['daily', 'monthly'] as const;
+export type MeetingKind = (typeof meetingKinds)[number];
+
+/** Deterministic and free of personal data: one meeting workflow per profile, kind and date. */
+export const meetingWorkflowId = (profileId: string, kind: MeetingKind, date: string) => `meeting-${profileId}-${kind}-${date}`;
+
+/** Why a case was not heard at the meeting it was on, and goes to the next one. */
+export const rollOverReasonSchema = z.enum(['out-of-time', 'meeting-cancelled', 'after-cut-off']);
+export type RollOverReason = z.infer<typeof rollOverReasonSchema>;
