@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
+import { disputeIdSchema } from './dispute';
 import { riskSchema } from './referral';
 import { actionStatusSchema, victimContactOutcomeSchema } from './timeline';
 import { instantSchema } from './time';
@@ -56,6 +57,14 @@ export const caseCommandFields = {
     rationale: text,
   }),
   changeRisk: z.object({ risk: riskSchema, rationale: text }),
+  /** Any practitioner on a case may raise a dispute (PROTOCOL.md §1.6); it runs as a workflow of its own. */
+  raiseDispute: z.object({
+    dispute: disputeIdSchema,
+    area: z.string().min(1),
+    raisedBy: agencyIdSchema,
+    with: z.union([agencyIdSchema.transform((a) => [a]), z.array(agencyIdSchema).min(1)]),
+    matter: text.optional(),
+  }),
   closeCase: z.object({ rationale: text }),
 } as const;
 
@@ -75,6 +84,7 @@ export const caseCommandSchemas = {
   }),
   recordReviewOutcome: f.recordReviewOutcome.extend(actor),
   changeRisk: f.changeRisk.extend(actor),
+  raiseDispute: f.raiseDispute.extend(actor),
   closeCase: f.closeCase.extend(actor),
 } as const;
 

@@ -66,7 +66,11 @@ export async function escalationWorkflow(raw: EscalationWorkflowInput): Promise<
     setHandler(
       disputeUpdates[name] as UpdateDefinition<DisputeView, [unknown]>,
       (rawAction) => {
-        actor.send({ type: name, at: now(), ...disputeActionSchemas[name].parse(rawAction) } as DisputeActionEvent);
+        const event = { type: name, at: now(), ...disputeActionSchemas[name].parse(rawAction) } as DisputeActionEvent;
+        // The clock may have moved the dispute on since the validator accepted: say so rather than drop it.
+        const reason = refusalReason(profile, snapshot(), event);
+        if (reason) throw ApplicationFailure.create({ type: 'Refused', message: `${name} refused: ${reason}`, nonRetryable: true });
+        actor.send(event);
         return disputeView(snapshot());
       },
       {

@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities,
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, ParentClosePolicy, proxyActivities, startChild,
   setHandler, upsertSearchAttributes, workflowInfo, type SearchAttributes,
 } from '@temporalio/workflow';
 import { createActor, fromPromise, type Snapshot } from 'xstate';
@@ -14,6 +14,8 @@ import {
 } from '../machines/referral';
 import type { CaseActivities } from './activity-types';
 import { caseReadyUpdate, caseStateQuery, caseTimelineQuery, caseUpdates, rollOverSignal } from './referral.messages';
+import { escalationWorkflow } from './escalation.workflow';
+import { disputeProgressSignal, disputeWorkflowId } from './escalation.messages';
 import { planUpdatedSignal } from './subject.workflow';
 
 export interface ReferralWorkflowInput {
@@ -21,7 +23,7 @@ export interface ReferralWorkflowInput {
   profileId: string;
   referral: Referral;
   /** Set when the workflow continues as new: the machine's persisted snapshot and host state. */
-  continued?: { snapshot: Snapshot<unknown>; subjectWorkflowId: string | null; planSent: string; enlisted: string[] };
+  continued?: { snapshot: Snapshot<unknown>; subjectWorkflowId: string | null; planSent: string; enlisted: string[]; disputesStarted: string[] };
 }
 
 const now = () => new Date().toISOString();
@@ -84,8 +86,11 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   const handleCommand = <N extends CaseCommandName>(name: N) =>
     setHandler(
       caseUpdates[name] as UpdateDefinition<CaseView, [unknown]>,
-      (raw) => {
-        live.actor!.send({ type: name, at: now(), ...caseCommandSchemas[name].parse(raw) } as CommandEvent);
+      async (raw) => {
+        const event = { type: name, at: now(), ...caseCommandSchemas[name].parse(raw) } as CommandEvent;
+        live.actor!.send(event);
+        // A raised dispute can be acted on as soon as the caller hears back: wait for its workflow.
+        if (event.type === 'raiseDispute') await condition(() => disputesStarted.has(event.dispute));
         return caseView(snapshot());
       },
       {
@@ -104,6 +109,9 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   for (const name of Object.keys(caseUpdates) as CaseCommandName[]) handleCommand(name);
   setHandler(caseStateQuery, () => caseView(snapshot()));
   setHandler(caseTimelineQuery, () => snapshot().context.timeline);
+  setHandler(disputeProgressSignal, ({ disputeId, entry, open }) => {
+    live.actor?.send({ type: 'disputeProgress', at: now(), disputeId, entry, open });
+  });
   setHandler(rollOverSignal, ({ missedMeetingAt, reason }) => {
     live.actor?.send({ type: 'rollOver', at: now(), missedMeetingAt, reason });
   });
@@ -168,6 +176,24 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     }));
   };
 
+  // Each dispute runs as a child workflow (PROTOCOL.md §1.6). ABANDON: it must outlive this run
+  // when the case continues as new; its signals reach whichever run is current.
+  const disputesStarted = new Set<string>(input.continued?.disputesStarted ?? []);
+  const startDisputes = () => {
+    for (const start of snapshot().context.disputes) {
+      if (disputesStarted.has(start.disputeId) || startingDisputes.has(start.disputeId)) continue;
+      startingDisputes.add(start.disputeId);
+      track(
+        startChild(escalationWorkflow, {
+          workflowId: disputeWorkflowId(start.caseId, start.disputeId),
+          args: [start],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        }).then(() => disputesStarted.add(start.disputeId)),
+      );
+    }
+  };
+  const startingDisputes = new Set<string>();
+
   // Each meeting the case is put on learns of it once (PROTOCOL.md §1.3, §1.5).
   const enlisted = new Set<string>(input.continued?.enlisted ?? []);
   const enlist = () => {
@@ -216,6 +242,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   let stuckAt: string | undefined;
   while (snapshot().status !== 'done') {
     deliverOutbox();
+    startDisputes();
     enlist();
     sharePlan();
     index();
@@ -225,7 +252,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       await condition(allHandlersFinished);
       await continueAsNew<typeof referralWorkflow>({
         ...input,
-        continued: { snapshot: actor.getPersistedSnapshot(), subjectWorkflowId, planSent, enlisted: [...enlisted] },
+        continued: { snapshot: actor.getPersistedSnapshot(), subjectWorkflowId, planSent, enlisted: [...enlisted], disputesStarted: [...disputesStarted] },
       });
     }
 

@@ -1,4 +1,5 @@
 import type { AgencyId, Actor } from '../../domain/actor';
+import type { DisputeStart } from '../../domain/dispute';
 import type { Notification } from '../../domain/notification';
 import type { CaseCommand } from '../../domain/case-commands';
 import type { Referral, Risk } from '../../domain/referral';
@@ -92,6 +93,8 @@ export interface CaseContext {
   leads: Partial<Record<'victim' | 'children' | 'perpetrator', Lead>>;
   review: ReviewRequest | null;
   reviewsHeld: { meetingAt: Instant; reason: string }[];
+  /** Every dispute raised on the case, open or resolved; each runs as a child workflow. */
+  disputes: DisputeStart[];
   openDisputes: string[];
   closed: { at: Instant; rationale: string; by: Actor } | null;
   timeline: TimelineEntry[];

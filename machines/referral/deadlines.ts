@@ -1,5 +1,8 @@
 import type { SnapshotFrom } from 'xstate';
+import { plusDuration } from '../../domain/duration';
+import { getProfile } from '../../domain/profiles';
 import type { Instant } from '../../domain/time';
+import { actionsNotProgressedId } from './referral.machine';
 import type { ReferralMachine } from './referral.machine';
 
 export type CaseSnapshot = SnapshotFrom<ReferralMachine>;
@@ -10,6 +13,7 @@ export type CaseSnapshot = SnapshotFrom<ReferralMachine>;
  * belong to the workflow, not to XState's `after`).
  */
 export function pendingDeadlines(snapshot: CaseSnapshot): Instant[] {
+  const profile = getProfile(snapshot.context.profileId);
   const c = snapshot.context;
   const due: Instant[] = [];
   if (snapshot.matches('preparing')) {
@@ -22,6 +26,7 @@ export function pendingDeadlines(snapshot: CaseSnapshot): Instant[] {
       if (a.status === 'completed' || a.status === 'closed') continue;
       if (!a.reminded) due.push(a.reminderAt);
       if (!a.overdue) due.push(a.dueAt);
+      else if (!c.disputes.some((d) => d.disputeId === actionsNotProgressedId(a.id))) due.push(plusDuration(a.dueAt, profile.escalation.actionsNotProgressedAfter));
     }
     if (snapshot.matches({ monitoring: { review: 'requested' } }) && c.review) due.push(c.review.qaBy);
     if (snapshot.matches({ monitoring: { review: 'accepted' } }) && c.review) due.push(c.review.meetingAt);

@@ -1,6 +1,7 @@
 import type { CaseCommand, CaseCommandName } from '../../domain/case-commands';
 import type { RollOverReason } from '../../domain/agenda';
 import type { Instant } from '../../domain/time';
+import type { TimelineEntry } from '../../domain/timeline';
 import type { CheckResult } from './context';
 
 /** A user action as the machine sees it: the validated command plus when the workflow received it. */
@@ -32,4 +33,5 @@ export type CaseEvent =
   | CommandEvent
   | ClockEvent
   | { type: 'delivered'; ids: string[] }
-  | { type: 'disputeOpened'; at: Instant; disputeId: string } | { type: 'disputeClosed'; at: Instant; disputeId: string };
+  /** A dispute's own timeline entry, from its workflow; `open` is false once it is resolved. */
+  | { type: 'disputeProgress'; at: Instant; disputeId: string; entry: TimelineEntry; open: boolean };

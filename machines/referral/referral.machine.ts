@@ -1,6 +1,8 @@
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import type { Profile } from '../../domain/profile';
 import { atLocal, localDate, nthWeekdayOfMonth } from '../../domain/calendar';
+import { plusDuration } from '../../domain/duration';
+import { disputeStartIssues, type DisputeStart } from '../../domain/dispute';
 import { riskRank } from '../../domain/referral';
 import type { Instant } from '../../domain/time';
 import type { Route } from '../../domain/timeline';
@@ -46,6 +48,14 @@ export function createReferralMachine(profile: Profile) {
     },
     actors: { runBackgroundChecks: backgroundChecksActor },
     actions: {
+      openDispute: assign(({ context, event }) => {
+        const start = disputeStartFor(context, event as CommandEvent<'raiseDispute'>);
+        return {
+          disputes: [...context.disputes, start],
+          openDisputes: [...context.openDisputes, start.disputeId],
+          timeline: withEntry(context, 'dispute.raised', start.raisedAt, { disputeId: start.disputeId, area: start.area }, { actor: start.raisedByActor, rationale: start.matter }),
+        };
+      }),
       sendInfoRequest: enqueueActions(({ context, event, enqueue }) => {
         const at = timeOf(event);
         enqueue.assign({
@@ -154,7 +164,17 @@ export function createReferralMachine(profile: Profile) {
           }
           return next;
         });
-        enqueue.assign({ actions, timeline });
+        // The escalation protocol's "actions not progressed": after the grace period, by itself.
+        const disputes = [...context.disputes];
+        const openDisputes = [...context.openDisputes];
+        for (const a of actions) {
+          const start = actionsNotProgressedDispute(profile, { ...context, actions, disputes }, a, at);
+          if (!start) continue;
+          disputes.push(start);
+          openDisputes.push(start.disputeId);
+          timeline = withEntry({ ...context, timeline }, 'dispute.raised', at, { disputeId: start.disputeId, area: start.area }, { rationale: start.matter });
+        }
+        enqueue.assign({ actions, timeline, disputes, openDisputes });
       }),
       scheduleReview: enqueueActions(({ context, event, enqueue }) => {
         const e = event as CommandEvent<'requestReview'>;
@@ -244,6 +264,7 @@ export function createReferralMachine(profile: Profile) {
       reviewMeetingDue: ({ context, event }) => context.review !== null && context.review.meetingAt <= timeOf(event),
       raisesRisk: ({ context, event }) => event.type === 'changeRisk' && riskRank(event.risk) > riskRank(context.risk),
       noDisputeOpen: ({ context }) => context.openDisputes.length === 0,
+      disputeCanStart: ({ context, event }) => event.type === 'raiseDispute' && disputeProblem(profile, context, event) === undefined,
       nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0,
     },
   }).createMachine({
@@ -270,6 +291,7 @@ export function createReferralMachine(profile: Profile) {
       leads: {},
       review: null,
       reviewsHeld: [],
+      disputes: [],
       openDisputes: [],
       closed: null,
       timeline: [],
@@ -277,10 +299,15 @@ export function createReferralMachine(profile: Profile) {
     }),
     initial: 'routing',
     on: {
-      disputeOpened: { actions: assign({ openDisputes: ({ context, event }) => [...context.openDisputes, event.disputeId] }) },
+      raiseDispute: { guard: 'disputeCanStart', actions: 'openDispute' },
+      disputeProgress: {
+        actions: assign(({ context, event }) => ({
+          timeline: [...context.timeline, event.entry],
+          openDisputes: event.open ? context.openDisputes : context.openDisputes.filter((d) => d !== event.disputeId),
+        })),
+      },
       // The host has handed these messages to the mail port (see workflows/referral).
       delivered: { actions: assign({ outbox: ({ context, event }) => context.outbox.filter((n) => !event.ids.includes(n.id)) }) },
-      disputeClosed: { actions: assign({ openDisputes: ({ context, event }) => context.openDisputes.filter((d) => d !== event.disputeId) }) },
     },
     states: {
       // PROTOCOL.md §1.1: high → HRDA; medium and standard → their offers; a repeat → HRDA whatever its level.
@@ -470,6 +497,54 @@ export function createReferralMachine(profile: Profile) {
       closed: { type: 'final' },
     },
   });
+}
+
+/** The dispute a `raiseDispute` starts: the escalation workflow's input. */
+export function disputeStartFor(context: CaseContext, e: CommandEvent<'raiseDispute'>): DisputeStart {
+  return {
+    caseId: context.caseId,
+    disputeId: e.dispute,
+    profileId: context.profileId,
+    area: e.area,
+    raisedBy: e.raisedBy,
+    with: e.with,
+    matter: e.matter ?? `Disagreement about ${e.area}`,
+    raisedAt: e.at,
+    raisedByActor: e.actor,
+  };
+}
+
+export const actionsNotProgressedId = (actionId: string) => `anp-${actionId}`;
+
+/**
+ * The dispute an overdue action opens by itself once the profile's grace period has passed
+ * (issue: escalation), raised for the lead professional against the action's owner.
+ */
+export function actionsNotProgressedDispute(profile: Profile, context: CaseContext, a: MatrixAction, at: Instant): DisputeStart | undefined {
+  if (!a.overdue || isDone(a) || plusDuration(a.dueAt, profile.escalation.actionsNotProgressedAfter) > at) return undefined;
+  const disputeId = actionsNotProgressedId(a.id);
+  if (context.disputes.some((d) => d.disputeId === disputeId)) return undefined;
+  const lead = context.leads.victim?.agency ?? profile.administrator.agency;
+  const raisedBy = lead !== a.owner ? lead : profile.administrator.agency;
+  if (raisedBy === a.owner) return undefined;
+  return {
+    caseId: context.caseId,
+    disputeId,
+    profileId: context.profileId,
+    area: 'actions-not-progressed',
+    raisedBy,
+    with: [a.owner],
+    matter: `Action ${a.id} (owner ${a.owner}) has had no update since it fell due at ${a.dueAt}.`,
+    raisedAt: at,
+    raisedByActor: { role: 'system' },
+  };
+}
+
+/** Why a dispute cannot be raised on the case, or undefined when it can. */
+export function disputeProblem(profile: Profile, context: CaseContext, e: CommandEvent<'raiseDispute'>): string | undefined {
+  if (context.disputes.some((d) => d.disputeId === e.dispute)) return `a dispute ${e.dispute} was already raised on this case`;
+  const issues = disputeStartIssues(profile, disputeStartFor(context, e));
+  return issues.length ? issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : undefined;
 }
 
 /** Agencies named that the profile's directory does not know (messages could not reach them). */

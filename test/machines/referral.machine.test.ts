@@ -516,7 +516,23 @@ describe('actions after the meeting (PROTOCOL.md §1.4)', () => {
     const overdue = h.byTopic('action-overdue');
     expect(overdue).toHaveLength(1);
     expect([...(overdue[0]?.to ?? [])].sort()).toEqual(['administrator', 'childrens-social-care', 'domestic-abuse-advisor', 'housing', 'probation']);
+    // What is left is the grace period after which the action opens a dispute by itself.
+    expect(pendingDeadlines(h.snap())).toEqual(['2026-12-24T12:00:00.000Z']);
+  });
+
+  it('opens an "actions not progressed" dispute by itself when an overdue action stays without update for the grace period', async () => {
+    const h = await monitoring();
+    h.send(clock(ACTION_DUE_AT));
+    h.send(clock('2026-12-24T11:59:59.999Z'));
+    expect(h.entries('dispute.raised')).toEqual([]);
+    h.send(clock('2026-12-24T12:00:00.000Z'));
+    expect(h.entries('dispute.raised')).toEqual([expect.objectContaining({ at: '2026-12-24T12:00:00.000Z', actor: { role: 'system' }, data: { disputeId: 'anp-a1', area: 'actions-not-progressed' } })]);
+    expect(h.snap().context.disputes).toEqual([expect.objectContaining({ disputeId: 'anp-a1', raisedBy: 'domestic-abuse-advisor', with: ['housing'] })]);
+    expect(h.snap().context.openDisputes).toEqual(['anp-a1']);
     expect(pendingDeadlines(h.snap())).toEqual([]);
+    // The case cannot close while it is open, even once the action is done.
+    h.send(updateAction('a1', 'completed', '2026-12-28T10:00:00.000Z'));
+    expect(h.snap().status).toBe('active');
   });
 
   it('starts a new three-week update period when an owner reports work in progress', async () => {
@@ -713,13 +729,31 @@ describe('the monthly management meeting (PROTOCOL.md §1.5)', () => {
 });
 
 describe('disputes and closing by decision (PROTOCOL.md §1.4, §1.6)', () => {
+  const raise = (dispute: string, at: string): CommandEvent<'raiseDispute'> =>
+    ({ type: 'raiseDispute', at, dispute, area: 'lead-professional', raisedBy: 'housing', with: ['probation'], actor: { role: 'agency-practitioner', agency: 'housing' } });
+  const resolved = (disputeId: string, at: string) =>
+    ({
+      type: 'disputeProgress', at, disputeId, open: false,
+      entry: { at, type: 'dispute.resolved', caseId: 'case-0001-fictional', actor: { role: 'agency-practitioner', agency: 'housing' }, data: { disputeId, agreement: 'Probation leads.' } },
+    }) as const;
+
+  it('records a raised dispute on the timeline and refuses the same dispute id twice, or an unknown area', async () => {
+    const h = await monitoring();
+    h.send(raise('d1', '2026-12-01T10:00:00.000Z'));
+    expect(h.entries('dispute.raised')).toEqual([expect.objectContaining({ at: '2026-12-01T10:00:00.000Z', data: { disputeId: 'd1', area: 'lead-professional' } })]);
+    expect(h.snap().context.disputes.map((d) => [d.disputeId, d.raisedBy, d.with])).toEqual([['d1', 'housing', ['probation']]]);
+    expect(refusalReason(profile, h.snap(), raise('d1', '2026-12-01T11:00:00.000Z'))).toMatch(/already raised/);
+    expect(refusalReason(profile, h.snap(), { ...raise('d2', '2026-12-01T11:00:00.000Z'), area: 'parking' })).toMatch(/area/);
+  });
+
   it('keeps the case open while a dispute is open, and closes it when the dispute closes', async () => {
     const h = await monitoring();
-    h.send({ type: 'disputeOpened', at: '2026-12-01T10:00:00.000Z', disputeId: 'd1' });
+    h.send(raise('d1', '2026-12-01T10:00:00.000Z'));
     h.send(updateAction('a1', 'completed', '2026-12-02T10:00:00.000Z'));
     expect(h.snap().status).toBe('active');
     expect(h.snap().context.openDisputes).toEqual(['d1']);
-    h.send({ type: 'disputeClosed', at: '2026-12-03T10:00:00.000Z', disputeId: 'd1' });
+    h.send(resolved('d1', '2026-12-03T10:00:00.000Z'));
+    expect(h.entries('dispute.resolved')).toHaveLength(1);
     expect(h.snap().status).toBe('done');
     expect(h.entries('case.closed')[0]?.at).toBe('2026-12-03T10:00:00.000Z');
   });
@@ -744,13 +778,13 @@ describe('disputes and closing by decision (PROTOCOL.md §1.4, §1.6)', () => {
 
   it('refuses to close a case while a dispute is open, naming it', async () => {
     const h = await atMeeting();
-    h.send({ type: 'disputeOpened', at: '2026-11-26T12:10:00.000Z', disputeId: 'd7' });
+    h.send(raise('d7', '2026-11-26T12:10:00.000Z'));
     const event = closeCase('2026-11-26T12:20:00.000Z');
     expect(h.snap().can(event)).toBe(false);
     expect(refusalReason(profile, h.snap(), event)).toMatch(/disputes are open \(d7\)/);
     h.send(event);
     expect(h.snap().status).toBe('active');
-    h.send({ type: 'disputeClosed', at: '2026-11-26T12:30:00.000Z', disputeId: 'd7' });
+    h.send(resolved('d7', '2026-11-26T12:30:00.000Z'));
     expect(h.snap().can(event)).toBe(true);
   });
 });
