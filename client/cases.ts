@@ -5,7 +5,10 @@ import type { Actor } from '../domain/actor';
 import type { CaseCommandInput, CaseCommandName } from '../domain/case-commands';
 import { getProfile, defaultProfileId } from '../domain/profiles';
 import { validateReferral, type FieldIssue } from '../domain/referral-validation';
+import type { DisputeAction, DisputeActionName } from '../domain/dispute';
 import type { TimelineEntry } from '../domain/timeline';
+import type { DisputeView } from '../machines/escalation';
+import { disputeStateQuery, disputeUpdates, disputeWorkflowId } from '../workflows/escalation.messages';
 import type { CaseView } from '../machines/referral';
 import { caseReadyUpdate, caseStateQuery, caseTimelineQuery, caseUpdates, caseWorkflowId } from '../workflows/referral.messages';
 import type { referralWorkflow } from '../workflows/referral.workflow';
@@ -66,6 +69,19 @@ export class CaseClient {
     } catch (err) {
       throw translateUpdateFailure(err);
     }
+  }
+
+  /** An action on one of the case's disputes: each dispute is a workflow of its own. */
+  async disputeAction<N extends DisputeActionName>(caseId: string, disputeId: string, name: N, input: Omit<DisputeAction<N>, 'actor'>, actor: Actor): Promise<DisputeView> {
+    try {
+      return await this.temporal.workflow.getHandle(disputeWorkflowId(caseId, disputeId)).executeUpdate(disputeUpdates[name], { args: [{ ...input, actor } as DisputeAction<N>] });
+    } catch (err) {
+      throw translateUpdateFailure(err);
+    }
+  }
+
+  dispute(caseId: string, disputeId: string): Promise<DisputeView> {
+    return this.temporal.workflow.getHandle(disputeWorkflowId(caseId, disputeId)).query(disputeStateQuery);
   }
 
   state(caseId: string): Promise<CaseView> {

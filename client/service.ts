@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from '@temporalio/client';
-import { parseConfig, usesEmbeddedServer, type Config } from '../domain/config';
+import { parseConfig, usesDevelopmentJwtSecret, usesEmbeddedServer, type Config } from '../domain/config';
 import { createActivities, defaultAdapters } from '../activities';
 import { createWorker, type HrdaWorker } from '../worker/worker';
 import { connectClient } from './temporal';
 import { registerSearchAttributes } from './search-attributes';
 import { buildApi } from './api/server';
+import { developmentTokenBanner, mintDevelopmentTokens } from './api/dev-tokens';
+import { dataDir } from '../scripts/paths';
+import { createLogger } from '../worker/logger';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import type { Log } from '../scripts/run';
@@ -60,10 +63,14 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
     const worker = await createWorker(config, activities);
     const workerDone = worker.run();
     stops.push(() => worker.shutdown());
-    const api = await buildApi({ config, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING' });
+    const api = await buildApi({ config, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', defaultAccessLogDir: dataDir, logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());
     const apiUrl = `http://${config.HRDA_API_HOST}:${config.HRDA_API_PORT}`;
+    if (usesDevelopmentJwtSecret(config)) {
+      if (!usesEmbeddedServer(config)) opts.log('WARNING: HRDA_JWT_SECRET is not set: the API accepts tokens signed with the published development secret.');
+      opts.log(developmentTokenBanner(mintDevelopmentTokens(config.HRDA_JWT_SECRET), apiUrl));
+    }
 
     workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));
     return { config, devServer, worker, api, apiUrl, stop: stopAll };

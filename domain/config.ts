@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Known to everyone who reads this file: tokens signed with it prove nothing outside development. */
+export const developmentJwtSecret = 'development-only-jwt-secret-do-not-use-in-production';
+
 /**
  * The service's configuration, read from the environment by worker/ and client/.
  * With nothing set, the service runs on its embedded default: a local Temporal dev
@@ -37,6 +40,13 @@ export const configSchema = z
     /** SMTP relay for secure mail; when unset, messages go to the outbox folder. */
     HRDA_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://user:pass@host:port').optional(),
     HRDA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /**
+     * HMAC-SHA256 key that signs and verifies the API's bearer tokens (JWT, HS256).
+     * The default is for the embedded development service only: `hrda start` prints tokens signed with it.
+     */
+    HRDA_JWT_SECRET: z.string().min(32, 'at least 32 characters').default(developmentJwtSecret),
+    /** Folder of the consultation and disclosure log (access-log.jsonl); the project's .data folder by default. */
+    HRDA_ACCESS_LOG_DIR: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.TEMPORAL_TLS_CERT) !== Boolean(c.TEMPORAL_TLS_KEY)) {
@@ -67,3 +77,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 export const usesEmbeddedServer = (c: Config): boolean => c.TEMPORAL_ADDRESS === undefined;
 
 export const temporalAddress = (c: Config): string => c.TEMPORAL_ADDRESS ?? `127.0.0.1:${c.HRDA_DEV_SERVER_PORT}`;
+
+/** Whether the API verifies tokens with the published development secret (then `hrda start` prints tokens). */
+export const usesDevelopmentJwtSecret = (c: Config): boolean => c.HRDA_JWT_SECRET === developmentJwtSecret;

@@ -5,6 +5,10 @@ import { localTimeSchema, weekdaySchema, weeklySlotSchema } from './time';
 /** An ISO-8601 duration such as "P3W", "P7D" or "PT24H". */
 export const isoDurationSchema = z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'an ISO-8601 duration, e.g. P3W or PT24H');
 
+/** A key the daily agenda is ordered by (PROTOCOL.md §1.3; other protocols order differently, e.g. [002] 2.20). */
+export const agendaOrderKeySchema = z.enum(['children-first', 'risk', 'received', 'repeat-first', 'rolled-over-first']);
+export type AgendaOrderKey = z.infer<typeof agendaOrderKeySchema>;
+
 const agencySchema = z.object({
   id: agencyIdSchema,
   name: z.string().min(1),
@@ -57,6 +61,18 @@ export const profileSchema = z.object({
     summaryReminderAt: localTimeSchema,
     /** Facilitating agency for each meeting weekday (the rota of PROTOCOL.md §1.3). */
     facilitators: z.partialRecord(weekdaySchema, agencyIdSchema),
+    /** How the agenda is ordered, most significant key first; ties go by time received, then case ID. */
+    agendaOrder: z.array(agendaOrderKeySchema).default(['children-first', 'risk', 'received']),
+    /** The agenda freezes (and the pack is circulated) at this time, this many working days before the meeting. */
+    agendaFreeze: z.object({ workingDaysBefore: z.number().int().min(0), at: localTimeSchema }).default({ workingDaysBefore: 1, at: '14:00' }),
+    /** Items still taken onto a frozen agenda until the meeting starts (their papers have already been circulated). */
+    lateAdditions: z.array(z.enum(['new-referral', 'rolled-over'])).default(['rolled-over']),
+    /** How long the meeting sits in agencies' calendars. */
+    duration: isoDurationSchema.default('PT2H'),
+    /** After the start: outcomes are taken until then; cases not heard roll over and the minutes go out. */
+    outcomesBy: isoDurationSchema.default('PT5H'),
+    /** Agencies that attend and receive the pack and the minutes; the information-request list when unset. */
+    attendees: z.array(agencyIdSchema).optional(),
   }),
   leads: z.object({
     victim: agencyIdSchema,
@@ -77,6 +93,13 @@ export const profileSchema = z.object({
     /** The chairs' QA and the circulation of summaries happen this long before the meeting. */
     qaBefore: isoDurationSchema,
     reasons: z.array(z.string().min(1)).min(1),
+    /** The agency whose representative facilitates the meeting (PROTOCOL.md §1.5). */
+    facilitator: agencyIdSchema.optional(),
+    duration: isoDurationSchema.default('PT2H'),
+    /** After the start: review outcomes are taken until then, and the minutes go out. */
+    outcomesBy: isoDurationSchema.default('PT8H'),
+    /** Agencies that receive the case summaries and the minutes; the information-request list when unset. */
+    attendees: z.array(agencyIdSchema).optional(),
   }),
   /** The escalation protocol (PROTOCOL.md §1.6): ordered steps, each with its owner and its clock. */
   escalation: z.object({

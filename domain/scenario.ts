@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorSchema } from './actor';
 import { caseCommandFields, type CaseCommandName } from './case-commands';
+import { disputeActionSchemas, disputeIdSchema } from './dispute';
 import { instantInputSchema } from './referral';
 
 /**
@@ -21,8 +22,15 @@ export const scenarioStepSchema = z.discriminatedUnion('do', [
   commandStep('recordQaDecision'),
   commandStep('recordReviewOutcome'),
   commandStep('changeRisk'),
+  commandStep('raiseDispute'),
   commandStep('closeCase'),
+  // Actions on a dispute go to the dispute's own workflow; `dispute` names it within the case.
+  disputeActionSchemas.respond.omit({ actor: true }).extend({ ...base, do: z.literal('respondToDispute'), dispute: disputeIdSchema }),
+  disputeActionSchemas.advance.omit({ actor: true }).extend({ ...base, do: z.literal('advanceDispute'), dispute: disputeIdSchema }),
+  disputeActionSchemas.resolve.omit({ actor: true }).extend({ ...base, do: z.literal('resolveDispute'), dispute: disputeIdSchema }),
 ]);
+
+export const disputeSteps = { respondToDispute: 'respond', advanceDispute: 'advance', resolveDispute: 'resolve' } as const;
 
 export const scenarioSchema = z
   .object({

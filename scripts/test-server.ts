@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import { access, chmod, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { createHash } from 'node:crypto';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort, waitForPort } from './dev-server';
 import { toolsDir } from './paths';
 import { run, type Log } from './run';
@@ -12,12 +13,16 @@ export const testServerVersion = '1.38.0';
 /** The test server logs through SLF4J 1.7 and ships no binding: this one prints its warnings to stderr. */
 const slf4jVersion = '1.7.36';
 const dependencyPlugin = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
-const mainClass = 'io.temporal.testserver.TestServer';
+/** The stock main plus a start time for the clock (scripts/HrdaTestServer.java), compiled at provisioning. */
+const mainClass = 'HrdaTestServer';
+const starterSource = fileURLToPath(new URL('./HrdaTestServer.java', import.meta.url));
+/** Bumped whenever the generated launcher changes, so that existing builds are redone. */
+const launcherRevision = 3;
 
 /**
- * Start-up flags chosen by the measurements in docs/test-server.md: C1 only and the serial GC
- * start fastest on 2 cores, no perf-data file is left in /tmp when the SDK SIGKILLs the server,
- * and `-Xshare:auto` makes an unusable archive a silent fallback rather than an error.
+ * Start-up flags chosen by the measurements in docs/test-server.md: C1 only and the serial GC keep
+ * even a start without the archive within the SDK's limit under load, no perf-data file is left in
+ * /tmp when the SDK SIGKILLs the server, and `-Xshare:auto` makes an unusable archive a silent fallback.
  */
 const jvmFlags = [
   '-Xshare:auto',
@@ -29,18 +34,27 @@ const jvmFlags = [
 
 const serverDir = path.join(toolsDir, 'test-server');
 const libDir = path.join(serverDir, 'lib');
+const classesDir = path.join(serverDir, 'classes');
+const starterJar = path.join(serverDir, 'hrda-test-server.jar');
 const archivePath = path.join(serverDir, 'app-cds.jsa');
 const launcherPath = path.join(serverDir, 'temporal-test-server');
 const stampPath = path.join(serverDir, 'stamp.json');
 const lockDir = path.join(toolsDir, 'test-server.lock');
 
 interface Stamp {
+  /** The launcher and the archive name their files by absolute path: a moved tools folder is rebuilt. */
+  dir: string;
+  launcherRevision: number;
+  /** Hash of scripts/HrdaTestServer.java: a change to it rebuilds. */
+  starter: string;
   version: string;
   java: string;
   flags: string[];
   jars: string[];
   archiveBytes: number;
 }
+/** What the stamp must say for the build to be reused; the rest it records about the build. */
+type Wanted = Omit<Stamp, 'jars' | 'archiveBytes'>;
 
 /**
  * Provides a launcher for the Temporal Java time-skipping test server, for
@@ -56,7 +70,14 @@ export async function ensureTestServer(opts: { log?: Log } = {}): Promise<string
     throw new Error(`TEMPORAL_TEST_SERVER=${named} is not an executable file. Unset it to build the launcher in ${serverDir}.`);
   }
   const java = await findJava();
-  const wanted = { version: testServerVersion, java: await javaFingerprint(java), flags: jvmFlags };
+  const wanted: Wanted = {
+    dir: serverDir,
+    launcherRevision,
+    version: testServerVersion,
+    java: await javaFingerprint(java),
+    flags: jvmFlags,
+    starter: createHash('sha256').update(await readFile(starterSource)).digest('hex'),
+  };
   if (await isProvisioned(wanted)) return launcherPath;
 
   return withLock(log, async () => {
@@ -67,7 +88,7 @@ export async function ensureTestServer(opts: { log?: Log } = {}): Promise<string
   });
 }
 
-async function provision(java: string, wanted: Omit<Stamp, 'jars' | 'archiveBytes'>, log: Log): Promise<void> {
+async function provision(java: string, wanted: Wanted, log: Log): Promise<void> {
   const started = Date.now();
   log(`Provisioning the Temporal test server ${testServerVersion} in ${serverDir}`);
   await rm(stampPath, { force: true });
@@ -75,6 +96,7 @@ async function provision(java: string, wanted: Omit<Stamp, 'jars' | 'archiveByte
   await mkdir(serverDir, { recursive: true });
 
   const jars = await fetchJars(log);
+  await compileStarter(java, jars, log);
   const archiveBytes = await createArchive(java, jars, log);
   await writeLauncher(java, jars, archiveBytes);
   const startMs = await checkLauncher();
@@ -86,17 +108,17 @@ async function provision(java: string, wanted: Omit<Stamp, 'jars' | 'archiveByte
   log(`Temporal test server ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${launcherPath}`);
 }
 
-async function isProvisioned(wanted: Omit<Stamp, 'jars' | 'archiveBytes'>): Promise<boolean> {
+async function isProvisioned(wanted: Wanted): Promise<boolean> {
   let stamp: Stamp;
   try {
     stamp = JSON.parse(await readFile(stampPath, 'utf8')) as Stamp;
   } catch {
     return false;
   }
-  if (stamp.version !== wanted.version || stamp.java !== wanted.java) return false;
-  if (JSON.stringify(stamp.flags) !== JSON.stringify(wanted.flags)) return false;
+  const { jars: _jars, archiveBytes: _bytes, ...recorded } = stamp;
+  if (JSON.stringify(recorded) !== JSON.stringify(wanted)) return false;
   if (!(await isExecutable(launcherPath)) || (await fileSize(archivePath)) !== stamp.archiveBytes) return false;
-  const present = await Promise.all(stamp.jars.map((jar) => fileSize(path.join(libDir, jar))));
+  const present = await Promise.all([...stamp.jars.map((jar) => path.join(libDir, jar)), starterJar].map((file) => fileSize(file)));
   return stamp.jars.length > 0 && present.every((size) => size !== undefined);
 }
 
@@ -124,7 +146,7 @@ ${dependency('org.slf4j', 'slf4j-simple', slf4jVersion)}
 
 async function fetchJars(log: Log): Promise<string[]> {
   await writeFile(path.join(serverDir, 'pom.xml'), pom());
-  log('Fetching the jars with Maven (about 40 MB into ~/.m2 the first time; a minute or so, then seconds)…');
+  log('Fetching the jars with Maven (the first time about 60 MB into ~/.m2, half a minute; then seconds)…');
   const heartbeat = setInterval(() => log('  …Maven still resolving'), 15_000);
   try {
     // The plugin is named in full so that Maven needs no metadata lookup and works offline from ~/.m2.
@@ -164,8 +186,21 @@ async function javaFingerprint(java: string): Promise<string> {
   return `${java} ${info.size} ${Math.round(info.mtimeMs)}`;
 }
 
+async function compileStarter(java: string, jars: string[], log: Log): Promise<void> {
+  const javac = path.join(path.dirname(java), 'javac');
+  if (!(await isExecutable(javac))) throw new Error(`A JDK is needed to compile ${starterSource}: no javac beside ${java} (set JAVA_HOME to a JDK).`);
+  log('Compiling the launcher main (HrdaTestServer: the stock server with a settable start time)…');
+  await rm(classesDir, { recursive: true, force: true });
+  await run(javac, ['-d', classesDir, '-cp', jars.map((jar) => path.join(libDir, jar)).join(path.delimiter), starterSource]);
+  // AppCDS accepts only jars on the class path, not directories.
+  await rm(starterJar, { force: true });
+  await run(path.join(path.dirname(java), 'jar'), ['cf', starterJar, '-C', classesDir, '.']);
+  await rm(classesDir, { recursive: true, force: true });
+}
+
 function jvmOptions(jars: string[], extra: string[] = []): string[] {
-  const classpath = jars.map((jar) => path.join(libDir, jar)).join(path.delimiter);
+  // The compiled main goes last, so the archive's class path is the same at dump and at run time.
+  const classpath = [...jars.map((jar) => path.join(libDir, jar)), starterJar].join(path.delimiter);
   return [...jvmFlags, ...extra, '-cp', classpath];
 }
 
@@ -182,7 +217,7 @@ async function createArchive(java: string, jars: string[], log: Log): Promise<nu
   const port = await freePort();
   const server = startProcess(java, [...jvmOptions(jars, [`-XX:ArchiveClassesAtExit=${pending}`]), mainClass, String(port)]);
   try {
-    await Promise.race([waitForPort(port, 60_000), server.exited.then(() => Promise.reject(new Error(`The test server exited during its first start:\n${server.output()}`)))]);
+    await acceptingConnections(server, port);
     await exerciseServer(port);
   } finally {
     await server.stop('SIGTERM', 60_000);
@@ -213,10 +248,23 @@ async function writeLauncher(java: string, jars: string[], archiveBytes: number)
   const script = `#!/bin/sh
 # Generated by scripts/test-server.ts: the Temporal Java test server ${testServerVersion}.
 # Usage: temporal-test-server <port> [--enable-time-skipping]
+# HRDA_TEST_SERVER_START_TIME=<ISO instant> starts the server's clock there (see scripts/HrdaTestServer.java).
 archive=${shQuote(archivePath)}
 # A truncated archive crashes the JVM instead of being ignored: use it only at the size it was written.
 cds=
 if [ -f "$archive" ] && [ "$(wc -c < "$archive")" -eq ${archiveBytes} ]; then cds="-XX:SharedArchiveFile=$archive"; fi
+# The SDK kills the server only from a live test process; one that exits without tearing down (a failed
+# or timed-out test) would leave the JVM running, so a watchdog ends it once this script's parent is gone.
+# The JVM keeps this shell's pid (exec), and its start time tells it apart from a later owner of the pid.
+if [ -r /proc/$$/stat ]; then
+  jvm=$$ parent=$PPID started=$(cut -d' ' -f22 /proc/$$/stat)
+  (
+    while sleep 1; do
+      [ "$(cut -d' ' -f22 /proc/$jvm/stat 2>/dev/null)" = "$started" ] || exit 0
+      kill -0 "$parent" 2>/dev/null || exec kill -KILL "$jvm"
+    done
+  ) </dev/null >/dev/null 2>&1 &
+fi
 # exec: the SDK stops the server by killing this process, which must therefore be the JVM itself.
 exec ${shQuote(java)} \${cds:+"$cds"} ${options} ${mainClass} "$@"
 `;
@@ -230,7 +278,7 @@ async function checkLauncher(): Promise<number> {
   const started = Date.now();
   const server = startProcess(launcherPath, [String(port)]);
   try {
-    await Promise.race([waitForPort(port, 60_000), server.exited.then(() => Promise.reject(new Error(`The launcher exited before accepting connections:\n${server.output()}`)))]);
+    await acceptingConnections(server, port);
     return Date.now() - started;
   } finally {
     await server.stop('SIGKILL', 10_000);
@@ -268,6 +316,12 @@ function startProcess(command: string, args: string[]): StartedProcess {
     clearTimeout(timer);
   };
   return { exited, output: () => output, stop };
+}
+
+/** Generous: this is about whether the server starts at all, not how fast. */
+async function acceptingConnections(server: StartedProcess, port: number): Promise<void> {
+  const exitedFirst = server.exited.then(() => Promise.reject(new Error(`The test server exited before accepting connections:\n${server.output()}`)));
+  await Promise.race([waitForPort(port, 60_000), exitedFirst]);
 }
 
 /** One provisioning at a time per tools folder (parallel test runs, or `npm run provision` beside a test run). */

@@ -12,6 +12,7 @@ import {
   caseView, createReferralMachine, nextDeadline, publicStage, refusalReason,
   type CaseSnapshot, type CaseView, type CheckResult, type CommandEvent, type PreviousPlan, type RepeatInfo,
 } from '../machines/referral';
+import { involvedAgencies } from '../machines/referral/messages';
 import type { CaseActivities } from './activity-types';
 import { caseReadyUpdate, caseStateQuery, caseTimelineQuery, caseUpdates, rollOverSignal } from './referral.messages';
 import { escalationWorkflow } from './escalation.workflow';
@@ -226,7 +227,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       HrdaStage: [publicStage(s)],
       HrdaRisk: [c.risk],
       HrdaRoute: c.route ? [c.route] : [],
-      HrdaAgencies: [...new Set([c.referral.referrer.agency, ...Object.keys(c.summaries), ...c.actions.map((a) => a.owner), ...Object.values(c.leads).map((l) => l!.agency)])],
+      HrdaAgencies: [...new Set([...involvedAgencies(profile, c), ...Object.keys(c.summaries)])],
       HrdaNextDeadline: next ? [new Date(next)] : [],
       HrdaNextMeeting: c.review ? [new Date(c.review.meetingAt)] : c.meetingAt && !c.heardAt ? [new Date(c.meetingAt)] : [],
       HrdaOverdueActions: [c.actions.filter((a) => a.overdue && (a.status === 'open' || a.status === 'in-progress')).length],

@@ -1,31 +1,68 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../../domain/config';
+import { CaseClient } from '../cases';
+import { AccessLog, installAccessLogging } from './access-log';
+import { installAuthentication } from './auth';
+import { installProblemHandling } from './error-handler';
+import { IdempotencyStore, installIdempotency } from './idempotency';
+import { installOpenApi } from './openapi';
+import { registerAccessLogRoutes } from './routes/access-log';
+import { registerCaseCommandRoutes } from './routes/case-commands';
+import { registerCaseRoutes } from './routes/cases';
+import { registerHealthRoutes } from './routes/health';
 
 export interface ApiDeps {
   config: Config;
   temporal: Client;
   /** Whether a worker for the task queue is running in this process (undefined: not ours to say). */
   workerRunning?: () => boolean;
+  /** Folder of the access log when HRDA_ACCESS_LOG_DIR is not set (the service passes the project's .data). */
+  defaultAccessLogDir?: string;
+  /** Structured logger (pino); none by default. Request data is never logged. */
+  logger?: FastifyBaseLogger;
+  idempotency?: IdempotencyStore;
+  now?: () => Date;
 }
 
+/**
+ * The HTTP API: routes and validation from the zod schemas in domain/, OpenAPI 3.1 at
+ * /openapi.json and docs at /docs, bearer-token roles, problem+json errors, idempotent writes
+ * and the access log.
+ */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
-
-  app.get('/health', async (_req, reply) => {
-    const temporal = await deps.temporal.connection.workflowService
-      .getSystemInfo({})
-      .then(() => 'ok' as const, (err: Error) => `unreachable: ${err.message}`);
-    const worker = deps.workerRunning === undefined ? 'external' : deps.workerRunning() ? 'running' : 'stopped';
-    const healthy = temporal === 'ok' && worker !== 'stopped';
-    return reply.code(healthy ? 200 : 503).send({
-      status: healthy ? 'ok' : 'degraded',
-      temporal,
-      worker,
-      namespace: deps.config.TEMPORAL_NAMESPACE,
-      taskQueue: deps.config.HRDA_TASK_QUEUE,
-    });
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // No per-request lines: URLs and headers stay out of the logs; failures are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true },
+    // A HEAD of a case would be a read that shows nothing yet is logged: GET only.
+    exposeHeadRoutes: false,
+    // Request IDs go into the access log: unique across restarts, not a per-process counter.
+    genReqId: () => randomUUID(),
   });
+  // Bodies are JSON: anything else is 415 rather than a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses go out as the case reports them (JSON); the response schemas document them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  const accessLog = new AccessLog(deps.config.HRDA_ACCESS_LOG_DIR ?? deps.defaultAccessLogDir ?? path.join(process.cwd(), '.data'));
+  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE);
+
+  installProblemHandling(app);
+  installAuthentication(app, { secret: deps.config.HRDA_JWT_SECRET, ...(deps.now ? { now: deps.now } : {}) });
+  installAccessLogging(app, accessLog, deps.now);
+  installIdempotency(app, deps.idempotency ?? new IdempotencyStore());
+  await installOpenApi(app);
+
+  registerHealthRoutes(app, deps);
+  registerCaseRoutes(app, { cases, temporal: deps.temporal });
+  registerCaseCommandRoutes(app, { cases });
+  registerAccessLogRoutes(app, { accessLog });
 
   return app;
 }

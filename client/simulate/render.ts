@@ -15,6 +15,12 @@ export function renderSimulation(result: SimulationResult): string {
   for (const [ref, c] of Object.entries(result.cases)) {
     out.push('', `Case ${ref} (${c.caseId || 'not created'})${c.state ? `: ${c.state.stage}, ${c.state.risk} risk, route ${c.state.route}` : ''}`);
     for (const e of c.timeline) out.push(`  ${describeEntry(e)}`);
+    for (const d of c.disputes) {
+      out.push(`  Dispute ${d.disputeId} (${d.area}, ${d.parties.join(' / ')}): ${d.status} at ${d.step}${d.overdue ? ' (overdue)' : ''}`);
+      for (const h of d.history) out.push(`    ${h.step.padEnd(26)} stage ${h.stage}  entered ${h.enteredAt}  deadline ${h.deadline}  ${h.owner}${h.marking ? `  "${h.marking}"` : ''}`);
+      for (const doc of d.documents) out.push(`    document at ${doc.step} (${doc.at}): ${doc.text}`);
+      if (d.resolution) out.push(`    resolved ${d.resolution.at}: ${d.resolution.agreement}${d.resolution.learning ? ` — learning: ${d.resolution.learning}` : ''}`);
+    }
     for (const r of c.rejected) out.push(`  REFUSED ${r.at} ${r.step}: ${r.error}`);
   }
   return out.join('\n');

@@ -6,8 +6,9 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import type { Actor } from '../../domain/actor';
 import type { CaseCommandName } from '../../domain/case-commands';
 import { getProfile } from '../../domain/profiles';
-import { scenarioSchema, scenarioStepSchema, type Scenario } from '../../domain/scenario';
+import { disputeSteps, scenarioSchema, scenarioStepSchema, type Scenario } from '../../domain/scenario';
 import type { TimelineEntry } from '../../domain/timeline';
+import type { DisputeView } from '../../machines/escalation';
 import type { CaseView } from '../../machines/referral';
 import { createActivities } from '../../activities';
 import { OutboxMail } from '../../activities/mail.outbox';
@@ -21,6 +22,8 @@ export interface SimulatedCase {
   caseId: string;
   state: CaseView;
   timeline: TimelineEntry[];
+  /** Each dispute raised on the case, as its own workflow reports it (stages, documents, resolution). */
+  disputes: DisputeView[];
   rejected: { at: string; step: string; error: string }[];
 }
 
@@ -54,8 +57,9 @@ export async function simulate(input: unknown, opts: SimulateOptions): Promise<S
   getProfile(scenario.profile);
 
   // The launcher starts the server's clock at the scenario's start (see scripts/test-server.ts).
-  process.env.HRDA_TEST_SERVER_START_TIME = scenario.startAt;
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: opts.testServer } } });
+  const env = await withStartTime(scenario.startAt, () =>
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: opts.testServer } } }),
+  );
   const outbox = opts.outboxDir ?? (await mkdtemp(path.join(os.tmpdir(), 'hrda-simulate-')));
   try {
     await registerSearchAttributes(env.connection, env.namespace ?? 'default');
@@ -109,6 +113,13 @@ async function run(scenario: Scenario, env: TestWorkflowEnvironment, cases: Case
         continue;
       }
       if (!entry.caseId) throw new Error(`no referral was submitted for ref ${raw.ref}`);
+      if (step.data.do in disputeSteps) {
+        const { do: stepName, at: _at, ref: _ref, actor, dispute, ...fields } = step.data as { do: keyof typeof disputeSteps; at: string; ref: string; actor?: Actor; dispute: string } & Record<string, unknown>;
+        const view = await cases.dispute(entry.caseId, dispute);
+        const who = actor ?? { role: 'agency-practitioner' as const, agency: view.raisedBy };
+        await cases.disputeAction(entry.caseId, dispute, disputeSteps[stepName], fields as never, who);
+        continue;
+      }
       const { do: name, at: _at, ref: _ref, actor, ...fields } = step.data as { do: CaseCommandName; at: string; ref: string; actor?: Actor } & Record<string, unknown>;
       const state = await cases.state(entry.caseId);
       await cases.command(entry.caseId, name, fields as never, actor ?? defaultActor(name, fields, state, profile.administrator.agency));
@@ -121,10 +132,12 @@ async function run(scenario: Scenario, env: TestWorkflowEnvironment, cases: Case
   const result: SimulationResult = { profile: scenario.profile, startAt: scenario.startAt, until: scenario.until, cases: {} };
   for (const [ref, { caseId, rejected }] of refs) {
     if (!caseId) {
-      result.cases[ref] = { caseId: '', state: null as unknown as CaseView, timeline: [], rejected };
+      result.cases[ref] = { caseId: '', state: null as unknown as CaseView, timeline: [], disputes: [], rejected };
       continue;
     }
-    result.cases[ref] = { caseId, state: await cases.state(caseId), timeline: await cases.timeline(caseId), rejected };
+    const state = await cases.state(caseId);
+    const disputes = await Promise.all(state.disputes.map((d) => cases.dispute(caseId, d)));
+    result.cases[ref] = { caseId, state, timeline: await cases.timeline(caseId), disputes, rejected };
   }
   return result;
 }
@@ -144,8 +157,21 @@ function defaultActor(name: CaseCommandName, fields: Record<string, unknown>, st
       return { role: 'chair', agency: admin };
     case 'changeRisk':
       return { role: 'agency-practitioner', agency: state.referral.referrer.agency };
+    case 'raiseDispute':
+      return { role: 'agency-practitioner', agency: fields.raisedBy as string };
     default:
       return { role: 'administrator', agency: admin };
+  }
+}
+
+async function withStartTime<T>(startAt: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.HRDA_TEST_SERVER_START_TIME;
+  process.env.HRDA_TEST_SERVER_START_TIME = startAt;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.HRDA_TEST_SERVER_START_TIME;
+    else process.env.HRDA_TEST_SERVER_START_TIME = saved;
   }
 }
 

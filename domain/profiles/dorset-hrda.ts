@@ -53,6 +53,14 @@ export const dorsetHrda = profileSchema.parse({
     ],
     summaryReminderAt: '09:00',
     facilitators: { monday: 'police', tuesday: 'police', thursday: 'police', friday: 'childrens-social-care' },
+    // Children linked first, then by risk (high first), then by time received.
+    agendaOrder: ['children-first', 'risk', 'received'],
+    // The agenda is the cases circulated by the 2pm information-request cut-off of the day before.
+    agendaFreeze: { workingDaysBefore: 1, at: '14:00' },
+    lateAdditions: ['rolled-over'],
+    duration: 'PT2H',
+    // Outcomes are recorded the same day; what is not heard by 17:00 goes to the next meeting.
+    outcomesBy: 'PT5H',
   },
   leads: {
     victim: 'domestic-abuse-advisor',
@@ -67,6 +75,8 @@ export const dorsetHrda = profileSchema.parse({
     time: '09:00',
     qaBefore: 'P7D',
     reasons: ['escalating-risk', 'non-engagement', 'partnership-not-effective'],
+    duration: 'PT2H',
+    outcomesBy: 'PT8H',
   },
   // Appendix 1, the HRDA Escalation Protocol.
   escalation: {

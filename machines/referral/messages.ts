@@ -94,7 +94,7 @@ export function leadAgencies(context: CaseContext): AgencyId[] {
 export function involvedAgencies(profile: Profile, context: CaseContext): AgencyId[] {
   return unique([
     context.referral.referrer.agency,
-    ...(context.route === 'hrda' ? profile.infoRequest.agencies : []),
+    ...(context.route === 'hrda' ? profile.infoRequest.agencies : context.route ? [profile.routing.offers[context.route]] : []),
     ...context.actions.map((a) => a.owner),
     ...leadAgencies(context),
   ]);

@@ -44,6 +44,7 @@ export function caseView(snapshot: CaseSnapshot) {
     leads: c.leads,
     review: c.review,
     reviewsHeld: c.reviewsHeld,
+    disputes: c.disputes.map((d) => d.disputeId),
     openDisputes: c.openDisputes,
     nextDeadline: pendingDeadlines(snapshot)[0] ?? null,
     closed: c.closed,

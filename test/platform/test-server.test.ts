@@ -9,6 +9,7 @@ import { ensureTestServer } from '../../scripts/test-server';
 /** How long sdk-core's ephemeral-server start waits for the server to answer: 50 tries, 100 ms apart. */
 const SDK_START_LIMIT_MS = 5_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+const MAIN_CLASS = 'HrdaTestServer';
 
 let launcher: string;
 
@@ -16,16 +17,24 @@ beforeAll(async () => {
   launcher = await ensureTestServer({ log: (line) => console.error(`[test-server] ${line}`) });
 }, 15 * 60_000);
 
-/** Pids of running test-server JVMs listening on `port`, read from /proc (the test machines are Linux). */
-async function serverPids(port: number): Promise<number[]> {
+/** Processes started for `port`: the JVM, and the launcher's watchdog shell (the test machines are Linux). */
+async function processesOnPort(port: number): Promise<{ jvms: number[]; all: number[] }> {
   const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
-  const matches = await Promise.all(
-    pids.map(async (pid) => {
-      const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
-      return args.includes('io.temporal.testserver.TestServer') && args.includes(String(port)) ? Number(pid) : undefined;
-    }),
+  const found = await Promise.all(
+    pids.map(async (pid) => ({ pid: Number(pid), args: (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0') })),
   );
-  return matches.filter((pid): pid is number => pid !== undefined);
+  const forPort = found.filter(({ args }) => args.includes(String(port)) && (args.includes(MAIN_CLASS) || args.includes(launcher)));
+  return { jvms: forPort.filter(({ args }) => args.includes(MAIN_CLASS)).map(({ pid }) => pid), all: forPort.map(({ pid }) => pid) };
+}
+
+/** The launcher's watchdog polls once a second, so what it leaves may take that long to go. */
+async function leftoversAfter(port: number, graceMs = 3_000): Promise<number[]> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const { all } = await processesOnPort(port);
+    if (all.length === 0 || Date.now() > deadline) return all;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 function accepts(port: number): Promise<boolean> {
@@ -76,9 +85,9 @@ describe('ensureTestServer', () => {
 
 describe('the test-server launcher', () => {
   const ports = new Set<number>();
-  // A launcher that failed to exec would leave its JVM running; don't let a failing test leak it.
+  // A launcher that failed to exec or to clean up would leave its JVM running; don't let a failing test leak it.
   afterEach(async () => {
-    for (const port of ports) for (const pid of await serverPids(port)) process.kill(pid, 'SIGKILL');
+    for (const port of ports) for (const pid of (await processesOnPort(port)).all) process.kill(pid, 'SIGKILL');
     ports.clear();
   });
 
@@ -91,7 +100,7 @@ describe('the test-server launcher', () => {
     try {
       expect(env.supportsTimeSkipping).toBe(true);
       await expect(env.connection.workflowService.getSystemInfo({})).resolves.toBeDefined();
-      expect(await serverPids(port)).toHaveLength(1);
+      expect((await processesOnPort(port)).jvms).toHaveLength(1);
 
       // Time skipping is what the Java test server adds: a day passes at once.
       const before = await env.currentTimeMs();
@@ -103,11 +112,11 @@ describe('the test-server launcher', () => {
       await env.teardown();
     }
     expect(await accepts(port)).toBe(false);
-    expect(await serverPids(port)).toEqual([]);
+    expect(await leftoversAfter(port)).toEqual([]);
   });
 
   it.each(['SIGKILL', 'SIGTERM'] as const)(
-    `accepts connections within the SDK's ${SDK_START_LIMIT_MS} ms and leaves no JVM behind after %s`,
+    `accepts connections within the SDK's ${SDK_START_LIMIT_MS} ms and leaves nothing behind after %s`,
     async (signal) => {
       const port = await freePort();
       ports.add(port);
@@ -120,7 +129,7 @@ describe('the test-server launcher', () => {
         console.error(`[test-server] launcher accepted connections after ${Math.round(startMs)} ms`);
         expect(startMs).toBeLessThan(SDK_START_LIMIT_MS);
         // The launcher execs the JVM, so the process the SDK kills is the server itself.
-        expect(await serverPids(port)).toEqual([child.pid]);
+        expect((await processesOnPort(port)).jvms).toEqual([child.pid]);
       } finally {
         child.kill(signal);
       }
@@ -130,9 +139,48 @@ describe('the test-server launcher', () => {
 
       if (signal === 'SIGKILL') expect(exitSignal).toBe('SIGKILL');
       else expect(child.exitCode === 143 || exitSignal === 'SIGTERM').toBe(true);
-      expect(await serverPids(port)).toEqual([]);
       expect(await accepts(port)).toBe(false);
+      expect(await leftoversAfter(port)).toEqual([]);
       expect(stderr).not.toMatch(/error|exception/i);
     },
   );
+
+  it('ends the JVM when the process that started it dies without stopping it', async () => {
+    const port = await freePort();
+    ports.add(port);
+    // Stands for a test process that exits or is killed before its teardown.
+    const parent = spawn(
+      process.execPath,
+      ['-e', 'require("node:child_process").spawn(process.argv[1], [process.argv[2]], { stdio: "ignore" }); setInterval(() => {}, 1000);', launcher, String(port)],
+      { stdio: 'ignore' },
+    );
+    const parentExited = new Promise((resolve) => parent.once('exit', resolve));
+    await msUntilAccepting(port, parentExited, 30_000);
+    expect((await processesOnPort(port)).jvms).toHaveLength(1);
+
+    parent.kill('SIGKILL');
+    await parentExited;
+    expect(await leftoversAfter(port, 5_000)).toEqual([]);
+    expect(await accepts(port)).toBe(false);
+  });
+
+  it('starts the clock at HRDA_TEST_SERVER_START_TIME, so scenarios dated in the past run on their own dates', async () => {
+    const saved = process.env.HRDA_TEST_SERVER_START_TIME;
+    process.env.HRDA_TEST_SERVER_START_TIME = '2025-03-01T09:00:00Z';
+    try {
+      const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: launcher } } });
+      try {
+        const start = await env.currentTimeMs();
+        expect(start).toBeGreaterThanOrEqual(Date.parse('2025-03-01T09:00:00Z'));
+        expect(start).toBeLessThan(Date.parse('2025-03-01T09:05:00Z'));
+        await env.sleep(DAY_MS);
+        expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(Date.parse('2025-03-02T09:00:00Z'));
+      } finally {
+        await env.teardown();
+      }
+    } finally {
+      if (saved === undefined) delete process.env.HRDA_TEST_SERVER_START_TIME;
+      else process.env.HRDA_TEST_SERVER_START_TIME = saved;
+    }
+  });
 });

@@ -1,0 +1,58 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { QueryNotRegisteredError, ServiceError } from '@temporalio/client';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { InvalidInputError, RefusedError } from '../cases';
+import { caseNotFound, problemContentType, ProblemError, type FieldProblem } from './problem';
+
+const parts: Record<string, FieldProblem['in']> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
+
+/** Every failure leaves as problem+json; a server error is logged by name and stack only, never with the request's data. */
+export function installProblemHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => sendProblem(req, reply, toProblemError(err, req)));
+  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, new ProblemError('not-found', `There is no route ${req.method} ${req.url.split('?')[0]}.`)));
+}
+
+function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: ProblemError) {
+  return reply
+    .code(problem.status)
+    .headers(problem.headers)
+    .type(problemContentType)
+    .send(problem.toProblem(req.url.split('?')[0] ?? req.url));
+}
+
+function toProblemError(err: FastifyError, req: FastifyRequest): ProblemError {
+  if (err instanceof ProblemError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = parts[err.validationContext ?? 'body'];
+    return new ProblemError(
+      'invalid-input',
+      `${err.validation.length} problem${err.validation.length === 1 ? '' : 's'} in the request ${where === 'query' ? 'query string' : where}; each is listed under errors.`,
+      err.validation.map((v) => ({ path: v.instancePath.replace(/^\//, '').split('/').join('.') || `(${where})`, message: v.message ?? 'invalid', ...(where ? { in: where } : {}) })),
+    );
+  }
+  if (err instanceof InvalidInputError) {
+    const [summary] = err.message.split(':\n');
+    return new ProblemError('invalid-input', `${summary}; each problem is listed under errors.`, err.issues.map((i) => ({ path: i.path, message: i.message, in: 'body' })));
+  }
+  if (err instanceof RefusedError) return new ProblemError('refused', err.message);
+  if (err instanceof WorkflowNotFoundError) return caseNotFound((req.params as { caseId?: string } | undefined)?.caseId ?? '');
+  if (err instanceof QueryNotRegisteredError) return new ProblemError('not-ready', 'The case is still being registered; retry in a moment.', undefined, { 'retry-after': '1' });
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ProblemError('malformed-request', 'The request body is not valid JSON.', [{ path: '(body)', message: 'not valid JSON', in: 'body' }]);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ProblemError('malformed-request', 'The request body is empty; send a JSON object.', [{ path: '(body)', message: 'required', in: 'body' }]);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ProblemError('unsupported-media-type', 'Send the body as application/json.');
+  }
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    // Fastify's own client errors (body too large, bad content length, …): their messages name no data.
+    return new ProblemError(err.statusCode === 413 ? 'payload-too-large' : 'malformed-request', err.message);
+  }
+  // The message could quote data; the error's type, code and stack frames (without the message line) cannot.
+  const frames = (err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).map((line) => line.trim());
+  req.log.error({ err: { type: err.name, code: err.code, frames }, route: req.routeOptions.url, method: req.method, requestId: req.id }, 'request failed');
+  if (err instanceof ServiceError) return new ProblemError('unavailable', 'Temporal could not be reached; retry later.', undefined, { 'retry-after': '5' });
+  return new ProblemError('internal');
+}

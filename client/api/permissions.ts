@@ -1,0 +1,81 @@
+import type { AgencyId } from '../../domain/actor';
+import { isAgencyScoped, type ApiRole, type Principal } from '../../domain/auth';
+import type { CaseCommandName } from '../../domain/case-commands';
+import { getProfile, profiles } from '../../domain/profiles';
+import type { CaseContext, CaseView } from '../../machines/referral';
+import { involvedAgencies } from '../../machines/referral/messages';
+
+/**
+ * Who may do what (issue 6). Administrators and chairs act on every case; an agency
+ * practitioner or lead professional sees and acts only on the cases their agency is involved
+ * in, and any other case is "not found" to them so that its existence is not disclosed;
+ * auditors read everything and write nothing; ops see a skeleton without personal data.
+ */
+
+/** Agencies involved in a case, in the protocol's sense (machines/referral/messages.ts), plus any that sent a summary. */
+export function caseAgencies(view: CaseView): AgencyId[] {
+  // The case view carries the context fields involvedAgencies reads (referral, route, actions, leads).
+  const protocol = involvedAgencies(getProfile(view.profile), view as unknown as CaseContext);
+  return [...new Set([...protocol, ...view.summariesReceived])];
+}
+
+export function maySee(principal: Principal, view: CaseView): boolean {
+  if (!isAgencyScoped(principal.role)) return true;
+  return principal.agency !== undefined && caseAgencies(view).includes(principal.agency);
+}
+
+/**
+ * The visibility-query form of the same rule, for lists: the agencies the case workflow indexes
+ * (HrdaAgencies), or an HRDA case of a profile whose information request goes to the agency.
+ */
+export function involvementClause(agency: AgencyId, literal: (s: string) => string): string {
+  const asked = Object.values(profiles).filter((p) => p.infoRequest.agencies.includes(agency)).map((p) => literal(p.id));
+  const indexed = `HrdaAgencies = ${literal(agency)}`;
+  return asked.length ? `(${indexed} OR (HrdaRoute = 'hrda' AND HrdaProfile IN (${asked.join(', ')})))` : indexed;
+}
+
+export interface CommandRule<N extends CaseCommandName = CaseCommandName> {
+  roles: readonly ApiRole[];
+  /** A check on the caller and the input alone, before the case is looked at: why it is not permitted, or undefined. */
+  checkInput?: (principal: Principal, input: CommandFields<N>) => string | undefined;
+  /** A check against the case (which the caller may see): why it is not permitted, or undefined. */
+  checkCase?: (principal: Principal, input: CommandFields<N>, view: CaseView) => string | undefined;
+}
+type CommandFields<N extends CaseCommandName> =
+  N extends 'submitSummary' ? { agency: string } : N extends 'updateAction' ? { actionId: string } : N extends 'raiseDispute' ? { raisedBy: string } : unknown;
+
+const professionals = ['administrator', 'chair', 'agency-practitioner', 'lead-professional'] as const;
+
+export const commandRules: { [N in CaseCommandName]: CommandRule<N> } = {
+  submitSummary: {
+    roles: ['agency-practitioner', 'lead-professional', 'administrator', 'chair'],
+    checkInput: (p, input) => (p.agency === input.agency ? undefined : `a summary is submitted by the agency itself; your token acts for ${p.agency ?? 'no agency'}, not ${input.agency}`),
+  },
+  recordVictimContact: { roles: ['agency-practitioner', 'lead-professional', 'administrator'] },
+  recordMeetingOutcome: { roles: ['administrator'] },
+  updateAction: {
+    roles: ['agency-practitioner', 'lead-professional', 'administrator'],
+    checkCase: (p, input, view) => {
+      if (!isAgencyScoped(p.role)) return undefined;
+      const action = view.actions.find((a) => a.id === input.actionId);
+      // An unknown action is the case's to refuse, with the list of its actions.
+      return !action || action.owner === p.agency ? undefined : `action ${input.actionId} is owned by ${action.owner}; only its owner updates it`;
+    },
+  },
+  requestReview: {
+    roles: ['lead-professional', 'administrator'],
+    checkCase: (p, _input, view) =>
+      !isAgencyScoped(p.role) || Object.values(view.leads).some((l) => l?.agency === p.agency)
+        ? undefined
+        : `a review is requested by a lead professional of the case (leads: ${Object.values(view.leads).map((l) => l?.agency).join(', ') || 'none yet'})`,
+  },
+  recordQaDecision: { roles: ['chair'] },
+  recordReviewOutcome: { roles: ['administrator', 'chair'] },
+  changeRisk: { roles: professionals },
+  raiseDispute: {
+    roles: professionals,
+    checkInput: (p, input) =>
+      !isAgencyScoped(p.role) || p.agency === input.raisedBy ? undefined : `an agency raises a dispute in its own name; your token acts for ${p.agency}, not ${input.raisedBy}`,
+  },
+  closeCase: { roles: ['administrator'] },
+};

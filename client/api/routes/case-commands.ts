@@ -1,0 +1,112 @@
+import type { FastifyInstance } from 'fastify';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { isAgencyScoped } from '../../../domain/auth';
+import { caseCommandFields, caseCommandSchemas, type CaseCommandInput, type CaseCommandName } from '../../../domain/case-commands';
+import type { CaseClient } from '../../cases';
+import { bearerSecurity, principalOf } from '../auth';
+import { commandRules, type CommandRule } from '../permissions';
+import { ProblemError, problemResponses } from '../problem';
+import { caseWriteResultSchema, jsonResponse } from '../schemas';
+import { actorOf, caseParamsSchema, readVisibleCase, writeHeadersSchema } from './shared';
+
+/**
+ * One route per user action on a case: the body is the action's own fields (domain/case-commands.ts)
+ * without `actor`, which comes from the token. A route may take a field from its path instead.
+ * A new case command is one row here and one in permissions.ts; actions on other workflows
+ * (dispute responses, meetings) add a table of the same shape with their own client call.
+ */
+export interface CommandRoute<N extends CaseCommandName = CaseCommandName> {
+  name: N;
+  /** Under /cases/:caseId. */
+  path: string;
+  summary: string;
+  params: z.ZodObject;
+  body: z.ZodObject;
+  toInput: (params: Record<string, string>, body: Record<string, unknown>) => Omit<CaseCommandInput<N>, 'actor'>;
+}
+
+const fromBody = <N extends CaseCommandName>(name: N, path: string, summary: string): CommandRoute<N> => ({
+  name, path, summary, params: caseParamsSchema, body: caseCommandFields[name],
+  toInput: (_params, body) => body as Omit<CaseCommandInput<N>, 'actor'>,
+});
+
+export const caseCommandRoutes: CommandRoute[] = [
+  fromBody('submitSummary', '/summaries', "Submit an agency's summary (the agency itself)"),
+  fromBody('recordVictimContact', '/victim-contact', "Record the victim's voice before the meeting"),
+  fromBody('recordMeetingOutcome', '/meeting-outcome', 'Record the meeting outcome: the HRDA Matrix (administrator)'),
+  {
+    name: 'updateAction',
+    path: '/actions/:actionId/updates',
+    summary: 'Update an action of the HRDA Matrix (its owner)',
+    params: caseParamsSchema.extend({ actionId: caseCommandFields.updateAction.shape.actionId }),
+    body: caseCommandFields.updateAction.omit({ actionId: true }),
+    toInput: (params, body) => ({ ...(body as Omit<CaseCommandInput<'updateAction'>, 'actor' | 'actionId'>), actionId: params.actionId! }),
+  } satisfies CommandRoute<'updateAction'>,
+  fromBody('requestReview', '/review-requests', 'Request a management review (lead professional or administrator)'),
+  fromBody('recordQaDecision', '/review-requests/qa', "Record the chairs' quality-assurance decision (chair)"),
+  fromBody('recordReviewOutcome', '/review-outcome', 'Record the management review outcome'),
+  fromBody('changeRisk', '/risk', 'Raise the risk level by professional judgement'),
+  fromBody('raiseDispute', '/disputes', 'Raise a dispute between agencies (PROTOCOL.md §1.6); it runs through the escalation protocol'),
+  fromBody('closeCase', '/close', 'Close the case (administrator)'),
+] as CommandRoute[];
+
+async function hasEnded(cases: CaseClient, caseId: string): Promise<boolean> {
+  try {
+    return (await cases.handle(caseId).describe()).status.name !== 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+export function registerCaseCommandRoutes(fastify: FastifyInstance, deps: { cases: CaseClient }, routes: CommandRoute[] = caseCommandRoutes): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  for (const route of routes) {
+    const rule = commandRules[route.name];
+    app.post(`/cases/:caseId${route.path}`, {
+      config: { access: { roles: rule.roles }, idempotent: true },
+      schema: {
+        tags: ['cases'],
+        summary: route.summary,
+        description: `Roles: ${rule.roles.join(', ')}. An agency role acts only on cases its agency is involved in. The workflow update \`${route.name}\`.`,
+        operationId: route.name,
+        security: bearerSecurity,
+        headers: writeHeadersSchema,
+        params: route.params,
+        body: route.body,
+        response: { 200: jsonResponse(caseWriteResultSchema, 'The case after the action'), ...problemResponses(400, 401, 403, 404, 409, 415, 422, 503) },
+      },
+    }, async (req) => {
+      const principal = principalOf(req);
+      const { caseId } = req.params as { caseId: string };
+      const input = route.toInput(req.params as Record<string, string>, req.body as Record<string, unknown>);
+      const actor = actorOf(principal);
+      // The full command's own rules (e.g. feedback when QA does not accept) are checked before anything is sent.
+      const full = caseCommandSchemas[route.name].safeParse({ ...input, actor });
+      if (!full.success) {
+        throw new ProblemError('invalid-input', `Invalid ${route.name}; each problem is listed under errors.`, full.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message, in: 'body' })));
+      }
+      const { checkInput, checkCase } = rule as CommandRule;
+      const refuse = (reason: string | undefined) => {
+        if (reason) throw new ProblemError('forbidden', `${route.name} is not permitted: ${reason}.`);
+      };
+      refuse(checkInput?.(principal, input as never));
+      if (isAgencyScoped(principal.role) || checkCase) {
+        const view = await readVisibleCase(deps.cases, caseId, principal);
+        refuse(checkCase?.(principal, input as never, view));
+      }
+      let updated;
+      try {
+        updated = await deps.cases.command(caseId, route.name, input as never, actor);
+      } catch (err) {
+        // A closed case's workflow has completed: Temporal says "not found" to an update, the case says "closed".
+        if (err instanceof WorkflowNotFoundError && (await hasEnded(deps.cases, caseId))) throw new ProblemError('refused', `${route.name} refused: the case is closed`);
+        throw err;
+      }
+      req.disclosure = { action: 'write', caseIds: [caseId], view: 'full', defaultPurpose: route.name };
+      return { caseId, case: updated };
+    });
+  }
+}

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
+import type { ZodType } from 'zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { z } from 'zod';
+import { isAgencyScoped, writingRoles } from '../../../domain/auth';
+import { defaultProfileId, getProfile, profiles } from '../../../domain/profiles';
+import { validateReferral } from '../../../domain/referral-validation';
+import type { CaseView } from '../../../machines/referral';
+import { InvalidInputError, type CaseClient } from '../../cases';
+import { allRoles, bearerSecurity, principalOf } from '../auth';
+import { caseListQuerySchema, listCases } from '../case-list';
+import { canonicalJson, caseIdForKey, idempotencyKeyOf } from '../idempotency';
+import { caseNotFound, ProblemError, problemResponses } from '../problem';
+import { caseSkeleton, redactTimeline } from '../redaction';
+import { caseListComponent, caseReadSchema, caseWriteResultSchema, jsonResponse, referralSubmissionSchema, timelineSchema } from '../schemas';
+import { caseParamsSchema, readHeadersSchema, readVisibleCase, writeHeadersSchema } from './shared';
+import type { Client } from '@temporalio/client';
+
+export interface CaseRouteDeps {
+  cases: CaseClient;
+  temporal: Client;
+}
+
+/**
+ * The referral body is documented by its schema but checked by validateReferral (through the
+ * case client), which lists the schema's problems and the profile's (unknown agencies, the DASH
+ * threshold) together, so that every problem is reported at once.
+ */
+const bodyCheckedByHandler: FastifySchemaCompiler<ZodType> = (route) =>
+  route.httpPart === 'body' ? (data) => ({ value: data }) : validatorCompiler(route);
+
+export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.post('/cases', {
+    config: { access: { roles: writingRoles }, idempotent: true },
+    validatorCompiler: bodyCheckedByHandler as never,
+    schema: {
+      tags: ['cases'],
+      summary: 'Submit a referral',
+      description: 'Starts a case. With an Idempotency-Key, the case ID is derived from the key and the caller, so a retry returns the same case (200, Idempotent-Replayed: true) and never a second one.',
+      security: bearerSecurity,
+      headers: writeHeadersSchema,
+      querystring: z.object({ profile: referralSubmissionSchema.shape.profile }),
+      body: referralSubmissionSchema,
+      response: {
+        201: jsonResponse(caseWriteResultSchema, 'The case is registered and routed; Location names it'),
+        200: jsonResponse(caseWriteResultSchema, 'A replay: this Idempotency-Key already made this case (Idempotent-Replayed: true)'),
+        ...problemResponses(400, 401, 403, 409, 415, 422, 503),
+      },
+    },
+  }, async (req, reply) => {
+    const principal = principalOf(req);
+    const raw: unknown = req.body;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new ProblemError('invalid-input', 'The body is a referral: a JSON object (CONTRACT.md §1).', [{ path: '(body)', message: 'expected an object', in: 'body' }]);
+    }
+    const { profile: bodyProfile, ...referral } = raw as Record<string, unknown>;
+    const profileId = req.query.profile ?? bodyProfile ?? defaultProfileId;
+    if (typeof profileId !== 'string' || !profiles[profileId]) {
+      throw new ProblemError('invalid-input', 'Unknown profile.', [{ path: 'profile', message: `one of ${Object.keys(profiles).join(', ')}`, in: req.query.profile ? 'query' : 'body' }]);
+    }
+    const referrer = (referral.referrer as { agency?: unknown } | undefined)?.agency;
+    if (isAgencyScoped(principal.role) && typeof referrer === 'string' && referrer !== principal.agency) {
+      throw new ProblemError('forbidden', `A ${principal.role} refers for their own agency (${principal.agency}), not ${referrer}.`);
+    }
+
+    const key = idempotencyKeyOf(req);
+    const caseId = key ? caseIdForKey(principal.sub, key) : randomUUID();
+    req.disclosure = { action: 'write', caseIds: [caseId], view: 'full', defaultPurpose: 'submitReferral' };
+    reply.header('location', `/cases/${caseId}`);
+
+    const earlier = key ? await existingCase(deps.cases, caseId) : undefined;
+    if (earlier) {
+      // The same key after this process forgot it (a restart): the case itself is the record.
+      const checked = validateReferral(referral, getProfile(profileId), new Date().toISOString());
+      if (!checked.ok) throw new InvalidInputError('Invalid referral', checked.issues);
+      if (earlier.profile !== profileId || !sameReferral(checked.referral, earlier.referral, 'receivedAt' in referral)) {
+        throw new ProblemError('idempotency-key-reused', 'This Idempotency-Key already made a case from a different referral; use a new key for a new referral.');
+      }
+      return reply.code(200).header('idempotent-replayed', 'true').send({ caseId, case: earlier });
+    }
+    const submitted = await deps.cases.submitReferral(referral, { profileId, caseId });
+    return reply.code(201).send({ caseId, case: submitted.case });
+  });
+
+  app.get('/cases', {
+    config: { access: { roles: allRoles, purpose: 'required' } },
+    schema: {
+      tags: ['cases'],
+      summary: 'List cases by stage, risk, route, overdue actions, meeting date, agency or profile',
+      description: 'Read from the search attributes (Temporal visibility, eventually consistent). Agency roles see only the cases their agency is involved in.',
+      security: bearerSecurity,
+      headers: readHeadersSchema,
+      querystring: caseListQuerySchema,
+      response: { 200: jsonResponse(caseListComponent, 'One page of cases; pass nextPageToken as pageToken for the next'), ...problemResponses(400, 401, 403) },
+    },
+  }, async (req) => {
+    const principal = principalOf(req);
+    const list = await listCases(deps.temporal, req.query, principal);
+    req.disclosure = { action: 'list', caseIds: list.items.map((i) => i.caseId), view: 'skeleton' };
+    return list;
+  });
+
+  app.get('/cases/:caseId', {
+    config: { access: { roles: allRoles, purpose: 'required' } },
+    schema: {
+      tags: ['cases'],
+      summary: "A case's state",
+      description: 'The full case for administrators, chairs, auditors and involved agencies; a skeleton without personal data for ops.',
+      security: bearerSecurity,
+      headers: readHeadersSchema,
+      params: caseParamsSchema,
+      response: { 200: jsonResponse(caseReadSchema, 'The case (CaseView), or for ops its skeleton (CaseSkeleton)'), ...problemResponses(400, 401, 403, 404, 503) },
+    },
+  }, async (req) => {
+    const principal = principalOf(req);
+    const view = await readVisibleCase(deps.cases, req.params.caseId, principal);
+    const ops = principal.role === 'ops';
+    req.disclosure = { action: 'read', caseIds: [view.caseId], view: ops ? 'skeleton' : 'full' };
+    return ops ? caseSkeleton(view) : view;
+  });
+
+  app.get('/cases/:caseId/timeline', {
+    config: { access: { roles: allRoles, purpose: 'required' } },
+    schema: {
+      tags: ['cases'],
+      summary: "A case's timeline",
+      security: bearerSecurity,
+      headers: readHeadersSchema,
+      params: caseParamsSchema,
+      response: { 200: jsonResponse(timelineSchema, 'The timeline, oldest entry first'), ...problemResponses(400, 401, 403, 404, 503) },
+    },
+  }, async (req) => {
+    const principal = principalOf(req);
+    const { caseId } = req.params;
+    if (isAgencyScoped(principal.role)) await readVisibleCase(deps.cases, caseId, principal);
+    let timeline;
+    try {
+      timeline = await deps.cases.timeline(caseId);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw caseNotFound(caseId);
+      throw err;
+    }
+    const ops = principal.role === 'ops';
+    req.disclosure = { action: 'read', caseIds: [caseId], view: ops ? 'skeleton' : 'full' };
+    return ops ? redactTimeline(timeline) : timeline;
+  });
+}
+
+async function existingCase(cases: CaseClient, caseId: string): Promise<CaseView | undefined> {
+  try {
+    return await cases.state(caseId);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+function sameReferral(submitted: object, recorded: object, compareReceivedAt: boolean): boolean {
+  const strip = (r: object) => {
+    const { receivedAt, ...rest } = r as { receivedAt?: string };
+    return compareReceivedAt ? { receivedAt, ...rest } : rest;
+  };
+  return canonicalJson(strip(submitted)) === canonicalJson(strip(recorded));
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { Actor } from '../../../domain/actor';
+import type { Principal } from '../../../domain/auth';
+import type { CaseView } from '../../../machines/referral';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { CaseClient } from '../../cases';
+import { purposeHeader } from '../auth';
+import { idempotencyKeyHeader, idempotencyKeySchema } from '../idempotency';
+import { maySee } from '../permissions';
+import { caseNotFound } from '../problem';
+import { caseIdSchema } from '../schemas';
+
+export const caseParamsSchema = z.object({ caseId: caseIdSchema });
+
+const purposeSchema = z.string().trim().min(3).max(500).meta({
+  description: 'Why you are reading the case, in a few words (e.g. "preparing for the meeting of 26 November"). Required for every role but auditor; the access log records it.',
+});
+
+/** Headers are validated as a loose object: the rest (Authorization, …) pass through untouched. */
+export const readHeadersSchema = z.looseObject({ [purposeHeader]: purposeSchema.optional() });
+export const writeHeadersSchema = z.looseObject({ [idempotencyKeyHeader]: idempotencyKeySchema.optional(), [purposeHeader]: purposeSchema.optional() });
+
+/** Who acted, as the timeline records it: the token's role and agency, and its subject as the name. */
+export function actorOf(principal: Principal): Actor {
+  return { role: principal.role, ...(principal.agency ? { agency: principal.agency } : {}), name: principal.sub };
+}
+
+/** The case, if it exists and the caller may know of it; otherwise the same 404 either way. */
+export async function readVisibleCase(cases: CaseClient, caseId: string, principal: Principal): Promise<CaseView> {
+  let view: CaseView;
+  try {
+    view = await cases.state(caseId);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw caseNotFound(caseId);
+    throw err;
+  }
+  if (!maySee(principal, view)) throw caseNotFound(caseId);
+  return view;
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { riskSchema, referralSchema } from '../../domain/referral';
+import { routeSchema, timelineEntrySchema } from '../../domain/timeline';
+import { caseStages } from '../../machines/referral';
+import { accessLogEntrySchema } from './access-log';
+import { caseListSchema, profileIdSchema } from './case-list';
+import { caseSkeletonSchema, redactedTimelineEntrySchema } from './redaction';
+
+/**
+ * The API's named components in the OpenAPI document. Request bodies are the domain's own schemas
+ * (domain/referral.ts, domain/case-commands.ts); responses are serialized as the case reports
+ * them, and documented here.
+ */
+/** An OpenAPI response entry with its description (a bare schema would be "Default Response"). */
+export const jsonResponse = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+export const caseIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'a case ID as returned by POST /cases');
+
+export const referralSubmissionSchema = referralSchema
+  .safeExtend({ profile: profileIdSchema.optional().meta({ description: 'The local protocol to run; the default profile when absent (also accepted as ?profile=).' }) })
+  .meta({ id: 'ReferralSubmission', description: 'A referral (CONTRACT.md §1).' });
+
+export const caseViewSchema = z
+  .looseObject({
+    caseId: z.string(),
+    profile: z.string(),
+    stage: z.enum(caseStages),
+    risk: riskSchema,
+    route: routeSchema.nullable(),
+    receivedAt: z.string(),
+    referral: referralSchema,
+    nextDeadline: z.string().nullable(),
+  })
+  .meta({ id: 'CaseView', description: 'The case as the workflow reports it (query `state`, machines/referral/public-state.ts); fields are added over time.' });
+
+export const caseSkeletonComponent = caseSkeletonSchema.meta({ id: 'CaseSkeleton', description: 'The case without personal data: what the ops role sees.' });
+
+export const caseReadSchema = z.union([caseViewSchema, caseSkeletonComponent]);
+
+export const caseWriteResultSchema = z.object({ caseId: z.string(), case: caseViewSchema }).meta({ id: 'CaseWriteResult' });
+
+export const timelineSchema = z
+  .union([z.array(timelineEntrySchema), z.array(redactedTimelineEntrySchema)])
+  .meta({ description: 'The case told in the protocol\'s words (CONTRACT.md §2); more entry types and fields may appear. For ops, rationales, names and free text are left out.' });
+
+export const caseListComponent = caseListSchema.meta({ id: 'CaseList' });
+export const accessLogComponent = z.object({ items: z.array(accessLogEntrySchema) }).meta({ id: 'AccessLog' });

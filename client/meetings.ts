@@ -1,0 +1,412 @@
+import {
+  ScheduleAlreadyRunning, ScheduleOverlapPolicy, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
+  WorkflowUpdateFailedError, type Client, type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { actorSchema, type Actor } from '../domain/actor';
+import { meetingWorkflowId, type MeetingKind } from '../domain/agenda';
+import { caseCommandFields } from '../domain/case-commands';
+import { calendarZone, localDate } from '../domain/calendar';
+import { plusDuration } from '../domain/duration';
+import type { Profile } from '../domain/profile';
+import { defaultProfileId, getProfile } from '../domain/profiles';
+import { instantInputSchema } from '../domain/referral';
+import { localDateSchema, localTimeSchema, type Instant, type LocalDate, type LocalTime, type Weekday } from '../domain/time';
+import type { TimelineEntry } from '../domain/timeline';
+import {
+  meetingPlan, meetingsBetween, type Attendance, type DailyAgendaView, type MeetingCommandInput, type MinutesRecord, type MonthlyAgendaView,
+  type OutcomeRecord, type PackView, type QaRecord, type ReviewOutcomeRecord,
+} from '../machines/meeting';
+import type { CaseView } from '../machines/referral';
+import {
+  attendanceQuery, dailyAgendaQuery, dailyMeetingUpdates, dailyOutcomesQuery, meetingPlannerWorkflowType, meetingWorkflowTypes, minutesQuery,
+  monthlyAgendaQuery, monthlyMeetingUpdates, monthlyOutcomesQuery, packQuery, type MeetingPlannerInput,
+} from '../workflows/meeting.messages';
+import { InvalidInputError, RefusedError } from './cases';
+
+/** No workflow exists yet for the meeting asked about (nothing has enlisted and the planner has not run). */
+export class MeetingNotFoundError extends Error {
+  override name = 'MeetingNotFoundError';
+}
+
+/**
+ * The typed client for meetings: what the CLI (`hrda meeting agenda DATE`, `hrda meeting pack
+ * DATE`), the HTTP API and `hrda simulate` use. Updates start the meeting's workflow if it does
+ * not exist yet (a closure can be declared for a day nobody has enlisted in), never one that has run.
+ */
+export class MeetingClient {
+  readonly profile: Profile;
+
+  constructor(
+    private readonly temporal: Client,
+    private readonly taskQueue: string,
+    profileId: string = defaultProfileId,
+  ) {
+    this.profile = getProfile(profileId);
+  }
+
+  workflowId(kind: MeetingKind, date: LocalDate): string {
+    return meetingWorkflowId(this.profile.id, kind, date);
+  }
+
+  handle(kind: MeetingKind, date: LocalDate): WorkflowHandle {
+    return this.temporal.workflow.getHandle(this.workflowId(kind, date));
+  }
+
+  /** The meeting as the profile plans it (no workflow needed): when it sits, freezes and ends. */
+  plan(kind: MeetingKind, date: LocalDate) {
+    return meetingPlan(this.profile, kind, localDateSchema.parse(date));
+  }
+
+  /** Starts the meeting's workflow unless it exists or has run; says which. */
+  async ensure(kind: MeetingKind, date: LocalDate): Promise<{ workflowId: string; started: boolean }> {
+    const workflowId = this.workflowId(kind, date);
+    try {
+      await this.temporal.workflow.start(meetingWorkflowTypes[kind], { ...this.startOptions(kind, date), workflowIdConflictPolicy: 'FAIL' });
+      return { workflowId, started: true };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
+      throw err;
+    }
+  }
+
+  agenda(kind: 'daily', date: LocalDate): Promise<DailyAgendaView>;
+  agenda(kind: 'monthly', date: LocalDate): Promise<MonthlyAgendaView>;
+  agenda(kind: MeetingKind, date: LocalDate): Promise<DailyAgendaView | MonthlyAgendaView>;
+  agenda(kind: MeetingKind, date: LocalDate): Promise<DailyAgendaView | MonthlyAgendaView> {
+    return this.query(kind, date, kind === 'daily' ? dailyAgendaQuery : monthlyAgendaQuery);
+  }
+
+  /** The pack (daily) or the case summaries (HRDAP) as last circulated; null before the freeze. */
+  pack(kind: MeetingKind, date: LocalDate): Promise<PackView | null> {
+    return this.query(kind, date, packQuery);
+  }
+
+  attendance(kind: MeetingKind, date: LocalDate): Promise<Attendance | null> {
+    return this.query(kind, date, attendanceQuery);
+  }
+
+  outcomes(kind: 'daily', date: LocalDate): Promise<OutcomeRecord[]>;
+  outcomes(kind: 'monthly', date: LocalDate): Promise<{ qa: QaRecord[]; reviewOutcomes: ReviewOutcomeRecord[] }>;
+  outcomes(kind: MeetingKind, date: LocalDate): Promise<OutcomeRecord[] | { qa: QaRecord[]; reviewOutcomes: ReviewOutcomeRecord[] }> {
+    return this.query(kind, date, kind === 'daily' ? dailyOutcomesQuery : monthlyOutcomesQuery);
+  }
+
+  minutes(kind: MeetingKind, date: LocalDate): Promise<MinutesRecord | null> {
+    return this.query(kind, date, minutesQuery);
+  }
+
+  recordOutcome(date: LocalDate, input: Omit<MeetingCommandInput<'recordOutcome'>, 'actor'>, actor: Actor): Promise<DailyAgendaView> {
+    return this.update('daily', date, dailyMeetingUpdates.recordOutcome, { ...input, actor });
+  }
+
+  recordAttendance(kind: 'daily', date: LocalDate, agencies: string[], actor?: Actor): Promise<DailyAgendaView>;
+  recordAttendance(kind: 'monthly', date: LocalDate, agencies: string[], actor?: Actor): Promise<MonthlyAgendaView>;
+  recordAttendance(kind: MeetingKind, date: LocalDate, agencies: string[], actor?: Actor): Promise<DailyAgendaView | MonthlyAgendaView> {
+    const input = { agencies, ...(actor ? { actor } : {}) };
+    return kind === 'daily'
+      ? this.update('daily', date, dailyMeetingUpdates.recordAttendance, input)
+      : this.update('monthly', date, monthlyMeetingUpdates.recordAttendance, input);
+  }
+
+  declareClosure(date: LocalDate, reason: string, actor: Actor): Promise<DailyAgendaView> {
+    return this.update('daily', date, dailyMeetingUpdates.declareClosure, { reason, actor });
+  }
+
+  recordQaDecision(date: LocalDate, input: Omit<MeetingCommandInput<'recordQaDecision'>, 'actor'>, actor: Actor): Promise<MonthlyAgendaView> {
+    return this.update('monthly', date, monthlyMeetingUpdates.recordQaDecision, { ...input, actor });
+  }
+
+  recordReviewOutcome(date: LocalDate, input: Omit<MeetingCommandInput<'recordReviewOutcome'>, 'actor'>, actor: Actor): Promise<MonthlyAgendaView> {
+    return this.update('monthly', date, monthlyMeetingUpdates.recordReviewOutcome, { ...input, actor });
+  }
+
+  private startOptions(kind: MeetingKind, date: LocalDate) {
+    const plan = this.plan(kind, date);
+    return {
+      workflowId: this.workflowId(kind, date),
+      taskQueue: this.taskQueue,
+      args: [{ profileId: this.profile.id, date: plan.date }],
+      // A meeting that has run is never started again: its record stands.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+      searchAttributes: { HrdaKind: [`${kind}-meeting`], HrdaProfile: [this.profile.id], HrdaNextMeeting: [new Date(plan.meetingAt)] },
+    };
+  }
+
+  private async query<R>(kind: MeetingKind, date: LocalDate, query: { name: string } & Parameters<WorkflowHandle['query']>[0]): Promise<R> {
+    try {
+      return (await this.handle(kind, date).query(query)) as R;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        throw new MeetingNotFoundError(`No ${kind} meeting workflow exists for ${this.profile.id} on ${date} (${this.workflowId(kind, date)}): no case has enlisted and the planner has not started it.`);
+      }
+      throw err;
+    }
+  }
+
+  private async update<R, A>(kind: MeetingKind, date: LocalDate, definition: UpdateDefinition<R, [A]>, arg: A): Promise<R> {
+    try {
+      return await this.temporal.workflow.executeUpdateWithStart(definition, {
+        args: [arg],
+        startWorkflowOperation: new WithStartWorkflowOperation(meetingWorkflowTypes[kind], { ...this.startOptions(kind, date), workflowIdConflictPolicy: 'USE_EXISTING' }),
+      });
+    } catch (err) {
+      throw translateMeetingFailure(err, `the ${kind} meeting of ${date} has already run; its record stands`);
+    }
+  }
+}
+
+function translateMeetingFailure(err: unknown, whenClosed: string): unknown {
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return new RefusedError(whenClosed);
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure) {
+    if (cause.type === 'InvalidInput') {
+      const [issues] = (cause.details ?? []) as [{ path: string[]; message: string }[]];
+      return new InvalidInputError(cause.message.split(':')[0] ?? 'Invalid input', (issues ?? []).map((i) => ({ path: i.path.join('.') || '(input)', message: i.message })));
+    }
+    return new RefusedError(cause.message);
+  }
+  return err;
+}
+
+// ---------------------------------------------------------------- schedules
+
+export interface MeetingScheduleOptions {
+  /** How many days ahead the meeting workflows should exist. */
+  days?: number;
+  /** When the planner runs each day, Europe/London. */
+  at?: LocalTime;
+}
+
+export const meetingScheduleId = (profileId: string) => `hrda-meeting-planner-${profileId}`;
+
+/**
+ * A Temporal Schedule per profile that runs meetingPlannerWorkflow every day, so meeting
+ * workflows exist ahead of time. Idempotent: an existing schedule is brought to these settings.
+ */
+export async function ensureMeetingSchedules(client: Client, profile: Profile, taskQueue: string, opts: MeetingScheduleOptions = {}): Promise<{ scheduleId: string; created: boolean }> {
+  const scheduleId = meetingScheduleId(profile.id);
+  const [hour, minute] = localTimeSchema.parse(opts.at ?? '06:00').split(':').map(Number) as [number, number];
+  const spec = { calendars: [{ hour, minute, comment: `${profile.id} meeting planner` }], timezone: calendarZone };
+  const args: [MeetingPlannerInput] = [{ profileId: profile.id, days: opts.days ?? 14 }];
+  const action = { type: 'startWorkflow' as const, workflowType: meetingPlannerWorkflowType, args, taskQueue, workflowId: `meeting-planner-${profile.id}` };
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' };
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      policies,
+      // The first run happens now, so the coming days' meetings exist straight away.
+      state: { triggerImmediately: true, note: `Creates the ${profile.name} meeting workflows ahead of time (issue 5).` },
+    });
+    return { scheduleId, created: true };
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action, policies, state: { ...previous.state } }));
+    return { scheduleId, created: false };
+  }
+}
+
+// ---------------------------------------------------------------- calendar export
+
+const icsWeekday: Record<Weekday, string> = { monday: 'MO', tuesday: 'TU', wednesday: 'WE', thursday: 'TH', friday: 'FR', saturday: 'SA', sunday: 'SU' };
+
+// Europe/London as RFC 5545 describes it: BST from the last Sunday of March 01:00 UTC, GMT from the last Sunday of October.
+const londonVtimezone = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Europe/London',
+  'X-LIC-LOCATION:Europe/London',
+  'BEGIN:DAYLIGHT',
+  'TZOFFSETFROM:+0000',
+  'TZOFFSETTO:+0100',
+  'TZNAME:BST',
+  'DTSTART:19700329T010000',
+  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+  'END:DAYLIGHT',
+  'BEGIN:STANDARD',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0000',
+  'TZNAME:GMT',
+  'DTSTART:19701025T020000',
+  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+];
+
+/** RFC 5545 TEXT: backslash, semicolon, comma and line breaks escaped. */
+export const icsText = (text: string) => text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+
+/** RFC 5545 §3.1: lines longer than 75 octets are folded, continuation lines starting with a space. */
+function fold(line: string): string {
+  const out: string[] = [];
+  let current = '';
+  let bytes = 0;
+  for (const ch of line) {
+    const size = Buffer.byteLength(ch, 'utf8');
+    if (bytes + size > (out.length === 0 ? 75 : 74)) {
+      out.push(current);
+      current = '';
+      bytes = 0;
+    }
+    current += ch;
+    bytes += size;
+  }
+  out.push(current);
+  return out.join('\r\n ');
+}
+
+const localStamp = (at: Instant) => DateTime.fromISO(at, { zone: calendarZone }).toFormat("yyyyMMdd'T'HHmmss");
+const utcStamp = (at: Date | Instant) => DateTime.fromJSDate(typeof at === 'string' ? new Date(at) : at, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss'Z'");
+
+/**
+ * The meeting series of a profile from `from` to `to` (inclusive) as an iCalendar file for
+ * agencies' calendars: a VTIMEZONE for Europe/London, one VEVENT per daily meeting (bank
+ * holidays and non-meeting days left out) and the management meeting as a monthly series
+ * (e.g. RRULE:FREQ=MONTHLY;BYDAY=4WE). Carries no personal data.
+ */
+export function meetingSeriesIcs(profile: Profile, from: LocalDate, to: LocalDate, opts: { now?: Date } = {}): string {
+  const stamp = utcStamp(opts.now ?? new Date());
+  const agency = (id: string | null) => (id ? (profile.agencies.find((a) => a.id === id)?.name ?? id) : null);
+  const meetings = meetingsBetween(profile, localDateSchema.parse(from), localDateSchema.parse(to));
+  const events: string[][] = meetings
+    .filter((m) => m.kind === 'daily')
+    .map((m) => [
+      'BEGIN:VEVENT',
+      `UID:${meetingWorkflowId(profile.id, 'daily', m.date)}@hrda`,
+      `DTSTAMP:${stamp}`,
+      `DTSTART;TZID=${calendarZone}:${localStamp(m.meetingAt)}`,
+      `DTEND;TZID=${calendarZone}:${localStamp(plusDuration(m.meetingAt, profile.dailyMeeting.duration))}`,
+      `SUMMARY:${icsText(`HRDA daily meeting (${profile.name})`)}`,
+      `DESCRIPTION:${icsText(`Facilitated by ${agency(m.facilitator) ?? 'the rota'}. Papers are circulated by secure mail when the agenda freezes.`)}`,
+      'CATEGORIES:HRDA',
+      'TRANSP:OPAQUE',
+      'END:VEVENT',
+    ]);
+  const monthly = meetings.filter((m) => m.kind === 'monthly');
+  const first = monthly[0];
+  if (first) {
+    const m = profile.monthlyMeeting;
+    const until = DateTime.fromISO(to, { zone: calendarZone }).endOf('day').toUTC();
+    events.push([
+      'BEGIN:VEVENT',
+      `UID:${meetingWorkflowId(profile.id, 'monthly', first.date)}-series@hrda`,
+      `DTSTAMP:${stamp}`,
+      `DTSTART;TZID=${calendarZone}:${localStamp(first.meetingAt)}`,
+      `DTEND;TZID=${calendarZone}:${localStamp(plusDuration(first.meetingAt, m.duration))}`,
+      `RRULE:FREQ=MONTHLY;BYDAY=${m.nth}${icsWeekday[m.weekday]};UNTIL=${until.toFormat("yyyyMMdd'T'HHmmss'Z'")}`,
+      `SUMMARY:${icsText(`HRDAP monthly management meeting (${profile.name})`)}`,
+      `DESCRIPTION:${icsText(`Case summaries are circulated and quality-assured ${m.qaBefore === 'P7D' ? 'a week' : m.qaBefore} before the meeting.`)}`,
+      'CATEGORIES:HRDA',
+      'TRANSP:OPAQUE',
+      'END:VEVENT',
+    ]);
+  }
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//HRDA case service//Meeting series//EN',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${icsText(`${profile.name} meetings`)}`,
+    `X-WR-TIMEZONE:${calendarZone}`,
+    ...londonVtimezone,
+    ...events.flat(),
+    'END:VCALENDAR',
+  ];
+  return lines.map(fold).join('\r\n') + '\r\n';
+}
+
+// ---------------------------------------------------------------- scenario steps (CONTRACT.md §3)
+
+const stepBase = { at: instantInputSchema, actor: actorSchema.optional(), date: localDateSchema.optional() };
+
+/**
+ * Scenario steps that go through a meeting rather than straight to a case. `recordOutcome`,
+ * `recordAttendance` and `declareClosure` are always meeting steps; `recordQaDecision` and
+ * `recordReviewOutcome` are when the step says `"meeting": "monthly"`. The meeting is the one
+ * the case is on (`ref`), or `date`, or the day of `at`.
+ */
+export const meetingStepSchema = z.discriminatedUnion('do', [
+  z.object({ ...stepBase, do: z.literal('recordOutcome'), ref: z.string().min(1), meeting: z.literal('daily').default('daily'), outcome: caseCommandFields.recordMeetingOutcome.shape.outcome }),
+  z.object({ ...stepBase, do: z.literal('recordAttendance'), ref: z.string().optional(), meeting: z.enum(['daily', 'monthly']).default('daily'), agencies: z.array(z.string()).min(1) }),
+  z.object({ ...stepBase, do: z.literal('declareClosure'), ref: z.string().optional(), meeting: z.literal('daily').default('daily'), reason: z.string().min(1) }),
+  caseCommandFields.recordQaDecision.extend({ ...stepBase, do: z.literal('recordQaDecision'), ref: z.string().min(1), meeting: z.literal('monthly') }),
+  caseCommandFields.recordReviewOutcome.extend({ ...stepBase, do: z.literal('recordReviewOutcome'), ref: z.string().min(1), meeting: z.literal('monthly') }),
+]);
+export type MeetingStep = z.output<typeof meetingStepSchema>;
+
+export function isMeetingStep(raw: { do: string; meeting?: unknown }): boolean {
+  return ['recordOutcome', 'recordAttendance', 'declareClosure'].includes(raw.do) || raw.meeting !== undefined;
+}
+
+/** Runs one meeting step; `caseIdOf` and `caseState` come from the simulator's refs. */
+export async function runMeetingStep(
+  meetings: MeetingClient,
+  step: MeetingStep,
+  ctx: { caseIdOf(ref: string): string; caseState(caseId: string): Promise<CaseView> },
+): Promise<DailyAgendaView | MonthlyAgendaView> {
+  const admin: Actor = { role: 'administrator', agency: meetings.profile.administrator.agency };
+  const dateFor = async (ref: string | undefined, kind: MeetingKind): Promise<LocalDate> => {
+    if (step.date) return step.date;
+    if (ref === undefined) return localDate(step.at);
+    const state = await ctx.caseState(ctx.caseIdOf(ref));
+    const at = kind === 'daily' ? state.meetingAt : state.review?.meetingAt;
+    if (!at) throw new RefusedError(`case ${ref} is not on a ${kind} meeting`);
+    return localDate(at);
+  };
+  switch (step.do) {
+    case 'recordOutcome':
+      return meetings.recordOutcome(await dateFor(step.ref, 'daily'), { caseId: ctx.caseIdOf(step.ref), outcome: step.outcome }, step.actor ?? admin);
+    case 'recordAttendance':
+      return meetings.recordAttendance(step.meeting, await dateFor(undefined, step.meeting), step.agencies, step.actor ?? admin);
+    case 'declareClosure':
+      return meetings.declareClosure(await dateFor(undefined, 'daily'), step.reason, step.actor ?? admin);
+    case 'recordQaDecision': {
+      const { accepted, feedback } = step;
+      return meetings.recordQaDecision(await dateFor(step.ref, 'monthly'), { caseId: ctx.caseIdOf(step.ref), accepted, ...(feedback ? { feedback } : {}) }, step.actor ?? { role: 'chair', agency: admin.agency });
+    }
+    case 'recordReviewOutcome': {
+      const { risks, actions, rationale } = step;
+      return meetings.recordReviewOutcome(await dateFor(step.ref, 'monthly'), { caseId: ctx.caseIdOf(step.ref), risks, actions, rationale }, step.actor ?? admin);
+    }
+  }
+}
+
+export interface SimulatedMeeting {
+  workflowId: string;
+  agenda: DailyAgendaView | MonthlyAgendaView;
+  outcomes: OutcomeRecord[] | { qa: QaRecord[]; reviewOutcomes: ReviewOutcomeRecord[] };
+  attendance: Attendance | null;
+}
+
+/** Every meeting the cases were put on (their `meeting.scheduled` entries), read back: for the simulator's output. */
+export async function meetingsOf(meetings: MeetingClient, timelines: TimelineEntry[][]): Promise<Record<string, SimulatedMeeting>> {
+  const keys = new Map<string, { kind: MeetingKind; date: LocalDate }>();
+  for (const t of timelines) {
+    for (const e of t) {
+      if (e.type === 'meeting.scheduled') {
+        const date = localDate(e.data.meetingAt);
+        keys.set(`${e.data.kind} ${date}`, { kind: e.data.kind, date });
+      }
+    }
+  }
+  const out: Record<string, SimulatedMeeting> = {};
+  for (const [key, { kind, date }] of [...keys].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    try {
+      out[key] = {
+        workflowId: meetings.workflowId(kind, date),
+        agenda: await meetings.agenda(kind, date),
+        outcomes: await meetings.outcomes(kind as 'daily', date),
+        attendance: await meetings.attendance(kind, date),
+      };
+    } catch (err) {
+      if (!(err instanceof MeetingNotFoundError)) throw err;
+    }
+  }
+  return out;
+}
+
+export { localTimeSchema as meetingPlannerTimeSchema };

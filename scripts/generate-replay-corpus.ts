@@ -1,0 +1,181 @@
+/**
+ * Regenerates the replay corpus: the Temporal histories of representative cases, which
+ * test/replay/replay.test.ts replays against the current workflow code (ARCHITECTURE.md:
+ * "Replay is a test").
+ *
+ *   npx tsx scripts/generate-replay-corpus.ts                 # every scenario
+ *   npx tsx scripts/generate-replay-corpus.ts scenarios/x.json  # only these
+ *
+ * It runs the shipped scenarios (scenarios/*.json) and the corpus's own
+ * (test/replay/scenarios/*.json) on the time-skipping test server with the real workflows and
+ * the local adapters, as `hrda simulate` does, but keeps the server up at the end to fetch
+ * each workflow's history. Files are named deterministically:
+ *   test/replay/histories/<scenario>-<ref>.json          the case `ref` of the scenario
+ *   test/replay/histories/<scenario>--<workflowId>.json  workflows the cases started or
+ *                                                       talked to (subject, meetings, disputes)
+ * Case IDs are `<scenario>-<ref>`, so every workflow ID is the same on each run.
+ *
+ * Regenerate only on purpose: a workflow change that makes a stored history fail to replay
+ * needs `patched()` or a new workflow type, not a new corpus (docs/ops.md).
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { createActivities } from '../activities';
+import { OutboxMail } from '../activities/mail.outbox';
+import { LocalPoliceSystems } from '../activities/police-systems.local';
+import { relatedWorkflowIds } from '../client/audit/history';
+import { CaseClient } from '../client/cases';
+import { registerSearchAttributes } from '../client/search-attributes';
+import type { Actor } from '../domain/actor';
+import type { CaseCommandName } from '../domain/case-commands';
+import { getProfile } from '../domain/profiles';
+import { scenarioSchema, scenarioStepSchema, type Scenario } from '../domain/scenario';
+import type { CaseView } from '../machines/referral';
+import { workflowsPath } from '../worker/worker';
+import { caseWorkflowId } from '../workflows/referral.messages';
+import { repoRoot } from './paths';
+import { ensureTestServer } from './test-server';
+
+export const corpusDir = path.join(repoRoot, 'test/replay/histories');
+const scenarioDirs = [path.join(repoRoot, 'scenarios'), path.join(repoRoot, 'test/replay/scenarios')];
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function scenarioFiles(args: string[]): Promise<string[]> {
+  if (args.length) return args.map((a) => path.resolve(a));
+  const found: string[] = [];
+  for (const dir of scenarioDirs) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    found.push(...names.filter((n) => n.endsWith('.json')).sort().map((n) => path.join(dir, n)));
+  }
+  return found;
+}
+
+/** A file name from a workflow ID: the scenario's case IDs already make it stable. */
+const fileFor = (scenarioName: string, workflowId: string, refs: Map<string, string>): string => {
+  for (const [ref, caseId] of refs) if (workflowId === caseWorkflowId(caseId)) return `${scenarioName}-${ref}.json`;
+  return `${scenarioName}--${workflowId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
+};
+
+async function runScenario(file: string, testServer: string, bundle: WorkflowBundleWithSourceMap): Promise<string[]> {
+  const scenarioName = path.basename(file, '.json');
+  const scenario = scenarioSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  process.env.HRDA_TEST_SERVER_START_TIME = scenario.startAt;
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
+  const outbox = await mkdtemp(path.join(os.tmpdir(), 'hrda-corpus-'));
+  try {
+    await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+    const taskQueue = 'hrda-corpus';
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: createActivities({ client: env.client, taskQueue, subjectSecret: 'simulation-subject-key', mail: new OutboxMail(outbox), police: new LocalPoliceSystems() }),
+    });
+    return await worker.runUntil(async () => {
+      const refs = await runSteps(scenarioName, scenario, env, new CaseClient(env.client, taskQueue));
+      // Every workflow the cases started or signalled, breadth first, each once.
+      const queue = [...refs.values()].map(caseWorkflowId);
+      const seen = new Set(queue);
+      const written: string[] = [];
+      while (queue.length) {
+        const workflowId = queue.shift()!;
+        const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+        const name = fileFor(scenarioName, workflowId, refs);
+        await writeFile(path.join(corpusDir, name), historyToJSON(history) + '\n');
+        written.push(name);
+        for (const id of await relatedWorkflowIds(history, env.client.options.loadedDataConverter)) {
+          if (!seen.has(id)) {
+            seen.add(id);
+            queue.push(id);
+          }
+        }
+      }
+      return written;
+    });
+  } finally {
+    await env.teardown();
+    await rm(outbox, { recursive: true, force: true });
+  }
+}
+
+/** The scenario's steps, as `hrda simulate` takes them; a refused step is logged and the run goes on. */
+async function runSteps(scenarioName: string, scenario: Scenario, env: TestWorkflowEnvironment, cases: CaseClient): Promise<Map<string, string>> {
+  const profile = getProfile(scenario.profile);
+  const refs = new Map<string, string>();
+  const skipTo = async (at: string) => {
+    const ms = Date.parse(at) - (await env.currentTimeMs());
+    if (ms > 0) await env.sleep(ms);
+  };
+  await skipTo(scenario.startAt);
+  for (const raw of scenario.steps) {
+    const at = new Date(Date.parse(raw.at)).toISOString();
+    await skipTo(at);
+    try {
+      const step = scenarioStepSchema.parse(raw);
+      if (step.do === 'submitReferral') {
+        const caseId = `${scenarioName}-${raw.ref}`;
+        await cases.submitReferral(step.referral, { profileId: step.profile ?? scenario.profile, caseId, now: new Date(at) });
+        refs.set(raw.ref, caseId);
+        continue;
+      }
+      const caseId = refs.get(raw.ref);
+      if (!caseId) throw new Error(`no referral was submitted for ref ${raw.ref}`);
+      const { do: name, at: _at, ref: _ref, actor, ...fields } = step as { do: CaseCommandName; at: string; ref: string; actor?: Actor } & Record<string, unknown>;
+      const state = await cases.state(caseId);
+      await cases.command(caseId, name, fields as never, actor ?? defaultActor(name, fields, state, profile.administrator.agency));
+    } catch (err) {
+      log(`  ${at} ${raw.do} ${raw.ref} refused: ${(err as Error).message}`);
+    }
+  }
+  await skipTo(scenario.until);
+  return refs;
+}
+
+/** Who takes each step when the scenario does not say: the same defaults as `hrda simulate`. */
+function defaultActor(name: CaseCommandName, fields: Record<string, unknown>, state: CaseView, admin: string): Actor {
+  switch (name) {
+    case 'submitSummary':
+      return { role: 'agency-practitioner', agency: fields.agency as string };
+    case 'recordVictimContact':
+      return { role: 'agency-practitioner', agency: state.leads.victim?.agency ?? 'domestic-abuse-advisor' };
+    case 'updateAction':
+      return { role: 'agency-practitioner', agency: state.actions.find((a) => a.id === fields.actionId)?.owner ?? admin };
+    case 'requestReview':
+      return { role: 'lead-professional', agency: state.leads.victim?.agency ?? admin };
+    case 'recordQaDecision':
+      return { role: 'chair', agency: admin };
+    case 'changeRisk':
+      return { role: 'agency-practitioner', agency: state.referral.referrer.agency };
+    default:
+      return { role: 'administrator', agency: admin };
+  }
+}
+
+async function main() {
+  const files = await scenarioFiles(process.argv.slice(2));
+  if (files.length === 0) throw new Error(`No scenario files found in ${scenarioDirs.join(' or ')}`);
+  const testServer = await ensureTestServer({ log });
+  log('Bundling the workflows…');
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: undefined });
+  await mkdir(corpusDir, { recursive: true });
+  for (const [i, file] of files.entries()) {
+    log(`[${i + 1}/${files.length}] ${path.relative(repoRoot, file)}`);
+    const written = await runScenario(file, testServer, bundle);
+    for (const name of written) log(`  wrote ${path.relative(repoRoot, path.join(corpusDir, name))}`);
+  }
+  log('Done. Run `npx vitest run test/replay` to replay the corpus against the current code.');
+}
+
+main().then(
+  // The SDK's native runtime keeps the event loop alive after teardown.
+  () => process.exit(0),
+  (err: Error) => {
+    log(err.stack ?? err.message);
+    process.exit(1);
+  },
+);

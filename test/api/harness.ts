@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { createActivities } from '../../activities';
+import { OutboxMail } from '../../activities/mail.outbox';
+import { LocalPoliceSystems } from '../../activities/police-systems.local';
+import { signToken } from '../../client/api/jwt';
+import { buildApi } from '../../client/api/server';
+import type { ApiRole } from '../../domain/auth';
+import { parseConfig, type Config } from '../../domain/config';
+import { startTestDevServer, type TestDevServer } from '../support/servers';
+
+export const testSecret = 'test-only-jwt-secret-0123456789abcdef';
+
+/** A bearer token for a role and agency, signed with the test secret. */
+export function tokenFor(role: ApiRole, agency?: string, sub = `test-${role}${agency ? `-${agency}` : ''}`): string {
+  return signToken({ sub, role, ...(agency ? { agency } : {}), exp: Math.floor(Date.now() / 1000) + 3600 }, testSecret);
+}
+
+export const as = (role: ApiRole, agency?: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${tokenFor(role, agency)}`, ...extra });
+
+/** The API over a dev server of the test's own, with a real worker running the real workflows on local adapters. */
+export interface ApiHarness {
+  server: TestDevServer;
+  temporal: Client;
+  config: Config;
+  app: FastifyInstance;
+  /** A second API on the same Temporal: a restarted service that remembers nothing in memory. */
+  freshApp(): Promise<FastifyInstance>;
+  stop(): Promise<void>;
+}
+
+export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMap): Promise<ApiHarness> {
+  const server = await startTestDevServer();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-api-'));
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  const temporal = new Client({ connection, namespace: server.namespace });
+  const taskQueue = `hrda-api-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: server.namespace,
+    taskQueue,
+    workflowBundle,
+    activities: createActivities({
+      client: temporal,
+      taskQueue,
+      subjectSecret: 'test-subject-key-0123456789',
+      mail: new OutboxMail(path.join(dir, 'outbox')),
+      police: new LocalPoliceSystems(),
+    }),
+  });
+  const running = worker.run();
+  const config = parseConfig({
+    TEMPORAL_NAMESPACE: server.namespace,
+    HRDA_TASK_QUEUE: taskQueue,
+    HRDA_JWT_SECRET: testSecret,
+    HRDA_ACCESS_LOG_DIR: path.join(dir, 'access-log'),
+  });
+  const apps: FastifyInstance[] = [];
+  const freshApp = async () => {
+    const app = await buildApi({ config, temporal, workerRunning: () => worker.getState() === 'RUNNING' });
+    apps.push(app);
+    return app;
+  };
+  const app = await freshApp();
+  return {
+    server, temporal, config, app, freshApp,
+    async stop() {
+      for (const a of apps) await a.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await server.cleanup();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Visibility is eventually consistent: ask again until the answer satisfies the test, or give up. */
+export async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
