@@ -67,6 +67,8 @@ export class CaseClient {
     try {
       return await this.handle(caseId).executeUpdate(caseUpdates[name], { args: [{ ...input, actor } as CaseCommandInput<N>] });
     } catch (err) {
+      // A closed case's workflow has completed: the server answers "already completed".
+      if (/already completed/i.test((err as Error).message)) throw new RefusedError(`${name} refused: the case is closed`);
       throw translateUpdateFailure(err);
     }
   }

@@ -1,4 +1,4 @@
-export { createReferralMachine, type ReferralMachine } from './referral.machine';
+export { backgroundChecksActor, createReferralMachine, type ReferralMachine } from './referral.machine';
 export { pendingDeadlines, nextDeadline, type CaseSnapshot } from './deadlines';
 export { refusalReason } from './refusals';
 export { caseView, publicStage, caseStages, type CaseView, type CaseStage } from './public-state';

@@ -21,16 +21,16 @@ const outcome = (at: string, actions = [{ id: 'a1', owner: 'housing', descriptio
 
 describe('the information request and the next-meeting rule (PROTOCOL.md §3)', () => {
   it('hears a Tuesday 10:00 referral on Thursday 12:00, with the request due out by Tuesday 14:00', async () => {
-    const { cases } = await runScenario({ startAt: '2026-11-23T08:00:00Z', until: '2026-11-27T00:00:00Z', steps: [referralStep('2026-11-24T10:00:00Z')] }, bundle);
+    const { cases } = await runScenario({ startAt: '2026-11-23T08:00:00Z', until: '2026-11-26T13:00:00Z', steps: [referralStep('2026-11-24T10:00:00Z'), outcome('2026-11-26T12:30:00Z')] }, bundle);
     const t = cases.A!.timeline;
     expect(only(t, 'info-request.sent').data).toMatchObject({ circulateBy: '2026-11-24T14:00:00.000Z', respondBy: '2026-11-26T12:00:00.000Z' });
     expect(only(t, 'meeting.scheduled').data).toEqual({ kind: 'daily', meetingAt: '2026-11-26T12:00:00.000Z' });
     expect(only(t, 'meeting.heard')).toMatchObject({ at: '2026-11-26T12:00:00.000Z', data: { kind: 'daily', meetingAt: '2026-11-26T12:00:00.000Z' } });
-    expect(cases.A!.state.stage).toBe('at-meeting');
+    expect(cases.A!.state.stage).toBe('monitoring');
   });
 
   it('circulates a Christmas Eve 15:30 referral on Tuesday 29 December and hears it on Thursday 31st', async () => {
-    const { cases } = await runScenario({ startAt: '2026-12-24T08:00:00Z', until: '2027-01-01T00:00:00Z', steps: [referralStep('2026-12-24T15:30:00Z')] }, bundle);
+    const { cases } = await runScenario({ startAt: '2026-12-24T08:00:00Z', until: '2026-12-31T13:00:00Z', steps: [referralStep('2026-12-24T15:30:00Z'), outcome('2026-12-31T12:30:00Z')] }, bundle);
     const t = cases.A!.timeline;
     expect(only(t, 'info-request.sent').data.circulateBy).toBe('2026-12-29T14:00:00.000Z');
     expect(only(t, 'meeting.scheduled').data.meetingAt).toBe('2026-12-31T12:00:00.000Z');
@@ -174,7 +174,7 @@ describe('safety and refusals', () => {
       },
     };
     const outboxDir = await mkdtemp(path.join(os.tmpdir(), 'hrda-outbox-'));
-    const { cases } = await runScenario({ startAt: '2026-11-23T08:00:00Z', until: '2026-11-26T13:00:00Z', steps: [referralStep('2026-11-24T10:00:00Z')] }, bundle, { police: nicheDown, outboxDir });
+    const { cases } = await runScenario({ startAt: '2026-11-23T08:00:00Z', until: '2026-11-26T13:00:00Z', steps: [referralStep('2026-11-24T10:00:00Z'), outcome('2026-11-26T12:30:00Z')] }, bundle, { police: nicheDown, outboxDir });
     const t = cases.A!.timeline;
     expect(calls).toBeGreaterThan(3); // retried with backoff before giving up
     expect(only(t, 'checks.failed').data.system).toBe('niche');

@@ -1,0 +1,129 @@
+import { getExternalWorkflowHandle, ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import type { CaseSnapshot, PreviousPlan } from '../../machines/referral';
+import type { CaseActivities } from '../activity-types';
+import { escalationWorkflow } from '../escalation.workflow';
+import { disputeWorkflowId } from '../escalation.messages';
+import { planUpdatedSignal } from '../subject.workflow';
+
+/** What the effects have done so far, carried across continue-as-new so nothing is done twice. */
+export interface EffectsState {
+  subjectWorkflowId: string | null;
+  planSent: string;
+  enlisted: string[];
+  disputesStarted: string[];
+}
+
+const { sendNotification, enlistInMeeting } = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '1 minute',
+  // Mail and meetings are retried until they succeed: a message or an agenda item is never dropped.
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/**
+ * Carries out what the machine's state asks of the outside world: its outbox of messages, the
+ * meetings it is on, its disputes (child workflows) and its plan for the subject's next referral.
+ * Each is derived from the snapshot and done once; `run` is called after every transition.
+ */
+export class CaseEffects {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly enlisted: Set<string>;
+  private readonly disputesStarted: Set<string>;
+  private readonly disputesStarting = new Set<string>();
+  private planSent: string;
+  readonly subjectWorkflowId: string | null;
+
+  constructor(state: EffectsState, private readonly markDelivered: (ids: string[]) => void) {
+    this.subjectWorkflowId = state.subjectWorkflowId;
+    this.planSent = state.planSent;
+    this.enlisted = new Set(state.enlisted);
+    this.disputesStarted = new Set(state.disputesStarted);
+  }
+
+  run(s: CaseSnapshot): void {
+    this.deliverOutbox(s);
+    this.startDisputes(s);
+    this.enlist(s);
+    this.sharePlan(s);
+  }
+
+  get idle(): boolean {
+    return this.inFlight.size === 0;
+  }
+
+  hasStartedDispute(disputeId: string): boolean {
+    return this.disputesStarted.has(disputeId);
+  }
+
+  async drained(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+
+  carry(): EffectsState {
+    return { subjectWorkflowId: this.subjectWorkflowId, planSent: this.planSent, enlisted: [...this.enlisted], disputesStarted: [...this.disputesStarted] };
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private deliverOutbox(s: CaseSnapshot): void {
+    const pending = s.context.outbox;
+    if (pending.length === 0) return;
+    if (s.status === 'active') this.markDelivered(pending.map((n) => n.id));
+    for (const n of pending) this.track(sendNotification(n));
+  }
+
+  /** PROTOCOL.md §1.6. ABANDON: a dispute outlives this run when the case continues as new; its signals reach the current run. */
+  private startDisputes(s: CaseSnapshot): void {
+    for (const start of s.context.disputes) {
+      if (this.disputesStarted.has(start.disputeId) || this.disputesStarting.has(start.disputeId)) continue;
+      this.disputesStarting.add(start.disputeId);
+      this.track(
+        startChild(escalationWorkflow, { workflowId: disputeWorkflowId(start.caseId, start.disputeId), args: [start], parentClosePolicy: ParentClosePolicy.ABANDON })
+          .then(() => this.disputesStarted.add(start.disputeId)),
+      );
+    }
+  }
+
+  /** Each meeting the case is put on learns of it once (PROTOCOL.md §1.3, §1.5). */
+  private enlist(s: CaseSnapshot): void {
+    const c = s.context;
+    const wanted: { kind: 'daily' | 'monthly'; meetingAt: string; item: 'new-referral' | 'rolled-over' | 'management-review' }[] = [];
+    if (s.matches('preparing') && c.meetingAt) {
+      wanted.push({ kind: 'daily', meetingAt: c.meetingAt, item: c.timeline.some((e) => e.type === 'meeting.rolled-over') ? 'rolled-over' : 'new-referral' });
+    }
+    if (c.review) wanted.push({ kind: 'monthly', meetingAt: c.review.meetingAt, item: 'management-review' });
+    for (const w of wanted) {
+      const key = `${w.kind}:${w.meetingAt}`;
+      if (this.enlisted.has(key)) continue;
+      this.enlisted.add(key);
+      this.track(enlistInMeeting({
+        profileId: c.profileId,
+        kind: w.kind,
+        meetingAt: w.meetingAt,
+        entry: { caseId: c.caseId, risk: c.risk, childrenLinked: c.referral.children.length > 0, repeat: c.repeat !== null, receivedAt: c.referral.receivedAt, item: w.item },
+      }));
+    }
+  }
+
+  /** On a repeat, the victim's next referral starts with this plan and its outstanding actions in view. */
+  private sharePlan(s: CaseSnapshot): void {
+    const c = s.context;
+    if (!this.subjectWorkflowId || c.route !== 'hrda' || c.heardAt === null) return;
+    const plan: PreviousPlan = {
+      caseId: c.caseId,
+      receivedAt: c.referral.receivedAt,
+      risks: c.risks,
+      outstandingActions: c.actions.filter((a) => a.status === 'open' || a.status === 'in-progress').map(({ id, owner, description, status }) => ({ id, owner, description, status })),
+    };
+    const signature = JSON.stringify(plan);
+    if (signature === this.planSent) return;
+    this.planSent = signature;
+    this.track(
+      getExternalWorkflowHandle(this.subjectWorkflowId).signal(planUpdatedSignal, { caseId: c.caseId, plan }).catch(() => {
+        // The subject has ended (its repeat window passed): nothing is left to tell it.
+      }),
+    );
+  }
+}
