@@ -10,6 +10,8 @@ import type { PoliceSystems } from './police-systems.port';
 import { LocalPoliceSystems } from './police-systems.local';
 import { createSubjectActivities } from './subject-registry';
 import { createMeetingActivities } from './meetings';
+import { createMeetingWorkflowActivities } from './meeting-activities';
+import type { MeetingActivities } from '../workflows/meeting-activity-types';
 
 export interface ActivityDeps {
   client: Client;
@@ -20,8 +22,9 @@ export interface ActivityDeps {
 }
 
 /** The activities the worker registers, built over the ports' adapters. */
-export function createActivities(deps: ActivityDeps): CaseActivities {
+export function createActivities(deps: ActivityDeps): CaseActivities & MeetingActivities {
   return {
+    ...createMeetingWorkflowActivities(deps),
     ...createPoliceCheckActivities({ police: deps.police }),
     ...createNotificationActivities({ mail: deps.mail }),
     ...createSubjectActivities(deps),

@@ -2,10 +2,8 @@ import type { Client } from '@temporalio/client';
 import { meetingWorkflowId } from '../domain/agenda';
 import { localDate } from '../domain/calendar';
 import type { CaseActivities } from '../workflows/activity-types';
+import { enlistSignal, meetingWorkflowTypes } from '../workflows/meeting.messages';
 
-/** The meeting workflows' names, as the worker registers them (workflows/meeting*.workflow.ts). */
-export const meetingWorkflowTypes = { daily: 'dailyMeetingWorkflow', monthly: 'monthlyMeetingWorkflow' } as const;
-export const enlistSignalName = 'enlist';
 
 export function createMeetingActivities(deps: { client: Client; taskQueue: string }): Pick<CaseActivities, 'enlistInMeeting'> {
   return {
@@ -17,7 +15,7 @@ export function createMeetingActivities(deps: { client: Client; taskQueue: strin
         workflowId,
         taskQueue: deps.taskQueue,
         args: [{ profileId, date }],
-        signal: enlistSignalName,
+        signal: enlistSignal,
         signalArgs: [entry],
       });
       return { meetingWorkflowId: workflowId };

@@ -33,7 +33,7 @@ export class RefusedError extends Error {
 export class CaseClient {
   constructor(
     private readonly temporal: Client,
-    private readonly taskQueue: string,
+    readonly taskQueue: string,
   ) {}
 
   async submitReferral(input: unknown, opts: { profileId?: string; caseId?: string; now?: Date } = {}): Promise<{ caseId: string; workflowId: string; case: CaseView }> {
@@ -67,9 +67,12 @@ export class CaseClient {
     try {
       return await this.handle(caseId).executeUpdate(caseUpdates[name], { args: [{ ...input, actor } as CaseCommandInput<N>] });
     } catch (err) {
-      // A closed case's workflow has completed: the server answers "already completed".
-      if (/already completed/i.test((err as Error).message)) throw new RefusedError(`${name} refused: the case is closed`);
-      throw translateUpdateFailure(err);
+      const translated = translateUpdateFailure(err);
+      if (translated !== err) throw translated;
+      // A closed case's workflow has completed; servers word that answer differently, so ask.
+      const status = await this.handle(caseId).describe().then((d) => d.status.name, () => undefined);
+      if (status && status !== 'RUNNING') throw new RefusedError(`${name} refused: the case is closed`);
+      throw err;
     }
   }
 

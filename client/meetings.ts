@@ -104,6 +104,7 @@ export class MeetingClient {
 
   recordAttendance(kind: 'daily', date: LocalDate, agencies: string[], actor?: Actor): Promise<DailyAgendaView>;
   recordAttendance(kind: 'monthly', date: LocalDate, agencies: string[], actor?: Actor): Promise<MonthlyAgendaView>;
+  recordAttendance(kind: MeetingKind, date: LocalDate, agencies: string[], actor?: Actor): Promise<DailyAgendaView | MonthlyAgendaView>;
   recordAttendance(kind: MeetingKind, date: LocalDate, agencies: string[], actor?: Actor): Promise<DailyAgendaView | MonthlyAgendaView> {
     const input = { agencies, ...(actor ? { actor } : {}) };
     return kind === 'daily'
@@ -153,7 +154,7 @@ export class MeetingClient {
         startWorkflowOperation: new WithStartWorkflowOperation(meetingWorkflowTypes[kind], { ...this.startOptions(kind, date), workflowIdConflictPolicy: 'USE_EXISTING' }),
       });
     } catch (err) {
-      throw translateMeetingFailure(err, `the ${kind} meeting of ${date} has already run; its record stands`);
+      throw translateMeetingFailure(err, `the ${kind} meeting of ${date} has ended; its record stands and it takes nothing more`);
     }
   }
 }
@@ -408,5 +409,3 @@ export async function meetingsOf(meetings: MeetingClient, timelines: TimelineEnt
   }
   return out;
 }
-
-export { localTimeSchema as meetingPlannerTimeSchema };

@@ -37,7 +37,8 @@ export const scenarioSchema = z
     profile: z.string().min(1).default('dorset-hrda'),
     startAt: instantInputSchema,
     until: instantInputSchema,
-    steps: z.array(z.looseObject({ do: z.string(), at: z.string(), ref: z.string() })),
+    // Case steps name their case by `ref`; meeting steps (client/meetings.ts) may not.
+    steps: z.array(z.looseObject({ do: z.string(), at: z.string(), ref: z.string().optional() })),
   })
   .superRefine((s, ctx) => {
     let last = s.startAt;

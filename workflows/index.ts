@@ -2,3 +2,6 @@
 export { referralWorkflow } from './referral.workflow';
 export { subjectWorkflow } from './subject.workflow';
 export { escalationWorkflow } from './escalation.workflow';
+export { dailyMeetingWorkflow } from './daily-meeting.workflow';
+export { monthlyMeetingWorkflow } from './monthly-meeting.workflow';
+export { meetingPlannerWorkflow } from './meeting-planner.workflow';

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Actor } from '../../domain/actor';
@@ -14,8 +15,10 @@ import { createActivities } from '../../activities';
 import { OutboxMail } from '../../activities/mail.outbox';
 import type { PoliceSystems } from '../../activities/police-systems.port';
 import { LocalPoliceSystems } from '../../activities/police-systems.local';
+import { createDataConverter, developmentKeyRing, workflowBundleOptions } from '../../worker/codec';
 import { workflowsPath } from '../../worker/worker';
 import { CaseClient, InvalidInputError } from '../cases';
+import { isMeetingStep, MeetingClient, meetingsOf, meetingStepSchema, runMeetingStep, type SimulatedMeeting } from '../meetings';
 import { registerSearchAttributes } from '../search-attributes';
 
 export interface SimulatedCase {
@@ -32,6 +35,10 @@ export interface SimulationResult {
   startAt: string;
   until: string;
   cases: Record<string, SimulatedCase>;
+  /** The meetings the cases were on: agenda, attendance, outcomes (issue: meetings as workflows). */
+  meetings: Record<string, SimulatedMeeting>;
+  /** Meeting steps refused by the meeting or the case behind it, with the reason. */
+  refused: { at: string; step: string; error: string }[];
 }
 
 export interface SimulateOptions {
@@ -40,7 +47,13 @@ export interface SimulateOptions {
   police?: PoliceSystems;
   /** Keep the messages sent (the outbox adapter's folder); by default a temporary folder is removed. */
   outboxDir?: string;
+  /** Built with workflowBundleOptions (worker/codec), as bundleForSimulation does. */
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /**
+   * The service's data converter over a key ring; the published development ring by default, since the
+   * test server keeps nothing once the simulation ends.
+   */
+  dataConverter?: DataConverter;
   log?: (line: string) => void;
 }
 
@@ -57,8 +70,9 @@ export async function simulate(input: unknown, opts: SimulateOptions): Promise<S
   getProfile(scenario.profile);
 
   // The launcher starts the server's clock at the scenario's start (see scripts/test-server.ts).
+  const dataConverter = opts.dataConverter ?? createDataConverter(developmentKeyRing());
   const env = await withStartTime(scenario.startAt, () =>
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: opts.testServer } } }),
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: opts.testServer } }, client: { dataConverter } }),
   );
   const outbox = opts.outboxDir ?? (await mkdtemp(path.join(os.tmpdir(), 'hrda-simulate-')));
   try {
@@ -67,6 +81,7 @@ export async function simulate(input: unknown, opts: SimulateOptions): Promise<S
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
+      dataConverter,
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
       activities: createActivities({
         client: env.client,
@@ -96,11 +111,30 @@ async function run(scenario: Scenario, env: TestWorkflowEnvironment, cases: Case
   }
   await skipTo(scenario.startAt);
 
+  const meetings = new MeetingClient(env.client, cases.taskQueue, profile.id);
+  const caseIdOf = (ref: string) => {
+    const id = refs.get(ref)?.caseId;
+    if (!id) throw new Error(`no referral was submitted for ref ${ref}`);
+    return id;
+  };
+  const refused: SimulationResult['refused'] = [];
   for (const [i, raw] of scenario.steps.entries()) {
     const at = new Date(Date.parse(raw.at)).toISOString();
     await skipTo(at);
-    const entry = refs.get(raw.ref) ?? { caseId: '', rejected: [] };
-    refs.set(raw.ref, entry);
+    // Meeting steps go to the meeting workflow, which passes them to the case (issue: meetings).
+    if (isMeetingStep(raw)) {
+      try {
+        await runMeetingStep(meetings, meetingStepSchema.parse(raw), { caseIdOf, caseState: (id) => cases.state(id) });
+      } catch (err) {
+        const rejection = { at, step: raw.do, error: (err as Error).message };
+        refused.push(rejection);
+        if (raw.ref && refs.has(raw.ref)) refs.get(raw.ref)!.rejected.push(rejection);
+      }
+      continue;
+    }
+    const ref = raw.ref ?? '';
+    const entry = refs.get(ref) ?? { caseId: '', rejected: [] };
+    refs.set(ref, entry);
     try {
       const step = scenarioStepSchema.safeParse(raw);
       if (!step.success) throw new InvalidInputError(`Invalid step ${i}`, step.error.issues.map((x) => ({ path: x.path.map(String).join('.'), message: x.message })));
@@ -129,7 +163,7 @@ async function run(scenario: Scenario, env: TestWorkflowEnvironment, cases: Case
   }
   await skipTo(scenario.until);
 
-  const result: SimulationResult = { profile: scenario.profile, startAt: scenario.startAt, until: scenario.until, cases: {} };
+  const result: SimulationResult = { profile: scenario.profile, startAt: scenario.startAt, until: scenario.until, cases: {}, meetings: {}, refused };
   for (const [ref, { caseId, rejected }] of refs) {
     if (!caseId) {
       result.cases[ref] = { caseId: '', state: null as unknown as CaseView, timeline: [], disputes: [], rejected };
@@ -139,6 +173,7 @@ async function run(scenario: Scenario, env: TestWorkflowEnvironment, cases: Case
     const disputes = await Promise.all(state.disputes.map((d) => cases.dispute(caseId, d)));
     result.cases[ref] = { caseId, state, timeline: await cases.timeline(caseId), disputes, rejected };
   }
+  result.meetings = await meetingsOf(meetings, Object.values(result.cases).map((c) => c.timeline));
   return result;
 }
 
@@ -176,5 +211,5 @@ async function withStartTime<T>(startAt: string, fn: () => Promise<T>): Promise<
 }
 
 export async function bundleForSimulation(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath });
+  return bundleWorkflowCode({ workflowsPath, ...workflowBundleOptions });
 }

@@ -14,8 +14,8 @@ beforeAll(async () => {
   bundle = await bundleWorkflowCode({ workflowsPath });
 });
 
-const outcome = (at: string, actions = [{ id: 'a1', owner: 'housing', description: 'Change the locks.' }]) => ({
-  at, do: 'recordMeetingOutcome', ref: 'A',
+const outcome = (at: string, actions = [{ id: 'a1', owner: 'housing', description: 'Change the locks.' }], ref = 'A') => ({
+  at, do: 'recordMeetingOutcome', ref,
   outcome: { risks: ['Strangulation'], actions, leads: {}, rationale: 'High risk; practical safety first.' },
 });
 
@@ -38,7 +38,7 @@ describe('the information request and the next-meeting rule (PROTOCOL.md §3)', 
   });
 
   it('moves a referral arriving after 14:00 to the next working day, and the meeting after that', async () => {
-    const { cases } = await runScenario({ startAt: '2026-11-24T08:00:00Z', until: '2026-11-27T00:00:00Z', steps: [referralStep('2026-11-24T14:30:00Z')] }, bundle);
+    const { cases } = await runScenario({ startAt: '2026-11-24T08:00:00Z', until: '2026-11-26T12:30:00Z', steps: [referralStep('2026-11-24T14:30:00Z')] }, bundle);
     const t = cases.A!.timeline;
     expect(only(t, 'info-request.sent').data.circulateBy).toBe('2026-11-25T14:00:00.000Z');
     expect(only(t, 'meeting.scheduled').data.meetingAt).toBe('2026-11-26T12:00:00.000Z');
@@ -103,7 +103,8 @@ describe('repeats (12 months of the latest earlier referral)', () => {
   const standard = { assessment: { tool: 'safelives-dash' as const, risk: 'standard' as const, score: 5 } };
   const scenario = (secondAt: string) => ({
     startAt: '2026-01-05T08:00:00Z', until: new Date(Date.parse(secondAt) + 3_600_000).toISOString(),
-    steps: [referralStep('2026-01-06T10:00:00Z', 'first'), referralStep(secondAt, 'second', standard)],
+    // The first case is heard with nothing left to do, so it closes: the subject remembers it.
+    steps: [referralStep('2026-01-06T10:00:00Z', 'first'), outcome('2026-01-08T12:30:00Z', [], 'first'), referralStep(secondAt, 'second', standard)],
   });
 
   it('sends a standard-risk referral 12 months less a day later to HRDA as a repeat', async () => {

@@ -1,0 +1,163 @@
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { meetingWorkflowId } from '../domain/agenda';
+import type { AgencyId } from '../domain/actor';
+import type { Profile } from '../domain/profile';
+import { getProfile } from '../domain/profiles';
+import { meetingAttendees, meetingPlan, type MinutesResult, type PapersResult } from '../machines/meeting';
+import type { CaseView } from '../machines/referral';
+import { CaseClient, InvalidInputError, RefusedError } from '../client/cases';
+import type { ClosureNotice, MeetingActivities, MinutesRequest, PapersItem, PapersRequest } from '../workflows/meeting-activity-types';
+import { meetingWorkflowTypes } from '../workflows/meeting.messages';
+import type { MailPort } from './mail.port';
+import { renderClosureNotice, renderDailyPack, renderHrdapPapers, renderMinutes, type PapersCase, type RenderedPapers } from './meeting-render';
+
+export interface MeetingActivityDeps {
+  client: Client;
+  taskQueue: string;
+  mail: MailPort;
+  profiles?: (id: string) => Profile;
+}
+
+/**
+ * The meeting workflows' side effects (workflows/meeting-activity-types.ts). Each reads the
+ * cases it needs through the case client (their `state` query), so a meeting's own history
+ * holds case IDs only; the papers it renders go to directory mailboxes and nowhere else.
+ * Failure messages name case IDs and reasons, never a person.
+ */
+export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): MeetingActivities {
+  const profileOf = deps.profiles ?? getProfile;
+  const cases = new CaseClient(deps.client, deps.taskQueue);
+
+  const readCases = async (items: PapersItem[]): Promise<PapersCase[]> =>
+    Promise.all(
+      items.map(async (item) => {
+        try {
+          return { ...item, state: await cases.state(item.caseId) };
+        } catch (err) {
+          return { ...item, state: null, problem: err instanceof WorkflowNotFoundError ? 'no such case' : 'its state could not be read' };
+        }
+      }),
+    );
+
+  const mailboxes = (profile: Profile, agencies: AgencyId[]): { agencies: AgencyId[]; to: string[] } => {
+    const known = agencies.filter((a) => profile.agencies.some((x) => x.id === a));
+    return { agencies: [...new Set(known)], to: [...new Set(known.map((a) => profile.agencies.find((x) => x.id === a)!.mailbox))] };
+  };
+
+  const send = async (profile: Profile, id: string, agencies: AgencyId[], papers: RenderedPapers) => {
+    const { agencies: recipients, to } = mailboxes(profile, agencies);
+    if (to.length === 0) throw ApplicationFailure.nonRetryable(`Meeting papers ${id} have no recipient in the directory of ${profile.id}`, 'NoRecipients');
+    await deps.mail.send({ id, to, subject: papers.subject, text: papers.markdown, html: papers.html });
+    return recipients;
+  };
+
+  const attendeesOf = (profile: Profile, kind: 'daily' | 'monthly', facilitator: AgencyId | null) => [
+    ...meetingAttendees(profile, kind),
+    ...(facilitator ? [facilitator] : []),
+  ];
+
+  return {
+    async circulateMeetingPapers(request: PapersRequest): Promise<PapersResult> {
+      const profile = profileOf(request.profileId);
+      const read = await readCases(request.items);
+      // HRDAP: a request the chairs returned on the case itself is no longer for this meeting.
+      const withdrawn = request.kind === 'monthly'
+        ? read.filter((c) => c.state && (c.state.review === null || c.state.review.meetingAt !== request.meetingAt)).map((c) => c.caseId)
+        : [];
+      const shown = read.filter((c) => !withdrawn.includes(c.caseId)).map((c, i) => ({ ...c, position: i + 1, ...(c.state?.review?.qa ? { qa: qaOf(c.state) } : {}) }));
+      const papers = request.kind === 'daily'
+        ? renderDailyPack(profile, request, request.revision, shown)
+        : renderHrdapPapers(profile, request, request.revision, shown);
+      const mailId = `${request.workflowId}:papers:r${request.revision}`;
+      const recipients = await send(profile, mailId, attendeesOf(profile, request.kind, request.facilitator), papers);
+      return { mailId, recipients, caseIds: shown.map((c) => c.caseId), markdown: papers.markdown, html: papers.html, ...(withdrawn.length ? { withdrawn } : {}) };
+    },
+
+    async circulateMeetingMinutes(request: MinutesRequest): Promise<MinutesResult> {
+      const profile = profileOf(request.profileId);
+      const read = await readCases(request.items);
+      const recorded = new Set(request.recorded.map((r) => r.caseId));
+      const heardHere = (c: PapersCase) =>
+        recorded.has(c.caseId)
+        || (c.state !== null && (request.kind === 'daily'
+          ? c.state.heardAt === request.meetingAt
+          : c.state.reviewsHeld.some((r) => r.meetingAt === request.meetingAt)));
+      const heard = read.filter(heardHere);
+      const notHeard = read.filter((c) => !heardHere(c));
+      const papers = renderMinutes(profile, request, {
+        attendance: request.attendance,
+        heard,
+        notHeard,
+        rolledOver: request.rolledOver,
+        returned: request.returned ?? [],
+      });
+      const involved = heard.flatMap((c) => [...(c.state?.actions.map((a) => a.owner) ?? []), ...Object.values(c.state?.leads ?? {}).flatMap((l) => (l ? [l.agency] : []))]);
+      const mailId = `${request.workflowId}:minutes`;
+      const recipients = await send(profile, mailId, [...attendeesOf(profile, request.kind, request.facilitator), ...(request.attendance?.agencies ?? []), ...involved], papers);
+      return { mailId, recipients, caseIds: read.map((c) => c.caseId), heard: heard.map((c) => c.caseId), notHeard: notHeard.map((c) => c.caseId), markdown: papers.markdown, html: papers.html };
+    },
+
+    async announceMeetingClosure(notice: ClosureNotice) {
+      const profile = profileOf(notice.profileId);
+      const papers = renderClosureNotice(profile, notice, notice.reason, notice.casesRolledOver);
+      const mailId = `${notice.workflowId}:closure`;
+      const recipients = await send(profile, mailId, attendeesOf(profile, notice.kind, notice.facilitator), papers);
+      return { mailId, recipients };
+    },
+
+    async forwardToCase({ caseId, command, fields, actor }) {
+      try {
+        const view = await cases.command(caseId, command, fields as never, actor);
+        return { caseId, stage: view.stage };
+      } catch (err) {
+        if (err instanceof RefusedError) throw ApplicationFailure.nonRetryable(`case ${caseId}: ${err.message}`, 'Refused');
+        if (err instanceof InvalidInputError) {
+          throw ApplicationFailure.create({ type: 'InvalidInput', message: `case ${caseId}: ${err.message}`, details: [err.issues.map((i) => ({ path: i.path.split('.'), message: i.message }))], nonRetryable: true });
+        }
+        if (err instanceof WorkflowNotFoundError) throw ApplicationFailure.nonRetryable(`case ${caseId} does not exist`, 'NotFound');
+        throw err;
+      }
+    },
+
+    async ensureMeetingWorkflows({ profileId, meetings }) {
+      const profile = profileOf(profileId);
+      const started: string[] = [];
+      const existing: string[] = [];
+      for (const { kind, date } of meetings) {
+        const workflowId = meetingWorkflowId(profile.id, kind, date);
+        const handle = deps.client.workflow.getHandle(workflowId);
+        try {
+          await handle.describe();
+          existing.push(workflowId);
+          continue;
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        }
+        const plan = meetingPlan(profile, kind, date);
+        try {
+          await deps.client.workflow.start(meetingWorkflowTypes[kind], {
+            workflowId,
+            taskQueue: deps.taskQueue,
+            args: [{ profileId: profile.id, date }],
+            // A case's signal-with-start may have made it meanwhile; a meeting that has run is never started again.
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            searchAttributes: { HrdaKind: [`${kind}-meeting`], HrdaProfile: [profile.id], HrdaNextMeeting: [new Date(plan.meetingAt)] },
+          });
+          started.push(workflowId);
+        } catch (err) {
+          if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+          existing.push(workflowId);
+        }
+      }
+      return { started, existing };
+    },
+  };
+}
+
+function qaOf(state: CaseView): NonNullable<PapersItem['qa']> {
+  const qa = state.review?.qa;
+  if (!qa) return 'awaiting-qa';
+  return 'notQualityAssured' in qa ? 'not-quality-assured' : 'accepted';
+}

@@ -1,0 +1,32 @@
+import type { AgendaEntry } from '../../domain/agenda';
+import type { AgendaOrderKey } from '../../domain/profile';
+import { riskRank } from '../../domain/referral';
+
+type Compare = (a: AgendaEntry, b: AgendaEntry) => number;
+
+const earlierFirst = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const trueFirst = (a: boolean, b: boolean) => Number(b) - Number(a);
+
+const byKey: Record<AgendaOrderKey, Compare> = {
+  'children-first': (a, b) => trueFirst(a.childrenLinked, b.childrenLinked),
+  risk: (a, b) => riskRank(b.risk) - riskRank(a.risk),
+  received: (a, b) => earlierFirst(a.receivedAt, b.receivedAt),
+  'repeat-first': (a, b) => trueFirst(a.repeat, b.repeat),
+  'rolled-over-first': (a, b) => trueFirst(a.item === 'rolled-over', b.item === 'rolled-over'),
+};
+
+/**
+ * The agenda in the profile's order (Dorset: children linked first, then risk high to standard,
+ * then time received). Ties go by time received and then case ID, so the order never depends on
+ * when the cases happened to enlist.
+ */
+export function orderAgenda<E extends AgendaEntry>(entries: readonly E[], keys: readonly AgendaOrderKey[]): E[] {
+  const compares = [...keys.map((k) => byKey[k]), byKey.received, (a: AgendaEntry, b: AgendaEntry) => earlierFirst(a.caseId, b.caseId)];
+  return [...entries].sort((a, b) => {
+    for (const compare of compares) {
+      const c = compare(a, b);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,125 @@
+import type { Actor, AgencyId } from '../../domain/actor';
+import type { AgendaEntry, RollOverReason } from '../../domain/agenda';
+import type { Instant } from '../../domain/time';
+import type { MeetingCommand, MeetingOutcome } from './commands';
+import type { DailyMeetingPlan, MonthlyMeetingPlan } from './plan';
+
+/** A case on a meeting's agenda: what it enlisted with, and when. */
+export interface Enlisted extends AgendaEntry {
+  enlistedAt: Instant;
+  /** Taken onto the agenda after it froze (e.g. a case the previous meeting ran out of time for). */
+  lateAddition: boolean;
+}
+
+/** A case the meeting did not hear, sent on to the next meeting (the case's `rollOver`). */
+export interface RolledOver {
+  caseId: string;
+  item: AgendaEntry['item'];
+  reason: RollOverReason;
+  at: Instant;
+}
+
+export interface Attendance {
+  agencies: AgencyId[];
+  at: Instant;
+  by: Actor;
+}
+
+/** Papers the meeting sent: the pack (or the HRDAP case summaries), or the minutes and HRDA Matrix. */
+export interface CirculatedPapers {
+  mailId: string;
+  recipients: AgencyId[];
+  caseIds: string[];
+  markdown: string;
+  html: string;
+}
+
+export interface PackRecord extends CirculatedPapers {
+  revision: number;
+  at: Instant;
+}
+
+export interface MinutesRecord extends CirculatedPapers {
+  at: Instant;
+  /** Heard at this meeting: outcome recorded through the meeting, or on the case directly. */
+  heard: string[];
+  notHeard: string[];
+}
+
+export interface OutcomeRecord {
+  caseId: string;
+  at: Instant;
+  by: Actor;
+  outcome: MeetingOutcome;
+}
+
+export interface QaRecord {
+  caseId: string;
+  at: Instant;
+  by: Actor;
+  accepted: boolean;
+  feedback?: string;
+}
+
+export interface ReviewOutcomeRecord {
+  caseId: string;
+  at: Instant;
+  by: Actor;
+  outcome: Omit<MeetingCommand<'recordReviewOutcome'>, 'caseId' | 'actor'>;
+}
+
+/** Work the host does for the machine: signals to cases and activities, each taken once. */
+export type MeetingEffect =
+  | { id: string; type: 'rollOver'; caseId: string; missedMeetingAt: Instant; reason: RollOverReason }
+  | { id: string; type: 'circulatePack'; revision: number }
+  | { id: string; type: 'circulateMinutes' }
+  | { id: string; type: 'announceClosure' };
+
+/** Effects as queued by an action, before the machine numbers them. */
+export type NewEffect = MeetingEffect extends infer E ? (E extends { id: string } ? Omit<E, 'id'> : never) : never;
+
+interface MeetingContextBase {
+  profileId: string;
+  startedAt: Instant;
+  entries: Enlisted[];
+  attendance: Attendance | null;
+  /** The last pack revision asked for; each revision is sent as a message of its own. */
+  packRevision: number;
+  packs: Omit<PackRecord, 'markdown' | 'html'>[];
+  /** The latest pack in full (earlier revisions are listed in `packs`). */
+  pack: PackRecord | null;
+  minutes: MinutesRecord | null;
+  effects: MeetingEffect[];
+  effectSeq: number;
+}
+
+export interface DailyMeetingContext extends MeetingContextBase {
+  plan: DailyMeetingPlan;
+  frozenAt: Instant | null;
+  rolledOver: RolledOver[];
+  outcomes: OutcomeRecord[];
+  closure: { reason: string; at: Instant; by: Actor } | null;
+}
+
+export interface MonthlyMeetingContext extends MeetingContextBase {
+  plan: MonthlyMeetingPlan;
+  circulatedAt: Instant | null;
+  qa: QaRecord[];
+  /** Review requests the cases say are no longer for this meeting (decided on the case directly). */
+  withdrawn: string[];
+  /** Enlistments the meeting could not take (no meeting that day, or it was already over). */
+  turnedAway: { caseId: string; at: Instant; reason: string }[];
+  reviewOutcomes: ReviewOutcomeRecord[];
+}
+
+/** What the host reports back from the activities. */
+export type PapersResult = CirculatedPapers & {
+  /** Cases no longer for this meeting when the papers were made (e.g. a review request returned on the case directly). */
+  withdrawn?: string[];
+};
+export type MinutesResult = CirculatedPapers & { heard: string[]; notHeard: string[] };
+
+export const withEffects = <C extends { effects: MeetingEffect[]; effectSeq: number }>(context: C, ...effects: NewEffect[]) => ({
+  effects: [...context.effects, ...effects.map((e, i) => ({ ...e, id: String(context.effectSeq + i + 1) }) as MeetingEffect)],
+  effectSeq: context.effectSeq + effects.length,
+});

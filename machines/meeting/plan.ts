@@ -1,0 +1,125 @@
+import type { AgencyId } from '../../domain/actor';
+import type { MeetingKind } from '../../domain/agenda';
+import { addDays, atLocal, bankHolidayName, isWorkingDay, nthWeekdayOfMonth, weekdayOf } from '../../domain/calendar';
+import { plusDuration, minusDuration } from '../../domain/duration';
+import type { Profile } from '../../domain/profile';
+import type { Instant, LocalDate, LocalTime } from '../../domain/time';
+
+/**
+ * When a meeting sits and what happens around it, computed from the profile and the calendar
+ * (PROTOCOL.md §1.3, §1.5). Pure: the meeting machines, the planner, the .ics export and the
+ * client all read the same plan.
+ */
+export interface DailyMeetingPlan {
+  kind: 'daily';
+  profileId: string;
+  date: LocalDate;
+  /** False on a day with no meeting (a bank holiday, or a weekday with no slot); `noMeetingReason` says why. */
+  held: boolean;
+  noMeetingReason: string | null;
+  meetingAt: Instant;
+  /** The agenda freezes and the pack is circulated (Dorset: 14:00 on the last working day before). */
+  freezeAt: Instant;
+  /** Outcomes are taken until then; cases not heard roll over and the minutes go out. */
+  endsAt: Instant;
+  facilitator: AgencyId | null;
+}
+
+export interface MonthlyMeetingPlan {
+  kind: 'monthly';
+  profileId: string;
+  date: LocalDate;
+  held: boolean;
+  noMeetingReason: string | null;
+  meetingAt: Instant;
+  /** The chairs' QA point and the circulation of the case summaries, a week before (PROTOCOL.md §1.5). */
+  qaBy: Instant;
+  endsAt: Instant;
+  facilitator: AgencyId | null;
+}
+
+export type MeetingPlan = DailyMeetingPlan | MonthlyMeetingPlan;
+
+const slotTimes = (profile: Profile, date: LocalDate): LocalTime[] =>
+  profile.dailyMeeting.slots.filter((s) => s.weekday === weekdayOf(date)).map((s) => s.time).sort();
+
+/** The working day `n` working days before `date` (`date` itself when n is 0 and it is a working day). */
+function workingDaysBefore(date: LocalDate, n: number): LocalDate {
+  let day = date;
+  for (let counted = 0; counted < n; ) {
+    day = addDays(day, -1);
+    if (isWorkingDay(day)) counted += 1;
+  }
+  return day;
+}
+
+export function dailyMeetingPlan(profile: Profile, date: LocalDate): DailyMeetingPlan {
+  const d = profile.dailyMeeting;
+  const times = slotTimes(profile, date);
+  const holiday = bankHolidayName(date);
+  const weekday = weekdayOf(date);
+  const noMeetingReason = holiday
+    ? `${date} is a bank holiday (${holiday}): no meeting`
+    : times.length === 0
+      ? `${profile.id} holds no daily meeting on a ${weekday}`
+      : !isWorkingDay(date)
+        ? `${date} is not a working day: no meeting`
+        : null;
+  // A day with no slot still needs an instant to name the missed meeting: the profile's first slot time.
+  const meetingAt = atLocal(date, times[0] ?? d.slots[0]!.time);
+  const freezeAt = atLocal(workingDaysBefore(date, d.agendaFreeze.workingDaysBefore), d.agendaFreeze.at);
+  return {
+    kind: 'daily',
+    profileId: profile.id,
+    date,
+    held: noMeetingReason === null,
+    noMeetingReason,
+    meetingAt,
+    freezeAt: freezeAt < meetingAt ? freezeAt : meetingAt,
+    endsAt: plusDuration(meetingAt, d.outcomesBy),
+    facilitator: d.facilitators[weekday] ?? null,
+  };
+}
+
+export function monthlyMeetingPlan(profile: Profile, date: LocalDate): MonthlyMeetingPlan {
+  const m = profile.monthlyMeeting;
+  const [year, month] = date.split('-').map(Number) as [number, number];
+  const expected = nthWeekdayOfMonth(year, month, m.weekday, m.nth);
+  const meetingAt = atLocal(date, m.time);
+  const noMeetingReason = expected === date ? null : `the ${profile.id} management meeting of ${date.slice(0, 7)} is on ${expected}, not ${date}`;
+  return {
+    kind: 'monthly',
+    profileId: profile.id,
+    date,
+    held: noMeetingReason === null,
+    noMeetingReason,
+    meetingAt,
+    qaBy: minusDuration(meetingAt, m.qaBefore),
+    endsAt: plusDuration(meetingAt, m.outcomesBy),
+    facilitator: m.facilitator ?? null,
+  };
+}
+
+export function meetingPlan(profile: Profile, kind: MeetingKind, date: LocalDate): MeetingPlan {
+  return kind === 'daily' ? dailyMeetingPlan(profile, date) : monthlyMeetingPlan(profile, date);
+}
+
+/** Every meeting held from `from` to `to` inclusive, daily and monthly, in date order. */
+export function meetingsBetween(profile: Profile, from: LocalDate, to: LocalDate): MeetingPlan[] {
+  const found: MeetingPlan[] = [];
+  for (let date = from; date <= to; date = addDays(date, 1)) {
+    const daily = dailyMeetingPlan(profile, date);
+    if (daily.held) found.push(daily);
+    if (weekdayOf(date) === profile.monthlyMeeting.weekday) {
+      const monthly = monthlyMeetingPlan(profile, date);
+      if (monthly.held) found.push(monthly);
+    }
+  }
+  return found.sort((a, b) => (a.meetingAt < b.meetingAt ? -1 : a.meetingAt > b.meetingAt ? 1 : 0));
+}
+
+/** Agencies that attend a meeting and receive its papers: directory agencies only. */
+export function meetingAttendees(profile: Profile, kind: MeetingKind): AgencyId[] {
+  const configured = kind === 'daily' ? profile.dailyMeeting.attendees : profile.monthlyMeeting.attendees;
+  return [...new Set(configured ?? profile.infoRequest.agencies)];
+}
