@@ -5,9 +5,11 @@ import { createActivities, defaultAdapters } from '../activities';
 import { createWorker, type HrdaWorker } from '../worker/worker';
 import { connectClient } from './temporal';
 import { registerSearchAttributes } from './search-attributes';
+import { codecLoginPath } from './api/codec';
 import { buildApi } from './api/server';
 import { developmentTokenBanner, mintDevelopmentTokens } from './api/dev-tokens';
 import { dataDir } from '../scripts/paths';
+import { developmentKeyWarning } from '../worker/codec';
 import { createLogger } from '../worker/logger';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
@@ -35,6 +37,10 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
     stops.length = 0;
   };
   try {
+    const keyWarning = developmentKeyWarning(config);
+    if (keyWarning) opts.log(keyWarning);
+    // Only a URL for the Web UI to call: the API needs to be listening by the time someone opens a workflow, not now.
+    const apiUrl = `http://${config.HRDA_API_HOST}:${config.HRDA_API_PORT}`;
     let devServer: DevServer | undefined;
     if (usesEmbeddedServer(config)) {
       const cli = await ensureTemporalCli({ log: opts.log });
@@ -44,6 +50,7 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
         namespace: config.TEMPORAL_NAMESPACE,
         port: config.HRDA_DEV_SERVER_PORT,
         uiPort: config.HRDA_DEV_UI_PORT,
+        codecEndpoint: `${apiUrl}/codec`,
         log: opts.log,
       });
       stops.push(() => devServer!.stop());
@@ -66,10 +73,12 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
     const api = await buildApi({ config, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', defaultAccessLogDir: dataDir, logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());
-    const apiUrl = `http://${config.HRDA_API_HOST}:${config.HRDA_API_PORT}`;
     if (usesDevelopmentJwtSecret(config)) {
       if (!usesEmbeddedServer(config)) opts.log('WARNING: HRDA_JWT_SECRET is not set: the API accepts tokens signed with the published development secret.');
       opts.log(developmentTokenBanner(mintDevelopmentTokens(config.HRDA_JWT_SECRET), apiUrl));
+    }
+    if (devServer) {
+      opts.log(`Web UI payloads are decoded by ${apiUrl}/codec for administrators, chairs and auditors: sign in at ${apiUrl}${codecLoginPath} with a token, then in the Web UI's Codec Server settings tick "Include cross-origin credentials" (docs/data-protection.md).`);
     }
 
     workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));

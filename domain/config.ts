@@ -4,12 +4,64 @@ import { z } from 'zod';
 export const developmentJwtSecret = 'development-only-jwt-secret-do-not-use-in-production';
 
 /**
+ * The embedded default's payload key ring. Published in this file, so it protects nothing: it lets
+ * the development service run with encryption on, and is never for real data (docs/data-protection.md).
+ */
+export const developmentEncryptionKeys = 'dev-2026-01:Z8z/z/lp09lcUaAYqH9avYDhTF/PlGlhP7zgoKal8FE=';
+
+/**
  * The service's configuration, read from the environment by worker/ and client/.
  * With nothing set, the service runs on its embedded default: a local Temporal dev
  * server started by `hrda start`, on loopback.
  */
 const port = z.coerce.number().int().min(1).max(65535);
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port, e.g. temporal.example.org:7233');
+
+const keyIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const keyIdRule = 'a key id is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit';
+/** 32 bytes in standard base64: 43 characters and one "=" (what `openssl rand -base64 32` prints). */
+const aes256KeyBase64 = /^[A-Za-z0-9+/]{43}=$/;
+
+/**
+ * `id:base64key,id:base64key`, oldest first. Messages name an entry by position and key id only:
+ * key material is never echoed into an error or a log.
+ */
+const encryptionKeysSchema = z.string().transform((raw, ctx) => {
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+  if (entries.length === 0) fail('expected at least one key, as id:base64key (comma-separated, newest last)');
+  const keys: { id: string; key: string }[] = [];
+  entries.forEach((entry, i) => {
+    const colon = entry.indexOf(':');
+    const id = colon < 0 ? '' : entry.slice(0, colon).trim();
+    const key = colon < 0 ? '' : entry.slice(colon + 1).trim();
+    const which = `entry ${i + 1}${keyIdPattern.test(id) ? ` (key id "${id}")` : ''}`;
+    if (colon < 0) fail(`${which} is not id:base64key`);
+    else if (!keyIdPattern.test(id)) fail(`${which}: ${keyIdRule}`);
+    else if (!aes256KeyBase64.test(key)) fail(`${which}: the key must be 32 random bytes in base64 (44 characters ending in "="), e.g. from \`openssl rand -base64 32\``);
+    else if (keys.some((k) => k.id === id)) fail(`key id "${id}" appears more than once`);
+    else keys.push({ id, key });
+  });
+  return keys;
+});
+
+/** Browser origins allowed to call the codec server (the Temporal Web UI's), comma-separated. */
+const originsSchema = z.string().transform((raw, ctx) => {
+  const origins = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  if (origins.length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one origin, e.g. http://127.0.0.1:8233' });
+  for (const origin of origins) {
+    let parsed: string | undefined;
+    try {
+      parsed = new URL(origin).origin;
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed !== origin || !/^https?:/.test(origin)) {
+      ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin: expected scheme://host[:port] with no path or trailing slash, e.g. https://temporal-ui.example.org` });
+    }
+  }
+  return origins;
+});
 
 export const configSchema = z
   .object({
@@ -47,8 +99,25 @@ export const configSchema = z
     HRDA_JWT_SECRET: z.string().min(32, 'at least 32 characters').default(developmentJwtSecret),
     /** Folder of the consultation and disclosure log (access-log.jsonl); the project's .data folder by default. */
     HRDA_ACCESS_LOG_DIR: z.string().min(1).optional(),
+    /**
+     * The payload key ring: AES-256 keys as `id:base64key`, comma-separated, newest last. New payloads
+     * are encrypted under the active key; payloads under any key in the ring are decrypted.
+     * The default is the published development ring, for the embedded development service only.
+     */
+    HRDA_ENCRYPTION_KEYS: encryptionKeysSchema.prefault(developmentEncryptionKeys),
+    /** The key new payloads are encrypted under; the last of HRDA_ENCRYPTION_KEYS when unset. */
+    HRDA_ENCRYPTION_KEY_ID: z.string().regex(keyIdPattern, keyIdRule).optional(),
+    /** Origins of the Temporal Web UI allowed to call the codec server; the embedded UI's by default. */
+    HRDA_UI_ORIGIN: originsSchema.optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.HRDA_ENCRYPTION_KEY_ID && !c.HRDA_ENCRYPTION_KEYS.some((k) => k.id === c.HRDA_ENCRYPTION_KEY_ID)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HRDA_ENCRYPTION_KEY_ID'],
+        message: `names no key in HRDA_ENCRYPTION_KEYS (its key ids: ${c.HRDA_ENCRYPTION_KEYS.map((k) => k.id).join(', ')})`,
+      });
+    }
     if (Boolean(c.TEMPORAL_TLS_CERT) !== Boolean(c.TEMPORAL_TLS_KEY)) {
       const missing = c.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY are set together (mTLS needs both)' });
@@ -80,3 +149,17 @@ export const temporalAddress = (c: Config): string => c.TEMPORAL_ADDRESS ?? `127
 
 /** Whether the API verifies tokens with the published development secret (then `hrda start` prints tokens). */
 export const usesDevelopmentJwtSecret = (c: Config): boolean => c.HRDA_JWT_SECRET === developmentJwtSecret;
+
+/** The key id new payloads are encrypted under. */
+export const activeEncryptionKeyId = (c: Pick<Config, 'HRDA_ENCRYPTION_KEYS' | 'HRDA_ENCRYPTION_KEY_ID'>): string =>
+  c.HRDA_ENCRYPTION_KEY_ID ?? c.HRDA_ENCRYPTION_KEYS[c.HRDA_ENCRYPTION_KEYS.length - 1]!.id;
+
+/** Whether the key ring holds the published development key (then payloads are readable by anyone who has this file). */
+export const usesDevelopmentEncryptionKeys = (c: Pick<Config, 'HRDA_ENCRYPTION_KEYS'>): boolean => {
+  const published = developmentEncryptionKeys.split(',').map((e) => e.slice(e.indexOf(':') + 1));
+  return c.HRDA_ENCRYPTION_KEYS.some((k) => published.includes(k.key));
+};
+
+/** Browser origins allowed to call the codec server: HRDA_UI_ORIGIN, or the embedded dev server's Web UI. */
+export const uiOrigins = (c: Config): string[] =>
+  c.HRDA_UI_ORIGIN ?? [`http://127.0.0.1:${c.HRDA_DEV_UI_PORT}`, `http://localhost:${c.HRDA_DEV_UI_PORT}`];

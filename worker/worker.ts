@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../domain/config';
+import { dataConverterFor } from './codec';
 import { connectionOptions } from './connection';
 
 /** The workflow entry point the worker bundles (every workflow type the service runs). */
@@ -27,6 +28,8 @@ export async function createWorker(
       taskQueue: config.HRDA_TASK_QUEUE,
       workflowsPath,
       activities,
+      // A workflowBundle passed in `extra` must be built with workflowBundleOptions (worker/codec).
+      dataConverter: dataConverterFor(config),
       ...extra,
     });
     let running: Promise<void> | undefined;

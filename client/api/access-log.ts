@@ -20,11 +20,12 @@ export const accessLogEntrySchema = z.object({
   role: apiRoleSchema,
   agency: agencyIdSchema.optional(),
   caseId: z.string(),
-  action: z.enum(['read', 'list', 'write']).meta({ description: 'read: a case or its timeline; list: the case appeared in a list; write: the case was returned after a change.' }),
+  action: z.enum(['read', 'list', 'write', 'decode']).meta({ description: 'read: a case or its timeline; list: the case appeared in a list; write: the case was returned after a change; decode: payloads were decrypted by the codec server (the Temporal Web UI), caseId being the case they name or "unidentified".' }),
   route: z.string().meta({ description: 'Method and route template, e.g. "GET /cases/:caseId".' }),
   view: z.enum(['full', 'skeleton']).meta({ description: 'skeleton: without personal data (ops).' }),
   purpose: z.string(),
   requestId: z.string(),
+  payloads: z.number().int().min(0).optional().meta({ description: 'decode: how many payloads the request decrypted.' }),
 });
 export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
 

@@ -7,6 +7,7 @@ import type { Config } from '../../domain/config';
 import { CaseClient } from '../cases';
 import { AccessLog, installAccessLogging } from './access-log';
 import { installAuthentication } from './auth';
+import { registerCodecRoutes } from './codec';
 import { installProblemHandling } from './error-handler';
 import { IdempotencyStore, installIdempotency } from './idempotency';
 import { installOpenApi } from './openapi';
@@ -31,7 +32,7 @@ export interface ApiDeps {
 /**
  * The HTTP API: routes and validation from the zod schemas in domain/, OpenAPI 3.1 at
  * /openapi.json and docs at /docs, bearer-token roles, problem+json errors, idempotent writes
- * and the access log.
+ * and the access log; and the codec server for the Temporal Web UI at /codec (./codec.ts).
  */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -63,6 +64,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerCaseRoutes(app, { cases, temporal: deps.temporal });
   registerCaseCommandRoutes(app, { cases });
   registerAccessLogRoutes(app, { accessLog });
+  registerCodecRoutes(app, { config: deps.config, accessLog, ...(deps.now ? { now: deps.now } : {}) });
 
   return app;
 }

@@ -4,14 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createActivities } from '../../activities';
 import { OutboxMail } from '../../activities/mail.outbox';
 import { LocalPoliceSystems } from '../../activities/police-systems.local';
+import type { PoliceSystems } from '../../activities/police-systems.port';
 import { signToken } from '../../client/api/jwt';
 import { buildApi } from '../../client/api/server';
 import type { ApiRole } from '../../domain/auth';
 import { parseConfig, type Config } from '../../domain/config';
+import { dataConverterFor } from '../../worker/codec';
 import { startTestDevServer, type TestDevServer } from '../support/servers';
 
 export const testSecret = 'test-only-jwt-secret-0123456789abcdef';
@@ -34,36 +36,48 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMap): Promise<ApiHarness> {
+export interface ApiHarnessOptions {
+  /** More configuration (e.g. HRDA_ENCRYPTION_KEYS, HRDA_UI_ORIGIN). */
+  env?: Record<string, string>;
+  police?: PoliceSystems;
+  /** The API's logger (none by default). */
+  logger?: FastifyBaseLogger;
+}
+
+/** The bundle should be built with workflowBundleOptions (worker/codec), or failures raised in workflows are stored in clear. */
+export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMap, opts: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const server = await startTestDevServer();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-api-'));
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
-  const temporal = new Client({ connection, namespace: server.namespace });
   const taskQueue = `hrda-api-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    namespace: server.namespace,
-    taskQueue,
-    workflowBundle,
-    activities: createActivities({
-      client: temporal,
-      taskQueue,
-      subjectSecret: 'test-subject-key-0123456789',
-      mail: new OutboxMail(path.join(dir, 'outbox')),
-      police: new LocalPoliceSystems(),
-    }),
-  });
-  const running = worker.run();
   const config = parseConfig({
     TEMPORAL_NAMESPACE: server.namespace,
     HRDA_TASK_QUEUE: taskQueue,
     HRDA_JWT_SECRET: testSecret,
     HRDA_ACCESS_LOG_DIR: path.join(dir, 'access-log'),
+    ...opts.env,
   });
+  const dataConverter = dataConverterFor(config);
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  const temporal = new Client({ connection, namespace: server.namespace, dataConverter });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: server.namespace,
+    taskQueue,
+    workflowBundle,
+    dataConverter,
+    activities: createActivities({
+      client: temporal,
+      taskQueue,
+      subjectSecret: 'test-subject-key-0123456789',
+      mail: new OutboxMail(path.join(dir, 'outbox')),
+      police: opts.police ?? new LocalPoliceSystems(),
+    }),
+  });
+  const running = worker.run();
   const apps: FastifyInstance[] = [];
   const freshApp = async () => {
-    const app = await buildApi({ config, temporal, workerRunning: () => worker.getState() === 'RUNNING' });
+    const app = await buildApi({ config, temporal, workerRunning: () => worker.getState() === 'RUNNING', ...(opts.logger ? { logger: opts.logger } : {}) });
     apps.push(app);
     return app;
   };

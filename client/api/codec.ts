@@ -1,0 +1,284 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
+import type { ApiRole, Principal } from '../../domain/auth';
+import { uiOrigins, type Config } from '../../domain/config';
+import { EncryptionCodec, KeyRing, PayloadDecryptionError, UnknownEncryptionKeyError } from '../../worker/codec';
+import type { AccessLog } from './access-log';
+import { bearerSecurity, purposeHeader, purposeOf } from './auth';
+import { verifyToken } from './jwt';
+import { ProblemError, problemResponses, type FieldProblem } from './problem';
+import { jsonResponse } from './schemas';
+
+/**
+ * The codec server for the Temporal Web UI (docs/data-protection.md): POST /codec/decode and
+ * /codec/encode in the remote-codec protocol's shape, behind the API's bearer tokens and roles.
+ * Decoding discloses a case's personal data: only roles that see every case in full decode, and
+ * every decode is written to the access log before the answer leaves. The Web UI cannot attach an
+ * API token of its own, so a browser signs in once at /codec/login and the token rides in an
+ * HttpOnly cookie scoped to /codec, sent by the UI's "Include cross-origin credentials".
+ * The routes speak Temporal's remote-codec protocol rather than the case API's contract (no
+ * Idempotency-Key, no case resource), so they are left out of the OpenAPI document.
+ */
+export const codecLoginPath = '/codec/login';
+
+/** Roles that read every case in full: administrators, chairs, auditors. Agency roles see only their cases, and a payload does not say whose it is. */
+export const decodingRoles = ['administrator', 'chair', 'auditor'] as const satisfies readonly ApiRole[];
+/** Encoding is how the Web UI writes (signals, starts): administrators only. */
+export const encodingRoles = ['administrator'] as const satisfies readonly ApiRole[];
+
+export const codecSessionCookie = 'hrda_codec';
+/** The access log's caseId for payloads that name no case (the Web UI does not say which workflow it reads). */
+export const unidentifiedCase = 'unidentified';
+
+/** What the Web UI sends (besides Content-Type and Authorization). */
+const allowedRequestHeaders = ['content-type', 'x-namespace', 'authorization', 'authorization-extras', purposeHeader];
+/** A whole history's payloads can come in one request. */
+const codecBodyLimit = 16 * 1024 * 1024;
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'expected base64');
+const payloadJsonSchema = z.looseObject({
+  metadata: z.record(z.string(), base64).nullish(),
+  data: base64.nullish(),
+}).meta({ description: 'A Temporal Payload in protobuf JSON: metadata values and data in base64.' });
+type PayloadJson = z.infer<typeof payloadJsonSchema>;
+// Protobuf JSON leaves an empty list out: `{}` is no payloads (the Temporal CLI sends it).
+const payloadsSchema = z.object({ payloads: z.array(payloadJsonSchema).default([]) });
+const codecHeadersSchema = z.looseObject({
+  'x-namespace': z.string().optional().meta({ description: 'The namespace the payloads belong to (the Web UI sends it).' }),
+  [purposeHeader]: z.string().trim().max(500).optional().meta({ description: 'Why the payloads are decoded; "web-ui" when not stated.' }),
+});
+const sessionSchema = z.object({
+  sub: z.string(),
+  role: z.string(),
+  decodes: z.boolean().meta({ description: 'Whether this role is shown payloads decoded.' }),
+  expiresAt: z.string(),
+});
+
+const fromJson = (p: PayloadJson): Payload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: Buffer.from(p.data ?? '', 'base64'),
+});
+const toJson = (p: Payload): PayloadJson => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+});
+
+export interface CodecRouteDeps {
+  config: Config;
+  accessLog: AccessLog;
+  now?: () => Date;
+}
+
+export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const codec = new EncryptionCodec(KeyRing.fromConfig(deps.config));
+  const origins = new Set(uiOrigins(deps.config));
+  const now = deps.now ?? (() => new Date());
+  const namespace = deps.config.TEMPORAL_NAMESPACE;
+
+  /** CORS for the Web UI's origins; any other browser origin is refused before anything is read. */
+  const allowUiOrigin = async (req: FastifyRequest, reply: FastifyReply) => {
+    const origin = req.headers.origin;
+    if (origin === undefined) return;
+    if (!origins.has(origin)) throw new ProblemError('forbidden', `The codec server answers the Temporal Web UI at ${[...origins].join(' or ')}, not ${origin} (HRDA_UI_ORIGIN).`);
+    reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin');
+  };
+  const authorise = (roles: readonly ApiRole[], what: string) => async (req: FastifyRequest) => {
+    const { principal } = authenticate(req, deps.config.HRDA_JWT_SECRET, now());
+    req.principal = principal;
+    if (!roles.includes(principal.role)) {
+      throw new ProblemError('forbidden', `The ${principal.role} role is not shown payloads ${what}: only ${roles.join(', ')} may. The Web UI shows them encoded.`);
+    }
+    const asked = req.headers['x-namespace'];
+    if (typeof asked === 'string' && asked !== '' && asked !== namespace) {
+      throw new ProblemError('forbidden', `This codec server serves the ${namespace} namespace, not ${asked}.`);
+    }
+  };
+
+  for (const url of ['/codec/decode', '/codec/encode']) {
+    app.options(url, { schema: { hide: true }, onRequest: allowUiOrigin }, async (req, reply) => {
+      reply.header('access-control-allow-methods', 'POST').header('access-control-allow-headers', allowedRequestHeaders.join(', ')).header('access-control-max-age', '600');
+      // Chrome's Private Network Access preflight, for a UI served from a public address.
+      if (req.headers['access-control-request-private-network'] === 'true') reply.header('access-control-allow-private-network', 'true');
+      return reply.code(204).send();
+    });
+  }
+
+  app.post('/codec/decode', {
+    bodyLimit: codecBodyLimit,
+    onRequest: [allowUiOrigin, authorise(decodingRoles, 'decoded')],
+    schema: {
+      hide: true,
+      tags: ['codec'],
+      summary: 'Decrypt payloads for the Temporal Web UI (administrators, chairs, auditors)',
+      description: 'The remote-codec protocol\'s decode. Payloads that are not encrypted come back as they are. Every decode is written to the access log (action "decode", the number of payloads, the case they name, the purpose from X-Purpose or "web-ui"). A bearer token or the session cookie set at /codec/login authenticates.',
+      security: bearerSecurity,
+      headers: codecHeadersSchema,
+      body: payloadsSchema,
+      response: { 200: jsonResponse(payloadsSchema, 'The payloads, decrypted'), ...problemResponses(400, 401, 403, 413, 415) },
+    },
+  }, async (req) => {
+    const principal = req.principal!;
+    const problems: FieldProblem[] = [];
+    const decoded: PayloadJson[] = [];
+    const caseIds = new Set<string>();
+    let decrypted = 0;
+    for (const [i, raw] of req.body.payloads.entries()) {
+      const payload = fromJson(raw);
+      if (!EncryptionCodec.isEncrypted(payload)) {
+        decoded.push(raw);
+        continue;
+      }
+      try {
+        const [plain] = await codec.decode([payload]);
+        decoded.push(toJson(plain!));
+        decrypted += 1;
+        const caseId = caseIdNamedBy(plain!);
+        if (caseId) caseIds.add(caseId);
+      } catch (err) {
+        if (!(err instanceof UnknownEncryptionKeyError || err instanceof PayloadDecryptionError)) throw err;
+        problems.push({ path: `payloads.${i}`, message: err.message, in: 'body' });
+      }
+    }
+    if (problems.length) throw new ProblemError('invalid-input', `${problems.length} payload${problems.length === 1 ? '' : 's'} could not be decrypted; each is listed under errors.`, problems);
+    if (decrypted > 0) {
+      const at = now().toISOString();
+      const purpose = purposeOf(req) ?? 'web-ui';
+      await deps.accessLog.record((caseIds.size ? [...caseIds] : [unidentifiedCase]).map((caseId) => ({
+        at, sub: principal.sub, role: principal.role, ...(principal.agency ? { agency: principal.agency } : {}), caseId,
+        action: 'decode' as const, route: 'POST /codec/decode', view: 'full' as const, purpose, requestId: req.id, payloads: decrypted,
+      })));
+    }
+    return { payloads: decoded };
+  });
+
+  app.post('/codec/encode', {
+    bodyLimit: codecBodyLimit,
+    onRequest: [allowUiOrigin, authorise(encodingRoles, 'encoded')],
+    schema: {
+      hide: true,
+      tags: ['codec'],
+      summary: 'Encrypt payloads for the Temporal Web UI (administrators)',
+      description: 'The remote-codec protocol\'s encode, under the active key: what the Web UI sends when someone signals or starts a workflow from it.',
+      security: bearerSecurity,
+      headers: codecHeadersSchema,
+      body: payloadsSchema,
+      response: { 200: jsonResponse(payloadsSchema, 'The payloads, encrypted'), ...problemResponses(400, 401, 403, 413, 415) },
+    },
+  }, async (req) => ({ payloads: (await codec.encode(req.body.payloads.map(fromJson))).map(toJson) }));
+
+  app.post('/codec/session', {
+    onRequest: sameOriginOnly,
+    schema: {
+      hide: true,
+      tags: ['codec'],
+      summary: 'Keep the bearer token in a cookie for the Web UI\'s codec requests',
+      description: 'Sets an HttpOnly, SameSite=Strict cookie scoped to /codec holding the token, until the token expires. The login page at /codec/login calls it.',
+      security: bearerSecurity,
+      response: { 200: jsonResponse(sessionSchema, 'Signed in'), ...problemResponses(401, 403) },
+    },
+  }, async (req, reply) => {
+    const { principal, token, exp } = authenticate(req, deps.config.HRDA_JWT_SECRET, now(), false);
+    const maxAge = Math.max(0, exp - Math.floor(now().getTime() / 1000));
+    reply.header('set-cookie', `${codecSessionCookie}=${token}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${req.protocol === 'https' ? '; Secure' : ''}`);
+    return { sub: principal.sub, role: principal.role, decodes: (decodingRoles as readonly string[]).includes(principal.role), expiresAt: new Date(exp * 1000).toISOString() };
+  });
+
+  app.delete('/codec/session', { onRequest: sameOriginOnly, schema: { hide: true, tags: ['codec'], summary: 'Forget the codec session cookie' } }, async (_req, reply) => {
+    reply.header('set-cookie', `${codecSessionCookie}=; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=0`);
+    return reply.code(204).send();
+  });
+
+  app.get(codecLoginPath, { schema: { hide: true } }, async (_req, reply) =>
+    reply
+      .header('content-security-policy', `default-src 'none'; script-src '${loginScriptHash}'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; form-action 'none'`)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(loginPage),
+  );
+}
+
+/** The session routes are for the login page on this origin, never for another site's script. */
+async function sameOriginOnly(req: FastifyRequest): Promise<void> {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `${req.protocol}://${req.host}`) throw new ProblemError('forbidden', 'The codec session is set from the login page of this server only.');
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+}
+
+function cookieToken(cookieHeader: string | undefined): string | undefined {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === codecSessionCookie && value.join('=')) return value.join('=');
+  }
+  return undefined;
+}
+
+/** As the API authenticates (client/api/auth.ts), with the login cookie as a second place to find the token. */
+function authenticate(req: FastifyRequest, secret: string, now: Date, cookie = true): { principal: Principal; token: string; exp: number } {
+  const challenge = (error?: string) => ({ 'www-authenticate': `Bearer realm="hrda"${error ? `, error="${error}"` : ''}` });
+  const token = bearerToken(req.headers.authorization) ?? (cookie ? cookieToken(req.headers.cookie) : undefined);
+  if (!token) throw new ProblemError('unauthenticated', `Send a bearer token (Authorization: Bearer <JWT>), or sign in at ${codecLoginPath}.`, undefined, challenge());
+  const verified = verifyToken(token, secret, Math.floor(now.getTime() / 1000));
+  if (!verified.ok) throw new ProblemError('unauthenticated', `The bearer token was not accepted: ${verified.reason}.`, undefined, challenge('invalid_token'));
+  const { sub, role, agency, exp } = verified.claims;
+  return { principal: { sub, role, ...(agency ? { agency } : {}) }, token, exp };
+}
+
+/** The case a decoded payload names: a top-level caseId of a JSON object (workflow and activity inputs carry one). */
+function caseIdNamedBy(payload: Payload): string | undefined {
+  const encoding = Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? new Uint8Array()).toString('utf8');
+  if (encoding !== 'json/plain' || !payload.data) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(payload.data).toString('utf8')) as unknown;
+    const caseId = value && typeof value === 'object' && !Array.isArray(value) ? (value as { caseId?: unknown }).caseId : undefined;
+    return typeof caseId === 'string' && caseId.length <= 200 ? caseId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const loginScript = `
+const status = document.getElementById('status');
+const show = (text) => { status.textContent = text; };
+document.getElementById('signin').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const token = document.getElementById('token').value.trim();
+  const res = await fetch('session', { method: 'POST', headers: { authorization: 'Bearer ' + token } });
+  const body = await res.json().catch(() => ({}));
+  document.getElementById('token').value = '';
+  if (!res.ok) return show(body.detail || body.title || ('Refused (' + res.status + ')'));
+  show('Signed in as ' + body.sub + ' (' + body.role + ') until ' + body.expiresAt + '. ' +
+    (body.decodes ? 'The Web UI will show payloads decoded.' : 'This role is not shown payloads decoded: the Web UI will show them encoded.'));
+});
+document.getElementById('signout').addEventListener('click', async () => {
+  await fetch('session', { method: 'DELETE' });
+  show('Signed out: the Web UI will show payloads encoded.');
+});
+`;
+const loginScriptHash = `sha256-${createHash('sha256').update(loginScript).digest('base64')}`;
+
+const loginPage = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>HRDA codec server: sign in</title>
+<style>body { font-family: sans-serif; max-width: 42rem; margin: 2rem auto; line-height: 1.5 } input { width: 100% }</style></head>
+<body>
+<h1>Read payloads in the Temporal Web UI</h1>
+<p>Paste a bearer token. Administrators, chairs and auditors are shown the payloads of case workflows decoded;
+every decode is recorded in the access log under the token's name. The token is kept in an HttpOnly cookie
+for this server's <code>/codec</code> routes until it expires or you sign out.</p>
+<p>Then, in the Web UI's Codec Server settings, use your browser setting with this endpoint
+(<code>…/codec</code> on this server) and tick <em>Include cross-origin credentials</em>.</p>
+<form id="signin"><label>Token <input id="token" type="password" autocomplete="off" required></label>
+<p><button type="submit">Sign in</button> <button type="button" id="signout">Sign out</button></p></form>
+<p id="status" role="status"></p>
+<script>${loginScript}</script>
+</body>
+</html>
+`;
