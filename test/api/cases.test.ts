@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflows } from '../support/bundle';
 import type { FastifyInstance } from 'fastify';
 import { localDate } from '../../domain/calendar';
 import type { ReferralInput } from '../../domain/referral';
-import { workflowsPath } from '../../worker/worker';
 import { exampleReferral } from '../support/referrals';
 import { as, eventually, startApiHarness, type ApiHarness } from './harness';
 
 let h: ApiHarness;
 beforeAll(async () => {
-  const bundle = await bundleWorkflowCode({ workflowsPath });
+  const bundle = await bundleWorkflows();
   h = await startApiHarness(bundle);
 });
 afterAll(async () => {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows } from './bundle';
 import { createActivities } from '../../activities';
 import { OutboxMail } from '../../activities/mail.outbox';
 import { createMeetingWorkflowActivities } from '../../activities/meeting-activities';
@@ -24,7 +25,7 @@ import { meetingPlannerWorkflowType } from '../../workflows/meeting.messages';
 export const meetingEntryPath = fileURLToPath(new URL('./workflows/meeting-entry.ts', import.meta.url));
 
 /** The real workflows plus the meeting workflows (until workflows/index.ts exports them). */
-export const bundleMeetingWorkflows = () => bundleWorkflowCode({ workflowsPath: meetingEntryPath });
+export const bundleMeetingWorkflows = () => bundleWorkflows(meetingEntryPath);
 
 export interface MeetingScenario {
   profile?: string;

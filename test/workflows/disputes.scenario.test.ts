@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows } from '../support/bundle';
 import { buildDisputesReport, renderDisputesReport } from '../../client/reports/disputes';
-import { workflowsPath } from '../../worker/worker';
 import { entries, runScenario } from '../support/simulation';
 
 let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath });
+  bundle = await bundleWorkflows();
 });
 
 const scenario = async (name: string) => JSON.parse(await readFile(new URL(`../../scenarios/${name}.json`, import.meta.url), 'utf8')) as unknown;

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows } from '../support/bundle';
 import { createActivities } from '../../activities';
 import { OutboxMail } from '../../activities/mail.outbox';
 import { LocalPoliceSystems } from '../../activities/police-systems.local';
@@ -55,7 +56,7 @@ const dispute = (overrides: Partial<DisputeStart> = {}): DisputeStart => ({
 
 let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath: entryPath });
+  bundle = await bundleWorkflows(entryPath);
 });
 
 // ---------------------------------------------------------------------------------------------

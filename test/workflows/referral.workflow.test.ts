@@ -2,16 +2,16 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows } from '../support/bundle';
 import { dorsetHrda } from '../../domain/profiles/dorset-hrda';
 import type { PoliceSystems } from '../../activities/police-systems.port';
 import { LocalPoliceSystems } from '../../activities/police-systems.local';
-import { workflowsPath } from '../../worker/worker';
 import { entries, only, referralStep, runScenario, sentMessages } from '../support/simulation';
 
 let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath });
+  bundle = await bundleWorkflows();
 });
 
 const outcome = (at: string, actions = [{ id: 'a1', owner: 'housing', description: 'Change the locks.' }], ref = 'A') => ({
