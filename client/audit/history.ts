@@ -1,7 +1,6 @@
 import type { LoadedDataConverter } from '@temporalio/common';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { tsToMs } from '@temporalio/common/lib/time';
 import proto from '@temporalio/proto';
 
 /** Reading Temporal histories: event kinds, times and payloads, as the audit needs them. */
@@ -13,9 +12,20 @@ export const EventType = proto.temporal.api.enums.v1.EventType;
 
 export const eventsOf = (history: History): HistoryEvent[] => history.events ?? [];
 
-export const eventId = (e: HistoryEvent): number => Number(e.eventId ?? 0);
+/** An int64 as a number, whichever form the protobuf runtime gave it (Long, string or number). */
+export const int64 = (v: unknown): number => {
+  if (typeof v === 'number') return v;
+  if (v && typeof (v as { toNumber?: unknown }).toNumber === 'function') return (v as { toNumber(): number }).toNumber();
+  return Number(v ?? 0);
+};
 
-export const eventTimeMs = (e: HistoryEvent): number => tsToMs(e.eventTime);
+/** A Timestamp or Duration in milliseconds, truncated as the SDK truncates it (workflow `Date.now()`). */
+export const protoMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined): number =>
+  t ? int64(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1_000_000) : 0;
+
+export const eventId = (e: HistoryEvent): number => int64(e.eventId);
+
+export const eventTimeMs = (e: HistoryEvent): number => protoMs(e.eventTime);
 
 /** The event's kind without its prefix, e.g. "TimerFired", for messages people read. */
 export const eventKind = (e: HistoryEvent): string => {
@@ -31,15 +41,6 @@ export function startedAttributes(history: History): proto.temporal.api.history.
 }
 
 export const workflowTypeOf = (history: History): string => startedAttributes(history).workflowType?.name ?? '';
-
-/** The workflow ID as the history records it (a history carries it only in some events). */
-export function workflowIdOf(history: History): string | undefined {
-  for (const e of eventsOf(history)) {
-    const id = e.workflowExecutionStartedEventAttributes?.workflowId;
-    if (id) return id;
-  }
-  return undefined;
-}
 
 export async function decodePayloads(converter: LoadedDataConverter, payloads: Payloads | null | undefined): Promise<unknown[]> {
   return decodeArrayFromPayloads(converter, payloads?.payloads ?? []);

@@ -1,0 +1,110 @@
+import { DateTime } from 'luxon';
+import { calendarZone } from '../../domain/calendar';
+import type { TimelineEntry } from '../../domain/timeline';
+import type { AccessLogEntry } from '../api/access-log';
+
+/**
+ * Standalone HTML pages for people: a case's timeline, and the audit bundle's report. Every
+ * value from a case is escaped; the pages load nothing and run no script (their CSP forbids it),
+ * so a rationale or a summary can never become markup.
+ */
+const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => entities[c]!);
+
+const when = (at: string) => {
+  const utc = DateTime.fromISO(at, { zone: 'utc' });
+  if (!utc.isValid) return escapeHtml(at);
+  return `<time datetime="${escapeHtml(at)}">${escapeHtml(utc.setZone(calendarZone).toFormat('ccc d LLL yyyy HH:mm'))}</time>`;
+};
+
+const facts = (data: Record<string, unknown>): string => {
+  const items = Object.entries(data).map(([k, v]) => {
+    const value = Array.isArray(v)
+      ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ')
+      : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+    return `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(value)}</dd>`;
+  });
+  return items.length ? `<dl>${items.join('')}</dl>` : '';
+};
+
+const who = (e: TimelineEntry) =>
+  e.actor.role === 'system' ? 'the service' : `${escapeHtml(e.actor.role)}${e.actor.agency ? ` (${escapeHtml(e.actor.agency)})` : ''}`;
+
+export function timelineTable(timeline: readonly TimelineEntry[]): string {
+  if (timeline.length === 0) return '<p>No entries.</p>';
+  const rows = timeline.map((e, i) => `<tr id="entry-${i}">
+  <td>${i + 1}</td><td>${when(e.at)}</td><td><code>${escapeHtml(e.type)}</code></td><td>${facts(e.data as Record<string, unknown>)}</td><td>${who(e)}</td><td>${escapeHtml(e.rationale ?? '')}</td>
+</tr>`);
+  return `<table>
+<thead><tr><th>#</th><th>When (Europe/London)</th><th>What</th><th>Details</th><th>Who</th><th>Why</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
+}
+
+const style = `
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem; color: #1b1b1b; max-width: 80rem; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #ccc; padding: .35rem .5rem; vertical-align: top; text-align: left; }
+th { background: #f3f3f3; }
+dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 0 .75rem; }
+dt { color: #555; } dd { margin: 0; }
+.ok { color: #0b6b1d; font-weight: bold; } .fail { color: #a4000f; font-weight: bold; }
+.meta { color: #555; }
+`;
+
+/** A complete page: escaped title, the body as given (built from escaped parts only). */
+export function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+export function timelinePage(caseId: string, timeline: readonly TimelineEntry[], opts: { generatedAt?: Date } = {}): string {
+  const generated = (opts.generatedAt ?? new Date()).toISOString();
+  return page(`Timeline of case ${caseId}`, `<h1>Timeline of case ${escapeHtml(caseId)}</h1>
+<p class="meta">${timeline.length} entries · generated ${escapeHtml(generated)} · times in Europe/London</p>
+${timelineTable(timeline)}`);
+}
+
+export interface ReportSection {
+  heading: string;
+  /** Rows of label and value, escaped here. */
+  facts?: [string, unknown][];
+  /** Already-built HTML (from this module's builders). */
+  html?: string;
+}
+
+export function factsTable(rows: readonly [string, unknown][]): string {
+  return `<table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
+}
+
+export function accessLogTable(entries: readonly AccessLogEntry[]): string {
+  if (entries.length === 0) return '<p>No reads or disclosures of this case are recorded in the access log.</p>';
+  return `<table>
+<thead><tr><th>When</th><th>Who</th><th>Role</th><th>Agency</th><th>Action</th><th>Route</th><th>View</th><th>Purpose</th></tr></thead>
+<tbody>
+${entries.map((e) => `<tr><td>${when(e.at)}</td><td>${escapeHtml(e.sub)}</td><td>${escapeHtml(e.role)}</td><td>${escapeHtml(e.agency ?? '')}</td><td>${escapeHtml(e.action)}</td><td><code>${escapeHtml(e.route)}</code></td><td>${escapeHtml(e.view)}</td><td>${escapeHtml(e.purpose)}</td></tr>`).join('\n')}
+</tbody>
+</table>`;
+}
+
+export function reportPage(title: string, intro: string, sections: readonly ReportSection[]): string {
+  const body = sections.map((s) => `<h2>${escapeHtml(s.heading)}</h2>\n${s.facts ? factsTable(s.facts) : ''}${s.html ?? ''}`).join('\n');
+  return page(title, `<h1>${escapeHtml(title)}</h1>\n<p class="meta">${escapeHtml(intro)}</p>\n${body}`);
+}
+
+export const verdict = (ok: boolean, text: string): string => `<p class="${ok ? 'ok' : 'fail'}">${escapeHtml(text)}</p>`;

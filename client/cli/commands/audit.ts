@@ -1,0 +1,121 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { temporalAddress } from '../../../domain/config';
+import { dataDir } from '../../../scripts/paths';
+import { dataConverterFor } from '../../../worker/codec';
+import { auditBundle, auditCase, listCaseIds, type CaseAudit } from '../../audit/audit-case';
+import { exportCaseBundle } from '../../audit/export';
+import { auditFindings, auditSummaryLine } from '../../audit/findings';
+import { explain, type CommandContext } from '../context';
+import { CliError, Progress } from '../output';
+import type { Runner } from './runner';
+
+export interface AuditDeps {
+  /** The workflow code to replay against; the current code, bundled, by default. */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+}
+
+async function bundleFor(ctx: CommandContext, deps: AuditDeps): Promise<WorkflowBundleWithSourceMap> {
+  if (deps.workflowBundle) return deps.workflowBundle;
+  ctx.io.err('Bundling the current workflow code…');
+  return auditBundle();
+}
+
+/** `hrda audit replay`: exit status 0 when every case passed, 1 when any did not (or could not be checked). */
+export async function auditReplay(ctx: CommandContext, caseId: string | undefined, opts: { all?: boolean; query?: string; json?: boolean }, deps: AuditDeps = {}): Promise<number> {
+  if (Boolean(caseId) === Boolean(opts.all)) throw new CliError('Name one case (hrda audit replay <caseId>) or ask for all of them (--all).', 2);
+  const ids = caseId ? [caseId] : await listCaseIds(ctx.client, opts.query);
+  if (ids.length === 0) {
+    ctx.io.err(`No cases in namespace ${ctx.config.TEMPORAL_NAMESPACE}${opts.query ? ` match ${opts.query}` : ''}.`);
+    return 0;
+  }
+  const workflowBundle = await bundleFor(ctx, deps);
+  const dataConverter = dataConverterFor(ctx.config);
+  const progress = ids.length > 1 ? new Progress(ctx.io, ids.length, 'Replaying') : undefined;
+  const records: object[] = [];
+  let failed = 0;
+  for (const id of ids) {
+    progress?.step(id);
+    let audit: CaseAudit | undefined;
+    let error: string | undefined;
+    try {
+      audit = await auditCase(ctx.client, id, { workflowBundle, dataConverter });
+    } catch (err) {
+      const explained = explain(err, ctx.config);
+      error = explained instanceof Error ? explained.message : String(explained);
+    }
+    const findings = audit ? auditFindings(audit) : [`Could not be audited: ${error}`];
+    if (!audit?.ok) failed++;
+    if (opts.json) {
+      records.push(audit
+        ? { caseId: id, ok: audit.ok, status: audit.status, runs: audit.runs, events: audit.events, timelineEntries: audit.rebuilt.timeline.length, replay: audit.replay, rebuildProblems: audit.rebuildProblems, timeline: audit.timeline, ...(audit.result ? { result: audit.result } : {}), findings }
+        : { caseId: id, ok: false, error });
+    } else {
+      const lines = [audit ? auditSummaryLine(audit) : `FAIL ${id}`, ...findings.map((f) => `     ${f}`)];
+      if (progress && !audit?.ok) progress.note(lines.join('\n'));
+      ctx.io.out(lines.join('\n'));
+    }
+  }
+  progress?.finish();
+  if (opts.json) ctx.io.out(JSON.stringify(records, null, 2));
+  ctx.io.err(`${ids.length} case${ids.length === 1 ? '' : 's'} audited: ${ids.length - failed} passed, ${failed} failed.`);
+  return failed ? 1 : 0;
+}
+
+/** `hrda audit export`: writes the bundle; exit status 1 when its checks failed (the bundle is written all the same). */
+export async function auditExport(ctx: CommandContext, caseId: string, opts: { out?: string }, deps: AuditDeps = {}): Promise<number> {
+  const outDir = path.resolve(opts.out ?? `audit-${caseId}`);
+  const workflowBundle = await bundleFor(ctx, deps);
+  ctx.io.err(`Fetching and checking the history of case ${caseId}…`);
+  const bundle = await exportCaseBundle(ctx.client, caseId, {
+    workflowBundle,
+    dataConverter: dataConverterFor(ctx.config),
+    outDir,
+    accessLogDir: ctx.config.HRDA_ACCESS_LOG_DIR ?? dataDir,
+    source: { address: temporalAddress(ctx.config), namespace: ctx.config.TEMPORAL_NAMESPACE },
+  });
+  const findings = auditFindings(bundle.audit);
+  ctx.io.out([
+    `Audit bundle for case ${caseId} in ${bundle.dir}:`,
+    ...bundle.files.map((f) => `  ${f}`),
+    `${bundle.accessLog.length} access-log entr${bundle.accessLog.length === 1 ? 'y' : 'ies'}; ${bundle.audit.runs} run${bundle.audit.runs === 1 ? '' : 's'}, ${bundle.audit.events} history events.`,
+    bundle.audit.ok ? 'Checks passed: the history replays and its rebuilt timeline matches the workflow’s.' : `Checks FAILED:\n${findings.map((f) => `  ${f}`).join('\n')}`,
+  ].join('\n'));
+  return bundle.audit.ok ? 0 : 1;
+}
+
+/** Replay workers log their start and stop at INFO: an auditor's terminal wants the findings only. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Installed already (by an earlier command in this process): keep it.
+  }
+}
+
+export function registerAuditCommands(program: Command, run: Runner): void {
+  const group = program.command('audit').description("check cases against their Temporal histories, and export an auditor's bundle");
+
+  group
+    .command('replay')
+    .description('replay case histories against the current workflow code, rebuild each timeline from its history alone and compare it with what the workflow reports; exit status 1 on any mismatch')
+    .argument('[caseId]', 'the case to check')
+    .option('--all', 'every case in the namespace (progress on stderr)')
+    .option('--query <query>', "with --all: a visibility query choosing the cases (default HrdaKind = 'case')")
+    .option('--json', 'print the results as JSON')
+    .action((caseId: string | undefined, opts: { all?: boolean; query?: string; json?: boolean }) => {
+      quietRuntime();
+      return run((ctx) => auditReplay(ctx, caseId, opts));
+    });
+
+  group
+    .command('export')
+    .description("write a case's audit bundle: history, timeline and access log as JSON, the checks, and a readable HTML report")
+    .argument('<caseId>')
+    .option('--out <dir>', 'the bundle folder (default ./audit-<caseId>)')
+    .action((caseId: string, opts: { out?: string }) => {
+      quietRuntime();
+      return run((ctx) => auditExport(ctx, caseId, opts));
+    });
+}

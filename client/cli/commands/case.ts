@@ -1,0 +1,169 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { caseFiltersSchema } from '../../../domain/case-filters';
+import { getProfile, profiles } from '../../../domain/profiles';
+import type { CaseView } from '../../../machines/referral';
+import { timelinePage } from '../../audit/report-html';
+import { listCases } from '../../case-list';
+import { CaseClient } from '../../cases';
+import { describeEntry } from '../../simulate/render';
+import { renderCaseSummary } from '../case-summary';
+import type { CommandContext } from '../context';
+import { CliError, formatInstant, renderTable } from '../output';
+import type { Runner } from './runner';
+
+const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE);
+
+/** How long a submission waits for the worker to register and route the case. */
+const submitTimeoutMs = 30_000;
+
+export async function submitCase(ctx: CommandContext, file: string, opts: { profile?: string; caseId?: string; json?: boolean }): Promise<void> {
+  let input: unknown;
+  try {
+    input = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new CliError(`Cannot read the referral in ${file}: ${(err as Error).message}`);
+  }
+  if (opts.profile && !profiles[opts.profile]) throw new CliError(`Unknown profile "${opts.profile}"; known profiles: ${Object.keys(profiles).join(', ')}`);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CliError(
+      `The case was started, but no worker registered it within ${submitTimeoutMs / 1000} s: is the service running (\`hrda start\`)? `
+        + `It will go on when a worker for task queue ${ctx.config.HRDA_TASK_QUEUE} runs.${opts.caseId ? ` Case ID: ${opts.caseId}` : ''}`,
+    )), submitTimeoutMs);
+  });
+  try {
+    const submitted = await Promise.race([cases(ctx).submitReferral(input, { ...(opts.profile ? { profileId: opts.profile } : {}), ...(opts.caseId ? { caseId: opts.caseId } : {}) }), timeout]);
+    const view = submitted.case;
+    if (opts.json) {
+      ctx.io.out(JSON.stringify({ caseId: submitted.caseId, route: view.route, meetingAt: view.meetingAt, stage: view.stage }, null, 2));
+      return;
+    }
+    ctx.io.out([
+      `Case ${submitted.caseId}`,
+      `  route    ${view.route ?? 'not yet routed'}${view.repeat ? ` (repeat of case ${view.repeat.previousCaseId})` : ''}`,
+      `  meeting  ${view.meetingAt ? `${formatInstant(view.meetingAt)} (daily)` : view.route === 'hrda' ? 'not yet scheduled' : 'none: referred on, the case is closed'}`,
+    ].join('\n'));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function showCase(ctx: CommandContext, caseId: string, opts: { json?: boolean }): Promise<void> {
+  const view: CaseView = await cases(ctx).state(caseId);
+  if (opts.json) {
+    ctx.io.out(JSON.stringify(view, null, 2));
+    return;
+  }
+  let profile;
+  try {
+    profile = getProfile(view.profile);
+  } catch {
+    profile = undefined;
+  }
+  ctx.io.out(renderCaseSummary(view, profile));
+}
+
+export interface ListOptions {
+  stage?: string;
+  risk?: string;
+  route?: string;
+  overdue?: boolean | string;
+  meetingDate?: string;
+  agency?: string;
+  profile?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+export async function listCasesCommand(ctx: CommandContext, opts: ListOptions): Promise<void> {
+  const parsed = caseFiltersSchema.safeParse({
+    stage: opts.stage,
+    risk: opts.risk,
+    route: opts.route,
+    overdue: opts.overdue === undefined ? undefined : String(opts.overdue),
+    meetingDate: opts.meetingDate,
+    agency: opts.agency,
+    profile: opts.profile,
+    ...(opts.limit !== undefined ? { pageSize: opts.limit } : {}),
+  });
+  if (!parsed.success) {
+    const option = (path: PropertyKey) => `--${String(path) === 'pageSize' ? 'limit' : String(path).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new CliError(`Invalid filters:\n${parsed.error.issues.map((i) => `  ${option(i.path[0] ?? '')}: ${i.message}`).join('\n')}`);
+  }
+  const items = await listCases(ctx.client, parsed.data);
+  if (opts.json) {
+    ctx.io.out(JSON.stringify(items, null, 2));
+    return;
+  }
+  if (items.length === 0) {
+    ctx.io.out('No cases match.');
+    return;
+  }
+  ctx.io.out(renderTable(
+    ['Case', 'Stage', 'Risk', 'Route', 'Next meeting', 'Next deadline', 'Overdue', 'Disputes', 'Started'],
+    items.map((c) => [c.caseId, c.stage, c.risk, c.route, c.nextMeeting ? formatInstant(c.nextMeeting) : '', c.nextDeadline ? formatInstant(c.nextDeadline) : '', c.overdueActions || '', c.openDisputes || '', formatInstant(c.startedAt)]),
+  ));
+  ctx.io.out(`${items.length} case${items.length === 1 ? '' : 's'}${items.length >= parsed.data.pageSize ? ` (the first ${parsed.data.pageSize}; --limit shows more)` : ''}`);
+}
+
+export const timelineFormats = ['text', 'json', 'html'] as const;
+
+export async function caseTimeline(ctx: CommandContext, caseId: string, opts: { format?: string; out?: string }): Promise<void> {
+  const format = opts.format ?? 'text';
+  if (!timelineFormats.includes(format as (typeof timelineFormats)[number])) throw new CliError(`--format must be one of ${timelineFormats.join(', ')} (got "${format}")`);
+  const timeline = await cases(ctx).timeline(caseId);
+  const text = format === 'json'
+    ? JSON.stringify(timeline, null, 2)
+    : format === 'html'
+      ? timelinePage(caseId, timeline)
+      : timeline.length ? timeline.map(describeEntry).join('\n') : 'No entries yet.';
+  if (opts.out) {
+    await writeFile(opts.out, text.endsWith('\n') ? text : `${text}\n`, { mode: 0o600 });
+    ctx.io.err(`Wrote ${opts.out}`);
+  } else {
+    ctx.io.out(text);
+  }
+}
+
+export function registerCaseCommands(program: Command, run: Runner): void {
+  const group = program.command('case').description('submit, inspect and list cases (connects with the configuration from the environment)');
+
+  group
+    .command('submit')
+    .description('submit a referral (CONTRACT.md §1) from a JSON file; prints the case ID, its route and its meeting')
+    .argument('<file>', 'referral JSON file')
+    .option('--profile <id>', 'the profile (local protocol) to run the case under')
+    .option('--case-id <id>', 'the case ID to use; submitting again with the same ID finds the same case')
+    .option('--json', 'print the result as JSON')
+    .action((file: string, opts: { profile?: string; caseId?: string; json?: boolean }) => run((ctx) => submitCase(ctx, file, opts)));
+
+  group
+    .command('show')
+    .description('a readable summary of a case: stage, risk, route, meeting, deadlines, checks, summaries, actions, leads, review, disputes, closure')
+    .argument('<caseId>')
+    .option('--json', 'print the case view as JSON (includes personal data)')
+    .action((caseId: string, opts: { json?: boolean }) => run((ctx) => showCase(ctx, caseId, opts)));
+
+  group
+    .command('list')
+    .description('cases matching the filters, from search attributes, newest first, as a table')
+    .option('--stage <stage>', 'received, preparing, at-meeting, monitoring or closed')
+    .option('--risk <risk>', 'standard, medium or high')
+    .option('--route <route>', 'hrda, medium-risk-offer or standard-risk-offer')
+    .option('--overdue [yes]', 'only cases with overdue actions (--overdue false: none overdue)')
+    .option('--meeting-date <date>', 'cases whose next meeting is on this Europe/London date (YYYY-MM-DD)')
+    .option('--agency <id>', 'cases an agency is involved in')
+    .option('--profile <id>', 'cases run under this profile')
+    .option('--limit <n>', 'at most this many cases (1–500)', '50')
+    .option('--json', 'print the list as JSON')
+    .action((opts: ListOptions) => run((ctx) => listCasesCommand(ctx, { ...opts, overdue: opts.overdue === 'yes' ? true : opts.overdue })));
+
+  group
+    .command('timeline')
+    .description("a case's timeline: text (one line per entry), JSON, or a standalone HTML page")
+    .argument('<caseId>')
+    .option('--format <format>', 'text, json or html', 'text')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action((caseId: string, opts: { format?: string; out?: string }) => run((ctx) => caseTimeline(ctx, caseId, opts)));
+}

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description('run a scenario (CONTRACT.md §3) on the time-skipping test server with the real workflows and local adapters')
+    .argument('<file>', 'scenario JSON file')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const { readFile } = await import('node:fs/promises');
+      const { simulate } = await import('../../simulate/simulate');
+      const { ensureTestServer } = await import('../../../scripts/test-server');
+      const { renderSimulation } = await import('../../simulate/render');
+      const scenario = JSON.parse(await readFile(file, 'utf8')) as unknown;
+      const testServer = await ensureTestServer({ log: (l) => console.error(l) });
+      const result = await simulate(scenario, { testServer, log: opts.json ? undefined : (l) => console.error(l) });
+      console.log(opts.json ? JSON.stringify(result, null, 2) : renderSimulation(result));
+      // The SDK's native runtime keeps the event loop alive after teardown.
+      process.exit(0);
+    });
+}

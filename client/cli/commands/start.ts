@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { startService } from '../../service';
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('start the service: the Temporal dev server (unless TEMPORAL_ADDRESS is set), the worker and the HTTP API')
+    .action(async () => {
+      const log = (line: string) => console.error(line);
+      const service = await startService({ log });
+      console.log('');
+      console.log(`HRDA service is running.`);
+      if (service.devServer) {
+        console.log(`  Temporal dev server  ${service.devServer.address} (namespace ${service.devServer.namespace})`);
+        console.log(`  Temporal Web UI      ${service.devServer.uiUrl}`);
+      } else {
+        console.log(`  Temporal cluster     ${service.config.TEMPORAL_ADDRESS} (namespace ${service.config.TEMPORAL_NAMESPACE})`);
+      }
+      console.log(`  HTTP API             ${service.apiUrl}   (health: ${service.apiUrl}/health)`);
+      console.log('Press Ctrl-C to stop.');
+
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.error(`\n${signal} received: stopping the API, the worker and the dev server…`);
+        await service.stop();
+        console.error('Stopped.');
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+    });
+}
