@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit';
 import { registerCaseCommands } from './commands/case';
+import { registerDisputeCommands } from './commands/disputes';
+import { registerMeetingCommands } from './commands/meeting';
 import { createRunner } from './commands/runner';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerStartCommand } from './commands/start';
@@ -14,6 +16,8 @@ const run = createRunner();
 registerStartCommand(program);
 registerCaseCommands(program, run);
 registerAuditCommands(program, run);
+registerMeetingCommands(program, run);
+registerDisputeCommands(program, run);
 registerSimulateCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
