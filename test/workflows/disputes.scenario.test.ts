@@ -53,4 +53,25 @@ describe('disputes on a case (PROTOCOL.md §1.6) through hrda simulate', () => {
     const { cases } = await runScenario(s, bundle);
     expect(cases.A!.rejected).toEqual([expect.objectContaining({ step: 'raiseDispute', error: expect.stringContaining('closed') })]);
   });
+
+  it('reports a period with several disputes: by stage, area and agency, with the QA and Strategy Group lists', async () => {
+    const s = (await scenario('dispute-unresolved')) as { steps: unknown[] };
+    s.steps.push(
+      { at: '2026-11-30T10:00:00Z', do: 'raiseDispute', ref: 'A', dispute: 'd2', area: 'information-sharing', raisedBy: 'police', with: 'health', matter: 'Health records not shared.' },
+      { at: '2026-11-30T11:00:00Z', do: 'resolveDispute', ref: 'A', dispute: 'd2', agreement: 'Health shares the records today.', learning: 'Name a records contact.' },
+    );
+    const { cases } = await runScenario(s, bundle);
+    const report = buildDisputesReport(cases.A!.disputes, '2026-11-01T00:00:00.000Z', '2026-12-31T00:00:00.000Z');
+    expect(report).toMatchObject({
+      total: 2, open: 1, resolved: 1,
+      byHighestStage: { 'stage 1': 1, 'stage 3': 1 },
+      byArea: { 'lead-professional': 1, 'information-sharing': 1 },
+      byAgency: { housing: 1, police: 2, health: 1 },
+      timeToResolution: { count: 1, medianHours: 1 },
+    });
+    expect(report.forQaGroup.map((l) => l.disputeId)).toEqual(['d2']);
+    expect(report.forStrategyGroup.map((l) => l.disputeId)).toEqual(['d1']);
+    expect(renderDisputesReport(report)).toMatch(/Escalations raised .*: 2 \(1 resolved, 1 open\)/);
+  });
 });
+
