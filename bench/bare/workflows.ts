@@ -1,0 +1,2 @@
+// The bare worker's bundle: the one workflow it registers.
+export { bareWorkflow } from './bare.workflow';
