@@ -27,6 +27,7 @@ import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@tempora
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { defaultActor } from '../client/simulate/simulate';
 import { createActivities } from '../activities';
 import { OutboxMail } from '../activities/mail.outbox';
 import { LocalPoliceSystems } from '../activities/police-systems.local';
@@ -38,7 +39,6 @@ import type { Actor } from '../domain/actor';
 import type { CaseCommandName } from '../domain/case-commands';
 import { getProfile } from '../domain/profiles';
 import { disputeSteps, scenarioSchema, scenarioStepSchema, type Scenario } from '../domain/scenario';
-import type { CaseView } from '../machines/referral';
 import { createDataConverter, developmentKeyRing, workflowBundleOptions } from '../worker/codec';
 import { workflowsPath } from '../worker/worker';
 import { caseTimelineQuery, caseWorkflowId, referralWorkflowType } from '../workflows/referral.messages';
@@ -186,27 +186,6 @@ async function runSteps(scenarioName: string, scenario: Scenario, env: TestWorkf
   return refs;
 }
 
-/** Who takes each step when the scenario does not say: the same defaults as `hrda simulate`. */
-function defaultActor(name: CaseCommandName, fields: Record<string, unknown>, state: CaseView, admin: string): Actor {
-  switch (name) {
-    case 'submitSummary':
-      return { role: 'agency-practitioner', agency: fields.agency as string };
-    case 'recordVictimContact':
-      return { role: 'agency-practitioner', agency: state.leads.victim?.agency ?? 'domestic-abuse-advisor' };
-    case 'updateAction':
-      return { role: 'agency-practitioner', agency: state.actions.find((a) => a.id === fields.actionId)?.owner ?? admin };
-    case 'requestReview':
-      return { role: 'lead-professional', agency: state.leads.victim?.agency ?? admin };
-    case 'recordQaDecision':
-      return { role: 'chair', agency: admin };
-    case 'changeRisk':
-      return { role: 'agency-practitioner', agency: state.referral.referrer.agency };
-    case 'raiseDispute':
-      return { role: 'agency-practitioner', agency: fields.raisedBy as string };
-    default:
-      return { role: 'administrator', agency: admin };
-  }
-}
 
 async function main() {
   const files = await scenarioFiles(process.argv.slice(2));

@@ -178,7 +178,7 @@ async function run(scenario: Scenario, env: TestWorkflowEnvironment, cases: Case
 }
 
 /** Who takes each step when the scenario does not say (the protocol's usual actor). */
-function defaultActor(name: CaseCommandName, fields: Record<string, unknown>, state: CaseView, admin: string): Actor {
+export function defaultActor(name: CaseCommandName, fields: Record<string, unknown>, state: CaseView, admin: string): Actor {
   switch (name) {
     case 'submitSummary':
       return { role: 'agency-practitioner', agency: fields.agency as string };
