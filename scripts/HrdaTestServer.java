@@ -29,11 +29,14 @@ public final class HrdaTestServer {
     TestServicesStarter services = new TestServicesStarter(!enableTimeSkipping, initialTimeMillis);
     ServerBuilder<?> builder = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create());
     GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
-    Server server = builder.build().start();
+    Server server = builder.build();
+    // The hook goes in before the port opens: a client may send SIGTERM the moment it can connect,
+    // and a hook added during shutdown throws instead of running.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.shutdownNow();
       services.close();
     }));
+    server.start();
     server.awaitTermination();
   }
 }
