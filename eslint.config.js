@@ -28,6 +28,11 @@ export default tseslint.config(
   {
     files: ['domain/**/*.ts', 'machines/**/*.ts'],
     rules: {
+      // These modules are shared by every workflow in a V8 context (worker/bundle.ts): state kept at
+      // module level would leak from one case into another and break determinism.
+      'no-restricted-syntax': ['error',
+        { selector: 'Program > VariableDeclaration[kind!="const"], Program > ExportNamedDeclaration > VariableDeclaration[kind!="const"]', message: 'No module-level mutable state in domain/ or machines/: they are shared between workflows (worker/bundle.ts).' },
+      ],
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net'], message: 'No I/O in domain/ or machines/ (ARCHITECTURE.md).' },

@@ -35,7 +35,7 @@ import { bareLifecycle, hrdaLifecycle, throughput, type ThroughputRun } from './
 import { memoryPerOpenWorkflow, type MemoryRun } from './lib/memory';
 import { say } from './lib/progress';
 import { agencySummary, benchReferral, pastDating, practitioner, victimContact } from './lib/referrals';
-import { loadAuditCorpus, replayThroughput, type ReplayInput, type ReplayRun } from './lib/replay';
+import { loadAuditCorpus, replayThroughput, type ReplayRun } from './lib/replay';
 import { renderReport, type BenchResult } from './lib/report';
 import { pool } from './lib/stats';
 import { writeBundle } from './lib/worker-child';
@@ -74,8 +74,8 @@ const opts = {
   clients: int(args.clients, 50, 'clients'),
   updatesPerClient: int(args['updates-per-client'], quick ? 4 : 10, 'updates-per-client'),
   openCases: int(args['open-cases'], quick ? 50 : 100, 'open-cases'),
-  memoryCases: int(args['memory-cases'], quick ? 60 : 150, 'memory-cases'),
-  replayMin: int(args['replay-min'], quick ? 100 : 400, 'replay-min'),
+  memoryCases: int(args['memory-cases'], quick ? 60 : 100, 'memory-cases'),
+  replayMin: int(args['replay-min'], quick ? 100 : 150, 'replay-min'),
 };
 /**
  * The dev server's SQLite file goes in a temporary folder on tmpfs (/dev/shm) when there is one,
@@ -98,6 +98,15 @@ async function machine() {
 
 async function main(): Promise<void> {
   const startedAt = new Date();
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  /** Seconds since the last lap: where the run's time went. */
+  const lap = () => {
+    const now = performance.now();
+    const seconds = Math.round((now - mark) / 100) / 10;
+    mark = now;
+    return seconds;
+  };
   // Temporal's own logs: errors only, on stderr with the progress.
   Runtime.install(quietRuntime());
   const profile = getProfile(defaultProfileId);
@@ -124,6 +133,8 @@ async function main(): Promise<void> {
     const bareWorker = await startBareWorker({ address: server.address, namespace: server.namespace, taskQueue: 'bare-bench', bundle: bareBundle });
     stops.push(() => bareWorker.stop());
 
+    timings.setup = lap();
+
     // 1. Full lifecycle, referral to closure.
     const dating = pastDating(profile);
     say(`Lifecycle: referrals received ${dating.receivedAt}, heard at ${dating.meetingAt} (already held): ${opts.cases} cases, ${opts.concurrency} at a time`);
@@ -136,12 +147,16 @@ async function main(): Promise<void> {
     const subjectShape = meanShape((await fetchHistories(hrda.client, subjectIds)).map((h) => historyShape(h.history)));
     const subjectWork = workDone(subjectShape);
 
+    timings.lifecycle = lap();
+
     // The bare workflow does what the case did: its activities, its timers, its updates after "ready".
     const plan: BarePlan = { activities: Math.round(hrdaWork.activities), timers: Math.round(hrdaWork.timers), steps: Math.max(0, Math.round(hrdaWork.updates) - 1) };
     say(`Bare lifecycle: ${plan.activities} activities, ${plan.timers} timers, ready + ${plan.steps} updates`);
     const bareRun = await throughput('bare lifecycles', opts.bareCases, opts.concurrency, (i) => bareLifecycle(bare, plan, `bare-${runId}-${i}`));
     const bareHistories = await fetchHistories(bare.client, bareRun.workflowIds.slice(0, 100));
     const bareShape = meanShape(bareHistories.map((h) => historyShape(h.history)));
+
+    timings.bareLifecycle = lap();
 
     // 2. Latency of user actions on open cases, 50 clients at once.
     say(`Latency: ${opts.openCases} open cases of each kind, ${opts.clients} clients × ${opts.updatesPerClient} updates`);
@@ -208,19 +223,20 @@ async function main(): Promise<void> {
       },
     };
 
-    // 3. Replay: the audit corpus if there is one, else the bench's own closed cases.
+    timings.latency = lap();
+
+    // 3. Replay: the audit corpus (what an auditor replays), and like for like, the bench's own
+    // closed cases against the bare workflow's.
     const corpus = await loadAuditCorpus(registered);
-    const ownHistories: ReplayInput[] = hrdaHistories.map((h) => ({ workflowId: h.workflowId, history: h.history }));
-    const replaySource = corpus.histories.length
-      ? { kind: 'corpus' as const, note: `the audit corpus, test/replay/histories: ${corpus.histories.length} of ${corpus.files} histories (${corpus.skipped} of workflow types this bundle does not register were left out)` }
-      : { kind: 'bench' as const, note: `no audit corpus in test/replay/histories yet: ${ownHistories.length} histories of this run's closed cases, fetched from the server` };
-    say(`Replay: ${replaySource.note}`);
-    const replayHrda = await replayThroughput(hrdaBundle, corpus.histories.length ? corpus.histories : ownHistories, {
-      minReplays: opts.replayMin, dataConverter: dataConverterFor(hrda.config), replayName: 'bench-hrda',
-    });
-    const replayBare = await replayThroughput(bareBundle, bareHistories.map((h) => ({ workflowId: h.workflowId, history: h.history })), {
-      minReplays: Math.max(opts.replayMin, replayHrda.histories), replayName: 'bench-bare',
-    });
+    const corpusNote = corpus.histories.length
+      ? `the audit corpus, test/replay/histories: ${corpus.histories.length} of ${corpus.files} histories (${corpus.skipped} of workflow types this bundle does not register left out)`
+      : 'no audit corpus in test/replay/histories: the corpus row is empty';
+    say(`Replay: ${corpusNote}; then ${hrdaHistories.length} of this run's closed cases and as many bare histories`);
+    const replayOptions = { minReplays: opts.replayMin, dataConverter: dataConverterFor(hrda.config) };
+    const replayCorpus = await replayThroughput(hrdaBundle, corpus.histories, { ...replayOptions, replayName: 'bench-corpus' });
+    const replayHrda = await replayThroughput(hrdaBundle, hrdaHistories, { ...replayOptions, replayName: 'bench-hrda' });
+    const replayBare = await replayThroughput(bareBundle, bareHistories, { minReplays: opts.replayMin, replayName: 'bench-bare' });
+    timings.replay = lap();
 
     // 4. Worker memory per cached open case, each kind in a worker process of its own.
     say(`Memory: ${opts.memoryCases} open workflows of each kind cached by a worker in a child process`);
@@ -250,10 +266,13 @@ async function main(): Promise<void> {
       },
     });
 
+    timings.memory = lap();
+
     const result: BenchResult = {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      command: `npm run bench --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+      timings,
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
       options: opts,
       machine: { ...(await machine()), loadAverageAtStart: loadStart, loadAverageAtEnd: os.loadavg() },
       temporal: { cli: cliVersion, server: `temporal server start-dev, SQLite file in a temporary folder under ${dbDir}`, sdk: '@temporalio/* 1.24.0' },
@@ -272,12 +291,12 @@ async function main(): Promise<void> {
         bare: { ...stripIds(bareRun), history: roundShape(bareShape), work: workDone(bareShape), plan },
       },
       latency: latencyRuns,
-      replay: { source: replaySource, hrda: replayHrda, bare: replayBare },
+      replay: { corpus: { note: corpusNote, ...replayCorpus }, hrda: replayHrda, bare: replayBare },
       memory: { hrda: memoryHrda, bare: memoryBare },
     };
     await writeResult(result);
     process.stdout.write(renderReport(result));
-    const failures = hrdaRun.failed + bareRun.failed + replayHrda.failed + replayBare.failed
+    const failures = hrdaRun.failed + bareRun.failed + replayCorpus.failed + replayHrda.failed + replayBare.failed
       + latencyRuns.httpApi.hrda.errors + latencyRuns.httpApi.bare.errors + latencyRuns.typedClient.hrda.errors + latencyRuns.typedClient.bare.errors;
     if (failures) {
       say(`${failures} operations failed: see "failed", "errors" and "firstError" in the result file.`);

@@ -1,3 +1,5 @@
+import { bankHolidaysCoverFrom, bankHolidaysCoverTo } from './bank-holidays';
+import { localDate } from './calendar';
 import type { Profile } from './profile';
 import { referralSchema, riskLevels, riskRank, type Referral } from './referral';
 
@@ -33,6 +35,18 @@ export function validateReferral(input: unknown, profile: Profile, receivedAtDef
       path: 'assessment.override',
       message: `a DASH score of ${score} (${threshold} or more) is high risk; a lower level (${risk}) needs assessment.override = { risk, rationale, by }`,
     });
+  }
+  // Every deadline is computed with the bank-holiday table shipped with the code: a case received
+  // outside it could not be timed, so it is refused here rather than stalling once started.
+  const receivedAt = parsed.success ? (parsed.data.receivedAt ?? receivedAtDefault) : undefined;
+  if (receivedAt !== undefined) {
+    const day = localDate(receivedAt);
+    if (day < bankHolidaysCoverFrom || day > bankHolidaysCoverTo) {
+      issues.push({
+        path: 'receivedAt',
+        message: `${day} is outside the England and Wales bank holidays this release ships (${bankHolidaysCoverFrom} to ${bankHolidaysCoverTo}), so its deadlines cannot be computed`,
+      });
+    }
   }
   if (!parsed.success || issues.length) return { ok: false, issues };
   return { ok: true, referral: { ...parsed.data, receivedAt: parsed.data.receivedAt ?? receivedAtDefault } };

@@ -75,7 +75,8 @@ export const referralSchema = z
   })
   .superRefine((r, ctx) => {
     // Runs even when other fields failed (`when` below), so values may be unparsed: read defensively.
-    const { tool, score, risk, override } = (r as Partial<typeof r>).assessment ?? ({} as Partial<(typeof r)['assessment']>);
+    const given = r as Partial<typeof r> | null | undefined;
+    const { tool, score, risk, override } = (given && typeof given === 'object' ? given.assessment : undefined) ?? ({} as Partial<(typeof r)['assessment']>);
     if (typeof tool === 'string' && dashTools.includes(tool) && score === undefined) {
       ctx.addIssue({ code: 'custom', path: ['assessment', 'score'], message: `a score (0–27) is required for ${tool}` });
     }

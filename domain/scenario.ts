@@ -37,13 +37,16 @@ export const scenarioSchema = z
     profile: z.string().min(1).default('dorset-hrda'),
     startAt: instantInputSchema,
     until: instantInputSchema,
-    // Case steps name their case by `ref`; meeting steps (client/meetings.ts) may not.
-    steps: z.array(z.looseObject({ do: z.string(), at: z.string(), ref: z.string().optional() })),
+    // Case steps name their case by `ref`; meeting steps (client/meetings.ts) may not. Each step's
+    // own fields are checked when it runs (a malformed step is rejected and the run goes on), but
+    // its `at` is checked here: a step that cannot be placed in time cannot be run or rejected.
+    steps: z.array(z.looseObject({ do: z.string(), at: instantInputSchema, ref: z.string().optional() })),
   })
   .superRefine((s, ctx) => {
     let last = s.startAt;
     s.steps.forEach((step, i) => {
       const at = Date.parse(step.at);
+      // zod runs this check even when a step's `at` failed above; that step is already reported.
       if (Number.isNaN(at)) return;
       if (at < Date.parse(last)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'at'], message: `steps must not go backwards in time (${step.at} is before ${last})` });
       else last = new Date(at).toISOString();

@@ -1,11 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../domain/config';
+import { sharedModules, workflowsPath } from './bundle';
 import { dataConverterFor } from './codec';
 import { connectionOptions } from './connection';
 
-/** The workflow entry point the worker bundles (every workflow type the service runs). */
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export { workflowsPath };
 
 export interface HrdaWorker {
   worker: Worker;
@@ -27,8 +26,9 @@ export async function createWorker(
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.HRDA_TASK_QUEUE,
       workflowsPath,
+      bundlerOptions: { preloadModules: [...sharedModules] },
       activities,
-      // A workflowBundle passed in `extra` must be built with workflowBundleOptions (worker/codec).
+      // A workflowBundle passed in `extra` must be built with workflowBundleOptions (worker/bundle).
       dataConverter: dataConverterFor(config),
       ...extra,
     });

@@ -89,6 +89,11 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
 
   let stuckAt: string | undefined;
   while (snapshot().status !== 'done') {
+    // A machine that threw (a bug, or a date beyond the calendar's data) must not leave the case
+    // waiting in silence: failing the workflow task shows the error to ops, and Temporal retries
+    // it until a fixed release lets the case carry on from where it was.
+    const current = snapshot();
+    if (current.status === 'error') throw new Error(`The case machine stopped with an error: ${String((current.error as Error)?.message ?? current.error)}`);
     effects.run(snapshot());
     index(snapshot());
 

@@ -12,8 +12,8 @@ import { localDate } from '../../domain/calendar';
 import { parseConfig, type Config } from '../../domain/config';
 import { plusDuration } from '../../domain/duration';
 import { getProfile } from '../../domain/profiles';
-import { dataConverterFor, workflowBundleOptions } from '../../worker/codec';
-import { workflowsPath } from '../../worker/worker';
+import { dataConverterFor } from '../../worker/codec';
+import { workflowBundleOptions, workflowsPath } from '../../worker/bundle';
 
 export const benchSubjectKey = 'bench-subject-key-0123456789';
 
@@ -22,7 +22,7 @@ export function hrdaConfig(namespace: string, taskQueue: string, env: Record<str
   return parseConfig({ TEMPORAL_NAMESPACE: namespace, HRDA_TASK_QUEUE: taskQueue, ...env });
 }
 
-/** The service's workflows, bundled as the worker bundles them (failure converter included). */
+/** The service's workflows, bundled as the worker bundles them (worker/bundle.ts). */
 export function bundleHrdaWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath, ...workflowBundleOptions, logger: quietBundlerLogger });
 }

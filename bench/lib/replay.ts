@@ -11,6 +11,9 @@ export interface ReplayInput {
 export interface ReplayRun {
   histories: number;
   distinct: number;
+  /** Mean events per history replayed. */
+  eventsPerHistory: number;
+  eventsPerSecond: number;
   failed: number;
   firstError?: string;
   seconds: number;
@@ -37,7 +40,7 @@ export async function replayThroughput(
   histories: ReplayInput[],
   opts: { minReplays: number; dataConverter?: DataConverter; replayName: string },
 ): Promise<ReplayRun> {
-  if (histories.length === 0) return { histories: 0, distinct: 0, failed: 0, seconds: 0, perSecond: Number.NaN };
+  if (histories.length === 0) return { histories: 0, distinct: 0, eventsPerHistory: Number.NaN, eventsPerSecond: Number.NaN, failed: 0, seconds: 0, perSecond: Number.NaN };
   const rounds = Math.max(1, Math.ceil(opts.minReplays / histories.length));
   const all = Array.from({ length: rounds }, () => histories).flat();
   let failed = 0;
@@ -54,5 +57,9 @@ export async function replayThroughput(
     }
   }
   const seconds = (performance.now() - start) / 1000;
-  return { histories: all.length, distinct: histories.length, failed, ...(firstError ? { firstError } : {}), seconds, perSecond: all.length / seconds };
+  const events = all.reduce((n, h) => n + (h.history.events?.length ?? 0), 0);
+  return {
+    histories: all.length, distinct: histories.length, eventsPerHistory: events / all.length, eventsPerSecond: events / seconds,
+    failed, ...(firstError ? { firstError } : {}), seconds, perSecond: all.length / seconds,
+  };
 }

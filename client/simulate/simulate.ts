@@ -15,8 +15,8 @@ import { createActivities } from '../../activities';
 import { OutboxMail } from '../../activities/mail.outbox';
 import type { PoliceSystems } from '../../activities/police-systems.port';
 import { LocalPoliceSystems } from '../../activities/police-systems.local';
-import { createDataConverter, developmentKeyRing, workflowBundleOptions } from '../../worker/codec';
-import { workflowsPath } from '../../worker/worker';
+import { createDataConverter, developmentKeyRing } from '../../worker/codec';
+import { workflowBundleOptions, workflowsPath } from '../../worker/bundle';
 import { CaseClient, InvalidInputError } from '../cases';
 import { isMeetingStep, MeetingClient, meetingsOf, meetingStepSchema, runMeetingStep, type SimulatedMeeting } from '../meetings';
 import { registerSearchAttributes } from '../search-attributes';
@@ -47,7 +47,7 @@ export interface SimulateOptions {
   police?: PoliceSystems;
   /** Keep the messages sent (the outbox adapter's folder); by default a temporary folder is removed. */
   outboxDir?: string;
-  /** Built with workflowBundleOptions (worker/codec), as bundleForSimulation does. */
+  /** Built with workflowBundleOptions (worker/bundle), as bundleForSimulation does. */
   workflowBundle?: WorkflowBundleWithSourceMap;
   /**
    * The service's data converter over a key ring; the published development ring by default, since the

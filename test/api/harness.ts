@@ -44,7 +44,7 @@ export interface ApiHarnessOptions {
   logger?: FastifyBaseLogger;
 }
 
-/** The bundle should be built with workflowBundleOptions (worker/codec), or failures raised in workflows are stored in clear. */
+/** The bundle should be built with workflowBundleOptions (worker/bundle), or failures raised in workflows are stored in clear. */
 export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMap, opts: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const server = await startTestDevServer();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-api-'));

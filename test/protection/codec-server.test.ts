@@ -10,8 +10,7 @@ import type { AccessLogEntry } from '../../client/api/access-log';
 import { codecLoginPath, codecSessionCookie } from '../../client/api/codec';
 import type { ApiRole } from '../../domain/auth';
 import { caseWorkflowId } from '../../workflows/referral.messages';
-import { workflowBundleOptions } from '../../worker/codec';
-import { workflowsPath } from '../../worker/worker';
+import { workflowBundleOptions, workflowsPath } from '../../worker/bundle';
 import { as, startApiHarness, tokenFor, type ApiHarness } from '../api/harness';
 import { distinctiveReferral, leaked, personalDataOf } from './personal-data';
 

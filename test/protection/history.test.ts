@@ -6,8 +6,8 @@ import proto from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { PoliceSystems } from '../../activities/police-systems.port';
 import { caseUpdates, caseWorkflowId } from '../../workflows/referral.messages';
-import { EncryptionCodec, KeyRing, workflowBundleOptions } from '../../worker/codec';
-import { workflowsPath } from '../../worker/worker';
+import { EncryptionCodec, KeyRing } from '../../worker/codec';
+import { workflowBundleOptions, workflowsPath } from '../../worker/bundle';
 import { as, eventually, startApiHarness, type ApiHarness } from '../api/harness';
 import { distinctiveReferral, failureMessages, fieldsText, leaked, payloadEncodings, personalDataOf, rawNamespaceText } from './personal-data';
 

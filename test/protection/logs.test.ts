@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type LogEntry, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { simulate, type SimulationResult } from '../../client/simulate/simulate';
 import { freePort } from '../../scripts/dev-server';
-import { workflowBundleOptions } from '../../worker/codec';
 import { createLogger } from '../../worker/logger';
-import { workflowsPath } from '../../worker/worker';
+import { workflowBundleOptions, workflowsPath } from '../../worker/bundle';
 import { as, startApiHarness, tokenFor, type ApiHarness } from '../api/harness';
 import { distinctiveReferral, leaked, personalDataOf } from './personal-data';
 

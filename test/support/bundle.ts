@@ -1,6 +1,5 @@
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { workflowBundleOptions } from '../../worker/codec';
-import { workflowsPath } from '../../worker/worker';
+import { workflowBundleOptions, workflowsPath } from '../../worker/bundle';
 
 /** The workflows bundled as the worker bundles them (failures encoded), once per test file. */
 export function bundleWorkflows(path: string = workflowsPath): Promise<WorkflowBundleWithSourceMap> {

@@ -8,12 +8,6 @@ import { KeyRing } from './key-ring';
 export const failureConverterPath = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
 
 /**
- * What every bundle of the service's workflows needs (pass to `bundleWorkflowCode`): failures raised
- * inside the sandbox (refused updates, failed workflows) are encoded there, before the codec sees them.
- */
-export const workflowBundleOptions = { failureConverterPath } as const;
-
-/**
  * The one data converter of the worker, the client, `hrda simulate` and the tests: payloads encrypted
  * under the key ring, failures' messages and stack traces encoded as payloads.
  */

@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { addDays } from '../../domain/calendar';
+import { bankHolidaysCoverFrom, bankHolidaysCoverTo } from '../../domain/bank-holidays';
+import { getProfile } from '../../domain/profiles';
+import { InvalidInputError } from '../../client/cases';
+import { validateReferral, type ReferralValidation } from '../../domain/referral-validation';
+import { bundleHrdaWorkflows, connectHrda, startHrdaWorker, type HrdaSide, type RunningWorker } from '../../bench/lib/hrda-service';
+import { caseWorkflowId } from '../../workflows/referral.messages';
+import { startTestDevServer, type TestDevServer } from '../support/servers';
+import { arbitraries } from './support/arbitraries';
+
+/**
+ * Property-based fuzzing of the referral (CONTRACT.md §1): validation never throws and lists
+ * every problem by path; every referral it accepts starts a case whose workflow does not fail.
+ */
+const profile = getProfile('dorset-hrda');
+const arb = arbitraries(profile);
+/** Cases compute deadlines with the bank-holiday table, so a case's referral must fall in its years (see the last test). */
+const inCalendar = arbitraries(profile, { receivedFrom: `${bankHolidaysCoverFrom}T00:00:00Z`, receivedTo: `${addDays(bankHolidaysCoverTo, -60)}T00:00:00Z` });
+const now = '2026-11-24T10:00:00.000Z';
+
+function wellFormed(result: ReferralValidation): boolean {
+  if (result.ok) return typeof result.referral.receivedAt === 'string';
+  return result.issues.length > 0 && result.issues.every((i) => typeof i.path === 'string' && i.path.length > 0 && typeof i.message === 'string' && i.message.length > 0);
+}
+
+/** A problem is listed at the field changed, inside it, around it, or (for assessment's cross-field rules) beside it. */
+function relates(issuePath: string, mutated: string): boolean {
+  if (issuePath === '(referral)' || mutated === '') return true;
+  if (issuePath === mutated || issuePath.startsWith(`${mutated}.`) || mutated.startsWith(`${issuePath}.`)) return true;
+  return issuePath.startsWith('assessment') && mutated.startsWith('assessment');
+}
+
+describe('validateReferral on arbitrary input', () => {
+  it('never throws on any value at all, and answers ok or issues with paths', () => {
+    fc.assert(fc.property(arb.junk, (input) => {
+      expect(wellFormed(validateReferral(input, profile, now))).toBe(true);
+    }), { numRuns: 2000 });
+  });
+
+  it('accepts every referral the contract allows', () => {
+    fc.assert(fc.property(arb.referral, (input) => {
+      const result = validateReferral(input, profile, now);
+      if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.issues)}`);
+      expect(Date.parse(result.referral.receivedAt)).not.toBeNaN();
+    }), { numRuns: 1000 });
+  });
+
+  it('refuses a referral with one field broken by naming that field', () => {
+    fc.assert(fc.property(arb.mutation(arb.referral), ({ value, path }) => {
+      const result = validateReferral(value, profile, now);
+      expect(wellFormed(result)).toBe(true);
+      if (!result.ok) {
+        expect(result.issues.some((i) => relates(i.path, path)), `issues ${JSON.stringify(result.issues)} for a change at "${path}"`).toBe(true);
+      }
+    }), { numRuns: 2000 });
+  });
+
+  // Found by this fuzzing: the superRefine in domain/referral.ts read `.assessment` of whatever
+  // was given, so a null or missing body was a TypeError, not a refusal.
+  it('refuses null and undefined with issues, without throwing', () => {
+    for (const input of [null, undefined]) {
+      const result = validateReferral(input, profile, now);
+      expect(result.ok).toBe(false);
+      expect(wellFormed(result)).toBe(true);
+    }
+  });
+});
+
+describe('arbitrary valid referrals on a dev server', () => {
+  let server: TestDevServer;
+  let dir: string;
+  let side: HrdaSide;
+  let worker: RunningWorker;
+
+  beforeAll(async () => {
+    server = await startTestDevServer('hrda-fuzz');
+    dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-fuzz-referral-'));
+    side = await connectHrda(server.address, server.namespace, 'hrda-fuzz-referral');
+    worker = await startHrdaWorker({ address: server.address, side, bundle: await bundleHrdaWorkflows(), outboxDir: path.join(dir, 'outbox') });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await side?.close();
+    await server?.cleanup();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts a case for each, and no workflow task fails', async () => {
+    const started: string[] = [];
+    await fc.assert(fc.asyncProperty(inCalendar.referral, async (input) => {
+      const { caseId, case: view } = await side.cases.submitReferral(input);
+      started.push(caseId);
+      expect(['preparing', 'at-meeting', 'monitoring', 'closed']).toContain(view.stage);
+    }), { numRuns: 40 });
+
+    // Give each case a moment to run what its submission set off (checks, messages, timers).
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const caseId of started) {
+      const handle = side.client.workflow.getHandle(caseWorkflowId(caseId));
+      const { status } = await handle.describe();
+      expect(['RUNNING', 'COMPLETED'], caseId).toContain(status.name);
+      const failures = ((await handle.fetchHistory()).events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
+      expect(failures, caseId).toEqual([]);
+    }
+  }, 300_000);
+
+  // Found by this fuzzing: validation accepted any receivedAt, but the calendar throws outside
+  // its bank-holiday table, and the case waited for ever at "received". Now it is refused, naming
+  // the field, and no workflow is started.
+  it(`refuses a referral received outside ${bankHolidaysCoverFrom}–${bankHolidaysCoverTo}, naming receivedAt, and starts nothing`, async () => {
+    for (const receivedAt of ['2040-06-01T10:00:00Z', '2023-12-31T10:00:00Z']) {
+      const caseId = `out-of-range-${receivedAt.slice(0, 4)}`;
+      const err = await side.cases.submitReferral({ ...sampleReferral(), receivedAt }, { caseId }).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect((err as InvalidInputError).issues.map((i) => i.path)).toEqual(['receivedAt']);
+      await expect(side.client.workflow.getHandle(caseWorkflowId(caseId)).describe()).rejects.toThrow(/not found/i);
+    }
+  });
+});
+
+function sampleReferral() {
+  return {
+    referrer: { agency: 'police', name: 'PC Example', contact: 'sru@example.org' },
+    assessment: { tool: 'police-dash', risk: 'high', score: 15 },
+    incident: { occurredAt: '2026-11-23T22:10:00Z', summary: 'free text', flags: [] },
+    victim: { name: 'Out Of Range', dateOfBirth: '1990-04-01', consent: { share: true, contact: true } },
+    perpetrator: { name: 'B Person' },
+  };
+}
