@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../domain/config';
-import type { CaseActivities } from '../workflows/activity-types';
+import type { CaseActivities, RetentionActivities } from '../workflows/activity-types';
+import { dataKeyStoreFor, type DataKeyStore } from '../worker/codec';
+import { createRetentionActivities } from './retention';
 import type { MailPort } from './mail.port';
 import { OutboxMail } from './mail.outbox';
 import { SmtpMail } from './mail.smtp';
@@ -19,22 +21,25 @@ export interface ActivityDeps {
   subjectSecret: string;
   mail: MailPort;
   police: PoliceSystems;
+  /** Where the per-case data keys are (crypto-shredding); without one, retention cannot destroy them. */
+  dataKeys?: DataKeyStore;
 }
 
 /** The activities the worker registers, built over the ports' adapters. */
-export function createActivities(deps: ActivityDeps): CaseActivities & MeetingActivities {
+export function createActivities(deps: ActivityDeps): CaseActivities & MeetingActivities & RetentionActivities {
   return {
     ...createMeetingWorkflowActivities(deps),
     ...createPoliceCheckActivities({ police: deps.police }),
     ...createNotificationActivities({ mail: deps.mail }),
     ...createSubjectActivities(deps),
     ...createMeetingActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }
 
-/** The embedded defaults: the local police-systems fixture, and the outbox folder unless SMTP is configured. */
-export function defaultAdapters(config: Config): Pick<ActivityDeps, 'mail' | 'police'> {
-  return { mail: mailFromConfig(config), police: new LocalPoliceSystems() };
+/** The embedded defaults: the local police-systems fixture, the outbox folder unless SMTP is configured, the local data-key store. */
+export function defaultAdapters(config: Config): Pick<ActivityDeps, 'mail' | 'police' | 'dataKeys'> {
+  return { mail: mailFromConfig(config), police: new LocalPoliceSystems(), dataKeys: dataKeyStoreFor(config) };
 }
 
 function mailFromConfig(config: Config): MailPort {

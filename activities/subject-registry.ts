@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { CaseActivities } from '../workflows/activity-types';
+import { getProfile, defaultProfileId } from '../domain/profiles';
+import { retainCaseSignal, retentionWorkflowId } from '../workflows/retention.workflow';
 import { recordReferralUpdate } from '../workflows/subject.workflow';
 
 /**
@@ -26,6 +28,15 @@ export function createSubjectActivities(deps: { client: Client; taskQueue: strin
           args: [],
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
+      });
+      // The subject's retention clock learns of the case (and restarts, if it is the latest).
+      const key = subjectKey(deps.subjectSecret, input.victim);
+      await deps.client.workflow.signalWithStart('retentionWorkflow', {
+        workflowId: retentionWorkflowId(key),
+        taskQueue: deps.taskQueue,
+        args: [{ subjectKey: key, cases: [] }],
+        signal: retainCaseSignal,
+        signalArgs: [{ caseId: input.caseId, receivedAt: input.receivedAt, retention: input.retention ?? getProfile(defaultProfileId).retention.afterLatestReferral }],
       });
       return { ...decision, subjectWorkflowId: workflowId };
     },

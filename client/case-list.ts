@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { atLocal, addDays } from '../domain/calendar';
 import type { CaseFilters } from '../domain/case-filters';
 
@@ -42,25 +42,30 @@ export function caseListQuery(f: Omit<CaseFilters, 'pageSize'>): string {
 export async function listCases(client: Client, filters: CaseFilters): Promise<CaseListItem[]> {
   const items: CaseListItem[] = [];
   for await (const wf of client.workflow.list({ query: caseListQuery(filters), pageSize: filters.pageSize })) {
-    const sa = wf.searchAttributes as Record<string, unknown[] | undefined>;
-    const one = <T>(name: string) => sa[name]?.[0] as T | undefined;
-    const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : undefined);
-    items.push({
-      caseId: wf.workflowId.replace(/^case-/, ''),
-      workflowId: wf.workflowId,
-      stage: one<string>('HrdaStage'),
-      risk: one<string>('HrdaRisk'),
-      route: one<string>('HrdaRoute'),
-      profile: one<string>('HrdaProfile'),
-      agencies: (sa.HrdaAgencies as string[] | undefined) ?? [],
-      nextDeadline: iso(one('HrdaNextDeadline')),
-      nextMeeting: iso(one('HrdaNextMeeting')),
-      overdueActions: one<number>('HrdaOverdueActions') ?? 0,
-      openDisputes: one<number>('HrdaOpenDisputes') ?? 0,
-      startedAt: wf.startTime.toISOString(),
-      status: wf.status.name,
-    });
+    items.push(caseListItemOf(wf));
     if (items.length >= filters.pageSize) break;
   }
   return items;
+}
+
+/** What visibility says of a case: its search attributes and times, nothing personal. */
+export function caseListItemOf(wf: Pick<WorkflowExecutionInfo, 'workflowId' | 'searchAttributes' | 'startTime' | 'status'>): CaseListItem {
+  const sa = wf.searchAttributes as Record<string, unknown[] | undefined>;
+  const one = <T>(name: string) => sa[name]?.[0] as T | undefined;
+  const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : undefined);
+  return {
+    caseId: wf.workflowId.replace(/^case-/, ''),
+    workflowId: wf.workflowId,
+    stage: one<string>('HrdaStage'),
+    risk: one<string>('HrdaRisk'),
+    route: one<string>('HrdaRoute'),
+    profile: one<string>('HrdaProfile'),
+    agencies: (sa.HrdaAgencies as string[] | undefined) ?? [],
+    nextDeadline: iso(one('HrdaNextDeadline')),
+    nextMeeting: iso(one('HrdaNextMeeting')),
+    overdueActions: one<number>('HrdaOverdueActions') ?? 0,
+    openDisputes: one<number>('HrdaOpenDisputes') ?? 0,
+    startedAt: wf.startTime.toISOString(),
+    status: wf.status.name,
+  };
 }

@@ -124,6 +124,13 @@ export const profileSchema = z.object({
     /** An overdue action opens an "actions not progressed" dispute by itself after this grace period. */
     actionsNotProgressedAfter: isoDurationSchema,
   }),
+  /**
+   * How long a subject's personal data is kept: this long after the latest referral about them (the
+   * clock restarts on every repeat), and never while one of their cases is open. Then each case's
+   * data key is destroyed (crypto-shredding, docs/data-protection.md). The seed protocols set no
+   * period; it is the area's information-sharing agreement that does.
+   */
+  retention: z.object({ afterLatestReferral: isoDurationSchema }),
   workflow: z.object({
     /** Continue-as-new once the history has this many events, well before Temporal's limits. */
     continueAsNewAfterEvents: z.number().int().min(100),

@@ -27,5 +27,16 @@ export interface CaseActivities {
     receivedAt: string;
     routeIfNotRepeat: Route;
     repeatWindow: string;
+    /** The profile's retention period (absent in activities scheduled before retention existed: the default profile's). */
+    retention?: string;
   }): Promise<RepeatDecision & { subjectWorkflowId: string }>;
+}
+
+/** What the retention workflow asks of the data-key store. */
+export interface RetentionActivities {
+  /**
+   * Destroys the data keys of the subject and of each case, unless a case is still open: then
+   * nothing is destroyed and the open cases are named.
+   */
+  destroyPersonalData(input: { subjectKey: string; caseIds: string[]; at: string }): Promise<{ destroyed: string[]; stillOpen: string[] }>;
 }

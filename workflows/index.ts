@@ -5,3 +5,4 @@ export { escalationWorkflow } from './escalation.workflow';
 export { dailyMeetingWorkflow } from './daily-meeting.workflow';
 export { monthlyMeetingWorkflow } from './monthly-meeting.workflow';
 export { meetingPlannerWorkflow } from './meeting-planner.workflow';
+export { retentionWorkflow } from './retention.workflow';

@@ -68,6 +68,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
       receivedAt: input.referral.receivedAt,
       routeIfNotRepeat: profile.routing[input.referral.assessment.risk],
       repeatWindow: profile.routing.repeatWindow,
+      retention: profile.retention.afterLatestReferral,
     });
     effectsState = { ...effectsState, subjectWorkflowId: decision.subjectWorkflowId };
     if (decision.repeat && decision.previous) {

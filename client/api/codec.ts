@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import type { ApiRole, Principal } from '../../domain/auth';
 import { uiOrigins, type Config } from '../../domain/config';
-import { EncryptionCodec, KeyRing, PayloadDecryptionError, UnknownEncryptionKeyError } from '../../worker/codec';
+import { dataKeyStoreFor, EncryptionCodec, KeyRing, PayloadDecryptionError, PersonalDataDestroyedError, UnknownEncryptionKeyError } from '../../worker/codec';
 import type { AccessLog } from './access-log';
 import { bearerSecurity, purposeHeader, purposeOf } from './auth';
 import { verifyToken } from './jwt';
@@ -74,7 +74,8 @@ export interface CodecRouteDeps {
 
 export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const codec = new EncryptionCodec(KeyRing.fromConfig(deps.config));
+  const keyRing = KeyRing.fromConfig(deps.config);
+  const codec = new EncryptionCodec(keyRing, dataKeyStoreFor(deps.config, keyRing));
   const origins = new Set(uiOrigins(deps.config));
   const now = deps.now ?? (() => new Date());
   const namespace = deps.config.TEMPORAL_NAMESPACE;
@@ -139,6 +140,11 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
         const caseId = caseIdNamedBy(plain!);
         if (caseId) caseIds.add(caseId);
       } catch (err) {
+        // Destroyed at the end of its retention: the Web UI shows that, not an error.
+        if (err instanceof PersonalDataDestroyedError) {
+          decoded.push(toJson(destroyedPlaceholder(err)));
+          continue;
+        }
         if (!(err instanceof UnknownEncryptionKeyError || err instanceof PayloadDecryptionError)) throw err;
         problems.push({ path: `payloads.${i}`, message: err.message, in: 'body' });
       }
@@ -229,6 +235,12 @@ function authenticate(req: FastifyRequest, secret: string, now: Date, cookie = t
   if (!verified.ok) throw new ProblemError('unauthenticated', `The bearer token was not accepted: ${verified.reason}.`, undefined, challenge('invalid_token'));
   const { sub, role, agency, exp } = verified.claims;
   return { principal: { sub, role, ...(agency ? { agency } : {}) }, token, exp };
+}
+
+/** What the Web UI shows for a payload whose personal data was destroyed: when, and nothing else. */
+function destroyedPlaceholder(err: PersonalDataDestroyedError): Payload {
+  const note = { personalDataDestroyed: { scope: err.scope, destroyedAt: err.destroyedAt } };
+  return { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(note)) };
 }
 
 /** The case a decoded payload names: a top-level caseId of a JSON object (workflow and activity inputs carry one). */

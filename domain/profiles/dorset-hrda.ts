@@ -94,5 +94,8 @@ export const dorsetHrda = profileSchema.parse({
     reminderBefore: 'PT4H',
     actionsNotProgressedAfter: 'P7D',
   },
+  // Not in the Dorset protocol: six years after the latest referral, the period many areas'
+  // information-sharing agreements give for MARAC records. Set it from the local agreement.
+  retention: { afterLatestReferral: 'P6Y' },
   workflow: { continueAsNewAfterEvents: 2000 },
 });

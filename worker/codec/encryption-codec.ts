@@ -1,10 +1,16 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import type { SerializationContext } from '@temporalio/common';
+import { PersonalDataDestroyedError, type DataKeyStore } from './data-keys';
 import type { KeyRing } from './key-ring';
+import { DataKeyScopes } from './scopes';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
+/** A payload under a ring key names that key here. */
 export const METADATA_ENCRYPTION_KEY_ID = 'encryption-key-id';
+/** A payload under a per-case (or per-subject) data key names its scope and generation here: `case:<id>#<n>`. */
+export const METADATA_DATA_KEY = 'encryption-data-key';
 
 const ivBytes = 12;
 const tagBytes = 16;
@@ -22,24 +28,44 @@ export class PayloadDecryptionError extends ValueError {
  * names the key; the key id is also authenticated data, so it cannot be swapped unnoticed.
  * Payloads that are not `binary/encrypted` are passed through on decode (histories written before
  * encryption was turned on); nothing is ever encoded in clear.
+ *
+ * With a data-key store, a payload that belongs to a case (its own workflow, its disputes, the
+ * activities they run) is encrypted under that case's data key instead, and a subject workflow's
+ * under the subject's: the SDK tells the codec whose payload it is (its serialization context).
+ * Destroying the data key at the end of retention then destroys that case's personal data
+ * everywhere (worker/codec/data-keys.ts).
  */
 export class EncryptionCodec implements PayloadCodec {
-  constructor(private readonly keyRing: KeyRing) {}
+  private readonly scopes: DataKeyScopes | undefined;
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
+  constructor(
+    private readonly keyRing: KeyRing,
+    private readonly dataKeys?: DataKeyStore,
+  ) {
+    this.scopes = dataKeys ? new DataKeyScopes(dataKeys) : undefined;
+  }
+
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    const scope = this.scopes && payloads.length ? await this.scopes.of(context) : undefined;
+    // A subject referred again after retention gets a new key; a case whose key was destroyed writes
+    // nothing personal again (at most the error a query for it gets), so that goes under the ring.
+    const dataKey = scope && this.dataKeys ? await this.dataKeys.current(scope, { renew: scope.startsWith('subject:') }) : undefined;
+    if (dataKey?.state === 'live') {
+      const label = `${dataKey.scope}#${dataKey.generation}`;
+      return payloads.map((payload) => ({
+        metadata: { [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING), [METADATA_DATA_KEY]: utf8(label) },
+        data: seal(dataKey.key, label, payload),
+      }));
+    }
     const { id, key } = this.keyRing.active;
-    return payloads.map((payload) => {
-      const iv = randomBytes(ivBytes);
-      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagBytes });
-      cipher.setAAD(utf8(id));
-      const plain = proto.temporal.api.common.v1.Payload.encode(payload).finish();
-      const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return { metadata: { [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING), [METADATA_ENCRYPTION_KEY_ID]: utf8(id) }, data };
-    });
+    return payloads.map((payload) => ({
+      metadata: { [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING), [METADATA_ENCRYPTION_KEY_ID]: utf8(id) },
+      data: seal(key, id, payload),
+    }));
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => this.decodeOne(payload));
+    return Promise.all(payloads.map((payload) => this.decodeOne(payload)));
   }
 
   /** Whether a payload is one this codec encrypted (whatever the key). */
@@ -47,22 +73,48 @@ export class EncryptionCodec implements PayloadCodec {
     return text(payload.metadata?.[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING;
   }
 
-  private decodeOne(payload: Payload): Payload {
+  /** The data-key scope and generation a payload is under, if it is under one (`case:<id>`, 3). */
+  static dataKeyOf(payload: Payload): { scope: string; generation: number } | undefined {
+    const label = text(payload.metadata?.[METADATA_DATA_KEY]);
+    const match = label ? /^(.+)#(\d+)$/.exec(label) : null;
+    return match ? { scope: match[1]!, generation: Number(match[2]) } : undefined;
+  }
+
+  private async decodeOne(payload: Payload): Promise<Payload> {
     if (!EncryptionCodec.isEncrypted(payload)) return payload;
+    const dataKey = EncryptionCodec.dataKeyOf(payload);
+    if (dataKey) {
+      if (!this.dataKeys) throw new PayloadDecryptionError(`A payload is encrypted under the data key of ${dataKey.scope}, and this process has no data-key store (HRDA_DATA_KEY_DIR).`);
+      const found = await this.dataKeys.get(dataKey.scope, dataKey.generation);
+      if (found.state === 'destroyed') throw new PersonalDataDestroyedError(found.scope, found.destroyedAt);
+      return open(found.key, `${dataKey.scope}#${dataKey.generation}`, payload);
+    }
     const keyId = text(payload.metadata?.[METADATA_ENCRYPTION_KEY_ID]);
     if (!keyId) throw new PayloadDecryptionError(`An encrypted payload carries no ${METADATA_ENCRYPTION_KEY_ID}: it cannot be decrypted.`);
-    const key = this.keyRing.key(keyId);
-    const data = Buffer.from(payload.data ?? new Uint8Array());
-    if (data.length < ivBytes + tagBytes) throw new PayloadDecryptionError(`A payload encrypted under key "${keyId}" is truncated (${data.length} bytes).`);
-    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, ivBytes), { authTagLength: tagBytes });
-    decipher.setAAD(utf8(keyId));
-    decipher.setAuthTag(data.subarray(data.length - tagBytes));
-    let plain: Buffer;
-    try {
-      plain = Buffer.concat([decipher.update(data.subarray(ivBytes, data.length - tagBytes)), decipher.final()]);
-    } catch {
-      throw new PayloadDecryptionError(`A payload encrypted under key "${keyId}" failed authentication: it was altered or corrupted, or the key with that id is not the one it was written with.`);
-    }
-    return proto.temporal.api.common.v1.Payload.decode(plain);
+    return open(this.keyRing.key(keyId), keyId, payload);
   }
+}
+
+/** AES-256-GCM over the whole payload as protobuf; `label` (the key's name) is authenticated data. */
+function seal(key: Buffer, label: string, payload: Payload): Buffer {
+  const iv = randomBytes(ivBytes);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagBytes });
+  cipher.setAAD(utf8(label));
+  const plain = proto.temporal.api.common.v1.Payload.encode(payload).finish();
+  return Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+}
+
+function open(key: Buffer, label: string, payload: Payload): Payload {
+  const data = Buffer.from(payload.data ?? new Uint8Array());
+  if (data.length < ivBytes + tagBytes) throw new PayloadDecryptionError(`A payload encrypted under key "${label}" is truncated (${data.length} bytes).`);
+  const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, ivBytes), { authTagLength: tagBytes });
+  decipher.setAAD(utf8(label));
+  decipher.setAuthTag(data.subarray(data.length - tagBytes));
+  let plain: Buffer;
+  try {
+    plain = Buffer.concat([decipher.update(data.subarray(ivBytes, data.length - tagBytes)), decipher.final()]);
+  } catch {
+    throw new PayloadDecryptionError(`A payload encrypted under key "${label}" failed authentication: it was altered or corrupted, or the key with that id is not the one it was written with.`);
+  }
+  return proto.temporal.api.common.v1.Payload.decode(plain);
 }

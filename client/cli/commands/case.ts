@@ -9,6 +9,8 @@ import { CaseClient } from '../../cases';
 import { describeEntry } from '../../simulate/render';
 import { renderCaseSummary } from '../case-summary';
 import type { CommandContext } from '../context';
+import { readCaseRecord, renderSkeleton } from '../../case-record';
+import { dataKeyStoreFor } from '../../../worker/codec';
 import { CliError, formatInstant, renderTable } from '../output';
 import type { Runner } from './runner';
 
@@ -50,7 +52,12 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
 }
 
 export async function showCase(ctx: CommandContext, caseId: string, opts: { json?: boolean }): Promise<void> {
-  const view: CaseView = await cases(ctx).state(caseId);
+  const record = await readCaseRecord(cases(ctx), dataKeyStoreFor(ctx.config), caseId);
+  if (record.personalData === 'destroyed') {
+    ctx.io.out(opts.json ? JSON.stringify(record, null, 2) : renderSkeleton(record));
+    return;
+  }
+  const view: CaseView = record.case;
   if (opts.json) {
     ctx.io.out(JSON.stringify(view, null, 2));
     return;

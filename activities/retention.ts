@@ -1,0 +1,33 @@
+import { log } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DataKeyStore } from '../worker/codec/data-keys';
+import type { RetentionActivities } from '../workflows/activity-types';
+import { caseWorkflowId } from '../workflows/referral.messages';
+
+/** The end of retention: the data keys destroyed, unless a case is still open (docs/data-protection.md). */
+export function createRetentionActivities(deps: { client: Client; dataKeys?: DataKeyStore }): RetentionActivities {
+  return {
+    async destroyPersonalData({ subjectKey, caseIds, at }) {
+      const store = deps.dataKeys;
+      if (!store) throw ApplicationFailure.nonRetryable('This worker was started without a data-key store (HRDA_DATA_KEY_DIR), so it cannot destroy data keys.', 'NoDataKeyStore');
+      const stillOpen: string[] = [];
+      for (const caseId of caseIds) {
+        const status = await deps.client.workflow.getHandle(caseWorkflowId(caseId)).describe().then(
+          (d) => d.status.name,
+          (err: unknown) => (err instanceof WorkflowNotFoundError ? 'NOT_FOUND' : Promise.reject(err)),
+        );
+        if (status === 'RUNNING') stillOpen.push(caseId);
+      }
+      if (stillOpen.length) {
+        log.info('Retention ended with cases still open: nothing destroyed yet', { open: stillOpen.length });
+        return { destroyed: [], stillOpen };
+      }
+      const reason = 'the retention period ended';
+      const scopes = [...caseIds.map((caseId) => `case:${caseId}`), `subject:${subjectKey}`];
+      for (const scope of scopes) await store.destroy(scope, at, reason);
+      log.info('Personal data destroyed at the end of retention', { scopes: scopes.length });
+      return { destroyed: scopes, stillOpen: [] };
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Payload } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { OutboxMail } from '../../activities/mail.outbox';
+import { LocalPoliceSystems } from '../../activities/police-systems.local';
+import { readCaseRecord, renderSkeleton } from '../../client/case-record';
+import { CaseClient } from '../../client/cases';
+import { registerSearchAttributes } from '../../client/search-attributes';
+import {
+  createDataConverter, developmentKeyRing, EncryptionCodec, type DataKey, KeyRing, LocalDataKeyStore, METADATA_DATA_KEY, METADATA_ENCRYPTION_KEY_ID,
+  PersonalDataDestroyedError,
+} from '../../worker/codec';
+import { retainUntilQuery, retentionWorkflowId } from '../../workflows/retention.workflow';
+import { subjectKey } from '../../activities/subject-registry';
+import { bundleWorkflows } from '../support/bundle';
+import { exampleReferral } from '../support/referrals';
+
+const key = (byte: number) => Buffer.alloc(32, byte);
+const payload = (text: string): Payload => ({ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(text)) });
+const caseContext = (caseId: string) => ({ type: 'workflow' as const, namespace: 'hrda', workflowId: `case-${caseId}` });
+const metadataText = (p: Payload, name: string) => (p.metadata?.[name] ? Buffer.from(p.metadata[name]!).toString() : undefined);
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-data-keys-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('the data-key store', () => {
+  it('keeps one key per case, shared by processes that meet the case at the same moment', async () => {
+    const ring = new KeyRing([{ id: 'k1', key: key(1) }]);
+    const stores = Array.from({ length: 4 }, () => new LocalDataKeyStore(path.join(dir, 'race'), ring));
+    const keys = await Promise.all(stores.map(async (s) => (await s.current('case:race-1')) as DataKey));
+    expect(new Set(keys.map((k) => k.key.toString('hex'))).size).toBe(1);
+    expect(keys.every((k) => k.generation === 1)).toBe(true);
+    // On disk the key is wrapped by the ring, never in clear.
+    const files = await readdir(path.join(dir, 'race', 'case_race-1'));
+    expect(files).toEqual(['1.key']);
+  });
+
+  it('destroys every generation, refuses what was under them, and gives a reused case ID a new key', async () => {
+    const ring = new KeyRing([{ id: 'k1', key: key(1) }]);
+    const store = new LocalDataKeyStore(path.join(dir, 'destroy'), ring);
+    const first = (await store.current('case:d-1')) as DataKey;
+    const destroyed = await store.destroy('case:d-1', '2032-11-24T10:00:00.000Z', 'the retention period ended');
+    expect(destroyed).toMatchObject({ state: 'destroyed', generation: 1, destroyedAt: '2032-11-24T10:00:00.000Z' });
+    // Another process, with nothing cached, sees it destroyed.
+    const other = new LocalDataKeyStore(path.join(dir, 'destroy'), ring);
+    expect(await other.get('case:d-1', 1)).toMatchObject({ state: 'destroyed' });
+    expect(await other.status('case:d-1')).toMatchObject({ state: 'destroyed', destroyedAt: '2032-11-24T10:00:00.000Z' });
+    expect(await readdir(path.join(dir, 'destroy', 'case_d-1'))).toEqual(['1.destroyed']);
+    // A case's key stays destroyed; a subject referred again gets a new one.
+    expect(await other.current('case:d-1')).toMatchObject({ state: 'destroyed' });
+    const second = (await other.current('case:d-1', { renew: true })) as DataKey;
+    expect(second.generation).toBe(2);
+    expect(second.key.equals(first.key)).toBe(false);
+    expect(await other.get('case:d-1', 1)).toMatchObject({ state: 'destroyed' });
+  });
+
+  it('still unwraps keys wrapped under a ring key that is no longer active, and refuses scopes that are not IDs', async () => {
+    const old = new LocalDataKeyStore(path.join(dir, 'rotate'), new KeyRing([{ id: 'k1', key: key(1) }]));
+    const written = (await old.current('case:r-1')) as DataKey;
+    const rotated = new LocalDataKeyStore(path.join(dir, 'rotate'), new KeyRing([{ id: 'k1', key: key(1) }, { id: 'k2', key: key(2) }]));
+    expect((await rotated.get('case:r-1', 1)) as { key: Buffer }).toMatchObject({ key: written.key });
+    await expect(rotated.current('case:../../etc')).rejects.toThrow(/not a data-key scope/);
+  });
+});
+
+describe('the payload codec with per-case keys', () => {
+  it("encrypts a case's payloads under the case's key, others under the ring, and refuses a destroyed case's", async () => {
+    const ring = new KeyRing([{ id: 'k1', key: key(1) }]);
+    const store = new LocalDataKeyStore(path.join(dir, 'codec'), ring);
+    const codec = new EncryptionCodec(ring, store);
+
+    const [ofCase] = await codec.encode([payload('Alex Example')], caseContext('c-1'));
+    expect(metadataText(ofCase!, METADATA_DATA_KEY)).toBe('case:c-1#1');
+    expect(metadataText(ofCase!, METADATA_ENCRYPTION_KEY_ID)).toBeUndefined();
+    expect(Buffer.from(ofCase!.data!).includes('Alex')).toBe(false);
+    // A dispute belongs to its case, though both IDs may contain "-".
+    const [ofDispute] = await codec.encode([payload('the matter')], { type: 'workflow', namespace: 'hrda', workflowId: 'dispute-c-1-d-2' });
+    expect(metadataText(ofDispute!, METADATA_DATA_KEY)).toBe('case:c-1#1');
+    // An activity the case scheduled is the case's too.
+    const [ofActivity] = await codec.encode([payload('x')], { type: 'activity', namespace: 'hrda', workflowId: 'case-c-1', isLocal: false });
+    expect(metadataText(ofActivity!, METADATA_DATA_KEY)).toBe('case:c-1#1');
+    const [ofMeeting] = await codec.encode([payload('agenda')], { type: 'workflow', namespace: 'hrda', workflowId: 'meeting-dorset-hrda-daily-2026-11-26' });
+    expect(metadataText(ofMeeting!, METADATA_ENCRYPTION_KEY_ID)).toBe('k1');
+
+    const texts = async (ps: Payload[]) => (await codec.decode(ps)).map((p) => JSON.parse(Buffer.from(p.data!).toString()) as string);
+    expect(await texts([ofCase!, ofDispute!, ofMeeting!])).toEqual(['Alex Example', 'the matter', 'agenda']);
+
+    await store.destroy('case:c-1', '2032-11-24T10:00:00.000Z', 'the retention period ended');
+    await expect(codec.decode([ofCase!])).rejects.toBeInstanceOf(PersonalDataDestroyedError);
+    await expect(codec.decode([ofDispute!])).rejects.toThrow(/case:c-1 was destroyed on 2032-11-24/);
+    expect(await texts([ofMeeting!])).toEqual(['agenda']);
+  });
+});
+
+/**
+ * Every payload in a history (inputs, results, signal and update arguments, failures), but not
+ * search attributes: Temporal indexes those in clear by design (they hold no personal data).
+ */
+function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
+  if (Array.isArray(value)) value.forEach((v) => payloadsIn(v, found));
+  else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (o.metadata && typeof o.metadata === 'object' && 'data' in o && (o.metadata as Record<string, unknown>).encoding) found.push(o as Payload);
+    else for (const [k, v] of Object.entries(o)) if (k !== 'searchAttributes') payloadsIn(v, found);
+  }
+  return found;
+}
+
+describe('retention on the time-skipping server', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  beforeAll(async () => {
+    bundle = await bundleWorkflows();
+  });
+
+  it("destroys each case's personal data six years after the subject's latest referral, restarting on a repeat, and leaves the skeleton", async () => {
+    const ring = developmentKeyRing();
+    const keysDir = path.join(dir, 'e2e');
+    // One store for the process, as dataKeyStoreFor gives the service: a destruction is seen at once.
+    const dataKeys = new LocalDataKeyStore(keysDir, ring);
+    const dataConverter = createDataConverter(ring, dataKeys);
+    process.env.HRDA_TEST_SERVER_START_TIME = '2026-11-24T08:00:00Z';
+    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('testServer') } }, client: { dataConverter } });
+    delete process.env.HRDA_TEST_SERVER_START_TIME;
+    const outbox = await mkdtemp(path.join(os.tmpdir(), 'hrda-shred-'));
+    try {
+      await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+      const taskQueue = 'hrda-retention';
+      const subjectSecret = 'test-subject-key-0123456789';
+      const worker = await Worker.create({
+        connection: env.nativeConnection, taskQueue, workflowBundle: bundle, dataConverter,
+        activities: createActivities({ client: env.client, taskQueue, subjectSecret, mail: new OutboxMail(outbox), police: new LocalPoliceSystems(), dataKeys }),
+      });
+      await worker.runUntil(async () => {
+        const skipTo = async (at: string) => env.sleep(Math.max(0, Date.parse(at) - (await env.currentTimeMs())));
+        const cases = new CaseClient(env.client, taskQueue);
+        const admin = { role: 'administrator', agency: 'police' } as const;
+        const housing = { role: 'agency-practitioner', agency: 'housing' } as const;
+        const lifecycle = async (caseId: string, receivedAt: string) => {
+          await skipTo(receivedAt);
+          const { case: view } = await cases.submitReferral(exampleReferral({ receivedAt }), { caseId, now: new Date(receivedAt) });
+          await skipTo(new Date(Date.parse(view.meetingAt!) + 30 * 60_000).toISOString());
+          await cases.command(caseId, 'recordMeetingOutcome', { outcome: { risks: ['Strangulation'], actions: [{ id: 'a1', owner: 'housing', description: 'Change the locks.' }], leads: {}, rationale: 'Practical safety first.' } }, admin);
+          await cases.command(caseId, 'updateAction', { actionId: 'a1', status: 'completed', note: 'Locks changed.' }, housing);
+          expect((await cases.state(caseId)).stage).toBe('closed');
+        };
+
+        await lifecycle('shred-1', '2026-11-24T10:00:00Z');
+        // Everything the case and its activities wrote is under the case's own key; what it sent its
+        // subject's workflow, under the subject's.
+        const written = payloadsIn((await cases.handle('shred-1').fetchHistory()).events);
+        expect(written.length).toBeGreaterThan(10);
+        const keys = new Set(written.map((p) => metadataText(p, METADATA_DATA_KEY) ?? `ring:${metadataText(p, METADATA_ENCRYPTION_KEY_ID)}`));
+        expect([...keys].sort()).toEqual(['case:shred-1#1', expect.stringMatching(/^subject:[0-9a-f]{32}#1$/)]);
+
+        // The same victim referred again two years later: the clock restarts from then.
+        await lifecycle('shred-2', '2029-01-09T10:00:00Z');
+        const retention = env.client.workflow.getHandle(retentionWorkflowId(subjectKey(subjectSecret, { name: 'Alex Example', dateOfBirth: '1990-04-01' })));
+        expect(await retention.query(retainUntilQuery)).toBe('2035-01-09T10:00:00.000Z');
+
+        // Six years after the first referral: nothing destroyed, the repeat restarted the clock.
+        await skipTo('2032-12-01T10:00:00Z');
+        expect(await dataKeys.status('case:shred-1')).toMatchObject({ state: 'live' });
+        expect((await readCaseRecord(cases, dataKeys, 'shred-1')).personalData).toBe('present');
+
+        // Six years after the latest: both cases' data keys, and the subject's, are gone.
+        await skipTo('2035-01-10T10:00:00Z');
+        await retention.result();
+        for (const caseId of ['shred-1', 'shred-2']) {
+          const record = await readCaseRecord(cases, new LocalDataKeyStore(keysDir, ring), caseId);
+          if (record.personalData !== 'destroyed') throw new Error(`${caseId} should have been destroyed`);
+          expect(record.destroyedAt.slice(0, 10)).toBe('2035-01-09');
+          expect(record.skeleton).toMatchObject({ caseId, stage: 'closed', risk: 'high', profile: 'dorset-hrda', status: 'COMPLETED' });
+          expect(record.skeleton.agencies).toContain('housing');
+          const text = renderSkeleton(record);
+          expect(text).toContain(`personal data destroyed on ${record.destroyedAt}`);
+          expect(text).not.toMatch(/Alex|Blake|Casey/);
+        }
+        // The history is still on the server, and nothing personal in it can be read by anyone, here
+        // or in a process that never saw the key.
+        const codec = new EncryptionCodec(ring, new LocalDataKeyStore(keysDir, ring));
+        for (const p of payloadsIn((await cases.handle('shred-1').fetchHistory()).events)) {
+          await expect(codec.decode([p])).rejects.toBeInstanceOf(PersonalDataDestroyedError);
+        }
+        // The worker can no longer replay it to answer a query.
+        await expect(cases.state('shred-1')).rejects.toThrow();
+        expect(await dataKeys.status('case:shred-1')).toMatchObject({ state: 'destroyed', generation: 1 });
+      });
+    } finally {
+      await env.teardown();
+      await rm(outbox, { recursive: true, force: true });
+    }
+  }, 240_000);
+});

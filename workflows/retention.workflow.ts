@@ -1,0 +1,70 @@
+import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { plusDuration } from '../domain/duration';
+import type { RetentionActivities } from './activity-types';
+
+/** A case whose personal data is kept for a period after it was received. */
+export interface RetainedCase {
+  caseId: string;
+  receivedAt: string;
+  /** ISO 8601 duration from the case's profile (`retention.afterLatestReferral`). */
+  retention: string;
+}
+
+export interface RetentionInput {
+  /** The subject's keyed hash (its workflow is `subject-<subjectKey>`): nothing personal. */
+  subjectKey: string;
+  cases: RetainedCase[];
+}
+
+export const retainCaseSignal = defineSignal<[RetainedCase]>('retainCase');
+export const retainUntilQuery = defineQuery<string | null>('retainUntil');
+export const retentionWorkflowId = (subjectKey: string) => `retention-${subjectKey}`;
+
+const { destroyPersonalData } = proxyActivities<RetentionActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
+/** How long to wait before looking again when a case is still open at the end of the period. */
+const recheckOpenCasesAfter = '30 days';
+
+/**
+ * The retention clock of one subject (a victim, across referrals). Every case registered for the
+ * subject is signalled here; the personal data is kept until the latest case's period has run from
+ * its receipt (so the clock restarts on a repeat), and while any of the cases is still open. Then
+ * the data keys of every case and of the subject are destroyed: their payloads become unreadable
+ * wherever their histories are, and the non-personal skeleton (search attributes, dates) remains.
+ * Its own history holds case IDs, dates and periods only.
+ */
+export async function retentionWorkflow(input: RetentionInput): Promise<void> {
+  let cases = input.cases;
+  setHandler(retainCaseSignal, (c) => {
+    if (!cases.some((known) => known.caseId === c.caseId)) cases = [...cases, c];
+  });
+  const retainUntil = () => cases.reduce<string | null>((latest, c) => {
+    const until = plusDuration(c.receivedAt, c.retention);
+    return latest === null || until > latest ? until : latest;
+  }, null);
+  setHandler(retainUntilQuery, retainUntil);
+  upsertSearchAttributes({ HrdaKind: ['retention'] });
+
+  for (;;) {
+    const until = retainUntil();
+    const known = cases.length;
+    if (until !== null) upsertSearchAttributes({ HrdaNextDeadline: [new Date(until)] });
+    const wait = until === null ? undefined : Date.parse(until) - Date.now();
+    if (wait === undefined || wait > 0) {
+      const changed = await condition(() => cases.length !== known || workflowInfo().continueAsNewSuggested, wait);
+      if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof retentionWorkflow>({ ...input, cases });
+      if (changed) continue;
+    }
+    const outcome = await destroyPersonalData({
+      subjectKey: input.subjectKey,
+      caseIds: cases.map((c) => c.caseId),
+      at: new Date().toISOString(),
+    });
+    if (outcome.stillOpen.length === 0 && cases.length === known) return;
+    // A case still open keeps everything (its data is in use); a new referral restarts the clock.
+    if (outcome.stillOpen.length) await sleep(recheckOpenCasesAfter);
+  }
+}
