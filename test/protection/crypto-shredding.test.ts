@@ -9,6 +9,8 @@ import { createActivities } from '../../activities';
 import { OutboxMail } from '../../activities/mail.outbox';
 import { LocalPoliceSystems } from '../../activities/police-systems.local';
 import { readCaseRecord, renderSkeleton } from '../../client/case-record';
+import { showCase } from '../../client/cli/commands/case';
+import { parseConfig } from '../../domain/config';
 import { CaseClient } from '../../client/cases';
 import { registerSearchAttributes } from '../../client/search-attributes';
 import {
@@ -185,6 +187,13 @@ describe('retention on the time-skipping server', () => {
           expect(text).toContain(`personal data destroyed on ${record.destroyedAt}`);
           expect(text).not.toMatch(/Alex|Blake|Casey/);
         }
+        // `hrda case show`, as ops run it, with the configuration naming this store.
+        const out: string[] = [];
+        const config = parseConfig({ HRDA_DATA_KEY_DIR: keysDir, TEMPORAL_NAMESPACE: env.namespace ?? 'default', HRDA_TASK_QUEUE: taskQueue });
+        await showCase({ client: env.client, config, io: { out: (t) => void out.push(t), err: () => undefined, errIsTTY: false } }, 'shred-1', {});
+        expect(out.join('\n')).toMatch(/^Case shred-1: personal data destroyed on 2035-01-09T10:00:00\.\d{3}Z \(the retention period ended\)\./);
+        expect(out.join('\n')).toMatch(/risk\s+high/);
+
         // The history is still on the server, and nothing personal in it can be read by anyone, here
         // or in a process that never saw the key.
         const codec = new EncryptionCodec(ring, new LocalDataKeyStore(keysDir, ring));
