@@ -114,7 +114,8 @@ describe('decoding for the Web UI', () => {
     const tampered = { ...stored[0]!, data: Buffer.from(Buffer.from(stored[0]!.data, 'base64').map((b, i) => (i === 30 ? b ^ 1 : b))).toString('base64') };
     const res = await decode({ authorization: `Bearer ${tokenFor('administrator', 'police')}` }, [stored[0]!, tampered]);
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors).toEqual([{ path: 'payloads.1', in: 'body', message: expect.stringMatching(/key "dev-2026-01" failed authentication/) }]);
+    // A case's payload is under the case's data key, and the error names that key (never the data).
+    expect(res.json().errors).toEqual([{ path: 'payloads.1', in: 'body', message: expect.stringMatching(/key "case:[A-Za-z0-9._-]+#1" failed authentication/) }]);
     expect(leaked(res.body, secrets)).toEqual([]);
   });
 
