@@ -137,7 +137,8 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
         const [plain] = await codec.decode([payload]);
         decoded.push(toJson(plain!));
         decrypted += 1;
-        const caseId = caseIdNamedBy(plain!);
+        // Under a case's data key, the key names the case; otherwise the value may.
+        const caseId = caseOfDataKey(payload) ?? caseIdNamedBy(plain!);
         if (caseId) caseIds.add(caseId);
       } catch (err) {
         // Destroyed at the end of its retention: the Web UI shows that, not an error.
@@ -241,6 +242,12 @@ function authenticate(req: FastifyRequest, secret: string, now: Date, cookie = t
 function destroyedPlaceholder(err: PersonalDataDestroyedError): Payload {
   const note = { personalDataDestroyed: { scope: err.scope, destroyedAt: err.destroyedAt } };
   return { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(note)) };
+}
+
+/** The case whose data key a payload is under (`case:<caseId>#<n>`), if it is under one. */
+function caseOfDataKey(payload: Payload): string | undefined {
+  const scope = EncryptionCodec.dataKeyOf(payload)?.scope;
+  return scope?.startsWith('case:') ? scope.slice('case:'.length) : undefined;
 }
 
 /** The case a decoded payload names: a top-level caseId of a JSON object (workflow and activity inputs carry one). */

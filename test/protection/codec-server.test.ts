@@ -80,6 +80,20 @@ describe('decoding for the Web UI', () => {
     expect(leaked(JSON.stringify(logged), secrets)).toEqual([]);
   });
 
+  it("logs the case of a payload that does not name it (an activity's result) from the case's data key", async () => {
+    const raw = new Client({ connection: h.temporal.connection, namespace: h.server.namespace });
+    const events = (await raw.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory()).events ?? [];
+    const results = events.flatMap((e) => e.activityTaskCompletedEventAttributes?.result?.payloads ?? []).map(toJson);
+    expect(results.length).toBeGreaterThan(0);
+    const before = (await decodesOf()).length;
+    const res = await decode({ authorization: `Bearer ${tokenFor('auditor')}` }, results.slice(0, 1));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(dataText(res.json<{ payloads: PayloadJson[] }>().payloads[0]!)).not.toContain(`"caseId":"${caseId}"`);
+    const logged = await decodesOf();
+    expect(logged.length).toBe(before + 1);
+    expect(logged.at(-1)).toMatchObject({ caseId, role: 'auditor', payloads: 1 });
+  });
+
   it('records the purpose a caller states', async () => {
     const res = await decode({ authorization: `Bearer ${tokenFor('chair', 'police')}`, 'x-purpose': 'checking the referral before the meeting' });
     expect(res.statusCode, res.body).toBe(200);
