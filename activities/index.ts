@@ -4,7 +4,10 @@ import type { CaseActivities } from '../workflows/activity-types';
 import type { MailPort } from './mail.port';
 import { OutboxMail } from './mail.outbox';
 import { SmtpMail } from './mail.smtp';
-import { createNotificationActivities } from './notify';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { caseWorkflowId, notificationWithheldSignal } from '../workflows/referral.messages';
+import { CaseWorkflowBlockedContacts, guardMail, type BlockedContactsSource } from './mail.guard';
+import { createNotificationActivities, type NotificationDeps } from './notify';
 import { createPoliceCheckActivities } from './police-checks';
 import type { PoliceSystems } from './police-systems.port';
 import { LocalPoliceSystems } from './police-systems.local';
@@ -19,16 +22,35 @@ export interface ActivityDeps {
   subjectSecret: string;
   mail: MailPort;
   police: PoliceSystems;
+  /** Where the mail guard reads a case's blocked contacts; the case workflow's query unless a test supplies one. */
+  blockedContacts?: BlockedContactsSource;
 }
 
-/** The activities the worker registers, built over the ports' adapters. */
+/**
+ * The activities the worker registers, built over the ports' adapters. Whatever mail adapter is
+ * given, every activity sends through the perpetrator-safety guard (PROTOCOL.md §1.1): there is no
+ * path to the adapter around it.
+ */
 export function createActivities(deps: ActivityDeps): CaseActivities & MeetingActivities {
+  const mail = guardMail(deps.mail, deps.blockedContacts ?? new CaseWorkflowBlockedContacts(deps.client));
+  const guarded = { ...deps, mail };
   return {
-    ...createMeetingWorkflowActivities(deps),
+    ...createMeetingWorkflowActivities(guarded),
     ...createPoliceCheckActivities({ police: deps.police }),
-    ...createNotificationActivities({ mail: deps.mail }),
-    ...createSubjectActivities(deps),
-    ...createMeetingActivities(deps),
+    ...createNotificationActivities({ mail, reportWithheld: signalWithheld(deps.client) }),
+    ...createSubjectActivities(guarded),
+    ...createMeetingActivities(guarded),
+  };
+}
+
+/** The case hears of a withheld message by signal; a case that has ended cannot record it (the failure still shows). */
+function signalWithheld(client: Client): NonNullable<NotificationDeps['reportWithheld']> {
+  return async (caseId, withheld) => {
+    try {
+      await client.workflow.getHandle(caseWorkflowId(caseId)).signal(notificationWithheldSignal, withheld);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
   };
 }
 

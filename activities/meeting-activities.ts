@@ -45,10 +45,10 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
     return { agencies: [...new Set(known)], to: [...new Set(known.map((a) => profile.agencies.find((x) => x.id === a)!.mailbox))] };
   };
 
-  const send = async (profile: Profile, id: string, agencies: AgencyId[], papers: RenderedPapers) => {
+  const send = async (profile: Profile, id: string, agencies: AgencyId[], papers: RenderedPapers, caseIds: string[]) => {
     const { agencies: recipients, to } = mailboxes(profile, agencies);
     if (to.length === 0) throw ApplicationFailure.nonRetryable(`Meeting papers ${id} have no recipient in the directory of ${profile.id}`, 'NoRecipients');
-    await deps.mail.send({ id, to, subject: papers.subject, text: papers.markdown, html: papers.html });
+    await deps.mail.send({ id, to, subject: papers.subject, text: papers.markdown, html: papers.html, caseIds });
     return recipients;
   };
 
@@ -70,7 +70,7 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
         ? renderDailyPack(profile, request, request.revision, shown)
         : renderHrdapPapers(profile, request, request.revision, shown);
       const mailId = `${request.workflowId}:papers:r${request.revision}`;
-      const recipients = await send(profile, mailId, attendeesOf(profile, request.kind, request.facilitator), papers);
+      const recipients = await send(profile, mailId, attendeesOf(profile, request.kind, request.facilitator), papers, shown.map((c) => c.caseId));
       return { mailId, recipients, caseIds: shown.map((c) => c.caseId), markdown: papers.markdown, html: papers.html, ...(withdrawn.length ? { withdrawn } : {}) };
     },
 
@@ -94,7 +94,7 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
       });
       const involved = heard.flatMap((c) => [...(c.state?.actions.map((a) => a.owner) ?? []), ...Object.values(c.state?.leads ?? {}).flatMap((l) => (l ? [l.agency] : []))]);
       const mailId = `${request.workflowId}:minutes`;
-      const recipients = await send(profile, mailId, [...attendeesOf(profile, request.kind, request.facilitator), ...(request.attendance?.agencies ?? []), ...involved], papers);
+      const recipients = await send(profile, mailId, [...attendeesOf(profile, request.kind, request.facilitator), ...(request.attendance?.agencies ?? []), ...involved], papers, read.map((c) => c.caseId));
       return { mailId, recipients, caseIds: read.map((c) => c.caseId), heard: heard.map((c) => c.caseId), notHeard: notHeard.map((c) => c.caseId), markdown: papers.markdown, html: papers.html };
     },
 
@@ -102,7 +102,7 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
       const profile = profileOf(notice.profileId);
       const papers = renderClosureNotice(profile, notice, notice.reason, notice.casesRolledOver);
       const mailId = `${notice.workflowId}:closure`;
-      const recipients = await send(profile, mailId, attendeesOf(profile, notice.kind, notice.facilitator), papers);
+      const recipients = await send(profile, mailId, attendeesOf(profile, notice.kind, notice.facilitator), papers, []);
       return { mailId, recipients };
     },
 
