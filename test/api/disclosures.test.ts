@@ -1,4 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { discloseCase } from '../../client/cli/commands/disclose';
+import type { CommandContext } from '../../client/cli/context';
+import { CliError } from '../../client/cli/output';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DisclosureRefusedError, thirdPartyExport } from '../../client/disclosure/third-party-export';
 import type { ReferralInput } from '../../domain/referral';
@@ -95,6 +101,27 @@ describe('third-party disclosure through HTTP, on a dev server with a real worke
     expect((await exportAs('administrator', 'court-2026-999')).statusCode).toBe(403);
     expect((await exportAs('auditor')).statusCode).toBe(403);
     expect(await disclosuresLogged()).toHaveLength(1);
+  });
+
+  it('`hrda case disclose` refuses without the consent, and otherwise writes the same export and logs it', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const ctx: CommandContext = { client: h.temporal, config: h.config, io: { out: (t) => void out.push(t), err: (t) => void err.push(t), errIsTTY: false } };
+    await expect(discloseCase(ctx, caseId, { consent: 'court-2026-999', by: 'clerk' })).rejects.toThrow(CliError);
+    expect(await disclosuresLogged()).toHaveLength(1);
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-disclose-'));
+    try {
+      const file = path.join(dir, 'export.json');
+      await discloseCase(ctx, caseId, { consent: consent.consentId, out: file, by: 'clerk' });
+      const text = await readFile(file, 'utf8');
+      expect(JSON.parse(text)).toMatchObject({ caseId, consent: { consentId: consent.consentId }, marking: expect.stringContaining(consent.consentId) });
+      for (const secret of [PERPETRATOR_EMAIL, PERPETRATOR_PHONE, ASSOCIATE_EMAIL, CONNECTED_PHONE]) expect(text).not.toContain(secret);
+      expect(((await stat(file)).mode & 0o777).toString(8)).toBe('600');
+      expect(await disclosuresLogged()).toEqual([expect.anything(), expect.objectContaining({ sub: 'cli:clerk', consentId: consent.consentId })]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
