@@ -12,9 +12,16 @@ import type { TimelineEntry } from '../../domain/timeline';
 import type { CaseView } from '../../machines/referral';
 import { bundleWorkflows } from '../support/bundle';
 import { exampleReferral } from '../support/referrals';
-import { as, startApiHarness, type ApiHarness } from './harness';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { auditCase } from '../../client/audit/audit-case';
+import { CaseClient } from '../../client/cases';
+import { dorsetHrda } from '../../domain/profiles/dorset-hrda';
+import { dataConverterFor } from '../../worker/codec';
+import { as, eventually, startApiHarness, type ApiHarness } from './harness';
 
-const PERPETRATOR_EMAIL = 'blake.private@example.net';
+// The perpetrator's address is, spelt differently, probation's directory mailbox: the case's
+// information request is withheld (activities/mail.guard.ts), which the audit must rebuild too.
+const PERPETRATOR_EMAIL = 'HRDA+private@Probation.example.org';
 const PERPETRATOR_PHONE = '07700 900123';
 const ASSOCIATE_EMAIL = 'drew.brother@example.net';
 const CONNECTED_PHONE = '07700 900456';
@@ -37,8 +44,10 @@ const consent = { consentId: 'court-2026-001', recipient: 'Family Court, Bournem
 describe('third-party disclosure through HTTP, on a dev server with a real worker', () => {
   let h: ApiHarness;
   let caseId: string;
+  let bundle: WorkflowBundleWithSourceMap;
   beforeAll(async () => {
-    h = await startApiHarness(await bundleWorkflows());
+    bundle = await bundleWorkflows();
+    h = await startApiHarness(bundle);
     const res = await h.app.inject({ method: 'POST', url: '/cases', headers: as('administrator', 'police', { 'idempotency-key': randomUUID() }), payload: referral() as object });
     expect(res.statusCode, res.body).toBe(201);
     caseId = res.json<{ caseId: string }>().caseId;
@@ -95,6 +104,16 @@ describe('third-party disclosure through HTTP, on a dev server with a real worke
     for (const secret of [PERPETRATOR_EMAIL, PERPETRATOR_PHONE, ASSOCIATE_EMAIL, CONNECTED_PHONE, '1 Hidden Lane']) expect(res.body).not.toContain(secret);
 
     expect(await disclosuresLogged()).toEqual([expect.objectContaining({ action: 'disclose', consentId: 'court-2026-001', sub: 'test-chair-police' })]);
+  });
+
+  it('is rebuilt by the audit from the history alone: the consent and the withheld message agree with the workflow', async () => {
+    const timeline = await eventually(() => new CaseClient(h.temporal, h.config.HRDA_TASK_QUEUE).timeline(caseId), (t) => t.some((e) => e.type === 'notification.withheld'));
+    expect(timeline.filter((e) => e.type === 'notification.withheld').map((e) => e.data)).toEqual([{ notificationId: `${caseId}:info-request`, topic: 'info-request', positions: [dorsetHrda.infoRequest.agencies.indexOf('probation')] }]);
+    const audit = await auditCase(h.temporal, caseId, { workflowBundle: bundle, dataConverter: dataConverterFor(h.config) });
+    expect(audit.replay).toEqual({ ok: true });
+    expect(audit.rebuildProblems).toEqual([]);
+    expect(audit.rebuilt.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['disclosure.consented', 'notification.withheld']));
+    expect(audit.ok, JSON.stringify(audit.timeline)).toBe(true);
   });
 
   it('refuses a consent id the case does not hold, and an auditor', async () => {
