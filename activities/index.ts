@@ -33,11 +33,12 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps): CaseActivities & MeetingActivities {
   const mail = guardMail(deps.mail, deps.blockedContacts ?? new CaseWorkflowBlockedContacts(deps.client));
-  const guarded = { ...deps, mail };
+  const reportWithheld = signalWithheld(deps.client);
+  const guarded = { ...deps, mail, reportWithheld };
   return {
     ...createMeetingWorkflowActivities(guarded),
     ...createPoliceCheckActivities({ police: deps.police }),
-    ...createNotificationActivities({ mail, reportWithheld: signalWithheld(deps.client) }),
+    ...createNotificationActivities({ mail, reportWithheld }),
     ...createSubjectActivities(guarded),
     ...createMeetingActivities(guarded),
   };

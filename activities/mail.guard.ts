@@ -65,3 +65,35 @@ export function guardMail(adapter: MailPort, source: BlockedContactsSource): Mai
     },
   } as MailPort;
 }
+
+/** What the guard reported about a refused message (its failure's details). */
+export interface Withheld {
+  caseId: string;
+  messageId: string;
+  positions: number[];
+}
+
+export function withheldOf(err: unknown): Withheld | undefined {
+  if (!(err instanceof ApplicationFailure) || err.type !== recipientWithheldType) return undefined;
+  return err.details?.[0] as Withheld | undefined;
+}
+
+/**
+ * For papers that serve many cases (meeting packs and minutes): the recipients the guard refuses
+ * are left out and the rest still get the papers, under the same message id. Each refusal is
+ * reported (to tell the case); the recipients that were sent to are returned.
+ */
+export async function sendLeavingOutWithheld(mail: MailPort, message: OutgoingMail, report: (withheld: Withheld, mailbox: string[]) => Promise<void>): Promise<string[]> {
+  let to = [...message.to];
+  for (;;) {
+    try {
+      if (to.length > 0) await mail.send({ ...message, to });
+      return to;
+    } catch (err) {
+      const withheld = withheldOf(err);
+      if (!withheld) throw err;
+      await report(withheld, withheld.positions.map((i) => to[i]!));
+      to = to.filter((_, i) => !withheld.positions.includes(i));
+    }
+  }
+}

@@ -9,7 +9,9 @@ import type { CaseView } from '../machines/referral';
 import { CaseClient, InvalidInputError, RefusedError } from '../client/cases';
 import type { ClosureNotice, MeetingActivities, MinutesRequest, PapersItem, PapersRequest } from '../workflows/meeting-activity-types';
 import { meetingWorkflowTypes } from '../workflows/meeting.messages';
+import { sendLeavingOutWithheld } from './mail.guard';
 import type { MailPort } from './mail.port';
+import type { NotificationDeps } from './notify';
 import { renderClosureNotice, renderDailyPack, renderHrdapPapers, renderMinutes, type PapersCase, type RenderedPapers } from './meeting-render';
 
 export interface MeetingActivityDeps {
@@ -17,6 +19,8 @@ export interface MeetingActivityDeps {
   taskQueue: string;
   mail: MailPort;
   profiles?: (id: string) => Profile;
+  /** Tells a case that its papers were withheld from a mailbox (activities/index.ts). */
+  reportWithheld?: NotificationDeps['reportWithheld'];
 }
 
 /**
@@ -48,8 +52,12 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
   const send = async (profile: Profile, id: string, agencies: AgencyId[], papers: RenderedPapers, caseIds: string[]) => {
     const { agencies: recipients, to } = mailboxes(profile, agencies);
     if (to.length === 0) throw ApplicationFailure.nonRetryable(`Meeting papers ${id} have no recipient in the directory of ${profile.id}`, 'NoRecipients');
-    await deps.mail.send({ id, to, subject: papers.subject, text: papers.markdown, html: papers.html, caseIds });
-    return recipients;
+    // PROTOCOL.md §1.1: a mailbox blocked for a case on the papers gets no papers; the others still do.
+    const sentTo = await sendLeavingOutWithheld(deps.mail, { id, to, subject: papers.subject, text: papers.markdown, html: papers.html, caseIds }, async (withheld, left) => {
+      const positions = agencies.flatMap((a, i) => (left.includes(profile.agencies.find((x) => x.id === a)?.mailbox ?? '') ? [i] : []));
+      await deps.reportWithheld?.(withheld.caseId, { notificationId: id, topic: 'meeting-papers', positions });
+    });
+    return recipients.filter((a) => sentTo.includes(profile.agencies.find((x) => x.id === a)!.mailbox));
   };
 
   const attendeesOf = (profile: Profile, kind: 'daily' | 'monthly', facilitator: AgencyId | null) => [

@@ -40,8 +40,9 @@ export function normaliseEmail(address: string): string | undefined {
  */
 export function normalisePhone(phone: string): string | undefined {
   let digits = phone.replace(/\D/g, '');
-  if (digits.startsWith('00')) digits = digits.slice(2);
-  if (digits.startsWith('44')) digits = digits.slice(2);
+  // Lengths keep it idempotent: a national number is never taken for a country code.
+  if (digits.startsWith('00') && digits.length >= 12) digits = digits.slice(2);
+  if (digits.startsWith('44') && digits.length >= 11) digits = digits.slice(2);
   digits = digits.replace(/^0+/, '');
   return digits.length >= 6 ? digits : undefined;
 }
@@ -72,8 +73,9 @@ export function blockedContactsOf(referral: Pick<Referral, 'perpetrator' | 'hous
  * is itself a blocked number.
  */
 export function blockedRecipients(recipients: readonly string[], blocked: BlockedContacts): number[] {
-  const emails = new Set(blocked.emails);
-  const phones = new Set(blocked.phones);
+  // Normalised again: a source that hands over raw details must not weaken the match.
+  const emails = new Set(blocked.emails.map((e) => normaliseEmail(e)).filter((e) => e !== undefined));
+  const phones = new Set(blocked.phones.map((p) => normalisePhone(p)).filter((p) => p !== undefined));
   const hits: number[] = [];
   recipients.forEach((recipient, index) => {
     const email = normaliseEmail(recipient);

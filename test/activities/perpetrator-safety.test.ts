@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardMail, mailWithoutCasesType, type BlockedContactsSource } from '../../activities/mail.guard';
+import { guardMail, mailWithoutCasesType, sendLeavingOutWithheld, type BlockedContactsSource } from '../../activities/mail.guard';
 import type { MailPort, OutgoingMail } from '../../activities/mail.port';
 import { createNotificationActivities } from '../../activities/notify';
 import { blockedContactsOf, blockedRecipients, normaliseEmail, normalisePhone, recipientWithheldType } from '../../domain/perpetrator-safety';
@@ -99,6 +99,20 @@ describe('the mail guard', () => {
     expect(failure.type).toBe(recipientWithheldType);
     expect(adapter.sent).toEqual([]);
     expect(reported).toEqual([{ caseId: 'case-1', notificationId: 'case-1:info-request', topic: 'info-request', positions: [1] }]);
+  });
+});
+
+describe('papers for many cases (meeting packs, minutes)', () => {
+  it('leave out each mailbox blocked for any case on them, still reach the others, and tell each case', async () => {
+    const adapter = capturingMail();
+    const byCase: Record<string, { emails: string[]; phones: string[] }> = { A: { emails: [HOUSING], phones: [] }, B: { emails: [HEALTH.toUpperCase()], phones: [] }, C: { emails: [], phones: [] } };
+    const mail = guardMail(adapter, { blockedFor: async (caseId) => byCase[caseId]! });
+    const reports: unknown[] = [];
+    const police = dorsetHrda.agencies.find((a) => a.id === 'police')!.mailbox;
+    const sentTo = await sendLeavingOutWithheld(mail, { id: 'meeting:papers:r1', caseIds: ['A', 'B', 'C'], to: [police, HOUSING, HEALTH], subject: 's', text: 't', html: 'h' }, async (w, left) => void reports.push({ caseId: w.caseId, left }));
+    expect(sentTo).toEqual([police]);
+    expect(adapter.sent.map((m) => [m.id, m.to])).toEqual([['meeting:papers:r1', [police]]]);
+    expect(reports).toEqual([{ caseId: 'A', left: [HOUSING] }, { caseId: 'B', left: [HEALTH] }]);
   });
 });
 
