@@ -6,7 +6,10 @@ import { createRetentionActivities } from './retention';
 import type { MailPort } from './mail.port';
 import { OutboxMail } from './mail.outbox';
 import { SmtpMail } from './mail.smtp';
-import { createNotificationActivities } from './notify';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { caseWorkflowId, notificationWithheldSignal } from '../workflows/referral.messages';
+import { CaseWorkflowBlockedContacts, guardMail, type BlockedContactsSource } from './mail.guard';
+import { createNotificationActivities, type NotificationDeps } from './notify';
 import { createPoliceCheckActivities } from './police-checks';
 import type { PoliceSystems } from './police-systems.port';
 import { LocalPoliceSystems } from './police-systems.local';
@@ -23,17 +26,37 @@ export interface ActivityDeps {
   police: PoliceSystems;
   /** Where the per-case data keys are (crypto-shredding); without one, retention cannot destroy them. */
   dataKeys?: DataKeyStore;
+  /** Where the mail guard reads a case's blocked contacts; the case workflow's query unless a test supplies one. */
+  blockedContacts?: BlockedContactsSource;
 }
 
-/** The activities the worker registers, built over the ports' adapters. */
+/**
+ * The activities the worker registers, built over the ports' adapters. Whatever mail adapter is
+ * given, every activity sends through the perpetrator-safety guard (PROTOCOL.md §1.1): there is no
+ * path to the adapter around it.
+ */
 export function createActivities(deps: ActivityDeps): CaseActivities & MeetingActivities & RetentionActivities {
+  const mail = guardMail(deps.mail, deps.blockedContacts ?? new CaseWorkflowBlockedContacts(deps.client));
+  const reportWithheld = signalWithheld(deps.client);
+  const guarded = { ...deps, mail, reportWithheld };
   return {
-    ...createMeetingWorkflowActivities(deps),
+    ...createMeetingWorkflowActivities(guarded),
     ...createPoliceCheckActivities({ police: deps.police }),
-    ...createNotificationActivities({ mail: deps.mail }),
-    ...createSubjectActivities(deps),
-    ...createMeetingActivities(deps),
+    ...createNotificationActivities({ mail, reportWithheld }),
+    ...createSubjectActivities(guarded),
+    ...createMeetingActivities(guarded),
     ...createRetentionActivities(deps),
+  };
+}
+
+/** The case hears of a withheld message by signal; a case that has ended cannot record it (the failure still shows). */
+function signalWithheld(client: Client): NonNullable<NotificationDeps['reportWithheld']> {
+  return async (caseId, withheld) => {
+    try {
+      await client.workflow.getHandle(caseWorkflowId(caseId)).signal(notificationWithheldSignal, withheld);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
   };
 }
 

@@ -6,6 +6,12 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /**
+   * The cases the message is about ([] for none). The perpetrator-safety guard every adapter is
+   * wrapped in (mail.guard.ts) checks each recipient against these cases' blocked contacts, and
+   * refuses a message that does not say.
+   */
+  caseIds?: string[];
 }
 
 /** Secure mail. Adapters: an outbox folder (the embedded default) and SMTP. */

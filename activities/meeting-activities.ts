@@ -9,7 +9,9 @@ import type { CaseView } from '../machines/referral';
 import { CaseClient, InvalidInputError, RefusedError } from '../client/cases';
 import type { ClosureNotice, MeetingActivities, MinutesRequest, PapersItem, PapersRequest } from '../workflows/meeting-activity-types';
 import { meetingWorkflowTypes } from '../workflows/meeting.messages';
+import { sendLeavingOutWithheld } from './mail.guard';
 import type { MailPort } from './mail.port';
+import type { NotificationDeps } from './notify';
 import { renderClosureNotice, renderDailyPack, renderHrdapPapers, renderMinutes, type PapersCase, type RenderedPapers } from './meeting-render';
 
 export interface MeetingActivityDeps {
@@ -17,6 +19,8 @@ export interface MeetingActivityDeps {
   taskQueue: string;
   mail: MailPort;
   profiles?: (id: string) => Profile;
+  /** Tells a case that its papers were withheld from a mailbox (activities/index.ts). */
+  reportWithheld?: NotificationDeps['reportWithheld'];
 }
 
 /**
@@ -45,11 +49,15 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
     return { agencies: [...new Set(known)], to: [...new Set(known.map((a) => profile.agencies.find((x) => x.id === a)!.mailbox))] };
   };
 
-  const send = async (profile: Profile, id: string, agencies: AgencyId[], papers: RenderedPapers) => {
+  const send = async (profile: Profile, id: string, agencies: AgencyId[], papers: RenderedPapers, caseIds: string[]) => {
     const { agencies: recipients, to } = mailboxes(profile, agencies);
     if (to.length === 0) throw ApplicationFailure.nonRetryable(`Meeting papers ${id} have no recipient in the directory of ${profile.id}`, 'NoRecipients');
-    await deps.mail.send({ id, to, subject: papers.subject, text: papers.markdown, html: papers.html });
-    return recipients;
+    // PROTOCOL.md §1.1: a mailbox blocked for a case on the papers gets no papers; the others still do.
+    const sentTo = await sendLeavingOutWithheld(deps.mail, { id, to, subject: papers.subject, text: papers.markdown, html: papers.html, caseIds }, async (withheld, left) => {
+      const positions = agencies.flatMap((a, i) => (left.includes(profile.agencies.find((x) => x.id === a)?.mailbox ?? '') ? [i] : []));
+      await deps.reportWithheld?.(withheld.caseId, { notificationId: id, topic: 'meeting-papers', positions });
+    });
+    return recipients.filter((a) => sentTo.includes(profile.agencies.find((x) => x.id === a)!.mailbox));
   };
 
   const attendeesOf = (profile: Profile, kind: 'daily' | 'monthly', facilitator: AgencyId | null) => [
@@ -70,7 +78,7 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
         ? renderDailyPack(profile, request, request.revision, shown)
         : renderHrdapPapers(profile, request, request.revision, shown);
       const mailId = `${request.workflowId}:papers:r${request.revision}`;
-      const recipients = await send(profile, mailId, attendeesOf(profile, request.kind, request.facilitator), papers);
+      const recipients = await send(profile, mailId, attendeesOf(profile, request.kind, request.facilitator), papers, shown.map((c) => c.caseId));
       return { mailId, recipients, caseIds: shown.map((c) => c.caseId), markdown: papers.markdown, html: papers.html, ...(withdrawn.length ? { withdrawn } : {}) };
     },
 
@@ -94,7 +102,7 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
       });
       const involved = heard.flatMap((c) => [...(c.state?.actions.map((a) => a.owner) ?? []), ...Object.values(c.state?.leads ?? {}).flatMap((l) => (l ? [l.agency] : []))]);
       const mailId = `${request.workflowId}:minutes`;
-      const recipients = await send(profile, mailId, [...attendeesOf(profile, request.kind, request.facilitator), ...(request.attendance?.agencies ?? []), ...involved], papers);
+      const recipients = await send(profile, mailId, [...attendeesOf(profile, request.kind, request.facilitator), ...(request.attendance?.agencies ?? []), ...involved], papers, read.map((c) => c.caseId));
       return { mailId, recipients, caseIds: read.map((c) => c.caseId), heard: heard.map((c) => c.caseId), notHeard: notHeard.map((c) => c.caseId), markdown: papers.markdown, html: papers.html };
     },
 
@@ -102,7 +110,7 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
       const profile = profileOf(notice.profileId);
       const papers = renderClosureNotice(profile, notice, notice.reason, notice.casesRolledOver);
       const mailId = `${notice.workflowId}:closure`;
-      const recipients = await send(profile, mailId, attendeesOf(profile, notice.kind, notice.facilitator), papers);
+      const recipients = await send(profile, mailId, attendeesOf(profile, notice.kind, notice.facilitator), papers, []);
       return { mailId, recipients };
     },
 

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { notificationSchema, type Notification } from '../domain/notification';
+import { recipientWithheldType } from '../domain/perpetrator-safety';
 import type { Profile } from '../domain/profile';
 import { getProfile } from '../domain/profiles';
 import type { MailPort, OutgoingMail } from './mail.port';
@@ -19,7 +20,14 @@ export interface NotificationResult {
  * Failure messages reach the workflow history unencrypted: they name fields and positions,
  * never a recipient, a subject or a body line.
  */
-export function createNotificationActivities(deps: { mail: MailPort; profiles?: (id: string) => Profile }) {
+export interface NotificationDeps {
+  mail: MailPort;
+  profiles?: (id: string) => Profile;
+  /** Tells the case that the mail guard withheld one of its messages (activities/index.ts: a signal to its workflow). */
+  reportWithheld?: (caseId: string, withheld: { notificationId: string; topic: string; positions: number[] }) => Promise<void>;
+}
+
+export function createNotificationActivities(deps: NotificationDeps) {
   const profileOf = deps.profiles ?? getProfile;
   return {
     async sendNotification(n: Notification): Promise<NotificationResult> {
@@ -36,8 +44,17 @@ export function createNotificationActivities(deps: { mail: MailPort; profiles?: 
         subject: notification.subject,
         text: renderText(notification),
         html: renderHtml(notification),
+        caseIds: [notification.caseId],
       };
-      return { status: await deps.mail.send(mail), recipients: to.length };
+      try {
+        return { status: await deps.mail.send(mail), recipients: to.length };
+      } catch (err) {
+        if (err instanceof ApplicationFailure && err.type === recipientWithheldType && deps.reportWithheld) {
+          const positions = ((err.details?.[0] as { positions?: number[] } | undefined)?.positions ?? []).flatMap((i) => recipientPositions(notification, profileFor(profileOf, notification.profileId), to[i]!));
+          await deps.reportWithheld(notification.caseId, { notificationId: notification.id, topic: notification.topic, positions });
+        }
+        throw err;
+      }
     },
   };
 }
@@ -48,6 +65,14 @@ function profileFor(profileOf: (id: string) => Profile, id: string): Profile {
   } catch {
     throw ApplicationFailure.nonRetryable(`Notification names profile "${id}", which this worker does not know.`, 'UnknownProfile');
   }
+}
+
+/** Where in the notification's `to` a resolved mailbox came from (several agencies may share one). */
+function recipientPositions(n: Notification, profile: Profile, mailbox: string): number[] {
+  return n.to.flatMap((recipient, index) => {
+    const box = recipient === 'administrator' ? profile.administrator.mailbox : profile.agencies.find((a) => a.id === recipient)?.mailbox;
+    return box === mailbox ? [index] : [];
+  });
 }
 
 /** Each recipient's mailbox from the directory, once each (two agencies may share a mailbox). */

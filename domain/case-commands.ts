@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
+import { disclosureConsentFields } from './disclosure';
 import { disputeIdSchema } from './dispute';
 import { riskSchema } from './referral';
 import { actionStatusSchema, victimContactOutcomeSchema } from './timeline';
@@ -66,6 +67,8 @@ export const caseCommandFields = {
     matter: text.optional(),
   }),
   closeCase: z.object({ rationale: text }),
+  /** The chair alone ([002] 3.39–3.40); the case refuses anyone else. */
+  recordDisclosureConsent: disclosureConsentFields,
 } as const;
 
 const f = caseCommandFields;
@@ -86,6 +89,7 @@ export const caseCommandSchemas = {
   changeRisk: f.changeRisk.extend(actor),
   raiseDispute: f.raiseDispute.extend(actor),
   closeCase: f.closeCase.extend(actor),
+  recordDisclosureConsent: f.recordDisclosureConsent.extend(actor),
 } as const;
 
 export type CaseCommandName = keyof typeof caseCommandSchemas;

@@ -33,6 +33,13 @@ const contactDetailsSchema = z.object({
 });
 export type ContactDetails = z.infer<typeof contactDetailsSchema>;
 
+/** Someone connected to the perpetrator (PROTOCOL.md §1.1 invariant; [002] 3.41). */
+const associateSchema = z.object({
+  name: personName,
+  relationship: z.string().trim().min(1).max(200),
+  contact: contactDetailsSchema.optional(),
+});
+
 export const referralSchema = z
   .object({
     /** When the referral reached the single point of contact (PROTOCOL.md §1.1); defaults to now. */
@@ -69,9 +76,20 @@ export const referralSchema = z
       mappaLevel: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
       /** Held so that nothing can ever be sent there (PROTOCOL.md §1.1 invariant). */
       contact: contactDetailsSchema.optional(),
+      /**
+       * People connected to the perpetrator (family, friends, new partner): nothing is ever sent to
+       * their contact details either, and exports leave them out (domain/perpetrator-safety.ts).
+       */
+      associates: z.array(associateSchema).max(50).optional(),
     }),
     children: z.array(z.object({ name: personName, dateOfBirth: localDateSchema })).default([]),
-    household: z.array(z.object({ name: personName, relationship: z.string().min(1) })).default([]),
+    household: z.array(z.object({
+      name: personName,
+      relationship: z.string().min(1),
+      contact: contactDetailsSchema.optional(),
+      /** Marks a household member as connected to the perpetrator: their contact details are blocked like the perpetrator's. */
+      connectedToPerpetrator: z.boolean().optional(),
+    })).default([]),
   })
   .superRefine((r, ctx) => {
     // Runs even when other fields failed (`when` below), so values may be unparsed: read defensively.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
+import { disclosureConsentedData, notificationWithheldData } from './disclosure';
 import { riskSchema } from './referral';
 import { instantSchema } from './time';
 
@@ -52,6 +53,8 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('dispute.stage', { disputeId: z.string(), stage: z.string(), owner: z.string(), deadline: instantSchema }),
   entry('dispute.resolved', { disputeId: z.string(), agreement: z.string() }),
   entry('case.closed', { rationale: z.string() }),
+  entry('disclosure.consented', disclosureConsentedData),
+  entry('notification.withheld', notificationWithheldData),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

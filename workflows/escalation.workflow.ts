@@ -13,6 +13,7 @@ import {
 } from '../machines/escalation';
 import type { CaseActivities } from './activity-types';
 import { disputeProgressSignal, disputeStateQuery, disputeUpdates } from './escalation.messages';
+import { unlessWithheld } from './case/withheld';
 
 export type EscalationWorkflowInput = DisputeStart;
 
@@ -95,7 +96,7 @@ export async function escalationWorkflow(raw: EscalationWorkflowInput): Promise<
     const pending = snapshot().context.outbox;
     if (pending.length === 0) return;
     if (snapshot().status === 'active') actor.send({ type: 'delivered', ids: pending.map((n) => n.id) });
-    for (const n of pending) track(sendNotification(n));
+    for (const n of pending) track(unlessWithheld(sendNotification(n), n.id));
   };
 
   // The case hears of every entry in the order written: each signal waits for the one before.

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { RollOverReason } from '../domain/agenda';
 import type { CaseCommandInput, CaseCommandName } from '../domain/case-commands';
+import type { BlockedContacts } from '../domain/perpetrator-safety';
 import type { TimelineEntry } from '../domain/timeline';
 import type { CaseView } from '../machines/referral';
 
@@ -12,6 +13,7 @@ type CaseUpdates = { [N in CaseCommandName]: ReturnType<typeof defineUpdate<Case
 const names: CaseCommandName[] = [
   'submitSummary', 'recordVictimContact', 'recordMeetingOutcome', 'updateAction', 'requestReview',
   'recordQaDecision', 'recordReviewOutcome', 'changeRisk', 'raiseDispute', 'closeCase',
+  'recordDisclosureConsent',
 ];
 export const caseUpdates = Object.fromEntries(names.map((n) => [n, defineUpdate(n)])) as CaseUpdates;
 
@@ -21,7 +23,12 @@ export const caseReadyUpdate = defineUpdate<CaseView, []>('ready');
 /** From a meeting: the case was not heard at `missedMeetingAt` and goes to the next meeting. */
 export const rollOverSignal = defineSignal<[{ missedMeetingAt: string; reason: RollOverReason }]>('rollOver');
 
+/** From the mail guard (activities/notify.ts): a message of the case was withheld; positions, never addresses. */
+export const notificationWithheldSignal = defineSignal<[{ notificationId: string; topic: string; positions: number[] }]>('notificationWithheld');
+
 export const caseStateQuery = defineQuery<CaseView>('state');
 export const caseTimelineQuery = defineQuery<TimelineEntry[]>('timeline');
+/** For the mail guard only (activities/mail.guard.ts): the contacts nothing may be sent to. */
+export const caseBlockedContactsQuery = defineQuery<BlockedContacts>('blockedContacts');
 
 export const caseWorkflowId = (caseId: string) => `case-${caseId}`;

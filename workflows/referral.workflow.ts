@@ -2,6 +2,7 @@ import {
   allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import { createActor, type Snapshot } from 'xstate';
+import { blockedContactsOf } from '../domain/perpetrator-safety';
 import { getProfile } from '../domain/profiles';
 import type { Referral } from '../domain/referral';
 import { caseView, createReferralMachine, nextDeadline, type CaseSnapshot, type CaseView, type RepeatInfo } from '../machines/referral';
@@ -11,7 +12,7 @@ import { CaseEffects, type EffectsState } from './case/effects';
 import { backgroundChecks } from './case/police-checks';
 import { searchAttributeIndexer } from './case/search-attributes';
 import { disputeProgressSignal } from './escalation.messages';
-import { caseReadyUpdate, caseStateQuery, caseTimelineQuery, rollOverSignal } from './referral.messages';
+import { caseBlockedContactsQuery, caseReadyUpdate, caseStateQuery, caseTimelineQuery, notificationWithheldSignal, rollOverSignal } from './referral.messages';
 
 export interface ReferralWorkflowInput {
   caseId: string;
@@ -50,8 +51,10 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
   });
   setHandler(caseStateQuery, () => caseView(snapshot()));
   setHandler(caseTimelineQuery, () => snapshot().context.timeline);
+  setHandler(caseBlockedContactsQuery, () => blockedContactsOf(input.referral));
   setHandler(disputeProgressSignal, ({ disputeId, entry, open }) => live.actor?.send({ type: 'disputeProgress', at: now(), disputeId, entry, open }));
   setHandler(rollOverSignal, ({ missedMeetingAt, reason }) => live.actor?.send({ type: 'rollOver', at: now(), missedMeetingAt, reason }));
+  setHandler(notificationWithheldSignal, ({ notificationId, topic, positions }) => live.actor?.send({ type: 'notificationWithheld', at: now(), notificationId, topic, positions }));
   setHandler(caseReadyUpdate, async () => {
     await condition(() => live.actor !== undefined);
     return caseView(snapshot());

@@ -20,12 +20,13 @@ export const accessLogEntrySchema = z.object({
   role: apiRoleSchema,
   agency: agencyIdSchema.optional(),
   caseId: z.string(),
-  action: z.enum(['read', 'list', 'write', 'decode']).meta({ description: 'read: a case or its timeline; list: the case appeared in a list; write: the case was returned after a change; decode: payloads were decrypted by the codec server (the Temporal Web UI), caseId being the case they name or "unidentified".' }),
+  action: z.enum(['read', 'list', 'write', 'decode', 'disclose']).meta({ description: 'read: a case or its timeline; list: the case appeared in a list; write: the case was returned after a change; decode: payloads were decrypted by the codec server (the Temporal Web UI), caseId being the case they name or "unidentified"; disclose: the case was exported for a third party under the chair\'s consent (consentId).' }),
   route: z.string().meta({ description: 'Method and route template, e.g. "GET /cases/:caseId".' }),
   view: z.enum(['full', 'skeleton']).meta({ description: 'skeleton: without personal data (ops).' }),
   purpose: z.string(),
   requestId: z.string(),
   payloads: z.number().int().min(0).optional().meta({ description: 'decode: how many payloads the request decrypted.' }),
+  consentId: z.string().optional().meta({ description: "disclose: the chair's recorded consent the export was made under (the case's timeline names its recipient, purpose and scope)." }),
 });
 export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
 
@@ -36,6 +37,8 @@ export interface Disclosure {
   view: AccessLogEntry['view'];
   /** Used when the caller stated none (writes state theirs by what they do). */
   defaultPurpose?: string;
+  /** disclose: the consent the export was made under. */
+  consentId?: string;
 }
 
 declare module 'fastify' {
@@ -99,6 +102,7 @@ export function installAccessLogging(app: FastifyInstance, log: AccessLog, now: 
     await log.record(d.caseIds.map((caseId) => ({
       at, sub, role, ...(agency ? { agency } : {}), caseId, action: d.action,
       route: `${req.method} ${req.routeOptions.url}`, view: d.view, purpose, requestId: req.id,
+      ...(d.consentId ? { consentId: d.consentId } : {}),
     })));
     return payload;
   });

@@ -78,4 +78,6 @@ export const commandRules: { [N in CaseCommandName]: CommandRule<N> } = {
       !isAgencyScoped(p.role) || p.agency === input.raisedBy ? undefined : `an agency raises a dispute in its own name; your token acts for ${p.agency}, not ${input.raisedBy}`,
   },
   closeCase: { roles: ['administrator'] },
+  /** [002] 3.39–3.40: the express consent of the chair. */
+  recordDisclosureConsent: { roles: ['chair'] },
 };

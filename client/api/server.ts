@@ -14,6 +14,7 @@ import { installOpenApi } from './openapi';
 import { registerAccessLogRoutes } from './routes/access-log';
 import { registerCaseCommandRoutes } from './routes/case-commands';
 import { registerCaseRoutes } from './routes/cases';
+import { registerDisclosureRoutes } from './routes/disclosures';
 import { registerHealthRoutes } from './routes/health';
 
 export interface ApiDeps {
@@ -63,6 +64,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps);
   registerCaseRoutes(app, { cases, temporal: deps.temporal });
   registerCaseCommandRoutes(app, { cases });
+  registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });
   registerCodecRoutes(app, { config: deps.config, accessLog, ...(deps.now ? { now: deps.now } : {}) });
 

@@ -3,7 +3,7 @@ import { caseCommandSchemas, type CaseCommandName } from '../../domain/case-comm
 import type { Instant } from '../../domain/time';
 import type { CaseEvent } from '../../machines/referral';
 import { disputeProgressSignal, type DisputeProgress } from '../../workflows/escalation.messages';
-import { caseReadyUpdate, caseUpdates, rollOverSignal } from '../../workflows/referral.messages';
+import { caseReadyUpdate, caseUpdates, notificationWithheldSignal, rollOverSignal } from '../../workflows/referral.messages';
 
 /**
  * How workflows/referral.workflow.ts turns the messages it receives into events of the case
@@ -30,6 +30,10 @@ export function signalEvent(name: string, arg: unknown, at: Instant): MessageEve
   if (name === rollOverSignal.name) {
     const { missedMeetingAt, reason } = arg as { missedMeetingAt: Instant; reason: RollOverReason };
     return { kind: 'event', event: { type: 'rollOver', at, missedMeetingAt, reason } };
+  }
+  if (name === notificationWithheldSignal.name) {
+    const { notificationId, topic, positions } = arg as { notificationId: string; topic: string; positions: number[] };
+    return { kind: 'event', event: { type: 'notificationWithheld', at, notificationId, topic, positions } };
   }
   return { kind: 'unknown' };
 }

@@ -33,5 +33,15 @@ export type CaseEvent =
   | CommandEvent
   | ClockEvent
   | { type: 'delivered'; ids: string[] }
+  /** The mail guard refused a message of this case: a recipient is a blocked contact (activities/mail.guard.ts). */
+  | NotificationWithheldEvent
   /** A dispute's own timeline entry, from its workflow; `open` is false once it is resolved. */
   | { type: 'disputeProgress'; at: Instant; disputeId: string; entry: TimelineEntry; open: boolean };
+
+export interface NotificationWithheldEvent {
+  type: 'notificationWithheld';
+  at: Instant;
+  notificationId: string;
+  topic: string;
+  positions: number[];
+}

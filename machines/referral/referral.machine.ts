@@ -264,6 +264,7 @@ export function createReferralMachine(profile: Profile) {
       reviewMeetingDue: ({ context, event }) => context.review !== null && context.review.meetingAt <= timeOf(event),
       raisesRisk: ({ context, event }) => event.type === 'changeRisk' && riskRank(event.risk) > riskRank(context.risk),
       noDisputeOpen: ({ context }) => context.openDisputes.length === 0,
+      chairMayConsent: ({ context, event }) => event.type === 'recordDisclosureConsent' && disclosureConsentProblem(context, event) === undefined,
       disputeCanStart: ({ context, event }) => event.type === 'raiseDispute' && disputeProblem(profile, context, event) === undefined,
       nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0,
     },
@@ -305,6 +306,23 @@ export function createReferralMachine(profile: Profile) {
           timeline: [...context.timeline, event.entry],
           openDisputes: event.open ? context.openDisputes : context.openDisputes.filter((d) => d !== event.disputeId),
         })),
+      },
+      // [002] 3.39–3.40: the chair's express consent to a third-party disclosure, on the timeline.
+      recordDisclosureConsent: {
+        guard: 'chairMayConsent',
+        actions: assign(({ context, event }) => {
+          const { consentId, recipient, purpose, scope, expiresAt, rationale, actor, at } = event;
+          return { timeline: withEntry(context, 'disclosure.consented', at, { consentId, recipient, purpose, scope, ...(expiresAt ? { expiresAt } : {}) }, { actor, rationale }) };
+        }),
+      },
+      // PROTOCOL.md §1.1: the mail guard refused a message; recorded, and the administrator told (once).
+      notificationWithheld: {
+        guard: ({ context, event }) => !context.timeline.some((t) => t.type === 'notification.withheld' && t.data.notificationId === event.notificationId),
+        actions: enqueueActions(({ context, event, enqueue }) => {
+          const { notificationId, topic, positions, at } = event;
+          enqueue.assign({ timeline: withEntry(context, 'notification.withheld', at, { notificationId, topic, positions }, { rationale: 'A recipient matches contact details of the perpetrator or of someone connected to them.' }) });
+          if (topic !== 'recipient-withheld') enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.recipientWithheld(context, event)] });
+        }),
       },
       // The host has handed these messages to the mail port (see workflows/referral).
       delivered: { actions: assign({ outbox: ({ context, event }) => context.outbox.filter((n) => !event.ids.includes(n.id)) }) },
@@ -545,6 +563,14 @@ export function disputeProblem(profile: Profile, context: CaseContext, e: Comman
   if (context.disputes.some((d) => d.disputeId === e.dispute)) return `a dispute ${e.dispute} was already raised on this case`;
   const issues = disputeStartIssues(profile, disputeStartFor(context, e));
   return issues.length ? issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : undefined;
+}
+
+/** Why the consent cannot be recorded, or undefined when it can: the chair alone gives it, once per id. */
+export function disclosureConsentProblem(context: CaseContext, e: CommandEvent<'recordDisclosureConsent'>): string | undefined {
+  if (e.actor.role !== 'chair') return `consent to a third-party disclosure is the chair's alone ([002] 3.39–3.40); you act as ${e.actor.role}`;
+  if (e.expiresAt !== undefined && e.expiresAt <= e.at) return `expiresAt (${e.expiresAt}) must be later than now`;
+  if (context.timeline.some((t) => t.type === 'disclosure.consented' && t.data.consentId === e.consentId)) return `a consent ${e.consentId} is already recorded on this case`;
+  return undefined;
 }
 
 /** Agencies named that the profile's directory does not know (messages could not reach them). */

@@ -2,7 +2,7 @@ import type { Profile } from '../../domain/profile';
 import { riskRank } from '../../domain/referral';
 import type { CaseSnapshot } from './deadlines';
 import type { CommandEvent } from './events';
-import { disputeProblem, outcomeProblem, unknownAgencies } from './referral.machine';
+import { disclosureConsentProblem, disputeProblem, outcomeProblem, unknownAgencies } from './referral.machine';
 import { publicStage } from './public-state';
 
 /**
@@ -50,6 +50,8 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
       return `the risk level cannot be changed; the case is ${stage}`;
     case 'raiseDispute':
       return disputeProblem(profile, c, event) ?? 'a dispute cannot be raised now';
+    case 'recordDisclosureConsent':
+      return disclosureConsentProblem(snapshot.context, event) ?? 'the consent cannot be recorded now';
     case 'closeCase':
       if (c.openDisputes.length) return `disputes are open (${c.openDisputes.join(', ')}); a case cannot close while one is open`;
       return `the case cannot be closed now; it is ${stage}`;

@@ -63,7 +63,7 @@ describe('the OpenAPI document', () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     const commands = caseCommandRoutes.map((r) => `POST /cases/{caseId}${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(documented).toEqual([
-      'GET /health', 'POST /cases', 'GET /cases', 'GET /cases/{caseId}', 'GET /cases/{caseId}/timeline', 'GET /access-log', ...commands,
+      'GET /health', 'POST /cases', 'GET /cases', 'GET /cases/{caseId}', 'GET /cases/{caseId}/timeline', 'GET /cases/{caseId}/disclosures/{consentId}', 'GET /access-log', ...commands,
     ].sort());
     expect(caseCommandRoutes.map((r) => r.name).sort()).toEqual(Object.keys(caseCommandFields).sort());
     expect(commands).toEqual(expect.arrayContaining([

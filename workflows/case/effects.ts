@@ -4,6 +4,7 @@ import type { CaseActivities } from '../activity-types';
 import { escalationWorkflow } from '../escalation.workflow';
 import { disputeWorkflowId } from '../escalation.messages';
 import { planUpdatedSignal } from '../subject.workflow';
+import { unlessWithheld } from './withheld';
 
 /** What the effects have done so far, carried across continue-as-new so nothing is done twice. */
 export interface EffectsState {
@@ -71,7 +72,7 @@ export class CaseEffects {
     const pending = s.context.outbox;
     if (pending.length === 0) return;
     if (s.status === 'active') this.markDelivered(pending.map((n) => n.id));
-    for (const n of pending) this.track(sendNotification(n));
+    for (const n of pending) this.track(unlessWithheld(sendNotification(n), n.id));
   }
 
   /** PROTOCOL.md §1.6. ABANDON: a dispute outlives this run when the case continues as new; its signals reach the current run. */

@@ -50,6 +50,7 @@ export const caseCommandRoutes: CommandRoute[] = [
   fromBody('changeRisk', '/risk', 'Raise the risk level by professional judgement'),
   fromBody('raiseDispute', '/disputes', 'Raise a dispute between agencies (PROTOCOL.md §1.6); it runs through the escalation protocol'),
   fromBody('closeCase', '/close', 'Close the case (administrator)'),
+  fromBody('recordDisclosureConsent', '/disclosure-consents', "Record the chair's consent to disclose the case to a third party ([002] 3.39–3.40; chair)"),
 ] as CommandRoute[];
 
 async function hasEnded(cases: CaseClient, caseId: string): Promise<boolean> {

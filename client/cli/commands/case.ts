@@ -12,6 +12,7 @@ import type { CommandContext } from '../context';
 import { readCaseRecord, renderSkeleton } from '../../case-record';
 import { dataKeyStoreFor } from '../../../worker/codec';
 import { CliError, formatInstant, renderTable } from '../output';
+import { discloseCase, type DiscloseOptions } from './disclose';
 import type { Runner } from './runner';
 
 const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE);
@@ -173,4 +174,13 @@ export function registerCaseCommands(program: Command, run: Runner): void {
     .option('--format <format>', 'text, json or html', 'text')
     .option('--out <file>', 'write to this file instead of stdout')
     .action((caseId: string, opts: { format?: string; out?: string }) => run((ctx) => caseTimeline(ctx, caseId, opts)));
+
+  group
+    .command('disclose')
+    .description("export a case for a third party (court, child protection, adult safeguarding, another process) under the chair's recorded consent; refused without it; logged as a disclosure")
+    .argument('<caseId>')
+    .requiredOption('--consent <id>', 'the consentId the chair recorded on the case (recordDisclosureConsent)')
+    .option('--out <file>', 'write the export to this file (readable by its owner only) instead of stdout')
+    .option('--by <name>', 'who makes the export, for the access log (default: the operating-system user)')
+    .action((caseId: string, opts: DiscloseOptions) => run((ctx) => discloseCase(ctx, caseId, opts)));
 }

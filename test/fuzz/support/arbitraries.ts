@@ -126,6 +126,7 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     changeRisk: fc.record({ risk: fc.constantFrom(...riskLevels), rationale: text() }),
     raiseDispute: fc.record({ dispute: fc.constantFrom('d1', 'd2'), area: fc.constantFrom(...profile.escalation.areas), raisedBy: agency, with: agency, matter: text() }),
     closeCase: fc.record({ rationale: text() }),
+    recordDisclosureConsent: fc.record({ consentId: fc.constantFrom('c1', 'c2'), recipient: text(40), purpose: fc.constantFrom('court', 'child-protection', 'adult-safeguarding', 'other-process'), scope: fc.array(fc.constantFrom('case', 'timeline', 'matrix'), { minLength: 1, maxLength: 3 }), rationale: text() }),
   };
 
   return { text, instant, agency, referral, junk, mutation, actor, commandFields };

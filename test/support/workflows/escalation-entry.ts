@@ -2,6 +2,8 @@
 // standing in for the case workflow, which records what its child dispute tells it.
 import { defineQuery, executeChild, setHandler } from '@temporalio/workflow';
 import type { DisputeStart } from '../../../domain/dispute';
+import { noBlockedContacts } from '../../../domain/perpetrator-safety';
+import { caseBlockedContactsQuery } from '../../../workflows/referral.messages';
 import type { DisputeView } from '../../../machines/escalation';
 import { disputeProgressSignal, disputeWorkflowId, type DisputeProgress } from '../../../workflows/escalation.messages';
 import { escalationWorkflow } from '../../../workflows/escalation.workflow';
@@ -14,6 +16,8 @@ export async function disputeParentProbe(start: DisputeStart): Promise<{ progres
   const progress: DisputeProgress[] = [];
   setHandler(disputeProgressSignal, (p) => void progress.push(p));
   setHandler(progressQuery, () => progress);
+  // The mail guard asks the case for its blocked contacts before any of the dispute's messages go.
+  setHandler(caseBlockedContactsQuery, () => noBlockedContacts);
   const result = await executeChild(escalationWorkflow, { args: [start], workflowId: disputeWorkflowId(start.caseId, start.disputeId) });
   return { progress, result };
 }

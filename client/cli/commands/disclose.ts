@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { dataDir } from '../../../scripts/paths';
+import { AccessLog } from '../../api/access-log';
+import { CaseClient } from '../../cases';
+import { DisclosureRefusedError, thirdPartyExport } from '../../disclosure/third-party-export';
+import type { CommandContext } from '../context';
+import { CliError } from '../output';
+
+export interface DiscloseOptions {
+  consent: string;
+  out?: string;
+  /** Who makes the export, for the access log; the operating-system user by default. */
+  by?: string;
+  now?: Date;
+}
+
+/**
+ * `hrda case disclose`: a case exported for a third party under the chair's recorded consent
+ * ([002] 3.39–3.40), as GET /cases/:caseId/disclosures/:consentId gives it, and logged in the same
+ * access log as a disclosure.
+ */
+export async function discloseCase(ctx: CommandContext, caseId: string, opts: DiscloseOptions): Promise<void> {
+  const cases = new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE);
+  const [view, timeline] = await Promise.all([cases.state(caseId), cases.timeline(caseId)]);
+  const now = opts.now ?? new Date();
+  let exported;
+  try {
+    exported = thirdPartyExport(view, timeline, opts.consent, now);
+  } catch (err) {
+    if (err instanceof DisclosureRefusedError) throw new CliError(err.message);
+    throw err;
+  }
+  await new AccessLog(ctx.config.HRDA_ACCESS_LOG_DIR ?? dataDir).record([{
+    at: now.toISOString(), sub: `cli:${opts.by ?? os.userInfo().username}`, role: 'administrator', caseId, action: 'disclose',
+    route: 'hrda case disclose', view: 'full', purpose: `${exported.consent.purpose} disclosure`, requestId: randomUUID(), consentId: opts.consent,
+  }]);
+  const text = JSON.stringify(exported, null, 2) + '\n';
+  if (opts.out) {
+    await writeFile(opts.out, text, { mode: 0o600 });
+    ctx.io.err(`Wrote ${opts.out}: case ${caseId} for ${exported.consent.recipient} under consent ${opts.consent} (logged as a disclosure)`);
+  } else {
+    ctx.io.out(text);
+  }
+}
