@@ -8,7 +8,8 @@ export const routeSchema = z.enum(routes);
 export type Route = z.infer<typeof routeSchema>;
 
 export const meetingKindSchema = z.enum(['daily', 'monthly']);
-export const leadForSchema = z.enum(['victim', 'children', 'perpetrator']);
+/** `case`: the lead agency of the whole case, set when a case is restricted (003 §18.3: the police). */
+export const leadForSchema = z.enum(['victim', 'children', 'perpetrator', 'case']);
 export const actionStatusSchema = z.enum(['open', 'in-progress', 'completed', 'closed']);
 export const victimContactOutcomeSchema = z.enum(['views-recorded', 'unable-to-contact', 'unsafe-to-contact']);
 export const policeSystemSchema = z.enum(['niche', 'pnd', 'pnc']);
@@ -52,6 +53,9 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('dispute.stage', { disputeId: z.string(), stage: z.string(), owner: z.string(), deadline: instantSchema }),
   entry('dispute.resolved', { disputeId: z.string(), agreement: z.string() }),
   entry('case.closed', { rationale: z.string() }),
+  // Restricted cases (issue 7 item 3; 003 §18.3). needToKnow lists staff references (token subs), never a victim's data.
+  entry('case.restricted', { basis: z.enum(['referral-flags', 'chair']), flags: z.array(z.string()), needToKnow: z.array(z.string()), leadAgency: agencyIdSchema }),
+  entry('need-to-know.amended', { added: z.array(z.string()), removed: z.array(z.string()), needToKnow: z.array(z.string()) }),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

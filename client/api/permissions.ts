@@ -78,4 +78,7 @@ export const commandRules: { [N in CaseCommandName]: CommandRule<N> } = {
       !isAgencyScoped(p.role) || p.agency === input.raisedBy ? undefined : `an agency raises a dispute in its own name; your token acts for ${p.agency}, not ${input.raisedBy}`,
   },
   closeCase: { roles: ['administrator'] },
+  // 003 §18.3: a chair decides who needs to know (domain/restriction.ts).
+  restrictCase: { roles: ['chair'] },
+  amendNeedToKnow: { roles: ['chair'] },
 };

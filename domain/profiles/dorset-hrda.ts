@@ -94,5 +94,8 @@ export const dorsetHrda = profileSchema.parse({
     reminderBefore: 'PT4H',
     actionsNotProgressedAfter: 'P7D',
   },
+  // Not in the Dorset protocol: Warwickshire MASH §18.3 (003), applied to every profile. Honour-based
+  // violence and forced marriage go to the need-to-know list, with the police as lead agency.
+  restriction: { flags: ['honour-based-violence', 'forced-marriage'], leadAgency: 'police' },
   workflow: { continueAsNewAfterEvents: 2000 },
 });

@@ -48,6 +48,10 @@ export function caseView(snapshot: CaseSnapshot) {
     openDisputes: c.openDisputes,
     nextDeadline: pendingDeadlines(snapshot)[0] ?? null,
     closed: c.closed,
+    /** Whether the case is restricted to its need-to-know list (domain/restriction.ts), and who is on it. */
+    restricted: Boolean(c.restriction),
+    needToKnow: c.restriction?.needToKnow ?? [],
+    restriction: c.restriction ?? null,
   };
 }
 
