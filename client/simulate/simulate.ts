@@ -189,6 +189,8 @@ export function defaultActor(name: CaseCommandName, fields: Record<string, unkno
     case 'requestReview':
       return { role: 'lead-professional', agency: state.leads.victim?.agency ?? admin };
     case 'recordQaDecision':
+    case 'restrictCase':
+    case 'amendNeedToKnow':
       return { role: 'chair', agency: admin };
     case 'changeRisk':
       return { role: 'agency-practitioner', agency: state.referral.referrer.agency };
