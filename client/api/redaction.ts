@@ -81,7 +81,7 @@ export function caseSkeleton(view: CaseView, opts: { needToKnow?: boolean } = {}
     nextDeadline: view.nextDeadline,
     closedAt: view.closed?.at ?? null,
     restricted: Boolean(view.restricted),
-    ...(opts.needToKnow && view.restricted ? { needToKnow: [...view.needToKnow] } : {}),
+    ...(opts.needToKnow && view.restricted ? { needToKnow: [...(view.needToKnow ?? [])] } : {}),
     redacted: true,
   };
 }

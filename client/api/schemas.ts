@@ -30,7 +30,7 @@ export const caseViewSchema = z
     receivedAt: z.string(),
     referral: referralSchema,
     nextDeadline: z.string().nullable(),
-    restricted: z.boolean().optional().meta({ description: 'Restricted to the need-to-know list in `needToKnow` (staff references); `restriction` says since when, why and by whom.' }),
+    restricted: z.boolean().optional().meta({ description: 'Present (true) only on a restricted case: read in full only by the need-to-know list in `needToKnow` (staff references); `restriction` says since when, why and by whom.' }),
     needToKnow: z.array(z.string()).optional(),
   })
   .meta({ id: 'CaseView', description: 'The case as the workflow reports it (query `state`, machines/referral/public-state.ts); fields are added over time.' });

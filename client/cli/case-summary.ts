@@ -28,7 +28,8 @@ export function renderCaseSummary(view: CaseView, profile: Profile | undefined, 
   const restricted = Boolean(view.restricted);
   if (restricted) {
     row('Restricted', `yes, since ${formatInstant(view.restriction?.since)}: ${view.restriction?.basis === 'chair' ? 'by a chair' : `flagged ${view.restriction?.flags.join(', ')}`}`);
-    row('Need to know', `${view.needToKnow.length} named (${view.needToKnow.join(', ') || 'nobody yet: a chair names them'})`);
+    const needToKnow = view.needToKnow ?? [];
+    row('Need to know', `${needToKnow.length} named (${needToKnow.join(', ') || 'nobody yet: a chair names them'})`);
     row('Details', 'to the need-to-know list only: they read the case through the API (GET /cases/<id>), where each read is logged');
   }
 

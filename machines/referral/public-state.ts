@@ -48,10 +48,9 @@ export function caseView(snapshot: CaseSnapshot) {
     openDisputes: c.openDisputes,
     nextDeadline: pendingDeadlines(snapshot)[0] ?? null,
     closed: c.closed,
-    /** Whether the case is restricted to its need-to-know list (domain/restriction.ts), and who is on it. */
-    restricted: Boolean(c.restriction),
-    needToKnow: c.restriction?.needToKnow ?? [],
-    restriction: c.restriction ?? null,
+    // Only on a restricted case (domain/restriction.ts): a case view recorded before restriction
+    // existed is then still exactly what `hrda audit` rebuilds for an unrestricted case.
+    ...(c.restriction ? { restricted: true, needToKnow: c.restriction.needToKnow, restriction: c.restriction } : {}),
   };
 }
 
