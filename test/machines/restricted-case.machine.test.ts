@@ -150,3 +150,39 @@ describe('restricted cases in the case machine (003 §18.3)', () => {
     expect(h.command(restrict(['daa-smith']))).toMatch(/^the case is closed/);
   });
 });
+
+describe('messages about a restricted case', () => {
+  it('the HRDA Matrix goes to agency mailboxes as owners and dates only, and the closure without its rationale', async () => {
+    const seen = new Map<string, { topic: string; body: string[] }>();
+    const h = await startCase({ flags: ['honour-based-violence'] });
+    h.actor.subscribe((s) => { for (const n of s.context.outbox) seen.set(n.id, n); });
+    h.actor.send({ type: 'clock', at: '2026-11-26T09:00:00.000Z' });
+    h.actor.send({ type: 'clock', at: MEETING_AT });
+    h.command({
+      type: 'recordMeetingOutcome', at: '2026-11-26T12:30:00.000Z', actor: admin,
+      outcome: { risks: ['Uncle searching for her'], actions: [{ id: 'a1', owner: 'housing', description: 'Refuge place for Alex out of area.' }], leads: {}, rationale: 'Agreed.' },
+    });
+    h.command({ type: 'closeCase', at: '2026-11-27T09:00:00.000Z', actor: admin, rationale: 'Alex has moved to a refuge in another area.' });
+    const matrix = [...seen.values()].find((n) => n.topic === 'matrix-circulated')!;
+    const closed = [...seen.values()].find((n) => n.topic === 'case-closed')!;
+    expect(matrix.body[0]).toMatch(/^This case is restricted/);
+    expect(matrix.body).toContain('Action a1 — owner housing, update due 2026-12-17T12:00:00.000Z');
+    expect(matrix.body.join('\n')).not.toMatch(/Uncle|Refuge place|Alex/);
+    expect(closed.body.join('\n')).not.toMatch(/Alex|refuge/);
+  });
+
+  it('an unrestricted case\'s matrix message is as before', async () => {
+    const seen = new Map<string, { topic: string; body: string[] }>();
+    const h = await startCase();
+    h.actor.subscribe((s) => { for (const n of s.context.outbox) seen.set(n.id, n); });
+    h.actor.send({ type: 'clock', at: '2026-11-26T09:00:00.000Z' });
+    h.actor.send({ type: 'clock', at: MEETING_AT });
+    h.command({
+      type: 'recordMeetingOutcome', at: '2026-11-26T12:30:00.000Z', actor: admin,
+      outcome: { risks: ['Strangulation'], actions: [{ id: 'a1', owner: 'housing', description: 'Change the locks.' }], leads: {}, rationale: 'Agreed.' },
+    });
+    const matrix = [...seen.values()].find((n) => n.topic === 'matrix-circulated')!;
+    expect(matrix.body[0]).toBe('Risks: Strangulation');
+    expect(matrix.body).toContain('Action a1 — owner housing, update due 2026-12-17T12:00:00.000Z: Change the locks.');
+  });
+});
