@@ -26,6 +26,7 @@ export const accessLogEntrySchema = z.object({
   purpose: z.string(),
   requestId: z.string(),
   payloads: z.number().int().min(0).optional().meta({ description: 'decode: how many payloads the request decrypted.' }),
+  restricted: z.literal(true).optional().meta({ description: 'The case is restricted to a need-to-know list (honour-based violence, forced marriage, or a chair\'s decision).' }),
 });
 export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
 
@@ -36,6 +37,8 @@ export interface Disclosure {
   view: AccessLogEntry['view'];
   /** Used when the caller stated none (writes state theirs by what they do). */
   defaultPurpose?: string;
+  /** Of caseIds, those restricted to a need-to-know list: their entries say so, for auditors to review. */
+  restrictedCaseIds?: string[];
 }
 
 declare module 'fastify' {
@@ -99,6 +102,7 @@ export function installAccessLogging(app: FastifyInstance, log: AccessLog, now: 
     await log.record(d.caseIds.map((caseId) => ({
       at, sub, role, ...(agency ? { agency } : {}), caseId, action: d.action,
       route: `${req.method} ${req.routeOptions.url}`, view: d.view, purpose, requestId: req.id,
+      ...(d.restrictedCaseIds?.includes(caseId) ? { restricted: true as const } : {}),
     })));
     return payload;
   });

@@ -156,6 +156,21 @@ describe('restricted cases through HTTP (issue 7 item 3; 003 §18.3)', () => {
     for (const who of [chair(), auditor(), ops()]) expect((await ids(who)).map((i) => i.caseId)).toContain(restrictedId);
   });
 
+  it('the access log marks every read of a restricted case, for auditors to review', async () => {
+    const res = await get(`/access-log?caseId=${restrictedId}&limit=500`, auditor());
+    expect(res.statusCode, res.body).toBe(200);
+    const entries = res.json<{ items: { sub: string; restricted?: boolean; view: string; action: string }[] }>().items;
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => e.restricted === true)).toBe(true);
+    expect(entries).toEqual(expect.arrayContaining([
+      expect.objectContaining({ sub: 'daa-smith', action: 'read', view: 'full' }),
+      expect.objectContaining({ sub: 'chair-jones', action: 'read', view: 'skeleton' }),
+      expect.objectContaining({ sub: 'auditor-1', action: 'read', view: 'full' }),
+    ]));
+    // Refused reads disclosed nothing and are not logged as reads.
+    expect(entries.some((e) => e.sub === 'admin-other' || e.sub === 'housing-worker')).toBe(false);
+  });
+
   it('a chair restricts an ordinary case: the chair is on the list, Police lead, and an involved agency loses sight of it', async () => {
     const { caseId } = await submit(['stalking']);
     expect((await get(`/cases/${caseId}`, housing())).statusCode).toBe(200);

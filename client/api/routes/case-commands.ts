@@ -112,7 +112,7 @@ export function registerCaseCommandRoutes(fastify: FastifyInstance, deps: { case
       }
       // A chair who amends a list they are not on (or leaves it) is answered with the skeleton.
       const shown = caseAccess(principal, updated) === 'full' ? 'full' : 'skeleton';
-      req.disclosure = { action: 'write', caseIds: [caseId], view: shown, defaultPurpose: route.name };
+      req.disclosure = { action: 'write', caseIds: [caseId], view: shown, defaultPurpose: route.name, ...(updated.restricted ? { restrictedCaseIds: [caseId] } : {}) };
       return { caseId, case: shown === 'full' ? updated : caseSkeleton(updated, { needToKnow: principal.role === 'chair' }) };
     });
   }

@@ -80,9 +80,11 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       if (earlier.profile !== profileId || !sameReferral(checked.referral, earlier.referral, 'receivedAt' in referral)) {
         throw new ProblemError('idempotency-key-reused', 'This Idempotency-Key already made a case from a different referral; use a new key for a new referral.');
       }
+      if (earlier.restricted) req.disclosure.restrictedCaseIds = [caseId];
       return reply.code(200).header('idempotent-replayed', 'true').send({ caseId, case: earlier });
     }
     const submitted = await deps.cases.submitReferral(referral, { profileId, caseId, submittedBy: principal.sub });
+    if (submitted.case.restricted) req.disclosure.restrictedCaseIds = [caseId];
     return reply.code(201).send({ caseId, case: submitted.case });
   });
 
@@ -100,7 +102,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
   }, async (req) => {
     const principal = principalOf(req);
     const list = await listCases(deps.temporal, req.query, principal);
-    req.disclosure = { action: 'list', caseIds: list.items.map((i) => i.caseId), view: 'skeleton' };
+    req.disclosure = { action: 'list', caseIds: list.items.map((i) => i.caseId), view: 'skeleton', restrictedCaseIds: list.items.filter((i) => i.restricted).map((i) => i.caseId) };
     return list;
   });
 
@@ -118,7 +120,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
   }, async (req) => {
     const principal = principalOf(req);
     const { view, access } = await readCaseFor(deps.cases, req.params.caseId, principal);
-    req.disclosure = { action: 'read', caseIds: [view.caseId], view: access };
+    req.disclosure = { action: 'read', caseIds: [view.caseId], view: access, ...(view.restricted ? { restrictedCaseIds: [view.caseId] } : {}) };
     return access === 'skeleton' ? caseSkeleton(view, { needToKnow: principal.role === 'chair' }) : view;
   });
 
@@ -136,7 +138,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
   }, async (req) => {
     const principal = principalOf(req);
     const { caseId } = req.params;
-    const { access } = await readCaseFor(deps.cases, caseId, principal);
+    const { view, access } = await readCaseFor(deps.cases, caseId, principal);
     let timeline;
     try {
       timeline = await deps.cases.timeline(caseId);
@@ -144,7 +146,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       if (err instanceof WorkflowNotFoundError) throw caseNotFound(caseId);
       throw err;
     }
-    req.disclosure = { action: 'read', caseIds: [caseId], view: access };
+    req.disclosure = { action: 'read', caseIds: [caseId], view: access, ...(view.restricted ? { restrictedCaseIds: [caseId] } : {}) };
     return access === 'skeleton' ? redactTimeline(timeline) : timeline;
   });
 }
