@@ -39,7 +39,3 @@ export async function readCaseFor(cases: CaseClient, caseId: string, principal: 
   return { view, access };
 }
 
-/** The case, if it exists and the caller may know of it; otherwise the same 404 either way. */
-export async function readVisibleCase(cases: CaseClient, caseId: string, principal: Principal): Promise<CaseView> {
-  return (await readCaseFor(cases, caseId, principal)).view;
-}
