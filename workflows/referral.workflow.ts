@@ -80,6 +80,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
 
   // Restriction at intake (issue 7 item 3) changes what a case's first task decides; histories
   // recorded before it replay without it.
+  // client/audit/rebuild-timeline.ts reads the same marker (restrictedCasesPatch).
   const restrictAtIntake = input.continued ? true : patched('restricted-cases');
   const actor = (live.actor = createActor(machine, {
     input: { caseId: input.caseId, profileId: input.profileId, referral: input.referral, repeat, submittedBy: input.submittedBy ?? null, restrictAtIntake },

@@ -4,6 +4,9 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { ApiRole } from '../../domain/auth';
 import type { ReferralInput } from '../../domain/referral';
 import { workflowBundleOptions, workflowsPath } from '../../worker/bundle';
+import { rebuildTimeline } from '../../client/audit/rebuild-timeline';
+import { firstTimelineDifference } from '../../client/audit/compare';
+import { caseWorkflowId } from '../../workflows/referral.messages';
 import { exampleReferral } from '../support/referrals';
 import { eventually, startApiHarness, tokenFor, type ApiHarness } from './harness';
 
@@ -169,6 +172,15 @@ describe('restricted cases through HTTP (issue 7 item 3; 003 §18.3)', () => {
     ]));
     // Refused reads disclosed nothing and are not logged as reads.
     expect(entries.some((e) => e.sub === 'admin-other' || e.sub === 'housing-worker')).toBe(false);
+  });
+
+  it('hrda audit rebuilds the restricted case\'s timeline from its history alone, restriction and amendment included', async () => {
+    const history = await h.temporal.workflow.getHandle(caseWorkflowId(restrictedId)).fetchHistory();
+    const rebuilt = await rebuildTimeline(history, { dataConverter: h.temporal.options.dataConverter });
+    expect(rebuilt.problems).toEqual([]);
+    const reported = (await get(`/cases/${restrictedId}/timeline`, auditor())).json();
+    expect(firstTimelineDifference(reported, rebuilt.timeline)).toBeUndefined();
+    expect(rebuilt.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['case.restricted', 'need-to-know.amended']));
   });
 
   it('a chair restricts an ordinary case: the chair is on the list, Police lead, and an involved agency loses sight of it', async () => {
