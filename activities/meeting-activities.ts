@@ -100,7 +100,8 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
         rolledOver: request.rolledOver,
         returned: request.returned ?? [],
       });
-      const involved = heard.flatMap((c) => [...(c.state?.actions.map((a) => a.owner) ?? []), ...Object.values(c.state?.leads ?? {}).flatMap((l) => (l ? [l.agency] : []))]);
+      // A restricted case adds no recipient: owning one of its actions is not a reason to be sent the minutes.
+      const involved = heard.filter((c) => !c.state?.restricted).flatMap((c) => [...(c.state?.actions.map((a) => a.owner) ?? []), ...Object.values(c.state?.leads ?? {}).flatMap((l) => (l ? [l.agency] : []))]);
       const mailId = `${request.workflowId}:minutes`;
       const recipients = await send(profile, mailId, [...attendeesOf(profile, request.kind, request.facilitator), ...(request.attendance?.agencies ?? []), ...involved], papers, read.map((c) => c.caseId));
       return { mailId, recipients, caseIds: read.map((c) => c.caseId), heard: heard.map((c) => c.caseId), notHeard: notHeard.map((c) => c.caseId), markdown: papers.markdown, html: papers.html };

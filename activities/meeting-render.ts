@@ -303,8 +303,24 @@ const unreadable = (c: PapersCase) => ({
   html: h`<p class="warn">The case could not be read when the papers were made (${c.problem ?? 'unknown reason'}). Ask the administrator.</p>`,
 });
 
+/**
+ * A restricted case (domain/restriction.ts; 003 §18.3) is one line in papers that go to every
+ * attending agency: no risk level, no household, nothing from the referral, the summaries or the
+ * matrix. Its details are not mailed at all — no agency mailbox is need-to-know — and the people on
+ * its list read the case itself through the service, where each read is access-logged.
+ */
+export const restrictedPlaceholder = 'restricted case: details to the need-to-know list only';
+const restrictedNote = 'The police lead this case. The people on its need-to-know list read it through the HRDA service (each read is logged); ask the chair if you need to know.';
+const isRestricted = (c: PapersCase) => Boolean(c.state?.restricted);
+
+const restrictedBody = () => ({
+  markdown: [`**${md(restrictedPlaceholder)}.** ${md(restrictedNote)}`],
+  html: h`<p class="warn"><strong>${restrictedPlaceholder}.</strong> ${restrictedNote}</p>`,
+});
+
 function caseHeading(c: PapersCase): string {
   const s = c.state;
+  if (isRestricted(c)) return `${c.position}. Case ${caseRef(c.caseId)} — ${[restrictedPlaceholder, itemLabel[c.item], c.lateAddition ? 'added after the agenda froze' : null].filter(Boolean).join(', ')}`;
   const bits = [s ? `${s.risk} risk` : null, s && s.referral.children.length ? 'children linked' : null, itemLabel[c.item], c.lateAddition ? 'added after the agenda froze' : null];
   return `${c.position}. Case ${caseRef(c.caseId)} — ${bits.filter(Boolean).join(', ')}`;
 }
@@ -332,9 +348,11 @@ export function renderDailyPack(profile: Profile, ref: MeetingRef, revision: num
     html: h`<dl class="facts">${facts.map(([k, v]) => h`<dt>${k}</dt><dd>${v}</dd>`)}</dl><h2>Agenda</h2>${agenda.html}`,
   };
   const parts = cases.map((c): DocumentPart => {
-    const body = c.state
-      ? sectionsToPart([referralSection(profile, c.state), checksSection(c.state), summariesSection(profile, c.state), victimVoiceSection(profile, c.state), previousPlanSection(c.state)])
-      : unreadable(c);
+    const body = isRestricted(c)
+      ? restrictedBody()
+      : c.state
+        ? sectionsToPart([referralSection(profile, c.state), checksSection(c.state), summariesSection(profile, c.state), victimVoiceSection(profile, c.state), previousPlanSection(c.state)])
+        : unreadable(c);
     return { heading: caseHeading(c), anchor: `case-${caseRef(c.caseId)}`, ...body };
   });
   return { subject: `${title} — meeting pack${revision > 1 ? ` (revision ${revision})` : ''}, ${cases.length} case(s)`, ...document(`${title}: meeting pack`, intro, parts) };
@@ -353,9 +371,11 @@ export function renderHrdapPapers(profile: Profile, ref: MeetingRef, revision: n
     html: h`<dl class="facts">${facts.map(([k, v]) => h`<dt>${k}</dt><dd>${v}</dd>`)}</dl><h2>Agenda</h2>${agenda.html}`,
   };
   const parts = cases.map((c): DocumentPart => {
-    const body = c.state
-      ? sectionsToPart([reviewSection(profile, c.state, c), referralSection(profile, c.state), matrixSection(profile, c.state, 'HRDA Matrix so far')])
-      : unreadable(c);
+    const body = isRestricted(c)
+      ? restrictedBody()
+      : c.state
+        ? sectionsToPart([reviewSection(profile, c.state, c), referralSection(profile, c.state), matrixSection(profile, c.state, 'HRDA Matrix so far')])
+        : unreadable(c);
     return { heading: caseHeading(c), anchor: `case-${caseRef(c.caseId)}`, ...body };
   });
   return { subject: `${title} — case summaries${revision > 1 ? ` (revision ${revision})` : ''}, ${cases.length} case(s)`, ...document(`${title}: case summaries`, intro, parts) };
@@ -394,7 +414,7 @@ export function renderMinutes(profile: Profile, ref: MeetingRef, m: MinutesInput
   const heardParts = m.heard.map((c): DocumentPart => ({
     heading: `${caseHeading(c)} — heard`,
     anchor: `case-${caseRef(c.caseId)}`,
-    ...(c.state ? sectionsToPart([matrixSection(profile, c.state)]) : unreadable(c)),
+    ...(isRestricted(c) ? restrictedBody() : c.state ? sectionsToPart([matrixSection(profile, c.state)]) : unreadable(c)),
   }));
   const notHeardLines = [
     ...m.notHeard.map((c) => `Case ${caseRef(c.caseId)}: ${ref.kind === 'daily' ? `not heard (${rollOverLabel['out-of-time']}); rolled over to the next meeting` : 'review outcome not recorded'}`),
@@ -404,16 +424,18 @@ export function renderMinutes(profile: Profile, ref: MeetingRef, m: MinutesInput
   const notHeardPart: DocumentPart[] = notHeardLines.length
     ? [{ heading: 'Cases not heard', anchor: 'not-heard', markdown: notHeardLines.map((l) => `- ${md(l)}`), html: h`<ul>${notHeardLines.map((l) => h`<li>${l}</li>`)}</ul>` }]
     : [];
-  const rows = m.heard.flatMap((c): { c: PapersCase; a: MatrixAction | null }[] => (c.state ? (c.state.actions.length ? c.state.actions.map((a) => ({ c, a })) : [{ c, a: null }]) : []));
+  // A restricted case is one row that says so: none of its risks, actions or owners.
+  const rows = m.heard.flatMap((c): { c: PapersCase; a: MatrixAction | null }[] => (c.state ? (!isRestricted(c) && c.state.actions.length ? c.state.actions.map((a) => ({ c, a })) : [{ c, a: null }]) : []));
+  const risksOf = (c: PapersCase) => (isRestricted(c) ? [restrictedPlaceholder] : c.state!.risks);
   const matrix: DocumentPart = {
     heading: 'HRDA Matrix — this meeting',
     anchor: 'matrix',
     markdown: rows.length
-      ? ['| Case | Risks | Action | Owner | Update due |', '| --- | --- | --- | --- | --- |', ...rows.map(({ c, a }) => `| ${md(caseRef(c.caseId))} | ${c.state!.risks.map(md).join('; ')} | ${a ? `${md(a.id)}: ${md(a.description)}` : 'no actions'} | ${a ? md(agencyName(profile, a.owner)) : '—'} | ${a ? md(londonShort(a.dueAt)) : '—'} |`)]
+      ? ['| Case | Risks | Action | Owner | Update due |', '| --- | --- | --- | --- | --- |', ...rows.map(({ c, a }) => `| ${md(caseRef(c.caseId))} | ${risksOf(c).map(md).join('; ')} | ${a ? `${md(a.id)}: ${md(a.description)}` : isRestricted(c) ? '—' : 'no actions'} | ${a ? md(agencyName(profile, a.owner)) : '—'} | ${a ? md(londonShort(a.dueAt)) : '—'} |`)]
       : ['No case was heard.'],
     html: rows.length
       ? h`<table><thead><tr><th>Case</th><th>Risks</th><th>Action</th><th>Owner</th><th>Update due</th></tr></thead><tbody>${rows.map(
-        ({ c, a }) => h`<tr><td>${caseRef(c.caseId)}</td><td>${c.state!.risks.join('; ')}</td><td>${a ? `${a.id}: ${a.description}` : 'no actions'}</td><td>${a ? agencyName(profile, a.owner) : '—'}</td><td>${a ? londonShort(a.dueAt) : '—'}</td></tr>`,
+        ({ c, a }) => h`<tr><td>${caseRef(c.caseId)}</td><td>${risksOf(c).join('; ')}</td><td>${a ? `${a.id}: ${a.description}` : isRestricted(c) ? '—' : 'no actions'}</td><td>${a ? agencyName(profile, a.owner) : '—'}</td><td>${a ? londonShort(a.dueAt) : '—'}</td></tr>`,
       )}</tbody></table>`
       : h`<p>No case was heard.</p>`,
   };

@@ -14,6 +14,8 @@ export interface CaseListItem {
   nextMeeting?: string;
   overdueActions: number;
   openDisputes: number;
+  /** Restricted to a need-to-know list (domain/restriction.ts): its details are not for everyone who lists it. */
+  restricted: boolean;
   startedAt: string;
   status: string;
 }
@@ -28,6 +30,8 @@ export function caseListQuery(f: Omit<CaseFilters, 'pageSize'>): string {
   if (f.risk) clauses.push(`HrdaRisk = ${quote(f.risk)}`);
   if (f.route) clauses.push(`HrdaRoute = ${quote(f.route)}`);
   if (f.profile) clauses.push(`HrdaProfile = ${quote(f.profile)}`);
+  if (f.restricted === true) clauses.push('HrdaRestricted = true');
+  if (f.restricted === false) clauses.push('(HrdaRestricted IS NULL OR HrdaRestricted = false)');
   if (f.agency) clauses.push(`HrdaAgencies = ${quote(f.agency)}`);
   if (f.overdue === true) clauses.push('HrdaOverdueActions > 0');
   if (f.overdue === false) clauses.push('HrdaOverdueActions = 0');
@@ -65,6 +69,7 @@ export function caseListItemOf(wf: Pick<WorkflowExecutionInfo, 'workflowId' | 's
     nextMeeting: iso(one('HrdaNextMeeting')),
     overdueActions: one<number>('HrdaOverdueActions') ?? 0,
     openDisputes: one<number>('HrdaOpenDisputes') ?? 0,
+    restricted: one<boolean>('HrdaRestricted') === true,
     startedAt: wf.startTime.toISOString(),
     status: wf.status.name,
   };

@@ -5,6 +5,7 @@ import type { Actor } from '../domain/actor';
 import type { CaseCommandInput, CaseCommandName } from '../domain/case-commands';
 import { getProfile, defaultProfileId } from '../domain/profiles';
 import { validateReferral, type FieldIssue } from '../domain/referral-validation';
+import { restrictingFlags } from '../domain/restriction';
 import type { DisputeAction, DisputeActionName } from '../domain/dispute';
 import type { TimelineEntry } from '../domain/timeline';
 import type { DisputeView } from '../machines/escalation';
@@ -36,24 +37,33 @@ export class CaseClient {
     readonly taskQueue: string,
   ) {}
 
-  async submitReferral(input: unknown, opts: { profileId?: string; caseId?: string; now?: Date } = {}): Promise<{ caseId: string; workflowId: string; case: CaseView }> {
+  /**
+   * `submittedBy` is the submitter's token `sub`: when the referral's flags restrict the case
+   * (domain/restriction.ts), they are the first person on its need-to-know list.
+   */
+  async submitReferral(input: unknown, opts: { profileId?: string; caseId?: string; now?: Date; submittedBy?: string } = {}): Promise<{ caseId: string; workflowId: string; case: CaseView }> {
     const profileId = opts.profileId ?? defaultProfileId;
     const profile = getProfile(profileId);
     const checked = validateReferral(input, profile, (opts.now ?? new Date()).toISOString());
     if (!checked.ok) throw new InvalidInputError('Invalid referral', checked.issues);
     const caseId = opts.caseId ?? randomUUID();
     const workflowId = caseWorkflowId(caseId);
+    const restricted = restrictingFlags(checked.referral.incident.flags, profile.restriction.flags).length > 0;
     // Update-with-start: the submission returns once the case is registered and routed, and a
     // resubmission with the same case ID (an idempotency key) finds the case already running.
     const view = await this.temporal.workflow.executeUpdateWithStart(caseReadyUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof referralWorkflow>('referralWorkflow', {
         workflowId,
         taskQueue: this.taskQueue,
-        args: [{ caseId, profileId, referral: checked.referral }],
+        args: [{ caseId, profileId, referral: checked.referral, ...(opts.submittedBy ? { submittedBy: opts.submittedBy } : {}) }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         // A closed case is never started again under the same ID.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        searchAttributes: { HrdaKind: ['case'], HrdaProfile: [profileId], HrdaStage: ['received'], HrdaRisk: [checked.referral.assessment.risk] },
+        // Restricted from the first moment it is listed, before the workflow's own upsert.
+        searchAttributes: {
+          HrdaKind: ['case'], HrdaProfile: [profileId], HrdaStage: ['received'], HrdaRisk: [checked.referral.assessment.risk],
+          HrdaRestricted: [restricted], HrdaNeedToKnow: restricted && opts.submittedBy ? [opts.submittedBy] : [],
+        },
       }),
     });
     return { caseId, workflowId, case: view };

@@ -3,6 +3,7 @@ import { actorSchema, agencyIdSchema } from './actor';
 import { disclosureConsentFields } from './disclosure';
 import { disputeIdSchema } from './dispute';
 import { riskSchema } from './referral';
+import { needToKnowSchema, staffSubSchema } from './restriction';
 import { actionStatusSchema, victimContactOutcomeSchema } from './timeline';
 import { instantSchema } from './time';
 
@@ -69,6 +70,14 @@ export const caseCommandFields = {
   closeCase: z.object({ rationale: text }),
   /** The chair alone ([002] 3.39–3.40); the case refuses anyone else. */
   recordDisclosureConsent: disclosureConsentFields,
+  /** A chair restricts the case to a need-to-know list of staff references (token subs); the chair is added to it. */
+  restrictCase: z.object({ rationale: text, needToKnow: needToKnowSchema }),
+  /** A chair adds people to, or removes them from, a restricted case's need-to-know list. */
+  amendNeedToKnow: z.object({
+    add: z.array(staffSubSchema).max(50).default([]),
+    remove: z.array(staffSubSchema).max(50).default([]),
+    rationale: text,
+  }),
 } as const;
 
 const f = caseCommandFields;
@@ -90,6 +99,10 @@ export const caseCommandSchemas = {
   raiseDispute: f.raiseDispute.extend(actor),
   closeCase: f.closeCase.extend(actor),
   recordDisclosureConsent: f.recordDisclosureConsent.extend(actor),
+  restrictCase: f.restrictCase.extend(actor),
+  amendNeedToKnow: f.amendNeedToKnow.extend(actor)
+    .refine((d) => d.add.length + d.remove.length > 0, { message: 'name someone to add or to remove', path: ['add'] })
+    .refine((d) => !d.add.some((s) => d.remove.includes(s)), { message: 'a person cannot be both added and removed', path: ['remove'] }),
 } as const;
 
 export type CaseCommandName = keyof typeof caseCommandSchemas;

@@ -14,6 +14,8 @@ export const caseFiltersSchema = z.object({
   meetingDate: localDateSchema.optional(),
   agency: agencyIdSchema.optional(),
   profile: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  /** Only restricted cases (true) or only unrestricted ones (false); a list never shows more than the caller may see. */
+  restricted: z.stringbool().optional(),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type CaseFilters = z.infer<typeof caseFiltersSchema>;

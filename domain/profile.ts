@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agencyIdSchema } from './actor';
+import { referralFlags } from './referral';
 import { localTimeSchema, weekdaySchema, weeklySlotSchema } from './time';
 
 /** An ISO-8601 duration such as "P3W", "P7D" or "PT24H". */
@@ -131,6 +132,13 @@ export const profileSchema = z.object({
    * period; it is the area's information-sharing agreement that does.
    */
   retention: z.object({ afterLatestReferral: isoDurationSchema }),
+  /** Restricted cases (003_bc8e99d0a5350bae.txt §18; domain/restriction.ts). */
+  restriction: z.object({
+    /** Referral flags that restrict a case at intake. */
+    flags: z.array(z.enum(referralFlags)),
+    /** The lead agency of a restricted case. */
+    leadAgency: agencyIdSchema,
+  }).default({ flags: ['honour-based-violence', 'forced-marriage'], leadAgency: 'police' }),
   workflow: z.object({
     /** Continue-as-new once the history has this many events, well before Temporal's limits. */
     continueAsNewAfterEvents: z.number().int().min(100),

@@ -25,6 +25,8 @@ export const scenarioStepSchema = z.discriminatedUnion('do', [
   commandStep('raiseDispute'),
   commandStep('closeCase'),
   commandStep('recordDisclosureConsent'),
+  commandStep('restrictCase'),
+  commandStep('amendNeedToKnow'),
   // Actions on a dispute go to the dispute's own workflow; `dispute` names it within the case.
   disputeActionSchemas.respond.omit({ actor: true }).extend({ ...base, do: z.literal('respondToDispute'), dispute: disputeIdSchema }),
   disputeActionSchemas.advance.omit({ actor: true }).extend({ ...base, do: z.literal('advanceDispute'), dispute: disputeIdSchema }),

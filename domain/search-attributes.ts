@@ -20,6 +20,10 @@ export const searchAttributeTypes = {
   HrdaNextMeeting: 'Datetime',
   HrdaOverdueActions: 'Int',
   HrdaOpenDisputes: 'Int',
+  /** Whether the case is restricted to a need-to-know list (domain/restriction.ts). */
+  HrdaRestricted: 'Bool',
+  /** A restricted case's need-to-know list: staff references (token subs), never a victim's data. */
+  HrdaNeedToKnow: 'KeywordList',
 } as const;
 
 export type SearchAttributeName = keyof typeof searchAttributeTypes;

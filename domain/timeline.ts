@@ -9,7 +9,8 @@ export const routeSchema = z.enum(routes);
 export type Route = z.infer<typeof routeSchema>;
 
 export const meetingKindSchema = z.enum(['daily', 'monthly']);
-export const leadForSchema = z.enum(['victim', 'children', 'perpetrator']);
+/** `case`: the lead agency of the whole case, set when a case is restricted (003 §18.3: the police). */
+export const leadForSchema = z.enum(['victim', 'children', 'perpetrator', 'case']);
 export const actionStatusSchema = z.enum(['open', 'in-progress', 'completed', 'closed']);
 export const victimContactOutcomeSchema = z.enum(['views-recorded', 'unable-to-contact', 'unsafe-to-contact']);
 export const policeSystemSchema = z.enum(['niche', 'pnd', 'pnc']);
@@ -55,6 +56,9 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('case.closed', { rationale: z.string() }),
   entry('disclosure.consented', disclosureConsentedData),
   entry('notification.withheld', notificationWithheldData),
+  // Restricted cases (issue 7 item 3; 003 §18.3). needToKnow lists staff references (token subs), never a victim's data.
+  entry('case.restricted', { basis: z.enum(['referral-flags', 'chair']), flags: z.array(z.string()), needToKnow: z.array(z.string()), leadAgency: agencyIdSchema }),
+  entry('need-to-know.amended', { added: z.array(z.string()), removed: z.array(z.string()), needToKnow: z.array(z.string()) }),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

@@ -14,6 +14,7 @@ const names: CaseCommandName[] = [
   'submitSummary', 'recordVictimContact', 'recordMeetingOutcome', 'updateAction', 'requestReview',
   'recordQaDecision', 'recordReviewOutcome', 'changeRisk', 'raiseDispute', 'closeCase',
   'recordDisclosureConsent',
+  'restrictCase', 'amendNeedToKnow',
 ];
 export const caseUpdates = Object.fromEntries(names.map((n) => [n, defineUpdate(n)])) as CaseUpdates;
 

@@ -1,5 +1,5 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import { createActor, type Snapshot } from 'xstate';
 import { blockedContactsOf } from '../domain/perpetrator-safety';
@@ -18,6 +18,8 @@ export interface ReferralWorkflowInput {
   caseId: string;
   profileId: string;
   referral: Referral;
+  /** The `sub` of whoever submitted the referral: on the need-to-know list when its flags restrict the case. */
+  submittedBy?: string;
   /** Set when the workflow continues as new: the machine's persisted snapshot and what its effects have done. */
   continued?: { snapshot: Snapshot<unknown> } & EffectsState;
 }
@@ -80,8 +82,12 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
     }
   }
 
+  // Restriction at intake (issue 7 item 3) changes what a case's first task decides; histories
+  // recorded before it replay without it.
+  // client/audit/rebuild-timeline.ts reads the same marker (restrictedCasesPatch).
+  const restrictAtIntake = input.continued ? true : patched('restricted-cases');
   const actor = (live.actor = createActor(machine, {
-    input: { caseId: input.caseId, profileId: input.profileId, referral: input.referral, repeat },
+    input: { caseId: input.caseId, profileId: input.profileId, referral: input.referral, repeat, submittedBy: input.submittedBy ?? null, restrictAtIntake },
     // Restoring a snapshot ignores the input: the machine carries on where it was.
     ...(input.continued ? { snapshot: input.continued.snapshot as CaseSnapshot } : {}),
   }));

@@ -27,6 +27,7 @@ export const accessLogEntrySchema = z.object({
   requestId: z.string(),
   payloads: z.number().int().min(0).optional().meta({ description: 'decode: how many payloads the request decrypted.' }),
   consentId: z.string().optional().meta({ description: "disclose: the chair's recorded consent the export was made under (the case's timeline names its recipient, purpose and scope)." }),
+  restricted: z.literal(true).optional().meta({ description: 'The case is restricted to a need-to-know list (honour-based violence, forced marriage, or a chair\'s decision).' }),
 });
 export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
 
@@ -39,6 +40,8 @@ export interface Disclosure {
   defaultPurpose?: string;
   /** disclose: the consent the export was made under. */
   consentId?: string;
+  /** Of caseIds, those restricted to a need-to-know list: their entries say so, for auditors to review. */
+  restrictedCaseIds?: string[];
 }
 
 declare module 'fastify' {
@@ -103,6 +106,7 @@ export function installAccessLogging(app: FastifyInstance, log: AccessLog, now: 
       at, sub, role, ...(agency ? { agency } : {}), caseId, action: d.action,
       route: `${req.method} ${req.routeOptions.url}`, view: d.view, purpose, requestId: req.id,
       ...(d.consentId ? { consentId: d.consentId } : {}),
+      ...(d.restrictedCaseIds?.includes(caseId) ? { restricted: true as const } : {}),
     })));
     return payload;
   });

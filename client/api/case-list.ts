@@ -6,7 +6,7 @@ import { isAgencyScoped, type Principal } from '../../domain/auth';
 import { caseFiltersSchema } from '../../domain/case-filters';
 import { profiles } from '../../domain/profiles';
 import { caseListQuery } from '../case-list';
-import { involvementClause } from './permissions';
+import { involvementClause, restrictionClause } from './permissions';
 import { ProblemError } from './problem';
 
 /**
@@ -34,6 +34,7 @@ export const caseListItemSchema = z.object({
   nextMeeting: z.string().nullable(),
   overdueActions: z.number().int(),
   openDisputes: z.number().int(),
+  restricted: z.boolean().meta({ description: 'Restricted to a need-to-know list (honour-based violence, forced marriage, or a chair\'s decision).' }),
 });
 export type CaseListItem = z.infer<typeof caseListItemSchema>;
 export const caseListSchema = z.object({ items: z.array(caseListItemSchema), nextPageToken: z.string().nullable() });
@@ -47,7 +48,12 @@ export function literal(value: string): string {
 /** The CLI's query on the search attributes (client/case-list.ts), limited to the caller's cases for an agency role. */
 export function caseListVisibilityQuery(filters: Omit<CaseListQuery, 'pageSize' | 'pageToken'>, principal: Principal): string {
   const query = caseListQuery(filters);
-  return isAgencyScoped(principal.role) ? `${query} AND ${involvementClause(principal.agency ?? '', literal)}` : query;
+  const restriction = restrictionClause(principal, literal);
+  const involved = isAgencyScoped(principal.role) ? involvementClause(principal.agency ?? '', literal) : null;
+  if (!restriction) return involved ? `${query} AND ${involved}` : query;
+  // Someone on a restricted case's list sees it whether or not their agency is involved.
+  const ordinary = involved ? `(${involved} AND ${restriction.unrestricted})` : restriction.unrestricted;
+  return `${query} AND (${ordinary} OR ${restriction.onList})`;
 }
 
 const statusNames = proto.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -95,6 +101,7 @@ export async function listCases(temporal: Client, query: CaseListQuery, principa
       nextMeeting: isoOrNull(one('HrdaNextMeeting')),
       overdueActions: count('HrdaOverdueActions'),
       openDisputes: count('HrdaOpenDisputes'),
+      restricted: one('HrdaRestricted') === 'true',
     };
   });
   const next = response.nextPageToken;

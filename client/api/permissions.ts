@@ -1,5 +1,6 @@
 import type { AgencyId } from '../../domain/actor';
 import { isAgencyScoped, type ApiRole, type Principal } from '../../domain/auth';
+import { restrictedAccess } from '../../domain/restriction';
 import type { CaseCommandName } from '../../domain/case-commands';
 import { getProfile, profiles } from '../../domain/profiles';
 import type { CaseContext, CaseView } from '../../machines/referral';
@@ -19,10 +20,30 @@ export function caseAgencies(view: CaseView): AgencyId[] {
   return [...new Set([...protocol, ...view.summariesReceived])];
 }
 
-export function maySee(principal: Principal, view: CaseView): boolean {
-  if (!isAgencyScoped(principal.role)) return true;
-  return principal.agency !== undefined && caseAgencies(view).includes(principal.agency);
+/**
+ * How much of a case the caller reads: `full`, `skeleton` (no personal data: ops, and chairs who
+ * are not on a restricted case's need-to-know list) or `none` (the API answers 404).
+ * A restricted case (domain/restriction.ts) is read in full by the people on its list — an agency
+ * role among them even when its agency is not involved — and by auditors; nobody else but chairs
+ * and ops learns it exists.
+ */
+export type CaseAccess = 'full' | 'skeleton' | 'none';
+
+export function caseAccess(principal: Principal, view: CaseView): CaseAccess {
+  const restricted = restrictedAccess(principal, view);
+  if (restricted === 'hidden') return 'none';
+  if (restricted === 'skeleton' || principal.role === 'ops') return 'skeleton';
+  if (view.restricted) return 'full';
+  if (!isAgencyScoped(principal.role)) return 'full';
+  return principal.agency !== undefined && caseAgencies(view).includes(principal.agency) ? 'full' : 'none';
 }
+
+export function maySee(principal: Principal, view: CaseView): boolean {
+  return caseAccess(principal, view) !== 'none';
+}
+
+/** Commands a chair who is not on a restricted case's list may still give: deciding who needs to know. */
+export const restrictionCommands: readonly CaseCommandName[] = ['restrictCase', 'amendNeedToKnow'];
 
 /**
  * The visibility-query form of the same rule, for lists: the agencies the case workflow indexes
@@ -32,6 +53,17 @@ export function involvementClause(agency: AgencyId, literal: (s: string) => stri
   const asked = Object.values(profiles).filter((p) => p.infoRequest.agencies.includes(agency)).map((p) => literal(p.id));
   const indexed = `HrdaAgencies = ${literal(agency)}`;
   return asked.length ? `(${indexed} OR (HrdaRoute = 'hrda' AND HrdaProfile IN (${asked.join(', ')})))` : indexed;
+}
+
+/**
+ * The visibility-query form of restriction, for lists: administrators and agency roles see a
+ * restricted case only when their `sub` is on its list (HrdaNeedToKnow). Auditors, chairs and ops
+ * list every case (a list shows search attributes only: no personal data). A case without
+ * HrdaRestricted was started before restriction existed and was never restricted at intake.
+ */
+export function restrictionClause(principal: Principal, literal: (s: string) => string): { unrestricted: string; onList: string } | null {
+  if (principal.role === 'auditor' || principal.role === 'ops' || principal.role === 'chair') return null;
+  return { unrestricted: '(HrdaRestricted IS NULL OR HrdaRestricted = false)', onList: `HrdaNeedToKnow = ${literal(principal.sub)}` };
 }
 
 export interface CommandRule<N extends CaseCommandName = CaseCommandName> {
@@ -80,4 +112,7 @@ export const commandRules: { [N in CaseCommandName]: CommandRule<N> } = {
   closeCase: { roles: ['administrator'] },
   /** [002] 3.39–3.40: the express consent of the chair. */
   recordDisclosureConsent: { roles: ['chair'] },
+  // 003 §18.3: a chair decides who needs to know (domain/restriction.ts).
+  restrictCase: { roles: ['chair'] },
+  amendNeedToKnow: { roles: ['chair'] },
 };

@@ -32,17 +32,19 @@ export const caseSkeletonSchema = z.object({
   riskCount: z.number().int(),
   actions: z.array(z.object({ id: z.string(), owner: agencyIdSchema, dueAt: instant, status: actionStatusSchema, overdue: z.boolean(), updates: z.number().int() })),
   overdueActions: z.array(z.string()),
-  leads: z.object({ victim: agencyIdSchema.optional(), children: agencyIdSchema.optional(), perpetrator: agencyIdSchema.optional() }),
+  leads: z.object({ victim: agencyIdSchema.optional(), children: agencyIdSchema.optional(), perpetrator: agencyIdSchema.optional(), case: agencyIdSchema.optional() }),
   review: z.object({ requestedAt: instant, meetingAt: instant, qaBy: instant, qa: z.enum(['pending', 'accepted', 'not-accepted', 'not-quality-assured']) }).nullable(),
   reviewsHeld: z.number().int(),
   openDisputes: z.array(z.string()),
   nextDeadline: instant.nullable(),
   closedAt: instant.nullable(),
+  restricted: z.boolean().meta({ description: 'Restricted to a need-to-know list: details only to the people on it.' }),
+  needToKnow: z.array(z.string()).optional().meta({ description: "A restricted case's need-to-know list (staff references), shown to chairs, who decide it." }),
   redacted: z.literal(true).meta({ description: 'Personal data is left out of this view.' }),
 });
 export type CaseSkeleton = z.infer<typeof caseSkeletonSchema>;
 
-export function caseSkeleton(view: CaseView): CaseSkeleton {
+export function caseSkeleton(view: CaseView, opts: { needToKnow?: boolean } = {}): CaseSkeleton {
   const qa = view.review?.qa;
   return {
     caseId: view.caseId,
@@ -78,6 +80,8 @@ export function caseSkeleton(view: CaseView): CaseSkeleton {
     openDisputes: view.openDisputes,
     nextDeadline: view.nextDeadline,
     closedAt: view.closed?.at ?? null,
+    restricted: Boolean(view.restricted),
+    ...(opts.needToKnow && view.restricted ? { needToKnow: [...(view.needToKnow ?? [])] } : {}),
     redacted: true,
   };
 }
@@ -91,6 +95,8 @@ const nonPersonalDataFields = new Set([
   'about', 'agencies', 'circulateBy', 'respondBy', 'agency', 'to', 'dueAt', 'outcome', 'chosenLeadAgency', 'kind',
   'meetingAt', 'nextMeetingAt', 'notQualityAssured', 'actions', 'for', 'actionId', 'status', 'nextUpdateDue',
   'owner', 'requestedBy', 'accepted', 'disputeId', 'area', 'stage', 'deadline', 'from', 'raisedBy', 'with',
+  // case.restricted: why (the flag names) and the lead agency; the need-to-know list names staff and is left out.
+  'basis', 'flags', 'leadAgency',
 ]);
 /** Within a kept field, only these keys of nested objects survive (e.g. a matrix action's id, owner and due date). */
 const nonPersonalNestedKeys = new Set(['id', 'owner', 'dueAt', 'system', 'status', 'hits', 'forwardedAt']);

@@ -30,14 +30,19 @@ export const caseViewSchema = z
     receivedAt: z.string(),
     referral: referralSchema,
     nextDeadline: z.string().nullable(),
+    restricted: z.boolean().optional().meta({ description: 'Present (true) only on a restricted case: read in full only by the need-to-know list in `needToKnow` (staff references); `restriction` says since when, why and by whom.' }),
+    needToKnow: z.array(z.string()).optional(),
   })
   .meta({ id: 'CaseView', description: 'The case as the workflow reports it (query `state`, machines/referral/public-state.ts); fields are added over time.' });
 
-export const caseSkeletonComponent = caseSkeletonSchema.meta({ id: 'CaseSkeleton', description: 'The case without personal data: what the ops role sees.' });
+export const caseSkeletonComponent = caseSkeletonSchema.meta({ id: 'CaseSkeleton', description: 'The case without personal data: what the ops role sees, and chairs of a restricted case whose need-to-know list they are not on.' });
 
 export const caseReadSchema = z.union([caseViewSchema, caseSkeletonComponent]);
 
-export const caseWriteResultSchema = z.object({ caseId: z.string(), case: caseViewSchema }).meta({ id: 'CaseWriteResult' });
+export const caseWriteResultSchema = z.object({
+  caseId: z.string(),
+  case: z.union([caseViewSchema, caseSkeletonComponent]).meta({ description: 'The case after the action; its skeleton when the caller is not on a restricted case\'s need-to-know list (a chair amending it).' }),
+}).meta({ id: 'CaseWriteResult' });
 
 export const timelineSchema = z
   .union([z.array(timelineEntrySchema), z.array(redactedTimelineEntrySchema)])

@@ -13,7 +13,7 @@ import type { CaseActivities } from '../../workflows/activity-types';
 import { referralWorkflowType } from '../../workflows/referral.messages';
 import type { ReferralWorkflowInput } from '../../workflows/referral.workflow';
 import { activityNames, signalEvent, updateEvent, type MessageEvent } from './case-events';
-import { decodePayloads, int64, workflowTypeOf, type History, type HistoryEvent } from './history';
+import { decodePayloads, eventsOf, int64, workflowTypeOf, type History, type HistoryEvent } from './history';
 import { scheduledEventIdOf, workflowTasksOf, type RunEnd, type RunTasks, type WorkflowTask } from './workflow-tasks';
 
 /**
@@ -63,7 +63,7 @@ export async function rebuildTimeline(runs: History | History[], opts: { dataCon
     if (type !== referralWorkflowType) throw new Error(`Run ${i + 1} is a ${type || 'unknown'} workflow, not a case (${referralWorkflowType})`);
     const run = workflowTasksOf(history);
     const [input] = (await decodePayloads(converter, run.input)) as [ReferralWorkflowInput];
-    host ??= new CaseHost(input, converter);
+    host ??= new CaseHost(input, converter, hasPatchMarker(history, restrictedCasesPatch));
     if (i > 0 && end.kind !== 'continued-as-new') host.problem(`Run ${i + 1} follows a run that ended ${end.kind}, not by continuing as new`);
     host.beginRun(input);
     end = run.end;
@@ -71,6 +71,18 @@ export async function rebuildTimeline(runs: History | History[], opts: { dataCon
     if (end.kind === 'completed') [result] = await decodePayloads(converter, end.result);
   }
   return host!.outcome(end, result, histories.length);
+}
+
+/** workflows/referral.workflow.ts: restriction at intake runs behind this patch. */
+export const restrictedCasesPatch = 'restricted-cases';
+
+/** Whether a history recorded `patched(id)`: the SDK's marker names the patch in its details. */
+export function hasPatchMarker(history: History, id: string): boolean {
+  return eventsOf(history).some((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') return false;
+    return Object.values(marker.details ?? {}).some((p) => (p?.payloads ?? []).some((x) => x.data && Buffer.from(x.data).toString('utf8').includes(`"${id}"`)));
+  });
 }
 
 /** The workflow's host loop, replayed: what referralWorkflow does between its awaits. */
@@ -87,6 +99,8 @@ class CaseHost {
   constructor(
     private readonly input: ReferralWorkflowInput,
     private readonly converter: LoadedDataConverter,
+    /** Whether the first run recorded `patched('restricted-cases')`, as the workflow decides restriction at intake. */
+    private readonly restrictAtIntake = false,
   ) {
     this.profile = getProfile(input.profileId);
     this.machine = createReferralMachine(this.profile).provide({
@@ -125,9 +139,9 @@ class CaseHost {
   private continuedRun = false;
 
   private start(snapshot?: Snapshot<unknown>, repeat: RepeatInfo | null = null): void {
-    const { caseId, profileId, referral } = this.input;
+    const { caseId, profileId, referral, submittedBy } = this.input;
     this.actor = createActor(this.machine, {
-      input: { caseId, profileId, referral, repeat },
+      input: { caseId, profileId, referral, repeat, submittedBy: submittedBy ?? null, restrictAtIntake: this.restrictAtIntake },
       // Restoring a snapshot ignores the input: the machine carries on where it was.
       ...(snapshot ? { snapshot: snapshot as CaseSnapshot } : {}),
     });

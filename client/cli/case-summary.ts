@@ -24,6 +24,14 @@ export function renderCaseSummary(view: CaseView, profile: Profile | undefined, 
   if (view.meetingAt || view.heardAt) row('Meeting', `daily, ${formatInstant(view.meetingAt)}${view.heardAt ? ` — heard ${formatInstant(view.heardAt)}` : ''}`);
   if (view.review) row('Review meeting', `monthly, ${formatInstant(view.review.meetingAt)}`);
   if (view.nextDeadline) row('Next deadline', `${formatInstant(view.nextDeadline)} (${fromNow(view.nextDeadline, now)})`);
+  // A restricted case (domain/restriction.ts) shows its skeleton only: no free text (risks, rationales).
+  const restricted = Boolean(view.restricted);
+  if (restricted) {
+    row('Restricted', `yes, since ${formatInstant(view.restriction?.since)}: ${view.restriction?.basis === 'chair' ? 'by a chair' : `flagged ${view.restriction?.flags.join(', ')}`}`);
+    const needToKnow = view.needToKnow ?? [];
+    row('Need to know', `${needToKnow.length} named (${needToKnow.join(', ') || 'nobody yet: a chair names them'})`);
+    row('Details', 'to the need-to-know list only: they read the case through the API (GET /cases/<id>), where each read is logged');
+  }
 
   if (view.route === 'hrda') {
     section('Deadlines');
@@ -43,7 +51,7 @@ export function renderCaseSummary(view: CaseView, profile: Profile | undefined, 
   }
 
   if (view.heardAt || view.actions.length) {
-    section(`HRDA Matrix  (risks: ${view.risks.join('; ') || '—'})`);
+    section(`HRDA Matrix  (risks: ${restricted ? `${view.risks.length} recorded` : view.risks.join('; ') || '—'})`);
     if (view.actions.length === 0) {
       out.push('  No actions were agreed.');
     } else {
@@ -83,6 +91,6 @@ export function renderCaseSummary(view: CaseView, profile: Profile | undefined, 
   }
 
   section('Closure');
-  out.push(view.closed ? `  Closed ${formatInstant(view.closed.at)} by ${view.closed.by.role}${view.closed.by.agency ? ` (${view.closed.by.agency})` : ''}: ${view.closed.rationale}` : '  Open.');
+  out.push(view.closed ? `  Closed ${formatInstant(view.closed.at)} by ${view.closed.by.role}${view.closed.by.agency ? ` (${view.closed.by.agency})` : ''}${restricted ? '' : `: ${view.closed.rationale}`}` : '  Open.');
   return out.join('\n');
 }

@@ -190,6 +190,8 @@ export function defaultActor(name: CaseCommandName, fields: Record<string, unkno
       return { role: 'lead-professional', agency: state.leads.victim?.agency ?? admin };
     case 'recordQaDecision':
     case 'recordDisclosureConsent':
+    case 'restrictCase':
+    case 'amendNeedToKnow':
       return { role: 'chair', agency: admin };
     case 'changeRisk':
       return { role: 'agency-practitioner', agency: state.referral.referrer.agency };

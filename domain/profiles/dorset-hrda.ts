@@ -97,5 +97,8 @@ export const dorsetHrda = profileSchema.parse({
   // Not in the Dorset protocol: six years after the latest referral, the period many areas'
   // information-sharing agreements give for MARAC records. Set it from the local agreement.
   retention: { afterLatestReferral: 'P6Y' },
+  // Not in the Dorset protocol: Warwickshire MASH §18.3 (003), applied to every profile. Honour-based
+  // violence and forced marriage go to the need-to-know list, with the police as lead agency.
+  restriction: { flags: ['honour-based-violence', 'forced-marriage'], leadAgency: 'police' },
   workflow: { continueAsNewAfterEvents: 2000 },
 });

@@ -3,6 +3,7 @@ import type { DisputeStart } from '../../domain/dispute';
 import type { Notification } from '../../domain/notification';
 import type { CaseCommand } from '../../domain/case-commands';
 import type { Referral, Risk } from '../../domain/referral';
+import type { Restriction } from '../../domain/restriction';
 import type { Instant, LocalDate } from '../../domain/time';
 import type { PoliceSystem, Route, TimelineEntry } from '../../domain/timeline';
 
@@ -90,13 +91,19 @@ export interface CaseContext {
   heardAt: Instant | null;
   risks: string[];
   actions: MatrixAction[];
-  leads: Partial<Record<'victim' | 'children' | 'perpetrator', Lead>>;
+  /** `case`: the lead agency of a restricted case (003 §18.3). */
+  leads: Partial<Record<'victim' | 'children' | 'perpetrator' | 'case', Lead>>;
   review: ReviewRequest | null;
   reviewsHeld: { meetingAt: Instant; reason: string }[];
   /** Every dispute raised on the case, open or resolved; each runs as a child workflow. */
   disputes: DisputeStart[];
   openDisputes: string[];
   closed: { at: Instant; rationale: string; by: Actor } | null;
+  /**
+   * Set when the case is restricted to a need-to-know list (domain/restriction.ts). Absent from
+   * snapshots persisted before restriction existed: read it as `restriction ?? null`.
+   */
+  restriction?: Restriction | null;
   timeline: TimelineEntry[];
   /** Messages queued by transitions, until the host reports them handed to the mail port. */
   outbox: Notification[];
@@ -107,4 +114,11 @@ export interface CaseInput {
   profileId: string;
   referral: Referral;
   repeat: RepeatInfo | null;
+  /** Who submitted the referral (their token's `sub`): on the need-to-know list of a case restricted at intake. */
+  submittedBy?: string | null;
+  /**
+   * Whether the referral's flags restrict the case at intake (default true). The workflow passes
+   * false when replaying a history recorded before restriction existed (`patched`).
+   */
+  restrictAtIntake?: boolean;
 }

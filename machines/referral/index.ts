@@ -5,3 +5,4 @@ export { caseView, publicStage, caseStages, type CaseView, type CaseStage } from
 export type { CaseContext, CaseInput, CheckResult, RepeatInfo, PreviousPlan, MatrixAction } from './context';
 export type { CaseEvent, CommandEvent, ChecksOutput } from './events';
 export { dailySchedule, monthlyMeetingFor } from './schedule';
+export { intakeRestriction, restrictionProblem } from './restriction';

@@ -32,6 +32,9 @@ function caseDetails(context: CaseContext): string[] {
   ];
 }
 
+/** What a message about a restricted case says instead of its details. */
+export const restrictedNotice = 'This case is restricted: its details go to the need-to-know list only, who read them through the HRDA service. The police lead the case.';
+
 export const messages = {
   /** To the administrator only: the address is never repeated, just where it sits in the message. */
   recipientWithheld: (context: CaseContext, withheld: { notificationId: string; topic: string; positions: number[] }) =>
@@ -61,11 +64,18 @@ export const messages = {
     ]),
 
   matrixCirculated: (profile: Profile, context: CaseContext) =>
-    message(context, `matrix:${context.heardAt}`, involvedAgencies(profile, context), 'matrix-circulated', 'HRDA Matrix', [
-      `Risks: ${context.risks.join('; ')}`,
-      ...context.actions.map((a) => `Action ${a.id} — owner ${a.owner}, update due ${a.dueAt}: ${a.description}`),
-      ...Object.entries(context.leads).map(([who, lead]) => `Lead professional for the ${who}: ${lead?.agency} (${lead?.basis})`),
-    ]),
+    message(context, `matrix:${context.heardAt}`, involvedAgencies(profile, context), 'matrix-circulated', 'HRDA Matrix', context.restriction
+      // A restricted case's matrix goes to agency mailboxes as owners and dates only (003 §18.3).
+      ? [
+        restrictedNotice,
+        ...context.actions.map((a) => `Action ${a.id} — owner ${a.owner}, update due ${a.dueAt}`),
+        ...Object.entries(context.leads).map(([who, lead]) => `Lead professional for the ${who}: ${lead?.agency}`),
+      ]
+      : [
+        `Risks: ${context.risks.join('; ')}`,
+        ...context.actions.map((a) => `Action ${a.id} — owner ${a.owner}, update due ${a.dueAt}: ${a.description}`),
+        ...Object.entries(context.leads).map(([who, lead]) => `Lead professional for the ${who}: ${lead?.agency} (${lead?.basis})`),
+      ]),
 
   actionReminder: (context: CaseContext, action: MatrixAction) =>
     message(context, `action-reminder:${action.id}:${action.dueAt}`, [action.owner], 'action-reminder', `Action ${action.id}: update due ${action.dueAt}`, [
@@ -90,7 +100,7 @@ export const messages = {
     ]),
 
   caseClosed: (profile: Profile, context: CaseContext, rationale: string) =>
-    message(context, 'closed', involvedAgencies(profile, context), 'case-closed', 'Case closed', [rationale]),
+    message(context, 'closed', involvedAgencies(profile, context), 'case-closed', 'Case closed', context.restriction ? [restrictedNotice] : [rationale]),
 };
 
 export function leadAgencies(context: CaseContext): AgencyId[] {

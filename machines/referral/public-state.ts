@@ -48,6 +48,9 @@ export function caseView(snapshot: CaseSnapshot) {
     openDisputes: c.openDisputes,
     nextDeadline: pendingDeadlines(snapshot)[0] ?? null,
     closed: c.closed,
+    // Only on a restricted case (domain/restriction.ts): a case view recorded before restriction
+    // existed is then still exactly what `hrda audit` rebuilds for an unrestricted case.
+    ...(c.restriction ? { restricted: true, needToKnow: c.restriction.needToKnow, restriction: c.restriction } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import type { CaseEvent, ChecksOutput, CommandEvent, RollOverEvent } from './eve
 import { assignLeads } from './leads';
 import { messages } from './messages';
 import { actionDeadlines, dailySchedule, meetingAfter, monthlyMeetingFor } from './schedule';
+import { amendedNeedToKnow, intakeRestriction, restrictedLead, restrictionProblem } from './restriction';
 import { withEntry } from './timeline';
 
 /** Every event carries the instant the workflow handled it; an actor's output carries its own. */
@@ -48,6 +49,25 @@ export function createReferralMachine(profile: Profile) {
     },
     actors: { runBackgroundChecks: backgroundChecksActor },
     actions: {
+      // 003 §18.3: a chair restricts the case; Police becomes (or stays) the lead agency.
+      restrict: assign(({ context, event }) => {
+        const e = event as CommandEvent<'restrictCase'>;
+        const needToKnow = [...new Set([...e.needToKnow, ...(e.actor.name ? [e.actor.name] : [])])];
+        const restriction = { since: e.at, basis: 'chair' as const, flags: [], rationale: e.rationale, by: e.actor, needToKnow, leadAgency: profile.restriction.leadAgency };
+        let timeline = withEntry(context, 'case.restricted', e.at, { basis: 'chair', flags: [], needToKnow, leadAgency: restriction.leadAgency }, { actor: e.actor, rationale: e.rationale });
+        const lead = restrictedLead(restriction);
+        const leadChanges = context.leads.case?.agency !== lead.agency;
+        if (leadChanges) timeline = withEntry({ ...context, timeline }, 'lead.assigned', e.at, { for: 'case', agency: lead.agency, basis: lead.basis }, { actor: e.actor });
+        return { restriction, timeline, leads: leadChanges ? { ...context.leads, case: lead } : context.leads };
+      }),
+      amendNeedToKnow: assign(({ context, event }) => {
+        const e = event as CommandEvent<'amendNeedToKnow'>;
+        const needToKnow = amendedNeedToKnow(context, e) as string[];
+        return {
+          restriction: { ...context.restriction!, needToKnow },
+          timeline: withEntry(context, 'need-to-know.amended', e.at, { added: e.add, removed: e.remove, needToKnow }, { actor: e.actor, rationale: e.rationale }),
+        };
+      }),
       openDispute: assign(({ context, event }) => {
         const start = disputeStartFor(context, event as CommandEvent<'raiseDispute'>);
         return {
@@ -105,7 +125,9 @@ export function createReferralMachine(profile: Profile) {
       }),
       recordMatrix: enqueueActions(({ context, event, enqueue }) => {
         const e = event as CommandEvent<'recordMeetingOutcome'>;
-        const leads = assignLeads(profile, context, e.outcome.leads) as CaseContext['leads'];
+        const assigned = assignLeads(profile, context, e.outcome.leads) as CaseContext['leads'];
+        // A restricted case's lead agency is the restriction's, not the meeting's to change.
+        const leads: CaseContext['leads'] = { ...assigned, ...(context.leads.case ? { case: context.leads.case } : {}) };
         const from = context.meetingAt!;
         const actions: MatrixAction[] = e.outcome.actions.map((a) => ({
           id: a.id,
@@ -122,7 +144,7 @@ export function createReferralMachine(profile: Profile) {
           risks: e.outcome.risks,
           actions: actions.map((a) => ({ id: a.id, owner: a.owner, dueAt: a.dueAt })),
         }, { actor: e.actor, rationale: e.outcome.rationale });
-        for (const [who, lead] of Object.entries(leads)) {
+        for (const [who, lead] of Object.entries(assigned)) {
           timeline = withEntry({ ...context, timeline }, 'lead.assigned', e.at, { for: who as 'victim', agency: lead!.agency, basis: lead!.basis }, { actor: e.actor });
         }
         const next = { ...context, heardAt: from, risks: e.outcome.risks, actions, leads, timeline };
@@ -265,12 +287,16 @@ export function createReferralMachine(profile: Profile) {
       raisesRisk: ({ context, event }) => event.type === 'changeRisk' && riskRank(event.risk) > riskRank(context.risk),
       noDisputeOpen: ({ context }) => context.openDisputes.length === 0,
       chairMayConsent: ({ context, event }) => event.type === 'recordDisclosureConsent' && disclosureConsentProblem(context, event) === undefined,
+      restrictionAllowed: ({ context, event }) =>
+        (event.type === 'restrictCase' || event.type === 'amendNeedToKnow') && restrictionProblem(context, event) === undefined,
       disputeCanStart: ({ context, event }) => event.type === 'raiseDispute' && disputeProblem(profile, context, event) === undefined,
       nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0,
     },
   }).createMachine({
     id: 'referral',
-    context: ({ input }) => ({
+    context: ({ input }) => {
+      const restriction = intakeRestriction(profile, input);
+      return {
       caseId: input.caseId,
       profileId: input.profileId,
       referral: input.referral,
@@ -289,18 +315,22 @@ export function createReferralMachine(profile: Profile) {
       heardAt: null,
       risks: [],
       actions: [],
-      leads: {},
+      leads: restriction ? { case: restrictedLead(restriction) } : {},
       review: null,
       reviewsHeld: [],
       disputes: [],
       openDisputes: [],
       closed: null,
+      restriction,
       timeline: [],
       outbox: [],
-    }),
+      };
+    },
     initial: 'routing',
     on: {
       raiseDispute: { guard: 'disputeCanStart', actions: 'openDispute' },
+      restrictCase: { guard: 'restrictionAllowed', actions: 'restrict' },
+      amendNeedToKnow: { guard: 'restrictionAllowed', actions: 'amendNeedToKnow' },
       disputeProgress: {
         actions: assign(({ context, event }) => ({
           timeline: [...context.timeline, event.entry],
@@ -330,7 +360,7 @@ export function createReferralMachine(profile: Profile) {
     states: {
       // PROTOCOL.md §1.1: high → HRDA; medium and standard → their offers; a repeat → HRDA whatever its level.
       routing: {
-        entry: assign({
+        entry: [assign({
           timeline: ({ context }) => {
             const r = context.referral;
             return withEntry(context, 'referral.received', r.receivedAt, {
@@ -342,6 +372,17 @@ export function createReferralMachine(profile: Profile) {
             }, { actor: { role: 'agency-practitioner', agency: r.referrer.agency }, rationale: r.assessment.override?.rationale });
           },
         }),
+        // Restricted at intake by the referral's flags (003 §18.3): said on the timeline, with why.
+        enqueueActions(({ context, enqueue }) => {
+          const restriction = context.restriction ?? null;
+          if (!restriction || restriction.basis !== 'referral-flags' || context.timeline.some((e) => e.type === 'case.restricted')) return;
+          const at = restriction.since;
+          const lead = context.leads.case!;
+          let timeline = withEntry(context, 'case.restricted', at, { basis: 'referral-flags', flags: restriction.flags, needToKnow: restriction.needToKnow, leadAgency: restriction.leadAgency }, { rationale: restriction.rationale });
+          timeline = withEntry({ ...context, timeline }, 'lead.assigned', at, { for: 'case', agency: lead.agency, basis: lead.basis });
+          enqueue.assign({ timeline });
+        }),
+        ],
         always: [
           { guard: 'goesToHrda', target: 'preparing', actions: 'routeToHrda' },
           { target: 'referredOn', actions: 'routeToOffer' },

@@ -4,6 +4,7 @@ import type { CaseSnapshot } from './deadlines';
 import type { CommandEvent } from './events';
 import { disclosureConsentProblem, disputeProblem, outcomeProblem, unknownAgencies } from './referral.machine';
 import { publicStage } from './public-state';
+import { restrictionProblem } from './restriction';
 
 /**
  * Why the case refuses a user action, in words the user can act on; undefined when it accepts.
@@ -55,5 +56,8 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
     case 'closeCase':
       if (c.openDisputes.length) return `disputes are open (${c.openDisputes.join(', ')}); a case cannot close while one is open`;
       return `the case cannot be closed now; it is ${stage}`;
+    case 'restrictCase':
+    case 'amendNeedToKnow':
+      return restrictionProblem(c, event) ?? `the need-to-know list cannot be changed now; the case is ${stage}`;
   }
 }

@@ -275,7 +275,7 @@ describe('case lists', () => {
     const found = await eventually(() => list(matching), has);
     expect(found.items.find((i) => i.caseId === caseId)).toEqual({
       caseId, status: 'running', stage: 'preparing', risk: 'high', route: 'hrda', profile: 'dorset-hrda',
-      agencies: expect.arrayContaining(['police']), nextDeadline: expect.any(String), nextMeeting: meetingAt, overdueActions: 0, openDisputes: 0,
+      agencies: expect.arrayContaining(['police']), nextDeadline: expect.any(String), nextMeeting: meetingAt, overdueActions: 0, openDisputes: 0, restricted: false,
     });
     for (const other of ['risk=medium', 'overdue=true', 'stage=monitoring', 'route=standard-risk-offer', 'agency=education', 'meetingDate=2020-01-01']) {
       expect(has(await list(`${other}&pageSize=100`)), other).toBe(false);

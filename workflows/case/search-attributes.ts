@@ -18,6 +18,8 @@ export function caseSearchAttributes(profile: Profile, s: CaseSnapshot): SearchA
     HrdaNextMeeting: c.review ? [new Date(c.review.meetingAt)] : c.meetingAt && !c.heardAt ? [new Date(c.meetingAt)] : [],
     HrdaOverdueActions: [c.actions.filter((a) => a.overdue && (a.status === 'open' || a.status === 'in-progress')).length],
     HrdaOpenDisputes: [c.openDisputes.length],
+    HrdaRestricted: [Boolean(c.restriction)],
+    HrdaNeedToKnow: c.restriction?.needToKnow ?? [],
   };
 }
 

@@ -2,14 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { isAgencyScoped } from '../../../domain/auth';
 import { caseCommandFields, caseCommandSchemas, type CaseCommandInput, type CaseCommandName } from '../../../domain/case-commands';
 import type { CaseClient } from '../../cases';
 import { bearerSecurity, principalOf } from '../auth';
-import { commandRules, type CommandRule } from '../permissions';
+import { caseAccess, commandRules, restrictionCommands, type CommandRule } from '../permissions';
+import { caseSkeleton } from '../redaction';
 import { ProblemError, problemResponses } from '../problem';
 import { caseWriteResultSchema, jsonResponse } from '../schemas';
-import { actorOf, caseParamsSchema, readVisibleCase, writeHeadersSchema } from './shared';
+import { actorOf, caseParamsSchema, readCaseFor, writeHeadersSchema } from './shared';
 
 /**
  * One route per user action on a case: the body is the action's own fields (domain/case-commands.ts)
@@ -51,6 +51,8 @@ export const caseCommandRoutes: CommandRoute[] = [
   fromBody('raiseDispute', '/disputes', 'Raise a dispute between agencies (PROTOCOL.md §1.6); it runs through the escalation protocol'),
   fromBody('closeCase', '/close', 'Close the case (administrator)'),
   fromBody('recordDisclosureConsent', '/disclosure-consents', "Record the chair's consent to disclose the case to a third party ([002] 3.39–3.40; chair)"),
+  fromBody('restrictCase', '/restriction', 'Restrict the case to a need-to-know list of staff references (chair; 003 §18.3). Police become the lead agency'),
+  fromBody('amendNeedToKnow', '/restriction/need-to-know', "Add people to or remove them from a restricted case's need-to-know list (chair)"),
 ] as CommandRoute[];
 
 async function hasEnded(cases: CaseClient, caseId: string): Promise<boolean> {
@@ -94,10 +96,13 @@ export function registerCaseCommandRoutes(fastify: FastifyInstance, deps: { case
         if (reason) throw new ProblemError('forbidden', `${route.name} is not permitted: ${reason}.`);
       };
       refuse(checkInput?.(principal, input as never));
-      if (isAgencyScoped(principal.role) || checkCase) {
-        const view = await readVisibleCase(deps.cases, caseId, principal);
-        refuse(checkCase?.(principal, input as never, view));
+      // Every write reads the case first: whether the caller may know of it (agency involvement,
+      // a restricted case's need-to-know list) decides before anything is sent.
+      const { view, access } = await readCaseFor(deps.cases, caseId, principal);
+      if (access !== 'full' && !restrictionCommands.includes(route.name)) {
+        refuse('the case is restricted and you are not on its need-to-know list; a chair decides who needs to know (amendNeedToKnow)');
       }
+      refuse(checkCase?.(principal, input as never, view));
       let updated;
       try {
         updated = await deps.cases.command(caseId, route.name, input as never, actor);
@@ -106,8 +111,10 @@ export function registerCaseCommandRoutes(fastify: FastifyInstance, deps: { case
         if (err instanceof WorkflowNotFoundError && (await hasEnded(deps.cases, caseId))) throw new ProblemError('refused', `${route.name} refused: the case is closed`);
         throw err;
       }
-      req.disclosure = { action: 'write', caseIds: [caseId], view: 'full', defaultPurpose: route.name };
-      return { caseId, case: updated };
+      // A chair who amends a list they are not on (or leaves it) is answered with the skeleton.
+      const shown = caseAccess(principal, updated) === 'full' ? 'full' : 'skeleton';
+      req.disclosure = { action: 'write', caseIds: [caseId], view: shown, defaultPurpose: route.name, ...(updated.restricted ? { restrictedCaseIds: [caseId] } : {}) };
+      return { caseId, case: shown === 'full' ? updated : caseSkeleton(updated, { needToKnow: principal.role === 'chair' }) };
     });
   }
 }

@@ -15,7 +15,7 @@ import { canonicalJson, caseIdForKey, idempotencyKeyOf } from '../idempotency';
 import { caseNotFound, ProblemError, problemResponses } from '../problem';
 import { caseSkeleton, redactTimeline } from '../redaction';
 import { caseListComponent, caseReadSchema, caseWriteResultSchema, jsonResponse, referralSubmissionSchema, timelineSchema } from '../schemas';
-import { caseParamsSchema, readHeadersSchema, readVisibleCase, writeHeadersSchema } from './shared';
+import { caseParamsSchema, readCaseFor, readHeadersSchema, writeHeadersSchema } from './shared';
 import type { Client } from '@temporalio/client';
 
 export interface CaseRouteDeps {
@@ -80,9 +80,11 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       if (earlier.profile !== profileId || !sameReferral(checked.referral, earlier.referral, 'receivedAt' in referral)) {
         throw new ProblemError('idempotency-key-reused', 'This Idempotency-Key already made a case from a different referral; use a new key for a new referral.');
       }
+      if (earlier.restricted) req.disclosure.restrictedCaseIds = [caseId];
       return reply.code(200).header('idempotent-replayed', 'true').send({ caseId, case: earlier });
     }
-    const submitted = await deps.cases.submitReferral(referral, { profileId, caseId });
+    const submitted = await deps.cases.submitReferral(referral, { profileId, caseId, submittedBy: principal.sub });
+    if (submitted.case.restricted) req.disclosure.restrictedCaseIds = [caseId];
     return reply.code(201).send({ caseId, case: submitted.case });
   });
 
@@ -100,7 +102,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
   }, async (req) => {
     const principal = principalOf(req);
     const list = await listCases(deps.temporal, req.query, principal);
-    req.disclosure = { action: 'list', caseIds: list.items.map((i) => i.caseId), view: 'skeleton' };
+    req.disclosure = { action: 'list', caseIds: list.items.map((i) => i.caseId), view: 'skeleton', restrictedCaseIds: list.items.filter((i) => i.restricted).map((i) => i.caseId) };
     return list;
   });
 
@@ -109,7 +111,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     schema: {
       tags: ['cases'],
       summary: "A case's state",
-      description: 'The full case for administrators, chairs, auditors and involved agencies; a skeleton without personal data for ops.',
+      description: 'The full case for administrators, chairs, auditors and involved agencies; a skeleton without personal data for ops. A restricted case (honour-based violence, forced marriage, or restricted by a chair) is read in full only by the people on its need-to-know list and by auditors; chairs not on the list get its skeleton (with the list), ops the skeleton, and anyone else 404 as if it did not exist.',
       security: bearerSecurity,
       headers: readHeadersSchema,
       params: caseParamsSchema,
@@ -117,10 +119,9 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     },
   }, async (req) => {
     const principal = principalOf(req);
-    const view = await readVisibleCase(deps.cases, req.params.caseId, principal);
-    const ops = principal.role === 'ops';
-    req.disclosure = { action: 'read', caseIds: [view.caseId], view: ops ? 'skeleton' : 'full' };
-    return ops ? caseSkeleton(view) : view;
+    const { view, access } = await readCaseFor(deps.cases, req.params.caseId, principal);
+    req.disclosure = { action: 'read', caseIds: [view.caseId], view: access, ...(view.restricted ? { restrictedCaseIds: [view.caseId] } : {}) };
+    return access === 'skeleton' ? caseSkeleton(view, { needToKnow: principal.role === 'chair' }) : view;
   });
 
   app.get('/cases/:caseId/timeline', {
@@ -128,6 +129,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     schema: {
       tags: ['cases'],
       summary: "A case's timeline",
+      description: 'The same access as the case: full, redacted (ops; chairs not on a restricted case\'s need-to-know list), or 404.',
       security: bearerSecurity,
       headers: readHeadersSchema,
       params: caseParamsSchema,
@@ -136,7 +138,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
   }, async (req) => {
     const principal = principalOf(req);
     const { caseId } = req.params;
-    if (isAgencyScoped(principal.role)) await readVisibleCase(deps.cases, caseId, principal);
+    const { view, access } = await readCaseFor(deps.cases, caseId, principal);
     let timeline;
     try {
       timeline = await deps.cases.timeline(caseId);
@@ -144,9 +146,8 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       if (err instanceof WorkflowNotFoundError) throw caseNotFound(caseId);
       throw err;
     }
-    const ops = principal.role === 'ops';
-    req.disclosure = { action: 'read', caseIds: [caseId], view: ops ? 'skeleton' : 'full' };
-    return ops ? redactTimeline(timeline) : timeline;
+    req.disclosure = { action: 'read', caseIds: [caseId], view: access, ...(view.restricted ? { restrictedCaseIds: [caseId] } : {}) };
+    return access === 'skeleton' ? redactTimeline(timeline) : timeline;
   });
 }
 

@@ -7,7 +7,7 @@ import { DisclosureRefusedError, thirdPartyExport } from '../../disclosure/third
 import { bearerSecurity, principalOf } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { jsonResponse } from '../schemas';
-import { caseParamsSchema, readHeadersSchema, readVisibleCase } from './shared';
+import { caseParamsSchema, readCaseFor, readHeadersSchema } from './shared';
 
 /** The roles that may make a third-party export; the chair's consent on the case is needed whoever asks. */
 export const disclosureRoles = ['administrator', 'chair'] as const;
@@ -41,11 +41,16 @@ export function registerDisclosureRoutes(fastify: FastifyInstance, deps: { cases
   }, async (req) => {
     const principal = principalOf(req);
     const { caseId, consentId } = req.params;
-    const view = await readVisibleCase(deps.cases, caseId, principal);
+    const { view, access } = await readCaseFor(deps.cases, caseId, principal);
+    // A restricted case is disclosed only by someone who reads it in full (its need-to-know list).
+    if (access !== 'full') throw new ProblemError('forbidden', `Case ${caseId} is restricted: only its need-to-know list may export it.`);
     const timeline = await deps.cases.timeline(caseId);
     try {
       const exported = thirdPartyExport(view, timeline, consentId, deps.now?.() ?? new Date());
-      req.disclosure = { action: 'disclose', caseIds: [caseId], view: 'full', consentId, defaultPurpose: `${exported.consent.purpose} disclosure` };
+      req.disclosure = {
+        action: 'disclose', caseIds: [caseId], view: 'full', consentId, defaultPurpose: `${exported.consent.purpose} disclosure`,
+        ...(view.restricted ? { restrictedCaseIds: [caseId] } : {}),
+      };
       return exported as unknown as z.infer<typeof exportSchema>;
     } catch (err) {
       if (err instanceof DisclosureRefusedError) throw new ProblemError('forbidden', err.message);

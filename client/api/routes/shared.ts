@@ -6,7 +6,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { CaseClient } from '../../cases';
 import { purposeHeader } from '../auth';
 import { idempotencyKeyHeader, idempotencyKeySchema } from '../idempotency';
-import { maySee } from '../permissions';
+import { caseAccess, type CaseAccess } from '../permissions';
 import { caseNotFound } from '../problem';
 import { caseIdSchema } from '../schemas';
 
@@ -25,8 +25,8 @@ export function actorOf(principal: Principal): Actor {
   return { role: principal.role, ...(principal.agency ? { agency: principal.agency } : {}), name: principal.sub };
 }
 
-/** The case, if it exists and the caller may know of it; otherwise the same 404 either way. */
-export async function readVisibleCase(cases: CaseClient, caseId: string, principal: Principal): Promise<CaseView> {
+/** The case and how much of it the caller reads, if they may know of it; otherwise the same 404 either way. */
+export async function readCaseFor(cases: CaseClient, caseId: string, principal: Principal): Promise<{ view: CaseView; access: Exclude<CaseAccess, 'none'> }> {
   let view: CaseView;
   try {
     view = await cases.state(caseId);
@@ -34,6 +34,8 @@ export async function readVisibleCase(cases: CaseClient, caseId: string, princip
     if (err instanceof WorkflowNotFoundError) throw caseNotFound(caseId);
     throw err;
   }
-  if (!maySee(principal, view)) throw caseNotFound(caseId);
-  return view;
+  const access = caseAccess(principal, view);
+  if (access === 'none') throw caseNotFound(caseId);
+  return { view, access };
 }
+

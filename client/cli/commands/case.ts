@@ -6,6 +6,7 @@ import type { CaseView } from '../../../machines/referral';
 import { timelinePage } from '../../audit/report-html';
 import { listCases } from '../../case-list';
 import { CaseClient } from '../../cases';
+import { caseSkeleton, redactTimeline } from '../../api/redaction';
 import { describeEntry } from '../../simulate/render';
 import { renderCaseSummary } from '../case-summary';
 import type { CommandContext } from '../context';
@@ -39,18 +40,26 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
     const submitted = await Promise.race([cases(ctx).submitReferral(input, { ...(opts.profile ? { profileId: opts.profile } : {}), ...(opts.caseId ? { caseId: opts.caseId } : {}) }), timeout]);
     const view = submitted.case;
     if (opts.json) {
-      ctx.io.out(JSON.stringify({ caseId: submitted.caseId, route: view.route, meetingAt: view.meetingAt, stage: view.stage }, null, 2));
+      ctx.io.out(JSON.stringify({ caseId: submitted.caseId, route: view.route, meetingAt: view.meetingAt, stage: view.stage, restricted: Boolean(view.restricted) }, null, 2));
       return;
     }
     ctx.io.out([
       `Case ${submitted.caseId}`,
       `  route    ${view.route ?? 'not yet routed'}${view.repeat ? ` (repeat of case ${view.repeat.previousCaseId})` : ''}`,
       `  meeting  ${view.meetingAt ? `${formatInstant(view.meetingAt)} (daily)` : view.route === 'hrda' ? 'not yet scheduled' : 'none: referred on, the case is closed'}`,
+      ...(view.restricted ? [`  restricted  ${restrictedNote}`] : []),
     ].join('\n'));
   } finally {
     clearTimeout(timer);
   }
 }
+
+/**
+ * The CLI talks to the cluster with the service's own credentials, not a person's token, so it
+ * cannot tell who is on a restricted case's need-to-know list: it shows such a case's skeleton and
+ * redacted timeline to everyone, and the people on the list read the rest through the API.
+ */
+const restrictedNote = 'details to the need-to-know list only (through the API, where each read is logged); a chair names who needs to know';
 
 export async function showCase(ctx: CommandContext, caseId: string, opts: { json?: boolean }): Promise<void> {
   const record = await readCaseRecord(cases(ctx), dataKeyStoreFor(ctx.config), caseId);
@@ -59,6 +68,11 @@ export async function showCase(ctx: CommandContext, caseId: string, opts: { json
     return;
   }
   const view: CaseView = record.case;
+  if (opts.json && view.restricted) {
+    ctx.io.err(`Case ${caseId} is restricted: --json shows its skeleton; ${restrictedNote}.`);
+    ctx.io.out(JSON.stringify(caseSkeleton(view), null, 2));
+    return;
+  }
   if (opts.json) {
     ctx.io.out(JSON.stringify(view, null, 2));
     return;
@@ -77,6 +91,7 @@ export interface ListOptions {
   risk?: string;
   route?: string;
   overdue?: boolean | string;
+  restricted?: boolean | string;
   meetingDate?: string;
   agency?: string;
   profile?: string;
@@ -90,6 +105,7 @@ export async function listCasesCommand(ctx: CommandContext, opts: ListOptions): 
     risk: opts.risk,
     route: opts.route,
     overdue: opts.overdue === undefined ? undefined : String(opts.overdue),
+    restricted: opts.restricted === undefined ? undefined : String(opts.restricted),
     meetingDate: opts.meetingDate,
     agency: opts.agency,
     profile: opts.profile,
@@ -109,8 +125,8 @@ export async function listCasesCommand(ctx: CommandContext, opts: ListOptions): 
     return;
   }
   ctx.io.out(renderTable(
-    ['Case', 'Stage', 'Risk', 'Route', 'Next meeting', 'Next deadline', 'Overdue', 'Disputes', 'Started'],
-    items.map((c) => [c.caseId, c.stage, c.risk, c.route, c.nextMeeting ? formatInstant(c.nextMeeting) : '', c.nextDeadline ? formatInstant(c.nextDeadline) : '', c.overdueActions || '', c.openDisputes || '', formatInstant(c.startedAt)]),
+    ['Case', 'Stage', 'Risk', 'Route', 'Next meeting', 'Next deadline', 'Overdue', 'Disputes', 'Restricted', 'Started'],
+    items.map((c) => [c.caseId, c.stage, c.risk, c.route, c.nextMeeting ? formatInstant(c.nextMeeting) : '', c.nextDeadline ? formatInstant(c.nextDeadline) : '', c.overdueActions || '', c.openDisputes || '', c.restricted ? 'yes' : '', formatInstant(c.startedAt)]),
   ));
   ctx.io.out(`${items.length} case${items.length === 1 ? '' : 's'}${items.length >= parsed.data.pageSize ? ` (the first ${parsed.data.pageSize}; --limit shows more)` : ''}`);
 }
@@ -120,7 +136,13 @@ export const timelineFormats = ['text', 'json', 'html'] as const;
 export async function caseTimeline(ctx: CommandContext, caseId: string, opts: { format?: string; out?: string }): Promise<void> {
   const format = opts.format ?? 'text';
   if (!timelineFormats.includes(format as (typeof timelineFormats)[number])) throw new CliError(`--format must be one of ${timelineFormats.join(', ')} (got "${format}")`);
-  const timeline = await cases(ctx).timeline(caseId);
+  const client = cases(ctx);
+  let timeline = await client.timeline(caseId);
+  if (timeline.some((e) => e.type === 'case.restricted')) {
+    // Rationales, names and free text left out, as for ops through the API.
+    ctx.io.err(`Case ${caseId} is restricted: the timeline is shown without rationales, names or free text; ${restrictedNote}.`);
+    timeline = redactTimeline(timeline) as unknown as typeof timeline;
+  }
   const text = format === 'json'
     ? JSON.stringify(timeline, null, 2)
     : format === 'html'
@@ -160,12 +182,13 @@ export function registerCaseCommands(program: Command, run: Runner): void {
     .option('--risk <risk>', 'standard, medium or high')
     .option('--route <route>', 'hrda, medium-risk-offer or standard-risk-offer')
     .option('--overdue [yes]', 'only cases with overdue actions (--overdue false: none overdue)')
+    .option('--restricted [yes]', 'only restricted cases (--restricted false: only unrestricted ones)')
     .option('--meeting-date <date>', 'cases whose next meeting is on this Europe/London date (YYYY-MM-DD)')
     .option('--agency <id>', 'cases an agency is involved in')
     .option('--profile <id>', 'cases run under this profile')
     .option('--limit <n>', 'at most this many cases (1–500)', '50')
     .option('--json', 'print the list as JSON')
-    .action((opts: ListOptions) => run((ctx) => listCasesCommand(ctx, { ...opts, overdue: opts.overdue === 'yes' ? true : opts.overdue })));
+    .action((opts: ListOptions) => run((ctx) => listCasesCommand(ctx, { ...opts, overdue: opts.overdue === 'yes' ? true : opts.overdue, restricted: opts.restricted === 'yes' ? true : opts.restricted })));
 
   group
     .command('timeline')

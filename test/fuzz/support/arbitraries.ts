@@ -127,6 +127,8 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     raiseDispute: fc.record({ dispute: fc.constantFrom('d1', 'd2'), area: fc.constantFrom(...profile.escalation.areas), raisedBy: agency, with: agency, matter: text() }),
     closeCase: fc.record({ rationale: text() }),
     recordDisclosureConsent: fc.record({ consentId: fc.constantFrom('c1', 'c2'), recipient: text(40), purpose: fc.constantFrom('court', 'child-protection', 'adult-safeguarding', 'other-process'), scope: fc.array(fc.constantFrom('case', 'timeline', 'matrix'), { minLength: 1, maxLength: 3 }), rationale: text() }),
+    restrictCase: fc.record({ rationale: text(), needToKnow: fc.uniqueArray(fc.constantFrom('staff-1', 'staff-2', 'staff-3'), { minLength: 1, maxLength: 3 }) }),
+    amendNeedToKnow: fc.record({ add: fc.uniqueArray(fc.constantFrom('staff-1', 'staff-4'), { maxLength: 2 }), remove: fc.uniqueArray(fc.constantFrom('staff-2', 'staff-3'), { maxLength: 2 }), rationale: text() }),
   };
 
   return { text, instant, agency, referral, junk, mutation, actor, commandFields };
