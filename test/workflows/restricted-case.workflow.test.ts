@@ -14,7 +14,7 @@ const readable = (eml: string) => Buffer.from(eml.replace(/=\r?\n/g, '').replace
 const chair = { role: 'chair', agency: 'police', name: 'chair-jones' };
 const outcome = (description: string) => ({ risks: ['Family searching for her'], actions: [{ id: 'a1', owner: 'housing', description }], leads: {}, rationale: 'Agreed.' });
 
-// Real workflows (case and meeting) and activities on the time-skipping test server. Bundled
+// Real workflows (case and meeting) and activities on the time-skipping test server.
 let bundle: WorkflowBundleWithSourceMap;
 let r: MeetingSimulationResult;
 let mail: SentMessage[];
