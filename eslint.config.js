@@ -28,10 +28,11 @@ export default tseslint.config(
   {
     files: ['domain/**/*.ts', 'machines/**/*.ts'],
     rules: {
-      // These modules are shared by every workflow in a V8 context (worker/bundle.ts): state kept at
-      // module level would leak from one case into another and break determinism.
+      // These folders are pure functions of their inputs: state kept at module level would make a
+      // case's decisions depend on what ran before it in the same worker (and rule out sharing the
+      // modules between workflows, worker/bundle.ts).
       'no-restricted-syntax': ['error',
-        { selector: 'Program > VariableDeclaration[kind!="const"], Program > ExportNamedDeclaration > VariableDeclaration[kind!="const"]', message: 'No module-level mutable state in domain/ or machines/: they are shared between workflows (worker/bundle.ts).' },
+        { selector: 'Program > VariableDeclaration[kind!="const"], Program > ExportNamedDeclaration > VariableDeclaration[kind!="const"]', message: 'No module-level mutable state in domain/ or machines/: they must stay pure (ARCHITECTURE.md).' },
       ],
       'no-restricted-imports': ['error', {
         patterns: [

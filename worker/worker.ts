@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../domain/config';
-import { sharedModules, workflowsPath } from './bundle';
+import { workflowsPath } from './bundle';
 import { dataConverterFor } from './codec';
 import { connectionOptions } from './connection';
 
@@ -26,7 +26,6 @@ export async function createWorker(
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.HRDA_TASK_QUEUE,
       workflowsPath,
-      bundlerOptions: { preloadModules: [...sharedModules] },
       activities,
       // A workflowBundle passed in `extra` must be built with workflowBundleOptions (worker/bundle).
       dataConverter: dataConverterFor(config),

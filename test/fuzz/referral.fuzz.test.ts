@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { addDays } from '../../domain/calendar';
 import { bankHolidaysCoverFrom, bankHolidaysCoverTo } from '../../domain/bank-holidays';
 import { getProfile } from '../../domain/profiles';
@@ -122,7 +123,37 @@ describe('arbitrary valid referrals on a dev server', () => {
       await expect(side.client.workflow.getHandle(caseWorkflowId(caseId)).describe()).rejects.toThrow(/not found/i);
     }
   });
+  // Behind validation, the workflow's own guard: a case whose machine throws (here the calendar,
+  // given a date beyond its table by a client that skipped validation) must not wait in silence.
+  // Its workflow task fails with the machine's error, visibly and retried, and nothing is lost.
+  it('fails the workflow task visibly when the case machine throws, instead of waiting in silence', async () => {
+    const workflowId = caseWorkflowId('machine-error');
+    const referral = { ...validReferral(), receivedAt: '2040-06-01T10:00:00.000Z' };
+    const handle = await side.client.workflow.start('referralWorkflow', {
+      workflowId, taskQueue: side.taskQueue, args: [{ caseId: 'machine-error', profileId: profile.id, referral }],
+    });
+    try {
+      const failed = async () => ((await handle.fetchHistory()).events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
+      const deadline = Date.now() + 30_000;
+      while ((await failed()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      const [first] = await failed();
+      expect(first, 'a failed workflow task in the history').toBeDefined();
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      // The error is encoded like every failure; decoded, it names the machine's error.
+      const decoded = await decodeOptionalFailureToOptionalError(side.client.options.loadedDataConverter, first!.workflowTaskFailedEventAttributes!.failure);
+      expect(decoded?.message).toMatch(/case machine stopped with an error: .*2040/);
+    } finally {
+      await handle.terminate('test done');
+    }
+  });
 });
+
+function validReferral() {
+  const parsed = validateReferral(sampleReferral(), profile, now);
+  if (!parsed.ok) throw new Error('sample referral should be valid');
+  return parsed.referral;
+}
+
 
 function sampleReferral() {
   return {
