@@ -17,7 +17,7 @@ import { caseStateQuery } from '../../workflows/referral.messages';
  *
  * Only counts leave this module: no name, date of birth or free text of any referral.
  */
-export type ReportCase = Pick<CaseView, 'caseId' | 'profile' | 'route' | 'repeat' | 'receivedAt' | 'heardAt' | 'referral'>;
+export type ReportCase = Pick<CaseView, 'caseId' | 'profile' | 'stage' | 'route' | 'repeat' | 'receivedAt' | 'heardAt' | 'referral'>;
 
 export interface Share {
   count: number;
@@ -68,8 +68,8 @@ export interface SafeLivesReport {
     /** Aged 17 or below when the referral was received; not recorded when no date of birth was given. */
     aged17OrUnder: Tally;
   };
-  /** Referred to the meeting (received) in the period, and of those, not yet heard. */
-  referredInPeriod: { cases: number; notYetHeard: number };
+  /** Referred to the meeting (received) in the period: heard (in the period or after), awaiting a hearing, or closed without one. */
+  referredInPeriod: { cases: number; heard: number; awaitingHearing: number; closedWithoutHearing: number };
 }
 
 const notRecorded = 'not recorded';
@@ -139,7 +139,12 @@ export function buildSafeLivesReport(all: readonly ReportCase[], from: string, t
         return age === undefined ? 'not-recorded' : age <= 17 ? 'yes' : 'no';
       })),
     },
-    referredInPeriod: { cases: referred.length, notYetHeard: referred.filter((c) => c.heardAt === null).length },
+    referredInPeriod: {
+      cases: referred.length,
+      heard: referred.filter((c) => c.heardAt !== null).length,
+      awaitingHearing: referred.filter((c) => c.heardAt === null && c.stage !== 'closed').length,
+      closedWithoutHearing: referred.filter((c) => c.heardAt === null && c.stage === 'closed').length,
+    },
   };
 }
 
@@ -185,7 +190,9 @@ export function safeLivesRows(r: SafeLivesReport): ReturnRow[] {
     for (const [k, n] of Object.entries(counts)) add(section, k, n);
   }
   rows.push({ section: 'referred in period', measure: 'referred to the meeting', count: r.referredInPeriod.cases, percent: null });
-  rows.push({ section: 'referred in period', measure: 'not yet heard', count: r.referredInPeriod.notYetHeard, percent: null });
+  rows.push({ section: 'referred in period', measure: 'heard', count: r.referredInPeriod.heard, percent: null });
+  rows.push({ section: 'referred in period', measure: 'awaiting a hearing', count: r.referredInPeriod.awaitingHearing, percent: null });
+  rows.push({ section: 'referred in period', measure: 'closed without a hearing', count: r.referredInPeriod.closedWithoutHearing, percent: null });
   return rows;
 }
 
@@ -242,7 +249,7 @@ export async function collectSafeLivesCases(client: Client, from: string, opts: 
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       const v = await client.workflow.getHandle(id).query(caseStateQuery);
-      views.push({ caseId: v.caseId, profile: v.profile, route: v.route, repeat: v.repeat, receivedAt: v.receivedAt, heardAt: v.heardAt, referral: v.referral });
+      views.push({ caseId: v.caseId, profile: v.profile, stage: v.stage, route: v.route, repeat: v.repeat, receivedAt: v.receivedAt, heardAt: v.heardAt, referral: v.referral });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));

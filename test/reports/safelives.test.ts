@@ -5,11 +5,12 @@ import { referralSchema, type ReferralInput } from '../../domain/referral';
 import { parsedReferral } from '../support/referrals';
 
 /** A case as the state query reports it, with only what the return reads. */
-const aCase = (caseId: string, over: { heardAt?: string | null; receivedAt?: string; route?: ReportCase['route']; repeat?: boolean; profile?: string } & Partial<ReferralInput> = {}): ReportCase => {
-  const { heardAt = '2026-11-26T12:00:00.000Z', receivedAt = '2026-11-24T10:00:00.000Z', route = 'hrda', repeat = false, profile = 'dorset-hrda', ...referral } = over;
+const aCase = (caseId: string, over: { heardAt?: string | null; receivedAt?: string; route?: ReportCase['route']; repeat?: boolean; profile?: string; stage?: ReportCase['stage'] } & Partial<ReferralInput> = {}): ReportCase => {
+  const { heardAt = '2026-11-26T12:00:00.000Z', receivedAt = '2026-11-24T10:00:00.000Z', route = 'hrda', repeat = false, profile = 'dorset-hrda', stage = heardAt ? 'monitoring' : 'preparing', ...referral } = over;
   return {
     caseId,
     profile,
+    stage,
     route,
     repeat: repeat ? { previousCaseId: 'earlier', previousReceivedAt: '2026-06-01T10:00:00.000Z' } : null,
     receivedAt,
@@ -67,6 +68,7 @@ describe('the SafeLives Marac data return', () => {
     aCase('at-end', { heardAt: to, receivedAt: '2026-11-27T09:00:00.000Z' }),
     aCase('offer', { route: 'medium-risk-offer', heardAt: null }),
     aCase('waiting', { heardAt: null, receivedAt: '2026-11-30T13:00:00.000Z' }),
+    aCase('closed-early', { heardAt: null, stage: 'closed', receivedAt: '2026-11-30T14:00:00.000Z' }),
   ];
   const report = buildSafeLivesReport(cases, from, to);
 
@@ -76,8 +78,8 @@ describe('the SafeLives Marac data return', () => {
     expect(report.repeats).toEqual({ count: 1, percent: 25 });
     expect(report.children).toEqual({ total: 3, casesWithChildren: { count: 2, percent: 50 } });
     expect(report.referrals).toEqual({ byAgency: { police: 2, health: 1, 'domestic-abuse-advisor': 1 }, police: { count: 2, percent: 50 }, partnerAgencies: { count: 2, percent: 50 } });
-    // Received in the period: c1–c4, at-end, offer (an offer is not a meeting referral) excluded, waiting.
-    expect(report.referredInPeriod).toEqual({ cases: 6, notYetHeard: 1 });
+    // Received in the period: c1–c4 and at-end (heard), waiting, closed-early; the offer is not a meeting referral.
+    expect(report.referredInPeriod).toEqual({ cases: 7, heard: 5, awaitingHearing: 1, closedWithoutHearing: 1 });
   });
 
   it('counts the equality questions with declined and not-recorded kept apart', () => {

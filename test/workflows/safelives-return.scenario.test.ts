@@ -48,7 +48,7 @@ describe('the SafeLives Marac data return from simulated cases (scenarios/safeli
     expect(r.victims.aged16to17).toEqual({ count: 1, percent: 33.3 });
     expect(r.perpetrators.aged17OrUnder).toEqual({ count: 1, percent: 33.3, no: 2, declined: 0, notRecorded: 0 });
     // The medium-risk referral went to the offer, not to the meeting.
-    expect(r.referredInPeriod).toEqual({ cases: 3, notYetHeard: 0 });
+    expect(r.referredInPeriod).toEqual({ cases: 3, heard: 3, awaitingHearing: 0, closedWithoutHearing: 0 });
   });
 
   it('counts the repeat in the period that holds its hearing, and prints it in the CSV', () => {
@@ -58,6 +58,6 @@ describe('the SafeLives Marac data return from simulated cases (scenarios/safeli
     expect(r.children.total).toBe(4);
     expect(renderSafeLivesCsv(r)).toContain('2026-11-01T00:00:00.000Z,2027-01-01T00:00:00.000Z,all,cases,repeat cases,1,25,,,\r\n');
     const december = buildSafeLivesReport(views(), '2026-12-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z');
-    expect(december).toMatchObject({ cases: 1, repeats: { count: 1, percent: 100 }, referredInPeriod: { cases: 1, notYetHeard: 0 } });
+    expect(december).toMatchObject({ cases: 1, repeats: { count: 1, percent: 100 }, referredInPeriod: { cases: 1, heard: 1, awaitingHearing: 0, closedWithoutHearing: 0 } });
   });
 });
