@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { buildSafeLivesReport, renderSafeLivesCsv, renderSafeLivesReport, safeLivesQuery, type ReportCase } from '../../client/reports/safelives';
 import { ageOn, isLgbtPlus, isRaciallyMinoritised } from '../../domain/equality';
-import { referralSchema, type ReferralInput } from '../../domain/referral';
+import { getProfile } from '../../domain/profiles';
+import { referralSchema, type Referral, type ReferralInput } from '../../domain/referral';
+import { arbitraries } from '../fuzz/support/arbitraries';
 import { parsedReferral } from '../support/referrals';
 
 /** A case as the state query reports it, with only what the return reads. */
@@ -124,5 +127,45 @@ describe('the SafeLives Marac data return', () => {
   it('lists cases by search attributes only, and cannot be steered by the profile given', () => {
     expect(safeLivesQuery(from)).toBe(`HrdaKind = 'case' AND HrdaRoute = 'hrda' AND (ExecutionStatus = 'Running' OR CloseTime >= '${from}')`);
     expect(safeLivesQuery(from, { profile: "x' OR HrdaKind = 'dispute" })).toMatch(/AND HrdaProfile = 'x\\' OR HrdaKind = \\'dispute'$/);
+  });
+});
+
+describe('the return over arbitrary cases (fast-check, test/fuzz/support/arbitraries.ts)', () => {
+  const arb = arbitraries(getProfile('dorset-hrda'));
+  const reportCase = fc.record({
+    referral: arb.referral.filter((r) => referralSchema.safeParse(r).success),
+    heardAt: fc.option(fc.constantFrom('2026-11-26T12:00:00.000Z', '2026-11-30T12:00:00.000Z', '2026-12-03T12:00:00.000Z'), { nil: null }),
+    route: fc.constantFrom('hrda' as const, 'medium-risk-offer' as const),
+    repeat: fc.boolean(),
+  });
+
+  it('accounts for every case heard in every question: yes, no, declined and not recorded add up, and so do the breakdowns', () => {
+    fc.assert(fc.property(fc.array(reportCase, { maxLength: 12 }), (drawn) => {
+      const all: ReportCase[] = drawn.map((d, i) => {
+        const referral = referralSchema.parse(d.referral) as Referral;
+        const receivedAt = referral.receivedAt ?? '2026-11-24T10:00:00.000Z';
+        return { caseId: `c${i}`, profile: 'dorset-hrda', stage: d.heardAt ? 'monitoring' : 'preparing', route: d.route, receivedAt, heardAt: d.route === 'hrda' ? d.heardAt : null,
+          repeat: d.repeat ? { previousCaseId: 'p', previousReceivedAt: receivedAt } : null, referral: { ...referral, receivedAt } };
+      });
+      const r = buildSafeLivesReport(all, from, to);
+      const heard = all.filter((c) => c.route === 'hrda' && c.heardAt !== null && c.heardAt < to);
+      expect(r.cases).toBe(heard.length);
+      expect(r.meetings.reduce((n, m) => n + m.cases, 0)).toBe(r.cases);
+      for (const t of [r.victims.male, r.victims.raciallyMinoritised, r.victims.lgbtPlus, r.victims.disability, r.perpetrators.aged17OrUnder]) {
+        expect(t.count + t.no + t.declined + t.notRecorded).toBe(r.cases);
+      }
+      for (const b of [r.victims.byGender, r.victims.byEthnicity, r.victims.bySexuality, r.victims.byAgeBand]) {
+        expect(Object.values(b).reduce((n, x) => n + x, 0)).toBe(r.cases);
+      }
+      expect(Object.values(r.referrals.byAgency).reduce((n, x) => n + x, 0)).toBe(r.cases);
+      expect(r.referrals.police.count + r.referrals.partnerAgencies.count).toBe(r.cases);
+      expect(r.children.total).toBe(heard.reduce((n, c) => n + c.referral.children.length, 0));
+      expect(r.victims.byAgeBand['16-17']).toBe(r.victims.aged16to17.count);
+      // No name on a referral reaches the CSV (checked for names with a character the CSV's own words never use).
+      const csv = renderSafeLivesCsv(r);
+      for (const c of heard) {
+        for (const name of [c.referral.victim.name, c.referral.perpetrator.name]) if (/[^A-Za-z0-9 ,.:+"_\r\n-]/.test(name)) expect(csv).not.toContain(name);
+      }
+    }), { numRuns: 200 });
   });
 });

@@ -4,6 +4,7 @@ import { addDays } from '../../../domain/calendar';
 import { roles } from '../../../domain/actor';
 import type { CaseCommandName } from '../../../domain/case-commands';
 import type { Profile } from '../../../domain/profile';
+import { ethnicities, genders, sexualities } from '../../../domain/equality';
 import { assessmentTools, referralFlags, riskLevels, riskRank, type ReferralInput } from '../../../domain/referral';
 import fc, { type Arbitrary } from 'fast-check';
 
@@ -43,6 +44,15 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     address: fc.option(text(80), { nil: undefined }),
   }).map(withoutUndefined);
   const person = fc.record({ name: text(40), dateOfBirth: localDate('1920-01-01T00:00:00Z', '2025-12-31T00:00:00Z') });
+  /** Equality monitoring (domain/equality.ts): any subset of the questions, each answered or declined. */
+  const yesNoDeclined = fc.constantFrom(true, false, 'prefer-not-to-say' as const);
+  const equality = fc.record({
+    gender: fc.option(fc.constantFrom(...genders), { nil: undefined }),
+    transgender: fc.option(yesNoDeclined, { nil: undefined }),
+    ethnicity: fc.option(fc.constantFrom(...ethnicities), { nil: undefined }),
+    sexuality: fc.option(fc.constantFrom(...sexualities), { nil: undefined }),
+    disability: fc.option(yesNoDeclined, { nil: undefined }),
+  }).map(withoutUndefined);
 
   const assessment = fc
     .record({
@@ -87,6 +97,7 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
         consent: fc.record({ share: fc.boolean(), contact: fc.boolean() }),
         contact: fc.option(contactDetails, { nil: undefined }),
         chosenLeadAgency: fc.option(agency, { nil: undefined }),
+        equality: fc.option(equality, { nil: undefined }),
       }).map(withoutUndefined),
       perpetrator: fc.record({
         name: text(40),
