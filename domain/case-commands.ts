@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { disputeIdSchema } from './dispute';
+import { noticeCommandFields } from './notices';
 import { riskSchema } from './referral';
 import { actionStatusSchema, victimContactOutcomeSchema } from './timeline';
 import { instantSchema } from './time';
@@ -66,6 +67,8 @@ export const caseCommandFields = {
     matter: text.optional(),
   }),
   closeCase: z.object({ rationale: text }),
+  /** DVDS and DVPO notices as items of their own (domain/notices.ts). */
+  ...noticeCommandFields,
 } as const;
 
 const f = caseCommandFields;
@@ -86,6 +89,10 @@ export const caseCommandSchemas = {
   changeRisk: f.changeRisk.extend(actor),
   raiseDispute: f.raiseDispute.extend(actor),
   closeCase: f.closeCase.extend(actor),
+  recordDvds: f.recordDvds.extend(actor),
+  signOffDvds: f.signOffDvds.extend(actor),
+  recordDvpo: f.recordDvpo.extend(actor),
+  reportDvpoBreach: f.reportDvpoBreach.extend(actor),
 } as const;
 
 export type CaseCommandName = keyof typeof caseCommandSchemas;

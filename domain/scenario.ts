@@ -24,6 +24,10 @@ export const scenarioStepSchema = z.discriminatedUnion('do', [
   commandStep('changeRisk'),
   commandStep('raiseDispute'),
   commandStep('closeCase'),
+  commandStep('recordDvds'),
+  commandStep('signOffDvds'),
+  commandStep('recordDvpo'),
+  commandStep('reportDvpoBreach'),
   // Actions on a dispute go to the dispute's own workflow; `dispute` names it within the case.
   disputeActionSchemas.respond.omit({ actor: true }).extend({ ...base, do: z.literal('respondToDispute'), dispute: disputeIdSchema }),
   disputeActionSchemas.advance.omit({ actor: true }).extend({ ...base, do: z.literal('advanceDispute'), dispute: disputeIdSchema }),

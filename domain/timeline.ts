@@ -52,6 +52,12 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('dispute.stage', { disputeId: z.string(), stage: z.string(), owner: z.string(), deadline: instantSchema }),
   entry('dispute.resolved', { disputeId: z.string(), agreement: z.string() }),
   entry('case.closed', { rationale: z.string() }),
+  // DVDS and DVPO notices (domain/notices.ts): the wording, premises and terms stay in the case, not here.
+  entry('dvds.agreed', { dvdsId: z.string(), route: z.enum(['right-to-ask', 'right-to-know']), meetingAt: instantSchema }),
+  entry('dvds.signed-off', { dvdsId: z.string(), route: z.enum(['right-to-ask', 'right-to-know']), agency: agencyIdSchema }),
+  entry('dvpo.recorded', { dvpoId: z.string(), madeAt: instantSchema, days: z.number().int(), expiresAt: instantSchema }),
+  entry('dvpo.breached', { dvpoId: z.string(), occurredAt: instantSchema }),
+  entry('dvpo.expired', { dvpoId: z.string(), expiresAt: instantSchema }),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

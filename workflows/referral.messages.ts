@@ -12,6 +12,7 @@ type CaseUpdates = { [N in CaseCommandName]: ReturnType<typeof defineUpdate<Case
 const names: CaseCommandName[] = [
   'submitSummary', 'recordVictimContact', 'recordMeetingOutcome', 'updateAction', 'requestReview',
   'recordQaDecision', 'recordReviewOutcome', 'changeRisk', 'raiseDispute', 'closeCase',
+  'recordDvds', 'signOffDvds', 'recordDvpo', 'reportDvpoBreach',
 ];
 export const caseUpdates = Object.fromEntries(names.map((n) => [n, defineUpdate(n)])) as CaseUpdates;
 

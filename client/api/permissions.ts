@@ -78,4 +78,9 @@ export const commandRules: { [N in CaseCommandName]: CommandRule<N> } = {
       !isAgencyScoped(p.role) || p.agency === input.raisedBy ? undefined : `an agency raises a dispute in its own name; your token acts for ${p.agency}, not ${input.raisedBy}`,
   },
   closeCase: { roles: ['administrator'] },
+  // DVDS wording is agreed at the meeting (administrator, chair); the case refuses a sign-off by any agency but the profile's (the Police).
+  recordDvds: { roles: ['administrator', 'chair'] },
+  signOffDvds: { roles: professionals },
+  recordDvpo: { roles: professionals },
+  reportDvpoBreach: { roles: professionals },
 };

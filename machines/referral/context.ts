@@ -1,6 +1,7 @@
 import type { AgencyId, Actor } from '../../domain/actor';
 import type { DisputeStart } from '../../domain/dispute';
 import type { Notification } from '../../domain/notification';
+import type { Notices } from '../../domain/notices';
 import type { CaseCommand } from '../../domain/case-commands';
 import type { Referral, Risk } from '../../domain/referral';
 import type { Instant, LocalDate } from '../../domain/time';
@@ -97,6 +98,8 @@ export interface CaseContext {
   disputes: DisputeStart[];
   openDisputes: string[];
   closed: { at: Instant; rationale: string; by: Actor } | null;
+  /** DVDS and DVPO notices (domain/notices.ts); absent in a snapshot from a run before they existed. */
+  notices?: Notices;
   timeline: TimelineEntry[];
   /** Messages queued by transitions, until the host reports them handed to the mail port. */
   outbox: Notification[];

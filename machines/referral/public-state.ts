@@ -1,5 +1,7 @@
 import type { CaseSnapshot } from './deadlines';
 import { pendingDeadlines } from './deadlines';
+import type { Notices } from '../../domain/notices';
+import { noticesOf } from './notices';
 
 /**
  * The stable public vocabulary of a case's stage (the timeline's language), decoupled from the
@@ -17,6 +19,8 @@ export function publicStage(snapshot: CaseSnapshot): CaseStage {
 }
 
 /** What a case looks like to its readers (query `state`); everything in it derives from the snapshot. */
+const hasNotices = (c: { notices?: Notices }) => (c.notices?.dvds.length ?? 0) + (c.notices?.dvpos.length ?? 0) > 0;
+
 export function caseView(snapshot: CaseSnapshot) {
   const c = snapshot.context;
   const expected = Object.keys(c.summaries);
@@ -48,6 +52,8 @@ export function caseView(snapshot: CaseSnapshot) {
     openDisputes: c.openDisputes,
     nextDeadline: pendingDeadlines(snapshot)[0] ?? null,
     closed: c.closed,
+    // Only on a case that has any, so that the view of every other case is what it always was.
+    ...(hasNotices(c) ? { notices: noticesOf(c) } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import type { CaseContext, CaseInput, CheckResult, MatrixAction } from './contex
 import type { CaseEvent, ChecksOutput, CommandEvent, RollOverEvent } from './events';
 import { assignLeads } from './leads';
 import { messages } from './messages';
+import { applyNotice, dvpoInForce, expireDvpos, noticeProblem, type NoticeEvent } from './notices';
 import { actionDeadlines, dailySchedule, meetingAfter, monthlyMeetingFor } from './schedule';
 import { withEntry } from './timeline';
 
@@ -265,7 +266,8 @@ export function createReferralMachine(profile: Profile) {
       raisesRisk: ({ context, event }) => event.type === 'changeRisk' && riskRank(event.risk) > riskRank(context.risk),
       noDisputeOpen: ({ context }) => context.openDisputes.length === 0,
       disputeCanStart: ({ context, event }) => event.type === 'raiseDispute' && disputeProblem(profile, context, event) === undefined,
-      nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0,
+      nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0 && !dvpoInForce(context),
+      noticeAccepted: ({ context, event }) => noticeProblem(profile, context, event as NoticeEvent) === undefined,
     },
   }).createMachine({
     id: 'referral',
@@ -294,12 +296,19 @@ export function createReferralMachine(profile: Profile) {
       disputes: [],
       openDisputes: [],
       closed: null,
+      notices: { dvds: [], dvpos: [] },
       timeline: [],
       outbox: [],
     }),
     initial: 'routing',
     on: {
       raiseDispute: { guard: 'disputeCanStart', actions: 'openDispute' },
+      // DVDS and DVPO notices, in every state of a live case (machines/referral/notices.ts).
+      recordDvds: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
+      signOffDvds: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
+      recordDvpo: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
+      reportDvpoBreach: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
+      noticesClock: { actions: assign(({ context, event }) => expireDvpos(context, event.at) ?? {}) },
       disputeProgress: {
         actions: assign(({ context, event }) => ({
           timeline: [...context.timeline, event.entry],

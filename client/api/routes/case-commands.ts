@@ -50,6 +50,10 @@ export const caseCommandRoutes: CommandRoute[] = [
   fromBody('changeRisk', '/risk', 'Raise the risk level by professional judgement'),
   fromBody('raiseDispute', '/disputes', 'Raise a dispute between agencies (PROTOCOL.md §1.6); it runs through the escalation protocol'),
   fromBody('closeCase', '/close', 'Close the case (administrator)'),
+  fromBody('recordDvds', '/dvds', "Record a DVDS disclosure (Clare's Law) and the wording agreed at the daily meeting"),
+  fromBody('signOffDvds', '/dvds/sign-off', 'Sign off the agreed DVDS wording (the Police)'),
+  fromBody('recordDvpo', '/dvpos', 'Record a DVPO: date, length, protected premises and terms, circulated to the agencies'),
+  fromBody('reportDvpoBreach', '/dvpos/breaches', 'Report a breach of a DVPO in force'),
 ] as CommandRoute[];
 
 async function hasEnded(cases: CaseClient, caseId: string): Promise<boolean> {

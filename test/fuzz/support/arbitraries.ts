@@ -137,6 +137,10 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     changeRisk: fc.record({ risk: fc.constantFrom(...riskLevels), rationale: text() }),
     raiseDispute: fc.record({ dispute: fc.constantFrom('d1', 'd2'), area: fc.constantFrom(...profile.escalation.areas), raisedBy: agency, with: agency, matter: text() }),
     closeCase: fc.record({ rationale: text() }),
+    recordDvds: fc.record({ dvdsId: fc.constantFrom('v1', 'v2'), route: fc.constantFrom('right-to-ask', 'right-to-know'), wording: text() }),
+    signOffDvds: fc.record({ dvdsId: fc.constantFrom('v1', 'v2') }),
+    recordDvpo: fc.record({ dvpoId: fc.constantFrom('o1', 'o2'), madeAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), days: fc.integer({ min: 10, max: 30 }), protectedPremises: text(), terms: fc.array(text(), { minLength: 1, maxLength: 2 }) }),
+    reportDvpoBreach: fc.record({ dvpoId: fc.constantFrom('o1', 'o2'), occurredAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), details: text() }),
   };
 
   return { text, instant, agency, referral, junk, mutation, actor, commandFields };
