@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { disclosureConsentFields } from './disclosure';
 import { disputeIdSchema } from './dispute';
+import { noticeCommandFields } from './notices';
 import { riskSchema } from './referral';
 import { needToKnowSchema, staffSubSchema } from './restriction';
 import { actionStatusSchema, victimContactOutcomeSchema } from './timeline';
@@ -78,6 +79,8 @@ export const caseCommandFields = {
     remove: z.array(staffSubSchema).max(50).default([]),
     rationale: text,
   }),
+  /** DVDS and DVPO notices as items of their own (domain/notices.ts). */
+  ...noticeCommandFields,
 } as const;
 
 const f = caseCommandFields;
@@ -103,6 +106,10 @@ export const caseCommandSchemas = {
   amendNeedToKnow: f.amendNeedToKnow.extend(actor)
     .refine((d) => d.add.length + d.remove.length > 0, { message: 'name someone to add or to remove', path: ['add'] })
     .refine((d) => !d.add.some((s) => d.remove.includes(s)), { message: 'a person cannot be both added and removed', path: ['remove'] }),
+  recordDvds: f.recordDvds.extend(actor),
+  signOffDvds: f.signOffDvds.extend(actor),
+  recordDvpo: f.recordDvpo.extend(actor),
+  reportDvpoBreach: f.reportDvpoBreach.extend(actor),
 } as const;
 
 export type CaseCommandName = keyof typeof caseCommandSchemas;

@@ -12,7 +12,7 @@ export type Recipient = z.infer<typeof recipientSchema>;
 export const notificationTopics = [
   'info-request', 'summary-reminder', 'checks-unavailable', 'offer-referral', 'matrix-circulated',
   'action-reminder', 'action-overdue', 'review-scheduled', 'review-feedback', 'review-circulated', 'case-closed',
-  'dispute-stage', 'dispute-reminder', 'dispute-resolved', 'recipient-withheld',
+  'dispute-stage', 'dispute-reminder', 'dispute-resolved', 'recipient-withheld', 'dvpo-circulated', 'dvpo-breach',
 ] as const;
 
 export const notificationSchema = z.object({

@@ -51,6 +51,8 @@ export const profileSchema = z.object({
       giveUpAfter: isoDurationSchema,
     }),
   }),
+  /** DVDS: the agency that signs off the disclosure wording agreed at the daily meeting (domain/notices.ts). */
+  dvds: z.object({ signOffBy: agencyIdSchema }).default({ signOffBy: 'police' }),
   infoRequest: z.object({
     /** The request goes out by this time on the circulation day (PROTOCOL.md §1.2). */
     cutoff: localTimeSchema,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
+import { equalityMonitoringSchema } from './equality';
 import { instantSchema, localDateSchema } from './time';
 
 /** Accepts any ISO-8601 instant with an offset and writes it down in the canonical UTC form. */
@@ -69,6 +70,8 @@ export const referralSchema = z
       contact: contactDetailsSchema.optional(),
       /** The victim may choose the agency that co-ordinates for them ([004] case co-ordination). */
       chosenLeadAgency: agencyIdSchema.optional(),
+      /** Equality monitoring for the SafeLives data return (domain/equality.ts); every field optional. */
+      equality: equalityMonitoringSchema.optional(),
     }),
     perpetrator: z.object({
       name: personName,

@@ -27,6 +27,10 @@ export const scenarioStepSchema = z.discriminatedUnion('do', [
   commandStep('recordDisclosureConsent'),
   commandStep('restrictCase'),
   commandStep('amendNeedToKnow'),
+  commandStep('recordDvds'),
+  commandStep('signOffDvds'),
+  commandStep('recordDvpo'),
+  commandStep('reportDvpoBreach'),
   // Actions on a dispute go to the dispute's own workflow; `dispute` names it within the case.
   disputeActionSchemas.respond.omit({ actor: true }).extend({ ...base, do: z.literal('respondToDispute'), dispute: disputeIdSchema }),
   disputeActionSchemas.advance.omit({ actor: true }).extend({ ...base, do: z.literal('advanceDispute'), dispute: disputeIdSchema }),

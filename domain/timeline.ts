@@ -59,6 +59,12 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   // Restricted cases (issue 7 item 3; 003 §18.3). needToKnow lists staff references (token subs), never a victim's data.
   entry('case.restricted', { basis: z.enum(['referral-flags', 'chair']), flags: z.array(z.string()), needToKnow: z.array(z.string()), leadAgency: agencyIdSchema }),
   entry('need-to-know.amended', { added: z.array(z.string()), removed: z.array(z.string()), needToKnow: z.array(z.string()) }),
+  // DVDS and DVPO notices (domain/notices.ts): the wording, premises and terms stay in the case, not here.
+  entry('dvds.agreed', { dvdsId: z.string(), route: z.enum(['right-to-ask', 'right-to-know']), meetingAt: instantSchema }),
+  entry('dvds.signed-off', { dvdsId: z.string(), route: z.enum(['right-to-ask', 'right-to-know']), agency: agencyIdSchema }),
+  entry('dvpo.recorded', { dvpoId: z.string(), madeAt: instantSchema, days: z.number().int(), expiresAt: instantSchema }),
+  entry('dvpo.breached', { dvpoId: z.string(), occurredAt: instantSchema }),
+  entry('dvpo.expired', { dvpoId: z.string(), expiresAt: instantSchema }),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

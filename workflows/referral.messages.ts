@@ -15,6 +15,7 @@ const names: CaseCommandName[] = [
   'recordQaDecision', 'recordReviewOutcome', 'changeRisk', 'raiseDispute', 'closeCase',
   'recordDisclosureConsent',
   'restrictCase', 'amendNeedToKnow',
+  'recordDvds', 'signOffDvds', 'recordDvpo', 'reportDvpoBreach',
 ];
 export const caseUpdates = Object.fromEntries(names.map((n) => [n, defineUpdate(n)])) as CaseUpdates;
 

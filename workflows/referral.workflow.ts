@@ -127,6 +127,8 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
       stuckAt = deadline;
       // The timeline records the protocol's instant; the history keeps when the timer fired.
       actor.send({ type: 'clock', at: deadline ?? now() });
+      // DVPO expiries: an event of their own, since the states' own clock handlers take `clock` first.
+      if (snapshot().status === 'active') actor.send({ type: 'noticesClock', at: deadline ?? now() });
     } else {
       stuckAt = undefined;
     }

@@ -115,4 +115,9 @@ export const commandRules: { [N in CaseCommandName]: CommandRule<N> } = {
   // 003 §18.3: a chair decides who needs to know (domain/restriction.ts).
   restrictCase: { roles: ['chair'] },
   amendNeedToKnow: { roles: ['chair'] },
+  // DVDS wording is agreed at the meeting (administrator, chair); the case refuses a sign-off by any agency but the profile's (the Police).
+  recordDvds: { roles: ['administrator', 'chair'] },
+  signOffDvds: { roles: professionals },
+  recordDvpo: { roles: professionals },
+  reportDvpoBreach: { roles: professionals },
 };

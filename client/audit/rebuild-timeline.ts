@@ -230,6 +230,8 @@ class CaseHost {
         if (this.snapshot().status === 'active') {
           this.stuckAt = this.state.deadline;
           this.send({ type: 'clock', at: this.state.deadline ?? at });
+          // As the host does: DVPO expiries have an event of their own (workflows/referral.workflow.ts).
+          if (this.snapshot().status === 'active') this.send({ type: 'noticesClock', at: this.state.deadline ?? at });
         } else {
           this.stuckAt = undefined;
         }
@@ -277,6 +279,7 @@ class CaseHost {
         if (this.snapshot().status === 'active') {
           this.stuckAt = deadline;
           this.send({ type: 'clock', at: deadline! });
+          if (this.snapshot().status === 'active') this.send({ type: 'noticesClock', at: deadline! });
         } else {
           this.stuckAt = undefined;
         }

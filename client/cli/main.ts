@@ -3,6 +3,7 @@ import { registerAuditCommands } from './commands/audit';
 import { registerCaseCommands } from './commands/case';
 import { registerDisputeCommands } from './commands/disputes';
 import { registerMeetingCommands } from './commands/meeting';
+import { registerReportCommands } from './commands/report';
 import { createRunner } from './commands/runner';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerStartCommand } from './commands/start';
@@ -18,6 +19,7 @@ registerCaseCommands(program, run);
 registerAuditCommands(program, run);
 registerMeetingCommands(program, run);
 registerDisputeCommands(program, run);
+registerReportCommands(program, run);
 registerSimulateCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {

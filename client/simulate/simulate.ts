@@ -197,6 +197,10 @@ export function defaultActor(name: CaseCommandName, fields: Record<string, unkno
       return { role: 'agency-practitioner', agency: state.referral.referrer.agency };
     case 'raiseDispute':
       return { role: 'agency-practitioner', agency: fields.raisedBy as string };
+    case 'signOffDvds':
+      return { role: 'agency-practitioner', agency: getProfile(state.profile).dvds.signOffBy };
+    case 'reportDvpoBreach':
+      return { role: 'agency-practitioner', agency: state.referral.referrer.agency };
     default:
       return { role: 'administrator', agency: admin };
   }

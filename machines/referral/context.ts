@@ -1,6 +1,7 @@
 import type { AgencyId, Actor } from '../../domain/actor';
 import type { DisputeStart } from '../../domain/dispute';
 import type { Notification } from '../../domain/notification';
+import type { Notices } from '../../domain/notices';
 import type { CaseCommand } from '../../domain/case-commands';
 import type { Referral, Risk } from '../../domain/referral';
 import type { Restriction } from '../../domain/restriction';
@@ -104,6 +105,8 @@ export interface CaseContext {
    * snapshots persisted before restriction existed: read it as `restriction ?? null`.
    */
   restriction?: Restriction | null;
+  /** DVDS and DVPO notices (domain/notices.ts); absent in a snapshot from a run before they existed. */
+  notices?: Notices;
   timeline: TimelineEntry[];
   /** Messages queued by transitions, until the host reports them handed to the mail port. */
   outbox: Notification[];

@@ -30,6 +30,8 @@ export interface RollOverEvent {
 
 export type CaseEvent =
   | RollOverEvent
+  /** The host's clock for DVPO expiries, sent with every `clock` (machines/referral/notices.ts). */
+  | { type: 'noticesClock'; at: Instant }
   | CommandEvent
   | ClockEvent
   | { type: 'delivered'; ids: string[] }

@@ -1,5 +1,7 @@
 import type { CaseSnapshot } from './deadlines';
 import { pendingDeadlines } from './deadlines';
+import type { Notices } from '../../domain/notices';
+import { noticesOf } from './notices';
 
 /**
  * The stable public vocabulary of a case's stage (the timeline's language), decoupled from the
@@ -17,6 +19,8 @@ export function publicStage(snapshot: CaseSnapshot): CaseStage {
 }
 
 /** What a case looks like to its readers (query `state`); everything in it derives from the snapshot. */
+const hasNotices = (c: { notices?: Notices }) => (c.notices?.dvds.length ?? 0) + (c.notices?.dvpos.length ?? 0) > 0;
+
 export function caseView(snapshot: CaseSnapshot) {
   const c = snapshot.context;
   const expected = Object.keys(c.summaries);
@@ -51,6 +55,8 @@ export function caseView(snapshot: CaseSnapshot) {
     // Only on a restricted case (domain/restriction.ts): a case view recorded before restriction
     // existed is then still exactly what `hrda audit` rebuilds for an unrestricted case.
     ...(c.restriction ? { restricted: true, needToKnow: c.restriction.needToKnow, restriction: c.restriction } : {}),
+    // Only on a case that has any, so that the view of every other case is what it always was.
+    ...(hasNotices(c) ? { notices: noticesOf(c) } : {}),
   };
 }
 

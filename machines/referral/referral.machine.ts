@@ -10,6 +10,7 @@ import type { CaseContext, CaseInput, CheckResult, MatrixAction } from './contex
 import type { CaseEvent, ChecksOutput, CommandEvent, RollOverEvent } from './events';
 import { assignLeads } from './leads';
 import { messages } from './messages';
+import { applyNotice, dvpoInForce, expireDvpos, noticeProblem, type NoticeEvent } from './notices';
 import { actionDeadlines, dailySchedule, meetingAfter, monthlyMeetingFor } from './schedule';
 import { amendedNeedToKnow, intakeRestriction, restrictedLead, restrictionProblem } from './restriction';
 import { withEntry } from './timeline';
@@ -290,7 +291,8 @@ export function createReferralMachine(profile: Profile) {
       restrictionAllowed: ({ context, event }) =>
         (event.type === 'restrictCase' || event.type === 'amendNeedToKnow') && restrictionProblem(context, event) === undefined,
       disputeCanStart: ({ context, event }) => event.type === 'raiseDispute' && disputeProblem(profile, context, event) === undefined,
-      nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0,
+      nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0 && !dvpoInForce(context),
+      noticeAccepted: ({ context, event }) => noticeProblem(profile, context, event as NoticeEvent) === undefined,
     },
   }).createMachine({
     id: 'referral',
@@ -322,6 +324,7 @@ export function createReferralMachine(profile: Profile) {
       openDisputes: [],
       closed: null,
       restriction,
+      notices: { dvds: [], dvpos: [] },
       timeline: [],
       outbox: [],
       };
@@ -331,6 +334,12 @@ export function createReferralMachine(profile: Profile) {
       raiseDispute: { guard: 'disputeCanStart', actions: 'openDispute' },
       restrictCase: { guard: 'restrictionAllowed', actions: 'restrict' },
       amendNeedToKnow: { guard: 'restrictionAllowed', actions: 'amendNeedToKnow' },
+      // DVDS and DVPO notices, in every state of a live case (machines/referral/notices.ts).
+      recordDvds: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
+      signOffDvds: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
+      recordDvpo: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
+      reportDvpoBreach: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
+      noticesClock: { actions: assign(({ context, event }) => expireDvpos(context, event.at) ?? {}) },
       disputeProgress: {
         actions: assign(({ context, event }) => ({
           timeline: [...context.timeline, event.entry],

@@ -3,6 +3,7 @@ import { riskRank } from '../../domain/referral';
 import type { CaseSnapshot } from './deadlines';
 import type { CommandEvent } from './events';
 import { disclosureConsentProblem, disputeProblem, outcomeProblem, unknownAgencies } from './referral.machine';
+import { noticeProblem } from './notices';
 import { publicStage } from './public-state';
 import { restrictionProblem } from './restriction';
 
@@ -53,6 +54,11 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
       return disputeProblem(profile, c, event) ?? 'a dispute cannot be raised now';
     case 'recordDisclosureConsent':
       return disclosureConsentProblem(snapshot.context, event) ?? 'the consent cannot be recorded now';
+    case 'recordDvds':
+    case 'signOffDvds':
+    case 'recordDvpo':
+    case 'reportDvpoBreach':
+      return noticeProblem(profile, c, event) ?? `the case cannot take ${event.type} now; it is ${stage}`;
     case 'closeCase':
       if (c.openDisputes.length) return `disputes are open (${c.openDisputes.join(', ')}); a case cannot close while one is open`;
       return `the case cannot be closed now; it is ${stage}`;

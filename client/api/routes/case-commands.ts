@@ -53,6 +53,10 @@ export const caseCommandRoutes: CommandRoute[] = [
   fromBody('recordDisclosureConsent', '/disclosure-consents', "Record the chair's consent to disclose the case to a third party ([002] 3.39–3.40; chair)"),
   fromBody('restrictCase', '/restriction', 'Restrict the case to a need-to-know list of staff references (chair; 003 §18.3). Police become the lead agency'),
   fromBody('amendNeedToKnow', '/restriction/need-to-know', "Add people to or remove them from a restricted case's need-to-know list (chair)"),
+  fromBody('recordDvds', '/dvds', "Record a DVDS disclosure (Clare's Law) and the wording agreed at the daily meeting"),
+  fromBody('signOffDvds', '/dvds/sign-off', 'Sign off the agreed DVDS wording (the Police)'),
+  fromBody('recordDvpo', '/dvpos', 'Record a DVPO: date, length, protected premises and terms, circulated to the agencies'),
+  fromBody('reportDvpoBreach', '/dvpos/breaches', 'Report a breach of a DVPO in force'),
 ] as CommandRoute[];
 
 async function hasEnded(cases: CaseClient, caseId: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import { addDays } from '../../../domain/calendar';
 import { roles } from '../../../domain/actor';
 import type { CaseCommandName } from '../../../domain/case-commands';
 import type { Profile } from '../../../domain/profile';
+import { ethnicities, genders, sexualities } from '../../../domain/equality';
 import { assessmentTools, referralFlags, riskLevels, riskRank, type ReferralInput } from '../../../domain/referral';
 import fc, { type Arbitrary } from 'fast-check';
 
@@ -43,6 +44,15 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     address: fc.option(text(80), { nil: undefined }),
   }).map(withoutUndefined);
   const person = fc.record({ name: text(40), dateOfBirth: localDate('1920-01-01T00:00:00Z', '2025-12-31T00:00:00Z') });
+  /** Equality monitoring (domain/equality.ts): any subset of the questions, each answered or declined. */
+  const yesNoDeclined = fc.constantFrom(true, false, 'prefer-not-to-say' as const);
+  const equality = fc.record({
+    gender: fc.option(fc.constantFrom(...genders), { nil: undefined }),
+    transgender: fc.option(yesNoDeclined, { nil: undefined }),
+    ethnicity: fc.option(fc.constantFrom(...ethnicities), { nil: undefined }),
+    sexuality: fc.option(fc.constantFrom(...sexualities), { nil: undefined }),
+    disability: fc.option(yesNoDeclined, { nil: undefined }),
+  }).map(withoutUndefined);
 
   const assessment = fc
     .record({
@@ -87,6 +97,7 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
         consent: fc.record({ share: fc.boolean(), contact: fc.boolean() }),
         contact: fc.option(contactDetails, { nil: undefined }),
         chosenLeadAgency: fc.option(agency, { nil: undefined }),
+        equality: fc.option(equality, { nil: undefined }),
       }).map(withoutUndefined),
       perpetrator: fc.record({
         name: text(40),
@@ -129,6 +140,10 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     recordDisclosureConsent: fc.record({ consentId: fc.constantFrom('c1', 'c2'), recipient: text(40), purpose: fc.constantFrom('court', 'child-protection', 'adult-safeguarding', 'other-process'), scope: fc.array(fc.constantFrom('case', 'timeline', 'matrix'), { minLength: 1, maxLength: 3 }), rationale: text() }),
     restrictCase: fc.record({ rationale: text(), needToKnow: fc.uniqueArray(fc.constantFrom('staff-1', 'staff-2', 'staff-3'), { minLength: 1, maxLength: 3 }) }),
     amendNeedToKnow: fc.record({ add: fc.uniqueArray(fc.constantFrom('staff-1', 'staff-4'), { maxLength: 2 }), remove: fc.uniqueArray(fc.constantFrom('staff-2', 'staff-3'), { maxLength: 2 }), rationale: text() }),
+    recordDvds: fc.record({ dvdsId: fc.constantFrom('v1', 'v2'), route: fc.constantFrom('right-to-ask', 'right-to-know'), wording: text() }),
+    signOffDvds: fc.record({ dvdsId: fc.constantFrom('v1', 'v2') }),
+    recordDvpo: fc.record({ dvpoId: fc.constantFrom('o1', 'o2'), madeAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), days: fc.integer({ min: 10, max: 30 }), protectedPremises: text(), terms: fc.array(text(), { minLength: 1, maxLength: 2 }) }),
+    reportDvpoBreach: fc.record({ dvpoId: fc.constantFrom('o1', 'o2'), occurredAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), details: text() }),
   };
 
   return { text, instant, agency, referral, junk, mutation, actor, commandFields };
