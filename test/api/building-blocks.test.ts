@@ -82,18 +82,20 @@ describe('case-list queries', () => {
     expect(literal('a\\')).toBe("'a\\\\'");
   });
 
-  it('builds on the CLI\'s query for an administrator, unchanged', () => {
+  it("builds on the CLI's query for an administrator, adding only that restricted cases need them on the list", () => {
     const admin = { sub: 'a', role: 'administrator' as const, agency: 'police' };
     const filters = { stage: 'preparing' as const, risk: 'high' as const, overdue: true, meetingDate: '2026-07-01' };
-    expect(caseListVisibilityQuery(filters, admin)).toBe(caseListQuery(filters));
+    expect(caseListVisibilityQuery(filters, admin)).toBe(`${caseListQuery(filters)} AND ((HrdaRestricted IS NULL OR HrdaRestricted = false) OR HrdaNeedToKnow = 'a')`);
     expect(caseListQuery(filters)).toContain("HrdaNextMeeting >= '2026-06-30T23:00:00.000Z'");
   });
 
-  it('limits an agency role to the cases its agency is involved in', () => {
+  it('limits an agency role to the cases its agency is involved in, and to restricted cases it is named on', () => {
     expect(caseListVisibilityQuery({ risk: 'high' }, { sub: 'h', role: 'agency-practitioner', agency: 'housing' })).toBe(
-      "HrdaKind = 'case' AND HrdaRisk = 'high' AND (HrdaAgencies = 'housing' OR (HrdaRoute = 'hrda' AND HrdaProfile IN ('dorset-hrda')))",
+      "HrdaKind = 'case' AND HrdaRisk = 'high' AND (((HrdaAgencies = 'housing' OR (HrdaRoute = 'hrda' AND HrdaProfile IN ('dorset-hrda'))) AND (HrdaRestricted IS NULL OR HrdaRestricted = false)) OR HrdaNeedToKnow = 'h')",
     );
     // Education is not on the information request: only cases that name it.
-    expect(caseListVisibilityQuery({}, { sub: 'e', role: 'lead-professional', agency: 'education' })).toMatch(/AND HrdaAgencies = 'education'$/);
+    expect(caseListVisibilityQuery({}, { sub: 'e', role: 'lead-professional', agency: 'education' })).toBe(
+      "HrdaKind = 'case' AND ((HrdaAgencies = 'education' AND (HrdaRestricted IS NULL OR HrdaRestricted = false)) OR HrdaNeedToKnow = 'e')",
+    );
   });
 });

@@ -92,7 +92,7 @@ describe('hrda case', () => {
       return c.stdout();
     }, (text) => text.includes('3 cases'));
     const [header, rule, ...rows] = all.split('\n');
-    expect(header).toMatch(/^Case +Stage +Risk +Route +Next meeting +Next deadline +Overdue +Disputes +Started$/);
+    expect(header).toMatch(/^Case +Stage +Risk +Route +Next meeting +Next deadline +Overdue +Disputes +Restricted +Started$/);
     expect(rule).toMatch(/^─+( +─+)+$/);
     expect(rows.filter((r) => /^cli-/.test(r)).map((r) => r.split(/\s{2,}/).slice(0, 4))).toEqual(expect.arrayContaining([
       ['cli-high', 'preparing', 'high', 'hrda'],

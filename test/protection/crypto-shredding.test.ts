@@ -20,6 +20,7 @@ import {
 import { retainUntilQuery, retentionWorkflowId } from '../../workflows/retention.workflow';
 import { subjectKey } from '../../activities/subject-registry';
 import { bundleWorkflows } from '../support/bundle';
+import { isPatchMarker } from './personal-data';
 import { exampleReferral } from '../support/referrals';
 
 const key = (byte: number) => Buffer.alloc(32, byte);
@@ -106,14 +107,14 @@ describe('the payload codec with per-case keys', () => {
 
 /**
  * Every payload in a history (inputs, results, signal and update arguments, failures), but not
- * search attributes: Temporal indexes those in clear by design (they hold no personal data).
+ * search attributes or patch markers: Temporal keeps those in clear by design (no personal data).
  */
 function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
   if (Array.isArray(value)) value.forEach((v) => payloadsIn(v, found));
   else if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if (o.metadata && typeof o.metadata === 'object' && 'data' in o && (o.metadata as Record<string, unknown>).encoding) found.push(o as Payload);
-    else for (const [k, v] of Object.entries(o)) if (k !== 'searchAttributes') payloadsIn(v, found);
+    else for (const [k, v] of Object.entries(o)) if (k !== 'searchAttributes' && !isPatchMarker(k, v)) payloadsIn(v, found);
   }
   return found;
 }

@@ -94,11 +94,20 @@ export async function rawNamespaceText(client: Client, namespace: string): Promi
  * The encodings of every payload in a message, except search attributes (which Temporal indexes and
  * never passes through a codec): all of them should be binary/encrypted.
  */
+/**
+ * A `patched()` marker's details ({ id, deprecated }) are written by the SDK's core, not through the
+ * data converter: they hold the patch's name only, in clear, by Temporal's design.
+ */
+export function isPatchMarker(key: string | undefined, v: unknown): boolean {
+  return key === 'markerRecordedEventAttributes' && (v as { markerName?: string }).markerName === 'core_patch';
+}
+
 export function payloadEncodings(value: unknown): string[] {
   const found: string[] = [];
   const walk = (v: unknown, key?: string) => {
     if (key === 'searchAttributes' || v instanceof Uint8Array || !v || typeof v !== 'object') return;
     if (Array.isArray(v)) return v.forEach((x) => walk(x));
+    if (isPatchMarker(key, v)) return;
     const metadata = (v as { metadata?: Record<string, Uint8Array> }).metadata;
     if (metadata && typeof metadata === 'object' && 'data' in v) {
       found.push(metadata.encoding ? Buffer.from(metadata.encoding).toString('utf8') : '(none)');
