@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import type { ApiRole, Principal } from '../../domain/auth';
 import { uiOrigins, type Config } from '../../domain/config';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { canRead, type RestrictionMarks } from '../../domain/restriction';
+import { caseWorkflowId } from '../../workflows/referral.messages';
 import { dataKeyStoreFor, EncryptionCodec, KeyRing, PayloadDecryptionError, PersonalDataDestroyedError, UnknownEncryptionKeyError } from '../../worker/codec';
 import type { AccessLog } from './access-log';
 import { bearerSecurity, purposeHeader, purposeOf } from './auth';
@@ -69,7 +72,23 @@ const toJson = (p: Payload): PayloadJson => ({
 export interface CodecRouteDeps {
   config: Config;
   accessLog: AccessLog;
+  /** Whether a case is restricted, and to whom: read per decode request from the case's search attributes. */
+  restriction: (caseId: string) => Promise<RestrictionMarks>;
   now?: () => Date;
+}
+
+/** A case's restriction marks as visibility holds them (HrdaRestricted, HrdaNeedToKnow); a case not found is not restricted. */
+export function caseRestrictionsFrom(client: Client): CodecRouteDeps['restriction'] {
+  return async (caseId) => {
+    try {
+      const { searchAttributes } = await client.workflow.getHandle(caseWorkflowId(caseId)).describe();
+      const sa = searchAttributes as Record<string, unknown[] | undefined>;
+      return { restricted: sa.HrdaRestricted?.[0] === true, needToKnow: (sa.HrdaNeedToKnow as string[] | undefined) ?? [] };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return { restricted: false };
+      throw err;
+    }
+  };
 }
 
 export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDeps): void {
@@ -121,16 +140,34 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
       body: payloadsSchema,
       response: { 200: jsonResponse(payloadsSchema, 'The payloads, decrypted'), ...problemResponses(400, 401, 403, 413, 415) },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const principal = req.principal!;
     const problems: FieldProblem[] = [];
     const decoded: PayloadJson[] = [];
     const caseIds = new Set<string>();
     let decrypted = 0;
+    let withheld = 0;
+    // One lookup per case named in the request, not per payload.
+    const marks = new Map<string, Promise<RestrictionMarks>>();
+    const mayRead = async (payload: Payload): Promise<boolean> => {
+      const scope = EncryptionCodec.dataKeyOf(payload)?.scope;
+      // A subject links a victim's cases, restricted ones among them: only auditors read it.
+      if (scope?.startsWith('subject:')) return principal.role === 'auditor';
+      const caseId = caseOfDataKey(payload);
+      if (!caseId) return true;
+      if (!marks.has(caseId)) marks.set(caseId, deps.restriction(caseId));
+      return canRead(principal, await marks.get(caseId)!);
+    };
     for (const [i, raw] of req.body.payloads.entries()) {
       const payload = fromJson(raw);
       if (!EncryptionCodec.isEncrypted(payload)) {
         decoded.push(raw);
+        continue;
+      }
+      // A restricted case's payloads stay encoded for anyone off its need-to-know list (003 §18.3).
+      if (!(await mayRead(payload))) {
+        decoded.push(raw);
+        withheld += 1;
         continue;
       }
       try {
@@ -159,6 +196,7 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
         action: 'decode' as const, route: 'POST /codec/decode', view: 'full' as const, purpose, requestId: req.id, payloads: decrypted,
       })));
     }
+    if (withheld) reply.header('x-hrda-withheld', String(withheld));
     return { payloads: decoded };
   });
 

@@ -7,7 +7,7 @@ import type { Config } from '../../domain/config';
 import { CaseClient } from '../cases';
 import { AccessLog, installAccessLogging } from './access-log';
 import { installAuthentication } from './auth';
-import { registerCodecRoutes } from './codec';
+import { caseRestrictionsFrom, registerCodecRoutes } from './codec';
 import { installProblemHandling } from './error-handler';
 import { IdempotencyStore, installIdempotency } from './idempotency';
 import { installOpenApi } from './openapi';
@@ -66,7 +66,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerCaseCommandRoutes(app, { cases });
   registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });
-  registerCodecRoutes(app, { config: deps.config, accessLog, ...(deps.now ? { now: deps.now } : {}) });
+  registerCodecRoutes(app, { config: deps.config, accessLog, restriction: caseRestrictionsFrom(deps.temporal), ...(deps.now ? { now: deps.now } : {}) });
 
   return app;
 }

@@ -193,4 +193,38 @@ describe('restricted cases through HTTP (issue 7 item 3; 003 §18.3)', () => {
     const { caseId: another } = await submit(['stalking']);
     expect((await post(`/cases/${another}/restriction`, referrer(), { rationale: 'x', needToKnow: ['admin-referrer'] })).statusCode).toBe(403);
   });
+
+  it('the codec server decodes a restricted case for its list and auditors only, and keeps it encoded for any other administrator or chair', async () => {
+    const { caseId } = await submit(['forced-marriage']);
+    const history = await h.temporal.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
+    const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const payloads = input.map((p) => ({
+      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+    }));
+    const decode = (headers: Record<string, string>) => h.app.inject({
+      method: 'POST', url: '/codec/decode', payload: { payloads },
+      headers: { 'content-type': 'application/json', 'x-namespace': h.config.TEMPORAL_NAMESPACE, origin: 'http://127.0.0.1:8233', ...headers },
+    });
+    const text = (res: { json: () => { payloads: { data: string }[] } }) => Buffer.from(res.json().payloads[0]!.data, 'base64').toString();
+    const victim = 'Alex Example';
+
+    for (const [who, headers] of [['on the list', referrer()], ['an auditor', auditor()]] as const) {
+      const res = await decode(headers);
+      expect(res.statusCode, `${who}: ${res.body}`).toBe(200);
+      expect(text(res), who).toContain(victim);
+      expect(res.headers['x-hrda-withheld'], who).toBeUndefined();
+    }
+    for (const [who, headers] of [['another administrator', otherAdmin()], ['a chair off the list', chair()]] as const) {
+      const res = await decode(headers);
+      expect(res.statusCode, `${who}: ${res.body}`).toBe(200);
+      // Returned as it came: the Web UI shows it encoded.
+      expect(res.json().payloads).toEqual(payloads);
+      expect(text(res), who).not.toContain(victim);
+      expect(res.headers['x-hrda-withheld'], who).toBe('1');
+    }
+    // Only what was decoded is logged as a read of the case.
+    const log = (await get(`/access-log?caseId=${caseId}&limit=100`, auditor())).json<{ items: { action: string; sub: string }[] }>().items;
+    expect(log.filter((e) => e.action === 'decode').map((e) => e.sub).sort()).toEqual(['admin-referrer', 'auditor-1']);
+  });
 });
