@@ -42,6 +42,7 @@ import { disputeSteps, scenarioSchema, scenarioStepSchema, type Scenario } from 
 import { createDataConverter, developmentKeyRing } from '../worker/codec';
 import { workflowBundleOptions, workflowsPath } from '../worker/bundle';
 import { caseTimelineQuery, caseWorkflowId, referralWorkflowType } from '../workflows/referral.messages';
+import { retentionWorkflowId } from '../workflows/retention.workflow';
 import { repoRoot } from './paths';
 import { ensureTestServer } from './test-server';
 
@@ -123,7 +124,10 @@ async function writeHistories(scenarioName: string, refs: Map<string, string>, c
       await writeFile(path.join(timelinesDir, name), JSON.stringify(timeline, null, 2) + '\n');
       written.push(path.join(timelinesDir, name));
     }
-    for (const id of await relatedWorkflowIds(history, client.options.loadedDataConverter)) {
+    const related = await relatedWorkflowIds(history, client.options.loadedDataConverter);
+    // A subject's retention clock is started by an activity, not named in any history: add it.
+    if (workflowId.startsWith('subject-')) related.push(retentionWorkflowId(workflowId.slice('subject-'.length)));
+    for (const id of related) {
       if (!seen.has(id)) {
         seen.add(id);
         queue.push(id);
