@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DataKeyStore } from '../worker/codec/data-keys';
 import type { RetentionActivities } from '../workflows/activity-types';
 import { caseWorkflowId } from '../workflows/referral.messages';
+import { subjectWorkflowId } from './subject-registry';
 
 /** The end of retention: the data keys destroyed, unless a case is still open (docs/data-protection.md). */
 export function createRetentionActivities(deps: { client: Client; dataKeys?: DataKeyStore }): RetentionActivities {
@@ -19,6 +20,13 @@ export function createRetentionActivities(deps: { client: Client; dataKeys?: Dat
         );
         if (status === 'RUNNING') stillOpen.push(caseId);
       }
+      // The subject's own workflow runs for its repeat window after the latest referral: while it
+      // does (a new referral came at the end of the period), its key is still in use.
+      const subjectRunning = await deps.client.workflow.getHandle(subjectWorkflowId(subjectKey)).describe().then(
+        (d) => d.status.name === 'RUNNING',
+        (err: unknown) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err)),
+      );
+      if (subjectRunning) stillOpen.push(subjectWorkflowId(subjectKey));
       if (stillOpen.length) {
         log.info('Retention ended with cases still open: nothing destroyed yet', { open: stillOpen.length });
         return { destroyed: [], stillOpen };

@@ -35,8 +35,8 @@ export interface CaseActivities {
 /** What the retention workflow asks of the data-key store. */
 export interface RetentionActivities {
   /**
-   * Destroys the data keys of the subject and of each case, unless a case is still open: then
-   * nothing is destroyed and the open cases are named.
+   * Destroys the data keys of the subject and of each case, unless a case or the subject's own
+   * workflow is still running: then nothing is destroyed and the running workflows are named.
    */
   destroyPersonalData(input: { subjectKey: string; caseIds: string[]; at: string }): Promise<{ destroyed: string[]; stillOpen: string[] }>;
 }

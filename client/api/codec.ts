@@ -149,14 +149,16 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
     let withheld = 0;
     // One lookup per case named in the request, not per payload.
     const marks = new Map<string, Promise<RestrictionMarks>>();
+    const mayReadCase = async (caseId: string): Promise<boolean> => {
+      if (!marks.has(caseId)) marks.set(caseId, deps.restriction(caseId));
+      return canRead(principal, await marks.get(caseId)!);
+    };
     const mayRead = async (payload: Payload): Promise<boolean> => {
       const scope = EncryptionCodec.dataKeyOf(payload)?.scope;
       // A subject links a victim's cases, restricted ones among them: only auditors read it.
       if (scope?.startsWith('subject:')) return principal.role === 'auditor';
       const caseId = caseOfDataKey(payload);
-      if (!caseId) return true;
-      if (!marks.has(caseId)) marks.set(caseId, deps.restriction(caseId));
-      return canRead(principal, await marks.get(caseId)!);
+      return caseId ? mayReadCase(caseId) : true;
     };
     for (const [i, raw] of req.body.payloads.entries()) {
       const payload = fromJson(raw);
@@ -172,10 +174,18 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
       }
       try {
         const [plain] = await codec.decode([payload]);
+        // Under the ring (histories written before per-case keys), only the value can name its case:
+        // a restricted case's stays encoded for anyone off its list all the same.
+        const named = caseOfDataKey(payload) ? undefined : caseIdNamedBy(plain!);
+        if (named && !(await mayReadCase(named))) {
+          decoded.push(raw);
+          withheld += 1;
+          continue;
+        }
         decoded.push(toJson(plain!));
         decrypted += 1;
         // Under a case's data key, the key names the case; otherwise the value may.
-        const caseId = caseOfDataKey(payload) ?? caseIdNamedBy(plain!);
+        const caseId = caseOfDataKey(payload) ?? named;
         if (caseId) caseIds.add(caseId);
       } catch (err) {
         // Destroyed at the end of its retention: the Web UI shows that, not an error.
@@ -191,9 +201,13 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
     if (decrypted > 0) {
       const at = now().toISOString();
       const purpose = purposeOf(req) ?? 'web-ui';
+      const restricted = new Set<string>();
+      for (const caseId of caseIds) if ((await marks.get(caseId))?.restricted) restricted.add(caseId);
       await deps.accessLog.record((caseIds.size ? [...caseIds] : [unidentifiedCase]).map((caseId) => ({
         at, sub: principal.sub, role: principal.role, ...(principal.agency ? { agency: principal.agency } : {}), caseId,
         action: 'decode' as const, route: 'POST /codec/decode', view: 'full' as const, purpose, requestId: req.id, payloads: decrypted,
+        // For auditors reviewing who read restricted cases (as the API's own entries say).
+        ...(restricted.has(caseId) ? { restricted: true as const } : {}),
       })));
     }
     if (withheld) reply.header('x-hrda-withheld', String(withheld));

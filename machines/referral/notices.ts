@@ -3,7 +3,7 @@ import type { Profile } from '../../domain/profile';
 import type { Instant } from '../../domain/time';
 import type { CaseContext } from './context';
 import type { CommandEvent } from './events';
-import { involvedAgencies } from './messages';
+import { involvedAgencies, restrictedNotice } from './messages';
 import { withEntry } from './timeline';
 import type { Notification } from '../../domain/notification';
 
@@ -103,8 +103,8 @@ export function applyNotice(profile: Profile, c: CaseContext, e: NoticeEvent): P
         timeline: withEntry(c, 'dvpo.recorded', e.at, { dvpoId: e.dvpoId, madeAt: e.madeAt, days: e.days, expiresAt }, { actor: e.actor }),
         outbox: [...c.outbox, message(c, `dvpo:${e.dvpoId}`, involvedAgencies(profile, c), 'dvpo-circulated', `DVPO ${e.dvpoId}: in force until ${expiresAt}`, [
           `A Domestic Violence Protection Order was made at ${e.madeAt} for ${e.days} days; it expires at ${expiresAt}.`,
-          `Protected premises: ${e.protectedPremises}`,
-          ...e.terms.map((t, i) => `Term ${i + 1}: ${t}`),
+          // A restricted case's premises (an address) and terms go to its need-to-know list only.
+          ...(c.restriction ? [restrictedNotice] : [`Protected premises: ${e.protectedPremises}`, ...e.terms.map((t, i) => `Term ${i + 1}: ${t}`)]),
           'Report any breach to the Police at once, and on the case.',
         ])],
       };
@@ -116,7 +116,7 @@ export function applyNotice(profile: Profile, c: CaseContext, e: NoticeEvent): P
         timeline: withEntry(c, 'dvpo.breached', e.at, { dvpoId: e.dvpoId, occurredAt: e.occurredAt }, { actor: e.actor }),
         outbox: [...c.outbox, message(c, `dvpo-breach:${e.dvpoId}:${e.occurredAt}`, [...new Set([profile.dvds.signOffBy, ...involvedAgencies(profile, c)])], 'dvpo-breach', `DVPO ${e.dvpoId} breached`, [
           `A breach of the DVPO ${e.dvpoId} (in force until ${noticesOf(c).dvpos.find((x) => x.dvpoId === e.dvpoId)!.expiresAt}) was reported: it happened at ${e.occurredAt}.`,
-          e.details,
+          c.restriction ? restrictedNotice : e.details,
         ])],
       };
     }

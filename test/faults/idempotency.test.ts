@@ -51,6 +51,7 @@ async function allCases(): Promise<number> {
 describe('the same submission twice with one Idempotency-Key', () => {
   it('one after the other: the second is a replay of the first, and there is one case', async () => {
     const referral = benchReferral('idem-sequential');
+    const before = await allCases();
     const first = await submit(harness.app, 'idem-key-sequential-0001', referral);
     const second = await submit(harness.app, 'idem-key-sequential-0001', referral);
     expect(first.status).toBe(201);
@@ -59,6 +60,9 @@ describe('the same submission twice with one Idempotency-Key', () => {
     expect(second.body.caseId).toBe(first.body.caseId);
     expect(second.location).toBe(first.location);
     expect(await casesNamed(first.body.caseId!)).toBe(1);
+    // Nothing else was started either (visibility settles on the one new case).
+    await eventually(allCases, (n) => n >= before + 1);
+    expect(await allCases()).toBe(before + 1);
   });
 
   it('both at once: one creates the case, the other replays it or is told to retry, and there is one case', async () => {

@@ -185,4 +185,25 @@ describe('messages about a restricted case', () => {
     expect(matrix.body[0]).toBe('Risks: Strangulation');
     expect(matrix.body).toContain('Action a1 — owner housing, update due 2026-12-17T12:00:00.000Z: Change the locks.');
   });
+
+  it("circulates a restricted case's DVPO and its breach without the premises, the terms or the details", async () => {
+    const police: Actor = { role: 'agency-practitioner', agency: 'police', name: 'pc-smith' };
+    const premises = '12 Fictional Road';
+    const term = 'Not to enter the street.';
+    const breach = 'Seen outside the house at night.';
+    for (const flags of [['honour-based-violence'], ['strangulation']]) {
+      const h = await startCase({ flags });
+      expect(h.command({ type: 'recordDvpo', at: '2026-11-25T09:30:00.000Z', actor: police, dvpoId: 'o1', madeAt: '2026-11-25T09:00:00.000Z', days: 28, protectedPremises: premises, terms: [term] })).toBeUndefined();
+      expect(h.command({ type: 'reportDvpoBreach', at: '2026-11-27T09:30:00.000Z', actor: police, dvpoId: 'o1', occurredAt: '2026-11-26T22:00:00.000Z', details: breach })).toBeUndefined();
+      const mailed = h.snap().context.outbox.filter((m) => m.topic === 'dvpo-circulated' || m.topic === 'dvpo-breach');
+      expect(mailed.map((m) => m.topic).sort(), String(flags)).toEqual(['dvpo-breach', 'dvpo-circulated']);
+      const text = JSON.stringify(mailed);
+      if (flags.includes('honour-based-violence')) {
+        for (const secret of [premises, term, breach]) expect(text, secret).not.toContain(secret);
+        expect(text).toContain('need-to-know list only');
+      } else {
+        for (const detail of [premises, term, breach]) expect(text, detail).toContain(detail);
+      }
+    }
+  });
 });

@@ -11,6 +11,7 @@ import type { CaseView } from '../../../machines/referral';
 import { InvalidInputError, type CaseClient } from '../../cases';
 import { allRoles, bearerSecurity, principalOf } from '../auth';
 import { caseListQuerySchema, listCases } from '../case-list';
+import { caseAccess } from '../permissions';
 import { canonicalJson, caseIdForKey, idempotencyKeyOf } from '../idempotency';
 import { caseNotFound, ProblemError, problemResponses } from '../problem';
 import { caseSkeleton, redactTimeline } from '../redaction';
@@ -80,8 +81,13 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       if (earlier.profile !== profileId || !sameReferral(checked.referral, earlier.referral, 'receivedAt' in referral)) {
         throw new ProblemError('idempotency-key-reused', 'This Idempotency-Key already made a case from a different referral; use a new key for a new referral.');
       }
+      // The case as the caller may read it now: a chair may have restricted it since, without them.
+      const access = caseAccess(principal, earlier);
+      if (access === 'none') throw caseNotFound(caseId);
+      req.disclosure.view = access;
       if (earlier.restricted) req.disclosure.restrictedCaseIds = [caseId];
-      return reply.code(200).header('idempotent-replayed', 'true').send({ caseId, case: earlier });
+      const shown = access === 'skeleton' ? caseSkeleton(earlier, { needToKnow: principal.role === 'chair' }) : earlier;
+      return reply.code(200).header('idempotent-replayed', 'true').send({ caseId, case: shown });
     }
     const submitted = await deps.cases.submitReferral(referral, { profileId, caseId, submittedBy: principal.sub });
     if (submitted.case.restricted) req.disclosure.restrictedCaseIds = [caseId];

@@ -24,6 +24,9 @@ export interface DiscloseOptions {
 export async function discloseCase(ctx: CommandContext, caseId: string, opts: DiscloseOptions): Promise<void> {
   const cases = new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE);
   const [view, timeline] = await Promise.all([cases.state(caseId), cases.timeline(caseId)]);
+  // The CLI acts with the service's credentials, not a person's: it cannot tell who is on a
+  // restricted case's need-to-know list, so such a case is exported through the API only.
+  if (view.restricted) throw new CliError(`Case ${caseId} is restricted to a need-to-know list: export it through the API (GET /cases/${caseId}/disclosures/${opts.consent}) as someone on the list.`);
   const now = opts.now ?? new Date();
   let exported;
   try {
