@@ -50,16 +50,19 @@ export function guardMail(adapter: MailPort, source: BlockedContactsSource): Mai
       if (!Array.isArray(mail.caseIds)) {
         throw ApplicationFailure.nonRetryable(`Message ${mail.id} does not say which cases it is about (caseIds), so its recipients cannot be checked against the perpetrator's contacts; nothing was sent.`, mailWithoutCasesType);
       }
+      // Every case is checked, so that each case a blocked recipient concerns is told, not only the first.
+      const withheld: Withheld[] = [];
       for (const caseId of new Set(mail.caseIds)) {
         const hits = blockedRecipients(mail.to, await source.blockedFor(caseId));
-        if (hits.length > 0) {
-          throw ApplicationFailure.create({
-            type: recipientWithheldType,
-            nonRetryable: true,
-            message: `Message ${mail.id} withheld: recipient ${hits.map((i) => `to[${i}]`).join(', ')} matches contact details of the perpetrator of case ${caseId} or of someone connected to them (PROTOCOL.md §1.1); nothing was sent. Check the agency directory.`,
-            details: [{ caseId, messageId: mail.id, positions: hits }],
-          });
-        }
+        if (hits.length > 0) withheld.push({ caseId, messageId: mail.id, positions: hits });
+      }
+      if (withheld.length > 0) {
+        throw ApplicationFailure.create({
+          type: recipientWithheldType,
+          nonRetryable: true,
+          message: `Message ${mail.id} withheld: ${withheld.map((w) => `recipient ${w.positions.map((i) => `to[${i}]`).join(', ')} matches contact details of the perpetrator of case ${w.caseId} or of someone connected to them`).join('; ')} (PROTOCOL.md §1.1); nothing was sent. Check the agency directory.`,
+          details: withheld,
+        });
       }
       return adapter.send(mail);
     },
@@ -74,8 +77,13 @@ export interface Withheld {
 }
 
 export function withheldOf(err: unknown): Withheld | undefined {
-  if (!(err instanceof ApplicationFailure) || err.type !== recipientWithheldType) return undefined;
-  return err.details?.[0] as Withheld | undefined;
+  return allWithheldOf(err)[0];
+}
+
+/** Every case a refused message's recipients were withheld for (one entry per case). */
+export function allWithheldOf(err: unknown): Withheld[] {
+  if (!(err instanceof ApplicationFailure) || err.type !== recipientWithheldType) return [];
+  return (err.details ?? []) as Withheld[];
 }
 
 /**
@@ -90,10 +98,11 @@ export async function sendLeavingOutWithheld(mail: MailPort, message: OutgoingMa
       if (to.length > 0) await mail.send({ ...message, to });
       return to;
     } catch (err) {
-      const withheld = withheldOf(err);
-      if (!withheld) throw err;
-      await report(withheld, withheld.positions.map((i) => to[i]!));
-      to = to.filter((_, i) => !withheld.positions.includes(i));
+      const withheld = allWithheldOf(err);
+      if (withheld.length === 0) throw err;
+      for (const w of withheld) await report(w, w.positions.map((i) => to[i]!));
+      const left = new Set(withheld.flatMap((w) => w.positions));
+      to = to.filter((_, i) => !left.has(i));
     }
   }
 }

@@ -19,7 +19,8 @@ export const subjectWorkflowId = (key: string) => `subject-${key}`;
 export function createSubjectActivities(deps: { client: Client; taskQueue: string; subjectSecret: string }): Pick<CaseActivities, 'registerWithSubject'> {
   return {
     async registerWithSubject(input) {
-      const workflowId = subjectWorkflowId(subjectKey(deps.subjectSecret, input.victim));
+      const key = subjectKey(deps.subjectSecret, input.victim);
+      const workflowId = subjectWorkflowId(key);
       const decision = await deps.client.workflow.executeUpdateWithStart(recordReferralUpdate, {
         args: [{ caseId: input.caseId, receivedAt: input.receivedAt, routeIfNotRepeat: input.routeIfNotRepeat, repeatWindow: input.repeatWindow }],
         startWorkflowOperation: new WithStartWorkflowOperation('subjectWorkflow', {
@@ -30,7 +31,6 @@ export function createSubjectActivities(deps: { client: Client; taskQueue: strin
         }),
       });
       // The subject's retention clock learns of the case (and restarts, if it is the latest).
-      const key = subjectKey(deps.subjectSecret, input.victim);
       await deps.client.workflow.signalWithStart('retentionWorkflow', {
         workflowId: retentionWorkflowId(key),
         taskQueue: deps.taskQueue,

@@ -114,6 +114,17 @@ describe('papers for many cases (meeting packs, minutes)', () => {
     expect(adapter.sent.map((m) => [m.id, m.to])).toEqual([['meeting:papers:r1', [police]]]);
     expect(reports).toEqual([{ caseId: 'A', left: [HOUSING] }, { caseId: 'B', left: [HEALTH] }]);
   });
+
+  it('tells every case a blocked mailbox concerns, not only the first', async () => {
+    const adapter = capturingMail();
+    const byCase: Record<string, { emails: string[]; phones: string[] }> = { A: { emails: [HOUSING], phones: [] }, B: { emails: [HOUSING], phones: [] } };
+    const mail = guardMail(adapter, { blockedFor: async (caseId) => byCase[caseId]! });
+    const reports: unknown[] = [];
+    const police = dorsetHrda.agencies.find((a) => a.id === 'police')!.mailbox;
+    const sentTo = await sendLeavingOutWithheld(mail, { id: 'meeting:minutes:r1', caseIds: ['A', 'B'], to: [police, HOUSING], subject: 's', text: 't', html: 'h' }, async (w, left) => void reports.push({ caseId: w.caseId, left }));
+    expect(sentTo).toEqual([police]);
+    expect(reports).toEqual([{ caseId: 'A', left: [HOUSING] }, { caseId: 'B', left: [HOUSING] }]);
+  });
 });
 
 describe('perpetrator safety on real Temporal (time-skipping server, real workflows and activities)', () => {
