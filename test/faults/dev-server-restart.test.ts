@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getProfile } from '../../domain/profiles';
-import { bundleHrdaWorkflows, connectHrda, startHrdaWorker, type HrdaSide, type RunningWorker } from '../../bench/lib/hrda-service';
+import type { HrdaSide } from '../../bench/lib/hrda-service';
 import { pastDating } from '../../bench/lib/referrals';
-import { startTestDevServer, type TestDevServer } from '../support/servers';
+import { startHrdaOnDevServer, type HrdaOnDevServer } from '../support/hrda-on-dev-server';
+import type { TestDevServer } from '../support/servers';
 import { caseWorkflowId, countBy, entriesOf, eventCounts, patientLifecycle, readOutbox, sleep, waitFor } from './support';
 
 /**
@@ -15,23 +13,17 @@ import { caseWorkflowId, countBy, entriesOf, eventCounts, patientLifecycle, read
 const profile = getProfile('dorset-hrda');
 const cases = 16;
 
+let hrda: HrdaOnDevServer;
 let server: TestDevServer;
-let dir: string;
 let side: HrdaSide;
-let worker: RunningWorker;
 
 beforeAll(async () => {
-  server = await startTestDevServer('hrda-faults');
-  dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-server-restart-'));
-  side = await connectHrda(server.address, server.namespace, 'hrda-server-restart');
-  worker = await startHrdaWorker({ address: server.address, side, bundle: await bundleHrdaWorkflows(), outboxDir: path.join(dir, 'outbox') });
+  hrda = await startHrdaOnDevServer('hrda-faults', 'hrda-server-restart');
+  ({ server, side } = hrda);
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await side?.close();
-  await server?.cleanup();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await hrda?.stop();
 });
 
 describe('the dev server restarted on its data file mid-lifecycle', () => {
@@ -41,7 +33,7 @@ describe('the dev server restarted on its data file mid-lifecycle', () => {
     const lifecycles = caseIds.map((caseId) => patientLifecycle(side, profile, dating, caseId));
 
     // Restart once some cases are under way and others have not been submitted yet.
-    await waitFor(() => readOutbox(path.join(dir, 'outbox')), ({ messages }) => messages.length >= cases / 2, 90_000);
+    await waitFor(() => readOutbox(hrda.outboxDir), ({ messages }) => messages.length >= cases / 2, 90_000);
     const before = await side.client.workflow.count(`WorkflowType = 'referralWorkflow'`);
     server = await server.restart();
     await sleep(500);
@@ -57,7 +49,7 @@ describe('the dev server restarted on its data file mid-lifecycle', () => {
       }
       expect((await eventCounts(side.client, workflowId)).WORKFLOW_TASK_FAILED ?? 0).toBe(0);
     }
-    const { messages } = await readOutbox(path.join(dir, 'outbox'));
+    const { messages } = await readOutbox(hrda.outboxDir);
     expect([...countBy(messages, (m) => m.id).values()].every((n) => n === 1)).toBe(true);
     // Each case: information request, summary reminder, matrix, closure.
     expect(messages).toHaveLength(cases * 4);

@@ -1,16 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InvalidInputError, RefusedError } from '../../client/cases';
 import type { Actor } from '../../domain/actor';
 import { caseCommandNames, caseCommandSchemas, type CaseCommandName } from '../../domain/case-commands';
 import { getProfile } from '../../domain/profiles';
-import { bundleHrdaWorkflows, connectHrda, startHrdaWorker, type HrdaSide, type RunningWorker } from '../../bench/lib/hrda-service';
+import type { HrdaSide } from '../../bench/lib/hrda-service';
 import { administrator, benchReferral, meetingOutcome, pastDating } from '../../bench/lib/referrals';
 import { caseWorkflowId } from '../../workflows/referral.messages';
-import { startTestDevServer, type TestDevServer } from '../support/servers';
+import { startHrdaOnDevServer, type HrdaOnDevServer } from '../support/hrda-on-dev-server';
 import { arbitraries, overTheWire } from './support/arbitraries';
 
 /**
@@ -27,18 +24,14 @@ const runsPerUpdate = 12;
 // the case keeps running), so their schema-valid inputs are left out; everything malformed is sent.
 const canClose = new Set<CaseCommandName>(['closeCase', 'updateAction']);
 
-let server: TestDevServer;
-let dir: string;
+let hrda: HrdaOnDevServer;
 let side: HrdaSide;
-let worker: RunningWorker;
 const cases: Record<'preparing' | 'monitoring', string> = { preparing: '', monitoring: '' };
 const accepted: Record<string, number> = {};
 
 beforeAll(async () => {
-  server = await startTestDevServer('hrda-fuzz');
-  dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-fuzz-updates-'));
-  side = await connectHrda(server.address, server.namespace, 'hrda-fuzz-updates');
-  worker = await startHrdaWorker({ address: server.address, side, bundle: await bundleHrdaWorkflows(), outboxDir: path.join(dir, 'outbox') });
+  hrda = await startHrdaOnDevServer('hrda-fuzz', 'hrda-fuzz-updates');
+  ({ side } = hrda);
   cases.preparing = (await side.cases.submitReferral(benchReferral('fuzz-preparing'))).caseId;
   const past = await side.cases.submitReferral(benchReferral('fuzz-monitoring', pastDating(profile).receivedAt));
   await side.cases.command(past.caseId, 'recordMeetingOutcome', meetingOutcome(), administrator(profile));
@@ -46,10 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await side?.close();
-  await server?.cleanup();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await hrda?.stop();
 });
 
 /** Arbitrary input for an update: anything at all, valid input with one field broken, or valid input. */

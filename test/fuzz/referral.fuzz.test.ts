@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
@@ -9,9 +6,9 @@ import { bankHolidaysCoverFrom, bankHolidaysCoverTo } from '../../domain/bank-ho
 import { getProfile } from '../../domain/profiles';
 import { InvalidInputError } from '../../client/cases';
 import { validateReferral, type ReferralValidation } from '../../domain/referral-validation';
-import { bundleHrdaWorkflows, connectHrda, startHrdaWorker, type HrdaSide, type RunningWorker } from '../../bench/lib/hrda-service';
+import type { HrdaSide } from '../../bench/lib/hrda-service';
 import { caseWorkflowId } from '../../workflows/referral.messages';
-import { startTestDevServer, type TestDevServer } from '../support/servers';
+import { startHrdaOnDevServer, type HrdaOnDevServer } from '../support/hrda-on-dev-server';
 import { arbitraries } from './support/arbitraries';
 
 /**
@@ -73,23 +70,16 @@ describe('validateReferral on arbitrary input', () => {
 });
 
 describe('arbitrary valid referrals on a dev server', () => {
-  let server: TestDevServer;
-  let dir: string;
+  let hrda: HrdaOnDevServer;
   let side: HrdaSide;
-  let worker: RunningWorker;
 
   beforeAll(async () => {
-    server = await startTestDevServer('hrda-fuzz');
-    dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-fuzz-referral-'));
-    side = await connectHrda(server.address, server.namespace, 'hrda-fuzz-referral');
-    worker = await startHrdaWorker({ address: server.address, side, bundle: await bundleHrdaWorkflows(), outboxDir: path.join(dir, 'outbox') });
+    hrda = await startHrdaOnDevServer('hrda-fuzz', 'hrda-fuzz-referral');
+    ({ side } = hrda);
   });
 
   afterAll(async () => {
-    await worker?.stop();
-    await side?.close();
-    await server?.cleanup();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await hrda?.stop();
   });
 
   it('starts a case for each, and no workflow task fails', async () => {
