@@ -250,6 +250,22 @@ export function nthWeekdayOfMonth(year: number, month: number, weekday: Weekday,
   return dateOf(day);
 }
 
+/** Whether `slot` is due on `day`: its weekday, and for a series every n weeks, a week of the series. */
+function slotOn(slot: WeeklySlot, day: number): boolean {
+  if (slot.weekday !== weekdays[weekdayIndex(day)]) return false;
+  const every = slot.everyWeeks ?? 1;
+  if (every === 1 || slot.from === undefined) return true;
+  // Whole weeks between the two Mondays; day numbers count from 1970-01-01, a Thursday.
+  const mondayOf = (d: number) => d - weekdayIndex(d);
+  const weeks = (mondayOf(day) - mondayOf(dayNumber(slot.from, 'the slot\'s from date'))) / 7;
+  return ((weeks % every) + every) % every === 0;
+}
+
+/** Whether `slot` is due on `date` (ignoring bank holidays: the caller decides what a holiday does). */
+export function slotFallsOn(slot: WeeklySlot, date: LocalDate): boolean {
+  return slotOn(slot, dayNumber(date));
+}
+
 /**
  * The first of a set of weekly slots on a working day strictly after `date` — the meeting a
  * case circulated on `date` is heard at (PROTOCOL.md §1.3: Monday, Tuesday, Thursday and
@@ -258,12 +274,12 @@ export function nthWeekdayOfMonth(year: number, month: number, weekday: Weekday,
  */
 export function firstSlotAfter(date: LocalDate, slots: readonly WeeklySlot[]): Instant {
   const from = dayNumber(date);
-  slots.forEach((slot, index) => check(weeklySlotSchema, slot, `slot ${index}`, 'a { weekday, time: "HH:MM" }'));
+  slots.forEach((slot, index) => check(weeklySlotSchema, slot, `slot ${index}`, 'a { weekday, time: "HH:MM", everyWeeks?, from?: "YYYY-MM-DD" when everyWeeks > 1 }'));
   if (!slots.some((slot) => weekdays.indexOf(slot.weekday) < 5)) {
     throw new CalendarInputError('at least one slot must fall Monday to Friday: weekend slots are never on a working day');
   }
   for (let day = from + 1; ; day += 1) {
-    const times = slots.filter((slot) => slot.weekday === weekdays[weekdayIndex(day)]).map((slot) => slot.time).sort();
+    const times = slots.filter((slot) => slotOn(slot, day)).map((slot) => slot.time).sort();
     if (times[0] !== undefined && isWorking(day)) return instantOf(fromWallClock(day, msOfDay(times[0])));
   }
 }

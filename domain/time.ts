@@ -27,8 +27,23 @@ export const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday',
 export const weekdaySchema = z.enum(weekdays);
 export type Weekday = z.infer<typeof weekdaySchema>;
 
-/** A meeting that recurs every week on one weekday at one wall-clock time (PROTOCOL.md §1.3). */
-export const weeklySlotSchema = z.object({ weekday: weekdaySchema, time: localTimeSchema });
+/**
+ * A meeting that recurs on one weekday at one wall-clock time: every week (PROTOCOL.md §1.3), or
+ * every `everyWeeks` weeks counted from the week of `from`, the date of one meeting of the series
+ * (a MARAC "every two weeks", PROTOCOL.md §2). A fortnightly series cannot be placed without
+ * knowing one of its dates, so `from` is required then.
+ */
+export const weeklySlotSchema = z
+  .object({
+    weekday: weekdaySchema,
+    time: localTimeSchema,
+    everyWeeks: z.number().int().min(1).max(8).optional(),
+    from: localDateSchema.optional(),
+  })
+  .refine((slot) => (slot.everyWeeks ?? 1) === 1 || slot.from !== undefined, {
+    path: ['from'],
+    message: 'a slot held every two or more weeks needs `from`, the date of one of its meetings',
+  });
 export type WeeklySlot = z.infer<typeof weeklySlotSchema>;
 
 /**

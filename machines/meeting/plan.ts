@@ -1,6 +1,6 @@
 import type { AgencyId } from '../../domain/actor';
 import type { MeetingKind } from '../../domain/agenda';
-import { addDays, atLocal, bankHolidayName, isWorkingDay, nthWeekdayOfMonth, weekdayOf } from '../../domain/calendar';
+import { addDays, atLocal, bankHolidayName, isWorkingDay, nthWeekdayOfMonth, slotFallsOn, weekdayOf } from '../../domain/calendar';
 import { plusDuration, minusDuration } from '../../domain/duration';
 import type { Profile } from '../../domain/profile';
 import type { Instant, LocalDate, LocalTime } from '../../domain/time';
@@ -41,7 +41,7 @@ export interface MonthlyMeetingPlan {
 export type MeetingPlan = DailyMeetingPlan | MonthlyMeetingPlan;
 
 const slotTimes = (profile: Profile, date: LocalDate): LocalTime[] =>
-  profile.dailyMeeting.slots.filter((s) => s.weekday === weekdayOf(date)).map((s) => s.time).sort();
+  profile.dailyMeeting.slots.filter((s) => slotFallsOn(s, date)).map((s) => s.time).sort();
 
 /** The working day `n` working days before `date` (`date` itself when n is 0 and it is a working day). */
 function workingDaysBefore(date: LocalDate, n: number): LocalDate {
@@ -61,7 +61,9 @@ export function dailyMeetingPlan(profile: Profile, date: LocalDate): DailyMeetin
   const noMeetingReason = holiday
     ? `${date} is a bank holiday (${holiday}): no meeting`
     : times.length === 0
-      ? `${profile.id} holds no daily meeting on a ${weekday}`
+      ? d.slots.some((s) => s.weekday === weekday)
+        ? `${date} is not in a week of ${profile.id}'s ${weekday} meetings: no meeting`
+        : `${profile.id} holds no daily meeting on a ${weekday}`
       : !isWorkingDay(date)
         ? `${date} is not a working day: no meeting`
         : null;

@@ -374,6 +374,27 @@ describe('the first weekly slot after a date', () => {
     expect(firstSlotAfter('2026-11-27', twice)).toBe('2026-11-30T09:30:00.000Z');
   });
 
+  it('places a fortnightly series by the week of its `from` date, before and after it', () => {
+    // A MARAC "every two weeks" on Tuesday at 09:30, one of whose meetings is 2026-11-24.
+    const marac: WeeklySlot[] = [{ weekday: 'tuesday', time: '09:30', everyWeeks: 2, from: '2026-11-24' }];
+    expect(firstSlotAfter('2026-11-20', marac)).toBe('2026-11-24T09:30:00.000Z');
+    expect(firstSlotAfter('2026-11-24', marac)).toBe('2026-12-08T09:30:00.000Z');
+    expect(firstSlotAfter('2026-11-30', marac)).toBe('2026-12-08T09:30:00.000Z');
+    expect(firstSlotAfter('2026-11-05', marac)).toBe('2026-11-10T09:30:00.000Z');
+    // In BST: 2027-06-15 is 29 weeks after 2026-11-24, off the series; 2027-06-22 is 30 weeks after, on it.
+    expect(firstSlotAfter('2027-06-14', marac)).toBe('2027-06-22T08:30:00.000Z');
+  });
+
+  it('moves a fortnightly meeting that falls on a bank holiday to the next of its series', () => {
+    const mondays: WeeklySlot[] = [{ weekday: 'monday', time: '10:00', everyWeeks: 2, from: '2026-12-14' }];
+    // Monday 2026-12-28 is the substitute day for Boxing Day: the series meets next on 2027-01-11.
+    expect(firstSlotAfter('2026-12-15', mondays)).toBe('2027-01-11T10:00:00.000Z');
+  });
+
+  it('refuses a fortnightly slot without the date of one of its meetings', () => {
+    expect(() => firstSlotAfter('2026-11-27', [{ weekday: 'tuesday', time: '09:30', everyWeeks: 2 }])).toThrow(/slot 0/);
+  });
+
   it('refuses slots that can never fall on a working day, or are malformed', () => {
     expect(() => firstSlotAfter('2026-11-27', [])).toThrow(CalendarInputError);
     expect(() => firstSlotAfter('2026-11-27', [{ weekday: 'saturday', time: '10:00' }])).toThrow(/Monday to Friday/);

@@ -31,6 +31,13 @@ describe('meeting plans from the profile and the calendar', () => {
     expect(dailyMeetingPlan(profile, '2026-11-25')).toMatchObject({ held: false, noMeetingReason: 'dorset-hrda holds no daily meeting on a wednesday' });
   });
 
+  it('holds a fortnightly meeting only in the weeks of its series, and says why not otherwise', () => {
+    const fortnightly = { ...profile, dailyMeeting: { ...profile.dailyMeeting, slots: [{ weekday: 'tuesday' as const, time: '09:30', everyWeeks: 2, from: '2026-11-24' }] } };
+    expect(dailyMeetingPlan(fortnightly, '2026-12-08')).toMatchObject({ held: true, meetingAt: '2026-12-08T09:30:00.000Z' });
+    expect(dailyMeetingPlan(fortnightly, '2026-12-01')).toMatchObject({ held: false, noMeetingReason: "2026-12-01 is not in a week of dorset-hrda's tuesday meetings: no meeting" });
+    expect(meetingsBetween(fortnightly, '2026-11-23', '2026-12-31').filter((m) => m.kind === 'daily').map((m) => m.date)).toEqual(['2026-11-24', '2026-12-08', '2026-12-22']);
+  });
+
   it('plans the December 2026 HRDAP for Wednesday 23rd 09:00 with QA and circulation by Wednesday 16th 09:00', () => {
     expect(monthlyMeetingPlan(profile, '2026-12-23')).toMatchObject({ held: true, meetingAt: '2026-12-23T09:00:00.000Z', qaBy: '2026-12-16T09:00:00.000Z', endsAt: '2026-12-23T17:00:00.000Z' });
     expect(monthlyMeetingPlan(profile, '2026-12-16')).toMatchObject({ held: false, noMeetingReason: 'the dorset-hrda management meeting of 2026-12 is on 2026-12-23, not 2026-12-16' });
