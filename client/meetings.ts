@@ -288,8 +288,8 @@ export function meetingSeriesIcs(profile: Profile, from: LocalDate, to: LocalDat
     ]);
   const monthly = meetings.filter((m) => m.kind === 'monthly');
   const first = monthly[0];
-  if (first) {
-    const m = profile.monthlyMeeting;
+  const m = profile.monthlyMeeting;
+  if (first && m) {
     const until = DateTime.fromISO(to, { zone: calendarZone }).endOf('day').toUTC();
     events.push([
       'BEGIN:VEVENT',

@@ -88,6 +88,10 @@ export const profileSchema = z.object({
     updateWithin: isoDurationSchema,
     reminderBefore: isoDurationSchema,
   }),
+  /**
+   * The monthly management review (the HRDAP of PROTOCOL.md §1.5). A protocol without one (its
+   * cases are heard at a MARAC and reviewed there) leaves it out, and review requests are refused.
+   */
   monthlyMeeting: z.object({
     weekday: weekdaySchema,
     /** Which occurrence of the weekday in the month (4 = fourth). */
@@ -103,7 +107,7 @@ export const profileSchema = z.object({
     outcomesBy: isoDurationSchema.default('PT8H'),
     /** Agencies that receive the case summaries and the minutes; the information-request list when unset. */
     attendees: z.array(agencyIdSchema).optional(),
-  }),
+  }).optional(),
   /** The escalation protocol (PROTOCOL.md §1.6): ordered steps, each with its owner and its clock. */
   escalation: z.object({
     areas: z.array(z.string().min(1)).min(1),

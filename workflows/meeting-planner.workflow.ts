@@ -29,9 +29,12 @@ export async function meetingPlannerWorkflow(input: MeetingPlannerInput): Promis
   }
   // Review requests enlist up to a month ahead: the next two management meetings always exist.
   const [year, month] = from.split('-').map(Number) as [number, number];
-  for (const [y, m] of [[year, month], month === 12 ? [year + 1, 1] : [year, month + 1]] as const) {
-    const plan = monthlyMeetingPlan(profile, nthWeekdayOfMonth(y, m, profile.monthlyMeeting.weekday, profile.monthlyMeeting.nth));
-    if (plan.endsAt > at) wanted.set(`monthly:${plan.date}`, { kind: 'monthly', date: plan.date });
+  const management = profile.monthlyMeeting;
+  if (management) {
+    for (const [y, m] of [[year, month], month === 12 ? [year + 1, 1] : [year, month + 1]] as const) {
+      const plan = monthlyMeetingPlan(profile, nthWeekdayOfMonth(y, m, management.weekday, management.nth));
+      if (plan.endsAt > at) wanted.set(`monthly:${plan.date}`, { kind: 'monthly', date: plan.date });
+    }
   }
   const result = await ensureMeetingWorkflows({ profileId: profile.id, meetings: [...wanted.values()] });
   return { from, to, ...result };

@@ -12,6 +12,7 @@ import { localDate } from '../../domain/calendar';
 import { parseConfig, type Config } from '../../domain/config';
 import { plusDuration } from '../../domain/duration';
 import { getProfile } from '../../domain/profiles';
+import { managementMeeting } from '../../machines/meeting';
 import { dataConverterFor } from '../../worker/codec';
 import { workflowBundleOptions, workflowsPath } from '../../worker/bundle';
 
@@ -57,7 +58,7 @@ export function benchActivities(deps: {
     ...real,
     async enlistInMeeting(input) {
       const profile = getProfile(input.profileId);
-      const outcomesBy = input.kind === 'daily' ? profile.dailyMeeting.outcomesBy : profile.monthlyMeeting.outcomesBy;
+      const outcomesBy = input.kind === 'daily' ? profile.dailyMeeting.outcomesBy : managementMeeting(profile).outcomesBy;
       const ended = Date.parse(plusDuration(input.meetingAt, outcomesBy)) < now();
       if (ended || !deps.registered.has(meetingWorkflowTypes[input.kind])) {
         return { meetingWorkflowId: meetingWorkflowId(input.profileId, input.kind, localDate(input.meetingAt)) };

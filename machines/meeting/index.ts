@@ -1,6 +1,6 @@
 export { createDailyMeetingMachine, type DailyMeetingMachine, type DailyMeetingSnapshot, type DailyMeetingEvent } from './daily-meeting.machine';
 export { createMonthlyMeetingMachine, returnedCases, type MonthlyMeetingMachine, type MonthlyMeetingSnapshot, type MonthlyMeetingEvent } from './monthly-meeting.machine';
-export { dailyMeetingPlan, monthlyMeetingPlan, meetingPlan, meetingsBetween, meetingAttendees, type DailyMeetingPlan, type MonthlyMeetingPlan, type MeetingPlan } from './plan';
+export { dailyMeetingPlan, managementMeeting, monthlyMeetingPlan, meetingPlan, meetingsBetween, meetingAttendees, type DailyMeetingPlan, type MonthlyMeetingPlan, type MeetingPlan } from './plan';
 export { orderAgenda } from './agenda-order';
 export { meetingCommandSchemas, type MeetingCommand, type MeetingCommandInput, type MeetingCommandName, type MeetingOutcome } from './commands';
 export type { DailyMeetingContext, MonthlyMeetingContext, Enlisted, RolledOver, Attendance, MeetingEffect, OutcomeRecord, QaRecord, ReviewOutcomeRecord, MinutesRecord, PapersResult, MinutesResult } from './context';

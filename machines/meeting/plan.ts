@@ -83,8 +83,14 @@ export function dailyMeetingPlan(profile: Profile, date: LocalDate): DailyMeetin
   };
 }
 
+/** The profile's management meeting; callers check that it has one (a review request is refused otherwise). */
+export function managementMeeting(profile: Profile): NonNullable<Profile['monthlyMeeting']> {
+  if (!profile.monthlyMeeting) throw new Error(`${profile.id} holds no monthly management meeting`);
+  return profile.monthlyMeeting;
+}
+
 export function monthlyMeetingPlan(profile: Profile, date: LocalDate): MonthlyMeetingPlan {
-  const m = profile.monthlyMeeting;
+  const m = managementMeeting(profile);
   const [year, month] = date.split('-').map(Number) as [number, number];
   const expected = nthWeekdayOfMonth(year, month, m.weekday, m.nth);
   const meetingAt = atLocal(date, m.time);
@@ -112,7 +118,7 @@ export function meetingsBetween(profile: Profile, from: LocalDate, to: LocalDate
   for (let date = from; date <= to; date = addDays(date, 1)) {
     const daily = dailyMeetingPlan(profile, date);
     if (daily.held) found.push(daily);
-    if (weekdayOf(date) === profile.monthlyMeeting.weekday) {
+    if (weekdayOf(date) === profile.monthlyMeeting?.weekday) {
       const monthly = monthlyMeetingPlan(profile, date);
       if (monthly.held) found.push(monthly);
     }
@@ -122,6 +128,6 @@ export function meetingsBetween(profile: Profile, from: LocalDate, to: LocalDate
 
 /** Agencies that attend a meeting and receive its papers: directory agencies only. */
 export function meetingAttendees(profile: Profile, kind: MeetingKind): AgencyId[] {
-  const configured = kind === 'daily' ? profile.dailyMeeting.attendees : profile.monthlyMeeting.attendees;
+  const configured = kind === 'daily' ? profile.dailyMeeting.attendees : profile.monthlyMeeting?.attendees;
   return [...new Set(configured ?? profile.infoRequest.agencies)];
 }

@@ -11,6 +11,7 @@ import type { CaseEvent, ChecksOutput, CommandEvent, RollOverEvent } from './eve
 import { assignLeads } from './leads';
 import { messages } from './messages';
 import { applyNotice, dvpoInForce, expireDvpos, noticeProblem, type NoticeEvent } from './notices';
+import { managementMeeting } from '../meeting/plan';
 import { actionDeadlines, dailySchedule, meetingAfter, monthlyMeetingFor } from './schedule';
 import { amendedNeedToKnow, intakeRestriction, restrictedLead, restrictionProblem } from './restriction';
 import { withEntry } from './timeline';
@@ -282,7 +283,7 @@ export function createReferralMachine(profile: Profile) {
       isOpenAction: ({ context, event }) =>
         event.type === 'updateAction' && context.actions.some((a) => a.id === event.actionId && !isDone(a)),
       isKnownReason: ({ event }) =>
-        event.type === 'requestReview' && profile.monthlyMeeting.reasons.includes(event.reason) && unknownAgencies(profile, [event.actor.agency]).length === 0,
+        event.type === 'requestReview' && profile.monthlyMeeting?.reasons.includes(event.reason) === true && unknownAgencies(profile, [event.actor.agency]).length === 0,
       qaPointPassed: ({ context, event }) => context.review !== null && context.review.qa === null && context.review.qaBy <= timeOf(event),
       reviewMeetingDue: ({ context, event }) => context.review !== null && context.review.meetingAt <= timeOf(event),
       raisesRisk: ({ context, event }) => event.type === 'changeRisk' && riskRank(event.risk) > riskRank(context.risk),
@@ -643,7 +644,7 @@ export function outcomeProblem(profile: Profile, context: CaseContext, event: Co
 /** The management meeting held in the (London) month of `at`, whether or not its QA point has passed. */
 function meetingOfMonth(profile: Profile, at: Instant): Instant {
   const [year, month] = localDate(at).split('-').map(Number) as [number, number];
-  const { weekday, nth, time } = profile.monthlyMeeting;
+  const { weekday, nth, time } = managementMeeting(profile);
   return atLocal(nthWeekdayOfMonth(year, month, weekday, nth), time);
 }
 

@@ -37,6 +37,7 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
     }
     case 'requestReview':
       if (!snapshot.matches('monitoring')) return `a management review can be requested after the meeting; the case is ${stage}`;
+      if (!profile.monthlyMeeting) return `${profile.id} holds no management review meeting: its cases are reviewed at its MARAC`;
       if (!profile.monthlyMeeting.reasons.includes(event.reason)) return `reason must be one of ${profile.monthlyMeeting.reasons.join(', ')}`;
       return `a review is already requested for the meeting of ${c.review?.meetingAt}`;
     case 'recordQaDecision':

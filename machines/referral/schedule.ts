@@ -1,6 +1,7 @@
 import { atLocal, firstSlotAfter, localDate, nthWeekdayOfMonth, workingDayFor } from '../../domain/calendar';
 import { minusDuration, plusDuration } from '../../domain/duration';
 import type { Profile } from '../../domain/profile';
+import { managementMeeting } from '../meeting/plan';
 import type { Instant, LocalDate } from '../../domain/time';
 
 export interface DailySchedule {
@@ -42,7 +43,7 @@ export interface MonthlySlot {
  * A request made less than the QA period before a meeting goes to the following month's.
  */
 export function monthlyMeetingFor(profile: Profile, requestedAt: Instant): MonthlySlot {
-  const { weekday, nth, time, qaBefore } = profile.monthlyMeeting;
+  const { weekday, nth, time, qaBefore } = managementMeeting(profile);
   const date = localDate(requestedAt);
   let [year, month] = date.split('-').map(Number) as [number, number];
   for (;;) {

@@ -38,6 +38,11 @@ describe('meeting plans from the profile and the calendar', () => {
     expect(meetingsBetween(fortnightly, '2026-11-23', '2026-12-31').filter((m) => m.kind === 'daily').map((m) => m.date)).toEqual(['2026-11-24', '2026-12-08', '2026-12-22']);
   });
 
+  it('lists no management meetings for a profile without one', () => {
+    const { monthlyMeeting: _, ...withoutReview } = profile;
+    expect(meetingsBetween(withoutReview, '2026-12-21', '2026-12-24').map((m) => `${m.kind} ${m.date}`)).toEqual(['daily 2026-12-21', 'daily 2026-12-22', 'daily 2026-12-24']);
+  });
+
   it('plans the December 2026 HRDAP for Wednesday 23rd 09:00 with QA and circulation by Wednesday 16th 09:00', () => {
     expect(monthlyMeetingPlan(profile, '2026-12-23')).toMatchObject({ held: true, meetingAt: '2026-12-23T09:00:00.000Z', qaBy: '2026-12-16T09:00:00.000Z', endsAt: '2026-12-23T17:00:00.000Z' });
     expect(monthlyMeetingPlan(profile, '2026-12-16')).toMatchObject({ held: false, noMeetingReason: 'the dorset-hrda management meeting of 2026-12 is on 2026-12-23, not 2026-12-16' });

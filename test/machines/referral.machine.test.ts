@@ -87,11 +87,13 @@ async function startCase(opts: {
   checks?: ChecksPlan;
   /** Invariants are checked after each test for tracked cases; tests that show a bug opt out. */
   track?: boolean;
+  /** Another profile than dorset-hrda's, for a rule that differs. */
+  profile?: typeof profile;
 } = {}): Promise<Harness> {
   const plan = opts.checks ?? 'complete';
   let release: (output: ChecksOutput) => void = () => undefined;
   const held = new Promise<ChecksOutput>((resolve) => { release = resolve; });
-  const machine = createReferralMachine(profile).provide({
+  const machine = createReferralMachine(opts.profile ?? profile).provide({
     actors: {
       runBackgroundChecks: fromPromise<ChecksOutput, { caseId: string; systems: string[] }>(async () => {
         if (plan === 'hold') return held;
@@ -625,6 +627,14 @@ describe('the monthly management meeting (PROTOCOL.md §1.5)', () => {
     const event = requestReview('2026-12-01T10:00:00.000Z', 'because');
     expect(h.snap().can(event)).toBe(false);
     expect(refusalReason(profile, h.snap(), event)).toBe('reason must be one of escalating-risk, non-engagement, partnership-not-effective');
+  });
+
+  it('refuses a review under a profile with no management meeting, saying where its cases are reviewed', async () => {
+    const { monthlyMeeting: _, ...withoutReview } = profile;
+    const h = await monitoring(undefined, { profile: withoutReview });
+    const event = requestReview('2026-12-01T10:00:00.000Z');
+    expect(h.snap().can(event)).toBe(false);
+    expect(refusalReason(withoutReview, h.snap(), event)).toBe('dorset-hrda holds no management review meeting: its cases are reviewed at its MARAC');
   });
 
   it('puts a review the chairs accept on the meeting agenda', async () => {

@@ -131,7 +131,7 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     recordVictimContact: fc.record({ outcome: fc.constantFrom('views-recorded', 'unable-to-contact', 'unsafe-to-contact'), views: text() }),
     recordMeetingOutcome: fc.record({ outcome: fc.record({ risks: fc.array(text(), { minLength: 1, maxLength: 3 }), actions: fc.array(action, { maxLength: 2 }), leads: fc.constant({}), rationale: text() }) }),
     updateAction: fc.record({ actionId: fc.constantFrom('a1', 'a2'), status: fc.constantFrom('in-progress', 'completed', 'closed'), note: text() }),
-    requestReview: fc.record({ reason: fc.constantFrom(...profile.monthlyMeeting.reasons, 'other'), summary: text() }),
+    requestReview: fc.record({ reason: fc.constantFrom(...(profile.monthlyMeeting?.reasons ?? []), 'other'), summary: text() }),
     recordQaDecision: fc.record({ accepted: fc.boolean(), feedback: text() }),
     recordReviewOutcome: fc.record({ risks: fc.array(text(), { maxLength: 2 }), actions: fc.array(action, { maxLength: 2 }), rationale: text() }),
     changeRisk: fc.record({ risk: fc.constantFrom(...riskLevels), rationale: text() }),
