@@ -1,7 +1,10 @@
 import { DateTime } from 'luxon';
 import type { AgencyId } from '../domain/actor';
 import { calendarZone } from '../domain/calendar';
+import { incidentWindowOf } from '../domain/cutoffs';
 import type { Profile } from '../domain/profile';
+import type { ReferralSource } from '../domain/referral';
+import { sourceOf } from '../domain/triage';
 import type { Instant } from '../domain/time';
 import type { Attendance, RolledOver } from '../machines/meeting';
 import type { CaseView, MatrixAction } from '../machines/referral';
@@ -72,7 +75,7 @@ export const caseRef = (caseId: string) => caseId.slice(0, 8);
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
 
 const meetingTitle = (profile: Profile, ref: MeetingRef) =>
-  ref.kind === 'daily' ? `HRDA daily meeting — ${londonDateTime(ref.meetingAt)}` : `HRDAP management meeting — ${londonDateTime(ref.meetingAt)}`;
+  ref.kind === 'daily' ? `${profile.dailyMeeting.name ?? 'HRDA daily meeting'} — ${londonDateTime(ref.meetingAt)}` : `HRDAP management meeting — ${londonDateTime(ref.meetingAt)}`;
 
 const victimContactOutcome: Record<string, string> = {
   'views-recorded': 'views recorded',
@@ -125,6 +128,31 @@ function referralSection(profile: Profile, s: CaseView): Section {
   ];
   return {
     heading: 'Referral summary',
+    markdown: lines.map(([k, v]) => `- **${md(k)}:** ${md(v)}`),
+    html: h`<dl class="facts">${lines.map(([k, v]) => h`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`,
+  };
+}
+
+const sourceLabel: Record<ReferralSource, string> = {
+  'police-incident': 'police incident',
+  'third-party': 'MARAC/3rd party referral',
+  'marac-transfer': 'MARAC transfer',
+  dvds: 'Domestic Violence Disclosure Scheme',
+  dvpo: 'Domestic Violence Protection Order',
+};
+
+/** For a profile that triages ([002] 2.2, 2.5, 2.20): what brought the case, and the police incident window. */
+function triageSection(profile: Profile, ref: MeetingRef, s: CaseView): Section | null {
+  if (!profile.routing.triage) return null;
+  const source = sourceOf(profile, s.referral);
+  const window = source === 'police-incident' ? incidentWindowOf(profile, ref.date) : undefined;
+  const occurredAt = s.referral.incident.occurredAt;
+  const lines: [string, string][] = [
+    ['Type', `${sourceLabel[source]}${s.repeat && s.risk === 'standard' ? ' (MARAC repeat, standard risk)' : ''}`],
+    ...(window ? [['Incident window', `${londonShort(window.from)} to ${londonShort(window.to)}: the incident ${window.from <= occurredAt && occurredAt <= window.to ? 'is inside it' : 'happened before it (a late police referral)'}`] as [string, string]] : []),
+  ];
+  return {
+    heading: 'Triage',
     markdown: lines.map(([k, v]) => `- **${md(k)}:** ${md(v)}`),
     html: h`<dl class="facts">${lines.map(([k, v]) => h`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`,
   };
@@ -351,7 +379,7 @@ export function renderDailyPack(profile: Profile, ref: MeetingRef, revision: num
     const body = isRestricted(c)
       ? restrictedBody()
       : c.state
-        ? sectionsToPart([referralSection(profile, c.state), checksSection(c.state), summariesSection(profile, c.state), victimVoiceSection(profile, c.state), previousPlanSection(c.state)])
+        ? sectionsToPart([triageSection(profile, ref, c.state), referralSection(profile, c.state), checksSection(c.state), summariesSection(profile, c.state), victimVoiceSection(profile, c.state), previousPlanSection(c.state)])
         : unreadable(c);
     return { heading: caseHeading(c), anchor: `case-${caseRef(c.caseId)}`, ...body };
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { riskSchema } from './referral';
+import { referralSourceSchema, riskSchema } from './referral';
 import { instantSchema } from './time';
 
 /**
@@ -14,6 +14,10 @@ export const agendaEntrySchema = z.object({
   receivedAt: instantSchema,
   /** What brings the case to this meeting. */
   item: z.enum(['new-referral', 'rolled-over', 'management-review']),
+  /** What brought the referral, for a profile that orders by it ([002] 2.20; domain/triage.ts). */
+  source: referralSourceSchema.optional(),
+  /** A police incident: whether it happened in the meeting's incident window ([002] 2.5; domain/cutoffs.ts). */
+  inIncidentWindow: z.boolean().optional(),
 });
 export type AgendaEntry = z.infer<typeof agendaEntrySchema>;
 

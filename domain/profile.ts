@@ -2,12 +2,18 @@ import { z } from 'zod';
 import { agencyIdSchema } from './actor';
 import { referralFlags } from './referral';
 import { localTimeSchema, weekdaySchema, weeklySlotSchema } from './time';
+import { triageSchema } from './triage';
 
 /** An ISO-8601 duration such as "P3W", "P7D" or "PT24H". */
 export const isoDurationSchema = z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'an ISO-8601 duration, e.g. P3W or PT24H');
 
 /** A key the daily agenda is ordered by (PROTOCOL.md §1.3; other protocols order differently, e.g. [002] 2.20). */
-export const agendaOrderKeySchema = z.enum(['children-first', 'risk', 'received', 'repeat-first', 'rolled-over-first']);
+export const agendaOrderKeySchema = z.enum([
+  'children-first', 'risk', 'received', 'repeat-first', 'rolled-over-first',
+  // [002] 2.20 (machines/meeting/agenda-order.ts): DVDS first, DVPOs then standard-risk repeats last,
+  // police incidents before other referrals before MARAC transfers, police incidents high risk first.
+  'dvds-first', 'dvpo-last', 'standard-repeats-last', 'source', 'police-by-risk',
+]);
 export type AgendaOrderKey = z.infer<typeof agendaOrderKeySchema>;
 
 const agencySchema = z.object({
@@ -40,6 +46,8 @@ export const profileSchema = z.object({
     offers: z.object({ 'medium-risk-offer': agencyIdSchema, 'standard-risk-offer': agencyIdSchema }),
     /** A further referral within this period of the latest earlier one is a repeat, heard whatever its level. */
     repeatWindow: isoDurationSchema,
+    /** A protocol that hears some referrals below its routing levels ([002] 2.2, 2.5; domain/triage.ts). */
+    triage: triageSchema.optional(),
   }),
   checks: z.object({
     systems: z.array(z.enum(['niche', 'pnd', 'pnc'])).min(1),
@@ -56,10 +64,25 @@ export const profileSchema = z.object({
   infoRequest: z.object({
     /** The request goes out by this time on the circulation day (PROTOCOL.md §1.2). */
     cutoff: localTimeSchema,
+    /** A different cut-off on some weekdays ([002] 2.14: 11:00 on a Monday); `cutoff` on the others. */
+    cutoffByWeekday: z.partialRecord(weekdaySchema, localTimeSchema).optional(),
     agencies: z.array(agencyIdSchema).min(1),
   }),
   dailyMeeting: z.object({
+    /** What papers and calendars call the meeting (e.g. the DRAMM); "HRDA daily meeting" when unset. */
+    name: z.string().min(1).optional(),
     slots: z.array(weeklySlotSchema).min(1),
+    /**
+     * Heard at the first meeting at or after the information-request cut-off of the circulation day
+     * ([002] 2.14, 2.17: shared by 10:00, heard at 11:30 that day), instead of the first meeting on a
+     * later day (PROTOCOL.md §1.3, "on the next day").
+     */
+    heardOnCirculationDay: z.boolean().optional(),
+    /** [002] 1.2, 2.5: the police incidents of this many hours before the day's sharing cut-off (72 on a Monday). */
+    incidentWindow: z.object({
+      hours: z.number().int().min(1),
+      byWeekday: z.partialRecord(weekdaySchema, z.number().int().min(1)).optional(),
+    }).optional(),
     /** Reminder to agencies that have not returned a summary, on the meeting day. */
     summaryReminderAt: localTimeSchema,
     /** Facilitating agency for each meeting weekday (the rota of PROTOCOL.md §1.3). */
@@ -67,7 +90,12 @@ export const profileSchema = z.object({
     /** How the agenda is ordered, most significant key first; ties go by time received, then case ID. */
     agendaOrder: z.array(agendaOrderKeySchema).default(['children-first', 'risk', 'received']),
     /** The agenda freezes (and the pack is circulated) at this time, this many working days before the meeting. */
-    agendaFreeze: z.object({ workingDaysBefore: z.number().int().min(0), at: localTimeSchema }).default({ workingDaysBefore: 1, at: '14:00' }),
+    agendaFreeze: z.object({
+      workingDaysBefore: z.number().int().min(0),
+      at: localTimeSchema,
+      /** A different time on some weekdays of the freeze day ([002] 2.14: 11:00 on a Monday). */
+      byWeekday: z.partialRecord(weekdaySchema, localTimeSchema).optional(),
+    }).default({ workingDaysBefore: 1, at: '14:00' }),
     /** Items still taken onto a frozen agenda until the meeting starts (their papers have already been circulated). */
     lateAdditions: z.array(z.enum(['new-referral', 'rolled-over'])).default(['rolled-over']),
     /** How long the meeting sits in agencies' calendars. */

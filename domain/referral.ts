@@ -24,6 +24,16 @@ export const referralFlags = [
   'escalation', 'children-present', 'coercive-control', 'financial-abuse', 'threats-to-kill', 'pets',
 ] as const;
 
+/**
+ * What brings a referral to the meeting, where a protocol orders or routes by it ([002] 2.2, 2.20):
+ * a police incident, a referral by another agency ("MARAC/3rd party"), a MARAC transfer from
+ * another area, a DVDS application (section 4) or a DVPO notice (section 5). Optional: a referral
+ * without it is a police incident when the police referred it, otherwise a third-party referral.
+ */
+export const referralSources = ['police-incident', 'third-party', 'marac-transfer', 'dvds', 'dvpo'] as const;
+export const referralSourceSchema = z.enum(referralSources);
+export type ReferralSource = z.infer<typeof referralSourceSchema>;
+
 const consentSchema = z.object({ share: z.boolean(), contact: z.boolean() });
 const personName = z.string().trim().min(1).max(200);
 
@@ -93,6 +103,8 @@ export const referralSchema = z
       /** Marks a household member as connected to the perpetrator: their contact details are blocked like the perpetrator's. */
       connectedToPerpetrator: z.boolean().optional(),
     })).default([]),
+    /** What brings the referral ([002] 2.2); see referralSources. */
+    source: referralSourceSchema.optional(),
   })
   .superRefine((r, ctx) => {
     // Runs even when other fields failed (`when` below), so values may be unparsed: read defensively.

@@ -5,6 +5,7 @@ import { createActor, type Snapshot } from 'xstate';
 import { blockedContactsOf } from '../domain/perpetrator-safety';
 import { getProfile } from '../domain/profiles';
 import type { Referral } from '../domain/referral';
+import { routeIfNotRepeat } from '../domain/triage';
 import { caseView, createReferralMachine, nextDeadline, type CaseSnapshot, type CaseView, type RepeatInfo } from '../machines/referral';
 import type { CaseActivities } from './activity-types';
 import { handleCaseCommands } from './case/commands';
@@ -71,7 +72,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
       caseId: input.caseId,
       victim: { name: v.name, dateOfBirth: v.dateOfBirth },
       receivedAt: input.referral.receivedAt,
-      routeIfNotRepeat: profile.routing[input.referral.assessment.risk],
+      routeIfNotRepeat: routeIfNotRepeat(profile, input.referral),
       repeatWindow: profile.routing.repeatWindow,
       retention: profile.retention.afterLatestReferral,
     });

@@ -13,6 +13,23 @@ const byKey: Record<AgendaOrderKey, Compare> = {
   received: (a, b) => earlierFirst(a.receivedAt, b.receivedAt),
   'repeat-first': (a, b) => trueFirst(a.repeat, b.repeat),
   'rolled-over-first': (a, b) => trueFirst(a.item === 'rolled-over', b.item === 'rolled-over'),
+  // [002] 2.20: the Domestic Violence Disclosure Scheme first; DVPOs after the referrals; MARAC
+  // repeats (standard risk) at the very end (2.9); within each children block police incidents
+  // (high risk, then medium), then MARAC/3rd party referrals, then MARAC transfers.
+  'dvds-first': (a, b) => trueFirst(a.source === 'dvds', b.source === 'dvds'),
+  'dvpo-last': (a, b) => trueFirst(b.source === 'dvpo', a.source === 'dvpo'),
+  'standard-repeats-last': (a, b) => trueFirst(isStandardRepeat(b), isStandardRepeat(a)),
+  source: (a, b) => sourceRank(a) - sourceRank(b),
+  'police-by-risk': (a, b) => policeRisk(b) - policeRisk(a),
+};
+
+// Police incidents high risk first; other referrals after them (a numeric key stays a total order).
+const policeRisk = (e: AgendaEntry) => (e.source === 'police-incident' ? riskRank(e.risk) : -1);
+const isStandardRepeat = (e: AgendaEntry) => e.repeat && e.risk === 'standard';
+const sourceOrder: readonly (AgendaEntry['source'])[] = ['police-incident', 'third-party', 'marac-transfer'];
+const sourceRank = (e: AgendaEntry) => {
+  const i = sourceOrder.indexOf(e.source);
+  return i < 0 ? sourceOrder.length : i;
 };
 
 /**

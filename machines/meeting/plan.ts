@@ -1,6 +1,7 @@
 import type { AgencyId } from '../../domain/actor';
 import type { MeetingKind } from '../../domain/agenda';
 import { addDays, atLocal, bankHolidayName, isWorkingDay, nthWeekdayOfMonth, slotFallsOn, weekdayOf } from '../../domain/calendar';
+import { agendaFreezeOn, incidentWindowOf } from '../../domain/cutoffs';
 import { plusDuration, minusDuration } from '../../domain/duration';
 import type { Profile } from '../../domain/profile';
 import type { Instant, LocalDate, LocalTime } from '../../domain/time';
@@ -23,6 +24,8 @@ export interface DailyMeetingPlan {
   /** Outcomes are taken until then; cases not heard roll over and the minutes go out. */
   endsAt: Instant;
   facilitator: AgencyId | null;
+  /** The police incidents this meeting considers ([002] 2.5), for a profile that sets a window. */
+  incidentWindow?: { from: Instant; to: Instant };
 }
 
 export interface MonthlyMeetingPlan {
@@ -69,7 +72,9 @@ export function dailyMeetingPlan(profile: Profile, date: LocalDate): DailyMeetin
         : null;
   // A day with no slot still needs an instant to name the missed meeting: the profile's first slot time.
   const meetingAt = atLocal(date, times[0] ?? d.slots[0]!.time);
-  const freezeAt = atLocal(workingDaysBefore(date, d.agendaFreeze.workingDaysBefore), d.agendaFreeze.at);
+  const freezeDay = workingDaysBefore(date, d.agendaFreeze.workingDaysBefore);
+  const freezeAt = atLocal(freezeDay, agendaFreezeOn(profile, freezeDay));
+  const incidentWindow = incidentWindowOf(profile, date);
   return {
     kind: 'daily',
     profileId: profile.id,
@@ -80,6 +85,7 @@ export function dailyMeetingPlan(profile: Profile, date: LocalDate): DailyMeetin
     freezeAt: freezeAt < meetingAt ? freezeAt : meetingAt,
     endsAt: plusDuration(meetingAt, d.outcomesBy),
     facilitator: d.facilitators[weekday] ?? null,
+    ...(incidentWindow ? { incidentWindow } : {}),
   };
 }
 

@@ -79,6 +79,7 @@ export function dailyAgendaView(profile: Profile, s: DailyMeetingSnapshot) {
     endsAt: c.plan.endsAt,
     facilitator: c.plan.facilitator,
     noMeetingReason: c.plan.noMeetingReason,
+    ...(c.plan.incidentWindow ? { incidentWindow: c.plan.incidentWindow } : {}),
     frozenAt: c.frozenAt,
     items: ordered.map((e, i) => ({
       position: i + 1,
@@ -90,6 +91,9 @@ export function dailyAgendaView(profile: Profile, s: DailyMeetingSnapshot) {
       receivedAt: e.receivedAt,
       enlistedAt: e.enlistedAt,
       lateAddition: e.lateAddition,
+      // Only for a profile that triages ([002] 2.20, 2.5): what brought the case, and whether its incident is in the window.
+      ...(e.source ? { source: e.source } : {}),
+      ...(e.inIncidentWindow !== undefined ? { inIncidentWindow: e.inIncidentWindow } : {}),
       status: heard.has(e.caseId) ? ('heard' as const) : moved.has(e.caseId) ? ('rolled-over' as const) : status === 'ended' ? ('not-heard' as const) : ('to-be-heard' as const),
     })),
     /** Every case sent on to the next meeting, and why (after-cut-off ones never joined the agenda). */

@@ -4,6 +4,7 @@ import { atLocal, localDate, nthWeekdayOfMonth } from '../../domain/calendar';
 import { plusDuration } from '../../domain/duration';
 import { disputeStartIssues, type DisputeStart } from '../../domain/dispute';
 import { riskRank } from '../../domain/referral';
+import { routeIfNotRepeat, triageReason } from '../../domain/triage';
 import type { Instant } from '../../domain/time';
 import type { Route } from '../../domain/timeline';
 import type { CaseContext, CaseInput, CheckResult, MatrixAction } from './context';
@@ -12,7 +13,7 @@ import { assignLeads } from './leads';
 import { messages } from './messages';
 import { applyNotice, dvpoInForce, expireDvpos, noticeProblem, type NoticeEvent } from './notices';
 import { managementMeeting } from '../meeting/plan';
-import { actionDeadlines, dailySchedule, meetingAfter, monthlyMeetingFor } from './schedule';
+import { actionDeadlines, dailySchedule, meetingAfterMissed, monthlyMeetingFor } from './schedule';
 import { amendedNeedToKnow, intakeRestriction, restrictedLead, restrictionProblem } from './restriction';
 import { withEntry } from './timeline';
 
@@ -21,7 +22,7 @@ const timeOf = (event: CaseEvent | { output?: ChecksOutput }): Instant =>
   'at' in event ? event.at : (event as { output: ChecksOutput }).output.at;
 
 const routeFor = (profile: Profile, context: CaseContext): Route =>
-  context.repeat !== null ? 'hrda' : profile.routing[context.risk];
+  context.repeat !== null ? 'hrda' : routeIfNotRepeat(profile, context.referral, context.risk);
 
 const rollOverRationale = {
   'out-of-time': 'The meeting ran out of time before the case was heard.',
@@ -92,7 +93,7 @@ export function createReferralMachine(profile: Profile) {
       }),
       rollOverToNextMeeting: assign(({ context, event }) => {
         const e = event as RollOverEvent;
-        const next = meetingAfter(profile, localDate(e.missedMeetingAt));
+        const next = meetingAfterMissed(profile, e.missedMeetingAt);
         let timeline = withEntry(context, 'meeting.rolled-over', e.at, { kind: 'daily', meetingAt: e.missedMeetingAt, reason: e.reason, nextMeetingAt: next.meetingAt }, { rationale: rollOverRationale[e.reason] });
         timeline = withEntry({ ...context, timeline }, 'meeting.scheduled', e.at, { kind: 'daily', meetingAt: next.meetingAt });
         return { meetingAt: next.meetingAt, summaryReminderAt: next.summaryReminderAt, summaryReminderSent: false, timeline };
@@ -104,7 +105,7 @@ export function createReferralMachine(profile: Profile) {
           route: 'hrda',
           repeat: context.repeat !== null,
           ...(context.repeat ? { previousCaseId: context.repeat.previousCaseId } : {}),
-        }, { rationale: context.repeat ? `A repeat within ${profile.routing.repeatWindow} of case ${context.repeat.previousCaseId}: heard at HRDA whatever its level.` : `Assessed as ${context.risk} risk.` });
+        }, { rationale: context.repeat ? `A repeat within ${profile.routing.repeatWindow} of case ${context.repeat.previousCaseId}: heard at HRDA whatever its level.` : triageReason(profile, context.referral, context.risk) ?? `Assessed as ${context.risk} risk.` });
         timeline = withEntry({ ...context, timeline }, 'meeting.scheduled', at, { kind: 'daily', meetingAt: schedule.meetingAt });
         return { route: 'hrda' as const, ...schedule, timeline };
       }),

@@ -1,4 +1,5 @@
-import { atLocal, firstSlotAfter, localDate, nthWeekdayOfMonth, workingDayFor } from '../../domain/calendar';
+import { addDays, atLocal, firstSlotAfter, localDate, nextWorkingDay, nthWeekdayOfMonth } from '../../domain/calendar';
+import { circulationDayFor, sharingCutoffOn } from '../../domain/cutoffs';
 import { minusDuration, plusDuration } from '../../domain/duration';
 import type { Profile } from '../../domain/profile';
 import { managementMeeting } from '../meeting/plan';
@@ -16,21 +17,36 @@ export interface DailySchedule {
 /**
  * PROTOCOL.md §1.2–1.3: the circulation day is the day of receipt when the referral arrives on
  * a working day by the cut-off, otherwise the next working day; the case is heard at the first
- * meeting on a working day after the circulation day ("on the next day").
+ * meeting on a working day after the circulation day ("on the next day") — or, for a profile
+ * that hears cases on the circulation day ([002] 2.14, 2.17), the first meeting from its cut-off.
  */
 export function dailySchedule(profile: Profile, receivedAt: Instant): DailySchedule {
-  const circulationDay = workingDayFor(receivedAt, profile.infoRequest.cutoff);
-  return meetingAfter(profile, circulationDay);
+  return meetingAfter(profile, circulationDayFor(profile, receivedAt));
 }
 
 export function meetingAfter(profile: Profile, circulationDay: LocalDate): DailySchedule {
-  const meetingAt = firstSlotAfter(circulationDay, profile.dailyMeeting.slots);
+  const circulateBy = atLocal(circulationDay, sharingCutoffOn(profile, circulationDay));
+  const meetingAt = profile.dailyMeeting.heardOnCirculationDay ? firstMeetingFrom(profile, circulationDay, circulateBy) : firstSlotAfter(circulationDay, profile.dailyMeeting.slots);
   return {
     circulationDay,
-    circulateBy: atLocal(circulationDay, profile.infoRequest.cutoff),
+    circulateBy,
     meetingAt,
     summaryReminderAt: atLocal(localDate(meetingAt), profile.dailyMeeting.summaryReminderAt),
   };
+}
+
+function firstMeetingFrom(profile: Profile, day: LocalDate, from: Instant): Instant {
+  const sameDayOrLater = firstSlotAfter(addDays(day, -1), profile.dailyMeeting.slots);
+  return sameDayOrLater >= from ? sameDayOrLater : firstSlotAfter(day, profile.dailyMeeting.slots);
+}
+
+/**
+ * The meeting a case goes to when the one at `missedMeetingAt` did not hear it: the first on a
+ * later day, its papers circulated again by that day's cut-off where cases are heard on the day.
+ */
+export function meetingAfterMissed(profile: Profile, missedMeetingAt: Instant): DailySchedule {
+  const day = localDate(missedMeetingAt);
+  return meetingAfter(profile, profile.dailyMeeting.heardOnCirculationDay ? nextWorkingDay(day) : day);
 }
 
 export interface MonthlySlot {

@@ -1,5 +1,7 @@
 import { getExternalWorkflowHandle, ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import { getProfile } from '../../domain/profiles';
 import type { CaseSnapshot, PreviousPlan } from '../../machines/referral';
+import { agendaEntryOf } from '../../machines/referral/agenda-entry';
 import type { CaseActivities } from '../activity-types';
 import { escalationWorkflow } from '../escalation.workflow';
 import { disputeWorkflowId } from '../escalation.messages';
@@ -103,7 +105,7 @@ export class CaseEffects {
         profileId: c.profileId,
         kind: w.kind,
         meetingAt: w.meetingAt,
-        entry: { caseId: c.caseId, risk: c.risk, childrenLinked: c.referral.children.length > 0, repeat: c.repeat !== null, receivedAt: c.referral.receivedAt, item: w.item },
+        entry: agendaEntryOf(getProfile(c.profileId), c, w.kind, w.meetingAt, w.item),
       }));
     }
   }

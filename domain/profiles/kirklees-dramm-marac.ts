@@ -1,0 +1,130 @@
+import { profileSchema } from '../profile';
+
+/**
+ * Kirklees DRAMM and MARAC Operational Protocol (v0.3, June 2019),
+ * shared/seeds/002_7a7aa3744276ba9f.txt, as read by shared/design/PROTOCOL.md §2 and
+ * docs/profiles.md ("kirklees-dramm-marac"). Paragraph numbers below are the protocol's.
+ */
+export const kirkleesDrammMarac = profileSchema.parse({
+  id: 'kirklees-dramm-marac',
+  name: 'Kirklees Daily Risk Assessment Management Meeting (DRAMM) and MARAC',
+  source: '002_7a7aa3744276ba9f.txt',
+  agencies: [
+    // 2.12: the DRAMM agencies.
+    { id: 'police', name: 'West Yorkshire Police (Domestic Abuse Hub)', mailbox: 'dramm@westyorkshire.police.example.org' },
+    { id: 'childrens-social-care', name: "Children's Social Care (Duty and Advice)", mailbox: 'dramm@duty-and-advice.kirklees.example.org' },
+    { id: 'pdvg', name: 'Pennine Domestic Violence Group (IDVA)', mailbox: 'dramm@pdvg.example.org' },
+    { id: 'locala', name: 'Locala Community Partnerships (health)', mailbox: 'dramm@locala.example.org' },
+    { id: 'chart', name: 'CHART Kirklees (substance misuse)', mailbox: 'dramm@chart.example.org' },
+    { id: 'adult-social-care', name: 'Adults Social Care (Domestic Abuse Worker)', mailbox: 'dramm@adults.kirklees.example.org' },
+    // 2.13, 3.33: the MARAC coordinator and administrators run both meetings.
+    { id: 'marac-team', name: 'Kirklees MARAC Coordinator and Administrators', mailbox: 'marac@kirklees.example.org' },
+    // 3.2: the MARAC agencies beyond the DRAMM's.
+    { id: 'cht', name: 'Calderdale and Huddersfield NHS Foundation Trust', mailbox: 'marac@cht.example.org' },
+    { id: 'connect-housing', name: 'Connect Housing', mailbox: 'marac@connect-housing.example.org' },
+    { id: 'housing-solutions', name: 'Kirklees Council Housing Solutions Service', mailbox: 'marac@housing-solutions.kirklees.example.org' },
+    { id: 'mash', name: 'Kirklees Multi-Agency Safeguarding Hub', mailbox: 'marac@mash.kirklees.example.org' },
+    { id: 'pupil-attendance', name: 'Kirklees Council Pupil Attendance and Support', mailbox: 'marac@pupil-attendance.kirklees.example.org' },
+    { id: 'safer-kirklees', name: 'Safer Kirklees', mailbox: 'marac@safer.kirklees.example.org' },
+    { id: 'targeted-youth-support', name: 'Kirklees Council Targeted Youth Support', mailbox: 'marac@tys.kirklees.example.org' },
+    { id: 'youth-offending-team', name: 'Kirklees Youth Offending Team', mailbox: 'marac@yot.kirklees.example.org' },
+    { id: 'kirklees-neighbourhood-housing', name: 'Kirklees Neighbourhood Housing', mailbox: 'marac@knh.example.org' },
+    { id: 'krasacc', name: 'Kirklees Rape and Sexual Abuse Counselling Centre', mailbox: 'marac@krasacc.example.org' },
+    { id: 'swypft', name: 'South West Yorkshire Partnership NHS Foundation Trust', mailbox: 'marac@swypft.example.org' },
+    { id: 'mid-yorkshire-hospitals', name: 'The Mid Yorkshire Hospitals NHS Trust', mailbox: 'marac@midyorks.example.org' },
+    { id: 'victim-support', name: 'Victim Support', mailbox: 'marac@victim-support.example.org' },
+    { id: 'probation-crc', name: 'West Yorkshire Probation Community Rehabilitation Company', mailbox: 'marac@crc.example.org' },
+    { id: 'probation-nps', name: 'West Yorkshire Probation National Probation Service', mailbox: 'marac@nps.example.org' },
+    { id: 'womencentre', name: 'Womencentre Calderdale and Kirklees', mailbox: 'marac@womencentre.example.org' },
+    { id: 'perpetrator-programme', name: "Yorkshire Children's Centre Domestic Abuse Perpetrator Programme", mailbox: 'marac@ycc.example.org' },
+  ],
+  administrator: { agency: 'marac-team', mailbox: 'marac@kirklees.example.org' },
+  assessment: { dashHighThreshold: 14 },
+  routing: {
+    high: 'hrda',
+    // 2.5: medium-risk police incidents are heard only where children are linked or the victim
+    // consents (triage below); the rest, and standard-risk incidents, stay with the police (2.43),
+    // and nothing about them goes to another agency.
+    medium: 'medium-risk-offer',
+    standard: 'standard-risk-offer',
+    offers: { 'medium-risk-offer': 'police', 'standard-risk-offer': 'police' },
+    // 2.8: a further incident within 12 months of a case heard here comes back whatever its level.
+    repeatWindow: 'P12M',
+    triage: {
+      mediumPoliceIncidentHeardWhen: ['children-linked', 'victim-consents-to-share'],
+      // 2.7 MARAC transfers, 2.10 DVDS applications, 2.11 DVPO notices.
+      alwaysHeard: ['marac-transfer', 'dvds', 'dvpo'],
+      policeAgency: 'police',
+    },
+  },
+  checks: {
+    systems: ['niche', 'pnd', 'pnc'],
+    retry: { initialInterval: 'PT1M', backoffCoefficient: 2, maximumInterval: 'PT1H', giveUpAfter: 'PT4H' },
+  },
+  // 4.7: Police agree and sign off the disclosure wording.
+  dvds: { signOffBy: 'police' },
+  // 2.14: every case is shared with the DRAMM agencies by 10:00 (11:00 on a Monday).
+  infoRequest: {
+    cutoff: '10:00',
+    cutoffByWeekday: { monday: '11:00' },
+    agencies: ['police', 'childrens-social-care', 'pdvg', 'locala', 'chart', 'adult-social-care'],
+  },
+  dailyMeeting: {
+    name: 'DRAMM (Daily Risk Assessment Management Meeting)',
+    // 2.17: Monday at 1pm, Tuesday to Friday at 11:30am.
+    slots: [
+      { weekday: 'monday', time: '13:00' },
+      { weekday: 'tuesday', time: '11:30' },
+      { weekday: 'wednesday', time: '11:30' },
+      { weekday: 'thursday', time: '11:30' },
+      { weekday: 'friday', time: '11:30' },
+    ],
+    // 1.2, 2.14: shared by the day's cut-off and heard the same day.
+    heardOnCirculationDay: true,
+    // 1.2, 2.5: police incidents of the last 24 hours, 72 on a Monday.
+    incidentWindow: { hours: 24, byWeekday: { monday: 72 } },
+    // Not in the protocol: agencies without written information are reminded before the meeting (2.18).
+    summaryReminderAt: '11:00',
+    // The protocol names no DRAMM chair's agency (2.19, 2.23).
+    facilitators: {},
+    // 2.20 (with 2.9 and 2.22): DVDS; children linked, then not — each police high, police medium,
+    // MARAC/3rd party referrals, MARAC transfers; DVPOs; MARAC repeats (standard risk).
+    agendaOrder: ['dvds-first', 'standard-repeats-last', 'dvpo-last', 'children-first', 'source', 'police-by-risk'],
+    // 2.14, 2.19, 2.21: the case list is fixed once the cases are shared, and goes out before the meeting.
+    agendaFreeze: { workingDaysBefore: 0, at: '10:00', byWeekday: { monday: '11:00' } },
+    // 2.14: each case is sent individually, so one that arrives after the list went out is still added.
+    lateAdditions: ['new-referral', 'rolled-over'],
+    duration: 'PT1H',
+    // 2.55: the notes go out the same day.
+    outcomesBy: 'PT4H',
+    // 2.12, 2.13: the DRAMM agencies and the MARAC administrators.
+    attendees: ['police', 'childrens-social-care', 'pdvg', 'locala', 'chart', 'adult-social-care', 'marac-team'],
+  },
+  leads: {
+    // 3.24: the DRAMM-MARAC IDVA is the voice of the victim.
+    victim: 'pdvg',
+    children: 'childrens-social-care',
+    perpetratorByMappa: { levels: [2, 3], agency: 'probation-nps' },
+  },
+  // Not in the protocol: agencies advise the MARAC inbox when actions are complete (3.33); the
+  // engine asks for an update within three weeks, as Dorset does.
+  actions: { updateWithin: 'P3W', reminderBefore: 'P1W' },
+  // No monthly management meeting: cases are reviewed at the MARAC (section 3).
+  // Not in the protocol: it has no escalation procedure. A two-stage one, ending with the DRAMM
+  // Operational Group, so that disagreements and actions not progressed still have an owner.
+  escalation: {
+    areas: ['threshold', 'agency-response', 'information-sharing', 'lead-professional', 'risk-remains', 'marac-referral', 'actions-not-progressed'],
+    steps: [
+      { id: 'practitioners', stage: 1, owner: 'the practitioners', deadline: { workingDays: 1 } },
+      { id: 'line-managers', stage: 1, owner: "the practitioners' line managers", deadline: { duration: 'PT24H' } },
+      { id: 'operational-group', stage: 2, owner: 'the DRAMM Operational Group', deadline: { workingDays: 5 }, requires: 'referral' },
+    ],
+    reminderBefore: 'PT4H',
+    actionsNotProgressedAfter: 'P7D',
+  },
+  // 2.56 keeps DRAMM information "for as long as a risk to the victim or children remains" and sets
+  // no period; six years after the latest referral, as the default profile. Set it from the local ISA.
+  retention: { afterLatestReferral: 'P6Y' },
+  restriction: { flags: ['honour-based-violence', 'forced-marriage'], leadAgency: 'police' },
+  workflow: { continueAsNewAfterEvents: 2000 },
+});
