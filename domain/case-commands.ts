@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { disclosureConsentFields } from './disclosure';
 import { disputeIdSchema } from './dispute';
+import { childrenCheckCommandFields } from './children-check';
 import { noticeCommandFields } from './notices';
+import { riskConfirmationCommandFields } from './risk-confirmation';
 import { riskSchema } from './referral';
 import { needToKnowSchema, staffSubSchema } from './restriction';
 import { actionStatusSchema, victimContactOutcomeSchema } from './timeline';
@@ -27,6 +29,8 @@ export const actionInputSchema = z.object({
   description: text,
   /** Defaults to the profile's update period after the hearing. */
   dueAt: instantSchema.optional(),
+  /** The action is an agency contacting the victim to offer support ([002] 2.45–2.50; domain/victim-contact.ts). */
+  contactsVictim: z.boolean().optional(),
 });
 
 export const leadsInputSchema = z.object({
@@ -81,6 +85,10 @@ export const caseCommandFields = {
   }),
   /** DVDS and DVPO notices as items of their own (domain/notices.ts). */
   ...noticeCommandFields,
+  /** The chair confirms the level at the daily meeting ([002] 2.26, 2.37–2.41). */
+  ...riskConfirmationCommandFields,
+  /** The agencies' check that a case listed with no children linked has none ([002] 2.22). */
+  ...childrenCheckCommandFields,
 } as const;
 
 const f = caseCommandFields;
@@ -110,6 +118,9 @@ export const caseCommandSchemas = {
   signOffDvds: f.signOffDvds.extend(actor),
   recordDvpo: f.recordDvpo.extend(actor),
   reportDvpoBreach: f.reportDvpoBreach.extend(actor),
+  confirmRisk: f.confirmRisk.extend(actor),
+  recordChildrenCheck: f.recordChildrenCheck.extend(actor)
+    .refine((d) => d.found.length === 0 || d.foundBy !== undefined, { message: 'name the agency whose records show the children', path: ['foundBy'] }),
 } as const;
 
 export type CaseCommandName = keyof typeof caseCommandSchemas;

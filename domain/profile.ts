@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { agencyIdSchema } from './actor';
 import { referralFlags } from './referral';
 import { localTimeSchema, weekdaySchema, weeklySlotSchema } from './time';
+import { riskConfirmationSchema } from './risk-confirmation';
 import { triageSchema } from './triage';
+import { victimContactRulesSchema } from './victim-contact';
 
 /** An ISO-8601 duration such as "P3W", "P7D" or "PT24H". */
 export const isoDurationSchema = z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'an ISO-8601 duration, e.g. P3W or PT24H');
@@ -61,6 +63,12 @@ export const profileSchema = z.object({
   }),
   /** DVDS: the agency that signs off the disclosure wording agreed at the daily meeting (domain/notices.ts). */
   dvds: z.object({ signOffBy: agencyIdSchema }).default({ signOffBy: 'police' }),
+  /** The chair's risk confirmation at the daily meeting, before its outcome ([002] 2.26, 2.37–2.41; domain/risk-confirmation.ts). */
+  riskConfirmation: riskConfirmationSchema.optional(),
+  /** Who contacts the victim after the daily meeting ([002] 2.45–2.50; domain/victim-contact.ts). */
+  victimContact: victimContactRulesSchema.optional(),
+  /** [002] 2.22: agencies confirm that a case with no children linked has none before its outcome (domain/children-check.ts). */
+  childrenCheck: z.boolean().optional(),
   infoRequest: z.object({
     /** The request goes out by this time on the circulation day (PROTOCOL.md §1.2). */
     cutoff: localTimeSchema,

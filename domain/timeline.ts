@@ -65,6 +65,10 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('dvpo.recorded', { dvpoId: z.string(), madeAt: instantSchema, days: z.number().int(), expiresAt: instantSchema }),
   entry('dvpo.breached', { dvpoId: z.string(), occurredAt: instantSchema }),
   entry('dvpo.expired', { dvpoId: z.string(), expiresAt: instantSchema }),
+  // The chair's risk confirmation at the daily meeting ([002] 2.26, 2.37–2.41): trigger and factor names only.
+  entry('risk.confirmed', { risk: riskSchema, from: riskSchema, currentTriggers: z.array(z.string()), historicTriggers: z.array(z.string()), factors: z.array(z.string()) }),
+  // [002] 2.22: the agencies' check that a case listed with no children linked has none; a count, never names.
+  entry('children.checked', { found: z.number().int().min(0) }),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

@@ -120,4 +120,7 @@ export const commandRules: { [N in CaseCommandName]: CommandRule<N> } = {
   signOffDvds: { roles: professionals },
   recordDvpo: { roles: professionals },
   reportDvpoBreach: { roles: professionals },
+  // [002] 2.26: the chair asks the representatives to confirm the level; the case refuses anyone else.
+  confirmRisk: { roles: ['chair'] },
+  recordChildrenCheck: { roles: ['administrator', 'chair'] },
 };

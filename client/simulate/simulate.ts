@@ -189,6 +189,7 @@ export function defaultActor(name: CaseCommandName, fields: Record<string, unkno
     case 'requestReview':
       return { role: 'lead-professional', agency: state.leads.victim?.agency ?? admin };
     case 'recordQaDecision':
+    case 'confirmRisk':
     case 'recordDisclosureConsent':
     case 'restrictCase':
     case 'amendNeedToKnow':

@@ -63,6 +63,31 @@ export const kirkleesDrammMarac = profileSchema.parse({
   },
   // 4.7: Police agree and sign off the disclosure wording.
   dvds: { signOffBy: 'police' },
+  // 2.26, 2.37–2.41: the chair asks every representative to confirm the level, by these definitions.
+  riskConfirmation: {
+    definitions: {
+      high: 'there is an extreme level of control of one person by another and/or very frequent and severe physical violence. There is a serious threat of harm posed to the victim by the perpetrator. The potential event could happen at any time and the event would be serious.',
+      medium: 'there appears to be a pattern of abuse/control of one person by another, and/or frequent physical violence. The offender has the potential to cause serious harm but is unlikely to do so unless there is a change in circumstances, such as the victim attempting to leave.',
+      standard: 'there appears to be no current pattern of abusive behaviour, or control of one person by another. Current evidence does not indicate likelihood of causing serious harm.',
+    },
+    // 2.39: strangulation, coercive controlling behaviour, use of weapons, rape.
+    triggers: ['strangulation', 'coercive-control', 'weapons', 'rape'],
+    // 2.40, and 2.37's "very frequent and severe physical violence".
+    factors: ['honour-based-violence', 'vulnerable-victim', 'high-risk-perpetrator', 'frequent-severe-violence'],
+    // 2.41: more than 12 months ago is historic unless the disclosure triggers a police investigation.
+    historicAfterMonths: 12,
+  },
+  // 2.45–2.50: who is best placed to contact the victim; in a medium-risk case, one agency only.
+  victimContact: {
+    maxAgencies: { medium: 1 },
+    bestPlaced: [
+      { risk: 'high', agency: 'pdvg', paragraph: '2.46' },
+      { risk: 'medium', childrenLinked: false, agency: 'adult-social-care', paragraph: '2.48' },
+      { risk: 'medium', childrenLinked: true, agency: 'childrens-social-care', paragraph: '2.49' },
+    ],
+  },
+  // 2.22: agencies confirm that a case on the "no children linked" list has none.
+  childrenCheck: true,
   // 2.14: every case is shared with the DRAMM agencies by 10:00 (11:00 on a Monday).
   infoRequest: {
     cutoff: '10:00',

@@ -57,6 +57,9 @@ export function createDailyMeetingMachine(profile: Profile) {
       isHeld: ({ context }) => context.plan.held,
       startedInTime: ({ context }) => context.startedAt < context.plan.endsAt,
       alreadyKnown: ({ context, event }) => isEnlist(event) && isKnown(context, event.entry.caseId),
+      // [002] 2.22: a case on the agenda that the agencies found children linked to.
+      childrenNowLinked: ({ context, event }) =>
+        isEnlist(event) && event.entry.childrenLinked && context.entries.some((e) => e.caseId === event.entry.caseId && !e.childrenLinked),
       // After the freeze only the profile's late additions are taken, and none once the meeting sits.
       afterCutOff: ({ context, event }) =>
         isEnlist(event)
@@ -71,6 +74,13 @@ export function createDailyMeetingMachine(profile: Profile) {
         const e = event as Enlist;
         const entries = [...context.entries, { ...e.entry, enlistedAt: e.at, lateAddition: e.at >= context.plan.freezeAt }];
         // A case taken onto a frozen agenda: the pack goes out again with it.
+        if (context.frozenAt === null) return { entries };
+        return { entries, packRevision: context.packRevision + 1, ...withEffects(context, { type: 'circulatePack', revision: context.packRevision + 1 }) };
+      }),
+      // The agenda is re-ordered; once frozen, the pack goes out again in the new order.
+      linkChildren: assign(({ context, event }) => {
+        const e = event as Enlist;
+        const entries = context.entries.map((x) => (x.caseId === e.entry.caseId ? { ...x, childrenLinked: true } : x));
         if (context.frozenAt === null) return { entries };
         return { entries, packRevision: context.packRevision + 1, ...withEffects(context, { type: 'circulatePack', revision: context.packRevision + 1 }) };
       }),
@@ -149,6 +159,7 @@ export function createDailyMeetingMachine(profile: Profile) {
       effectsTaken: { actions: assign({ effects: ({ context, event }) => context.effects.filter((e) => !event.ids.includes(e.id)) }) },
       packCirculated: { actions: 'keepPack' },
       enlist: [
+        { guard: 'childrenNowLinked', actions: 'linkChildren' },
         { guard: 'alreadyKnown' },
         { guard: 'afterCutOff', actions: 'turnAwayAfterCutOff' },
         { actions: 'accept' },

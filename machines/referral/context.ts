@@ -5,6 +5,8 @@ import type { Notices } from '../../domain/notices';
 import type { CaseCommand } from '../../domain/case-commands';
 import type { Referral, Risk } from '../../domain/referral';
 import type { Restriction } from '../../domain/restriction';
+import type { RiskConfirmation } from '../../domain/risk-confirmation';
+import type { ChildrenCheck } from './hearing-checks';
 import type { Instant, LocalDate } from '../../domain/time';
 import type { PoliceSystem, Route, TimelineEntry } from '../../domain/timeline';
 
@@ -30,6 +32,8 @@ export interface MatrixAction {
   overdue: boolean;
   carriedFrom?: string;
   updates: ActionUpdate[];
+  /** An agency contacting the victim to offer support ([002] 2.45–2.50). */
+  contactsVictim?: boolean;
 }
 
 export interface CheckResult {
@@ -107,6 +111,10 @@ export interface CaseContext {
   restriction?: Restriction | null;
   /** DVDS and DVPO notices (domain/notices.ts); absent in a snapshot from a run before they existed. */
   notices?: Notices;
+  /** The chair's risk confirmation at the daily meeting ([002] 2.37; machines/referral/hearing-checks.ts), for a profile that asks for it. */
+  riskConfirmation?: RiskConfirmation | null;
+  /** [002] 2.22: the agencies' check for children linked, for a profile that asks for it. */
+  childrenCheck?: ChildrenCheck | null;
   timeline: TimelineEntry[];
   /** Messages queued by transitions, until the host reports them handed to the mail port. */
   outbox: Notification[];

@@ -15,6 +15,7 @@ import { applyNotice, dvpoInForce, expireDvpos, noticeProblem, type NoticeEvent 
 import { managementMeeting } from '../meeting/plan';
 import { actionDeadlines, dailySchedule, meetingAfterMissed, monthlyMeetingFor } from './schedule';
 import { amendedNeedToKnow, intakeRestriction, restrictedLead, restrictionProblem } from './restriction';
+import { applyChildrenCheck, applyRiskConfirmation, childrenCheckProblem, hearingProblem, riskConfirmationProblem } from './hearing-checks';
 import { withEntry } from './timeline';
 
 /** Every event carries the instant the workflow handled it; an actor's output carries its own. */
@@ -141,6 +142,7 @@ export function createReferralMachine(profile: Profile) {
           reminded: false,
           overdue: false,
           updates: [],
+          ...(a.contactsVictim ? { contactsVictim: true } : {}),
         }));
         let timeline = withEntry(context, 'meeting.heard', from, { kind: 'daily', meetingAt: from }, { actor: e.actor });
         timeline = withEntry({ ...context, timeline }, 'matrix.recorded', e.at, {
@@ -248,6 +250,7 @@ export function createReferralMachine(profile: Profile) {
         enqueue.assign({ risks, actions, timeline, review: null, reviewsHeld: [...context.reviewsHeld, { meetingAt: review.meetingAt, reason: review.reason }] });
         enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.matrixCirculated(profile, { ...next, heardAt: review.meetingAt })] });
       }),
+      checkChildren: assign(({ context, event }) => applyChildrenCheck(context, event as CommandEvent<'recordChildrenCheck'>)),
       closeByDecision: enqueueActions(({ context, event, enqueue }) => {
         const e = event as CommandEvent<'closeCase'>;
         enqueue.assign({
@@ -295,6 +298,8 @@ export function createReferralMachine(profile: Profile) {
       disputeCanStart: ({ context, event }) => event.type === 'raiseDispute' && disputeProblem(profile, context, event) === undefined,
       nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0 && !dvpoInForce(context),
       noticeAccepted: ({ context, event }) => noticeProblem(profile, context, event as NoticeEvent) === undefined,
+      riskConfirmationAccepted: ({ context, event }) => event.type === 'confirmRisk' && riskConfirmationProblem(profile, context, event) === undefined,
+      childrenCheckAccepted: ({ context, event }) => event.type === 'recordChildrenCheck' && childrenCheckProblem(profile, context, event) === undefined,
     },
   }).createMachine({
     id: 'referral',
@@ -441,6 +446,7 @@ export function createReferralMachine(profile: Profile) {
           },
           changeRisk: { guard: 'raisesRisk', actions: 'raiseRisk' },
           closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
+          recordChildrenCheck: { guard: 'childrenCheckAccepted', actions: 'checkChildren' },
         },
         states: {
           checks: {
@@ -520,6 +526,9 @@ export function createReferralMachine(profile: Profile) {
           recordMeetingOutcome: { guard: 'outcomeIsValid', target: 'monitoring', actions: 'recordMatrix' },
           changeRisk: { guard: 'raisesRisk', actions: 'raiseRisk' },
           closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
+          // [002] 2.22–2.26, 2.37: the agencies' children check and the chair's risk confirmation, before the outcome.
+          recordChildrenCheck: { guard: 'childrenCheckAccepted', actions: 'checkChildren' },
+          confirmRisk: { guard: 'riskConfirmationAccepted', actions: assign(({ context, event }) => applyRiskConfirmation(profile, context, event)) },
         },
       },
 
@@ -639,7 +648,8 @@ export function outcomeProblem(profile: Profile, context: CaseContext, event: Co
   const ids = actions.map((a) => a.id);
   if (new Set(ids).size !== ids.length) return 'action ids must be unique within the outcome';
   const assigned = assignLeads(profile, context, leads);
-  return typeof assigned === 'string' ? assigned : undefined;
+  if (typeof assigned === 'string') return assigned;
+  return hearingProblem(profile, context, event);
 }
 
 /** The management meeting held in the (London) month of `at`, whether or not its QA point has passed. */

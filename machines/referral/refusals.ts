@@ -6,6 +6,7 @@ import { disclosureConsentProblem, disputeProblem, outcomeProblem, unknownAgenci
 import { noticeProblem } from './notices';
 import { publicStage } from './public-state';
 import { restrictionProblem } from './restriction';
+import { childrenCheckProblem, riskConfirmationProblem } from './hearing-checks';
 
 /**
  * Why the case refuses a user action, in words the user can act on; undefined when it accepts.
@@ -66,5 +67,14 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
     case 'restrictCase':
     case 'amendNeedToKnow':
       return restrictionProblem(c, event) ?? `the need-to-know list cannot be changed now; the case is ${stage}`;
+    case 'confirmRisk':
+      if (!profile.riskConfirmation) return riskConfirmationProblem(profile, c, event);
+      if (snapshot.matches('preparing')) return `the chair confirms the level at the daily meeting; the case is to be heard at ${c.meetingAt}`;
+      if (!snapshot.matches('atMeeting')) return riskConfirmationProblem(profile, c, event) ?? `the risk level is confirmed at the daily meeting, before its outcome; the case is ${stage}`;
+      return riskConfirmationProblem(profile, c, event) ?? 'the risk level cannot be confirmed now';
+    case 'recordChildrenCheck':
+      if (!profile.childrenCheck) return childrenCheckProblem(profile, c, event);
+      if (!snapshot.matches('preparing') && !snapshot.matches('atMeeting')) return childrenCheckProblem(profile, c, event) ?? `the check is made before the meeting's outcome; the case is ${stage}`;
+      return childrenCheckProblem(profile, c, event) ?? 'the check cannot be recorded now';
   }
 }

@@ -130,12 +130,15 @@ describe('the DRAMM agenda in the order of 2.20', () => {
         step('2026-12-01T08:50:00Z', 'police-high-children', {}),
         step('2026-12-01T08:55:00Z', 'dvds', { source: 'dvds', assessment: { tool: 'professional-judgement', risk: 'medium' }, ...noChildren }),
         { at: '2026-12-01T10:30:00Z', do: 'captureAgenda', kind: 'daily', date: '2026-12-01' },
+        // 2.22: Locala's records show a child linked to the transfer's victim; the agenda is re-jigged.
+        { at: '2026-12-01T10:40:00Z', do: 'recordChildrenCheck', ref: 'transfer', found: [{ name: 'Kit Found', dateOfBirth: '2019-02-02' }], foundBy: 'locala' },
+        { at: '2026-12-01T10:50:00Z', do: 'captureAgenda', kind: 'daily', date: '2026-12-01' },
       ],
     }, bundle);
   }, 240_000);
 
   it('orders DVDS; children linked (police high, medium, 3rd party, transfers); no children linked (the same); DVPOs; standard-risk repeats', () => {
-    const agenda = Object.values(r.results)[0] as DailyAgendaView;
+    const agenda = r.results[13] as DailyAgendaView;
     const refOf = new Map(Object.entries(r.cases).map(([ref, c]) => [c.caseId, ref]));
     // The earlier case rolled over from 24 November and stays on the list where 2.20 puts it.
     const items = agenda.items.filter((i) => refOf.get(i.caseId) !== 'earlier');
@@ -146,8 +149,18 @@ describe('the DRAMM agenda in the order of 2.20', () => {
     expect(agenda.frozenAt).toBe('2026-12-01T10:00:00.000Z');
   });
 
+  it('moves a case the agencies found children linked to into the children-linked list, and sends the case list again (2.22)', () => {
+    const after = r.results[15] as DailyAgendaView;
+    const refOf = new Map(Object.entries(r.cases).map(([ref, c]) => [c.caseId, ref]));
+    const refs = after.items.map((i) => refOf.get(i.caseId)).filter((ref) => ref !== 'earlier');
+    expect(refs).toEqual(['dvds', 'police-high-children', 'police-medium-children', 'third-party-children', 'transfer', 'transfer-children',
+      'police-high', 'police-high-late', 'police-medium-consent', 'third-party', 'dvpo', 'standard-repeat']);
+    expect(after.packsCirculated.map((p) => [p.revision, p.at.slice(0, 16)])).toEqual([[1, '2026-12-01T10:00'], [2, '2026-12-01T10:40']]);
+    expect(only(r.cases.transfer!.timeline, 'children.checked')).toMatchObject({ at: expect.stringMatching(/^2026-12-01T10:40/), data: { found: 1 } });
+  });
+
   it('marks a police incident from before the day’s 24-hour window, and keeps it on the agenda', () => {
-    const agenda = Object.values(r.results)[0] as DailyAgendaView;
+    const agenda = r.results[13] as DailyAgendaView;
     expect(agenda.incidentWindow).toEqual({ from: '2026-11-30T10:00:00.000Z', to: '2026-12-01T10:00:00.000Z' });
     const byRef = (ref: string) => agenda.items.find((i) => i.caseId === r.cases[ref]!.caseId)!;
     expect(byRef('police-high-late').inIncidentWindow).toBe(false);

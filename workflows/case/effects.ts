@@ -98,7 +98,8 @@ export class CaseEffects {
     }
     if (c.review) wanted.push({ kind: 'monthly', meetingAt: c.review.meetingAt, item: 'management-review' });
     for (const w of wanted) {
-      const key = `${w.kind}:${w.meetingAt}`;
+      // [002] 2.22: children found at the check move the case on the agenda; the meeting is told again.
+      const key = `${w.kind}:${w.meetingAt}${w.kind === 'daily' && (c.childrenCheck?.found ?? 0) > 0 ? ':children-found' : ''}`;
       if (this.enlisted.has(key)) continue;
       this.enlisted.add(key);
       this.track(enlistInMeeting({

@@ -57,6 +57,8 @@ export const caseCommandRoutes: CommandRoute[] = [
   fromBody('signOffDvds', '/dvds/sign-off', 'Sign off the agreed DVDS wording (the Police)'),
   fromBody('recordDvpo', '/dvpos', 'Record a DVPO: date, length, protected premises and terms, circulated to the agencies'),
   fromBody('reportDvpoBreach', '/dvpos/breaches', 'Report a breach of a DVPO in force'),
+  fromBody('confirmRisk', '/risk-confirmation', "Record the chair's confirmation of the risk level at the daily meeting ([002] 2.26, 2.37–2.41; chair)"),
+  fromBody('recordChildrenCheck', '/children-check', "Record the agencies' check that a case listed with no children linked has none, or the children found ([002] 2.22)"),
 ] as CommandRoute[];
 
 async function hasEnded(cases: CaseClient, caseId: string): Promise<boolean> {

@@ -144,6 +144,8 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     signOffDvds: fc.record({ dvdsId: fc.constantFrom('v1', 'v2') }),
     recordDvpo: fc.record({ dvpoId: fc.constantFrom('o1', 'o2'), madeAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), days: fc.integer({ min: 10, max: 30 }), protectedPremises: text(), terms: fc.array(text(), { minLength: 1, maxLength: 2 }) }),
     reportDvpoBreach: fc.record({ dvpoId: fc.constantFrom('o1', 'o2'), occurredAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), details: text() }),
+    confirmRisk: fc.record({ risk: fc.constantFrom(...riskLevels), disclosures: fc.array(fc.record({ trigger: fc.constantFrom('strangulation', 'rape'), occurredAt: instant('2020-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), policeInvestigation: fc.boolean() }), { maxLength: 2 }), factors: fc.array(fc.constantFrom('vulnerable-victim', 'other'), { maxLength: 2 }), rationale: text() }),
+    recordChildrenCheck: fc.record({ found: fc.array(person, { maxLength: 2 }), foundBy: agency }),
   };
 
   return { text, instant, agency, referral, junk, mutation, actor, commandFields };
