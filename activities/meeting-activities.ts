@@ -1,18 +1,22 @@
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { meetingWorkflowId } from '../domain/agenda';
+import { meetingWorkflowId, type MeetingKind } from '../domain/agenda';
 import type { AgencyId } from '../domain/actor';
 import type { Profile } from '../domain/profile';
 import { getProfile } from '../domain/profiles';
-import { meetingAttendees, meetingPlan, type MinutesResult, type PapersResult } from '../machines/meeting';
+import { localDate } from '../domain/calendar';
+import type { LocalDate } from '../domain/time';
+import {
+  maracMeetingPlan, meetingAttendees, meetingPlan, type MaracAgendaView, type MinutesResult, type OutstandingAction, type PapersResult,
+} from '../machines/meeting';
 import type { CaseView } from '../machines/referral';
 import { CaseClient, InvalidInputError, RefusedError } from '../client/cases';
 import type { ClosureNotice, MeetingActivities, MinutesRequest, PapersItem, PapersRequest } from '../workflows/meeting-activity-types';
-import { meetingWorkflowTypes } from '../workflows/meeting.messages';
+import { maracAgendaQuery, meetingWorkflowTypes } from '../workflows/meeting.messages';
 import { sendLeavingOutWithheld } from './mail.guard';
 import type { MailPort } from './mail.port';
 import type { NotificationDeps } from './notify';
-import { renderClosureNotice, renderDailyPack, renderHrdapPapers, renderMinutes, type PapersCase, type RenderedPapers } from './meeting-render';
+import { renderClosureNotice, renderDailyPack, renderHrdapPapers, renderMaracPapers, renderMinutes, type PapersCase, type RenderedPapers } from './meeting-render';
 
 export interface MeetingActivityDeps {
   client: Client;
@@ -60,10 +64,30 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
     return recipients.filter((a) => sentTo.includes(profile.agencies.find((x) => x.id === a)!.mailbox));
   };
 
-  const attendeesOf = (profile: Profile, kind: 'daily' | 'monthly', facilitator: AgencyId | null) => [
+  const attendeesOf = (profile: Profile, kind: MeetingKind, facilitator: AgencyId | null) => [
     ...meetingAttendees(profile, kind),
     ...(facilitator ? [facilitator] : []),
   ];
+
+  /**
+   * [002] 3.12: the actions set at the previous MARAC that are not complete: the cases it heard
+   * (its agenda), and each one's actions set there. None when there was no previous MARAC workflow.
+   */
+  const outstandingFromPreviousMarac = async (profile: Profile, date: LocalDate): Promise<OutstandingAction[]> => {
+    const previousAt = maracMeetingPlan(profile, date).previousMeetingAt;
+    if (!previousAt) return [];
+    let agenda: MaracAgendaView;
+    try {
+      agenda = await deps.client.workflow.getHandle(meetingWorkflowId(profile.id, 'marac', localDate(previousAt))).query(maracAgendaQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return [];
+      throw err;
+    }
+    const read = await readCases(agenda.items.map((i) => ({ position: i.position, caseId: i.caseId, item: i.item, lateAddition: i.lateAddition })));
+    return read.flatMap((c) => (c.state?.actions ?? [])
+      .filter((a) => a.setAtMarac === previousAt && (a.status === 'open' || a.status === 'in-progress'))
+      .map((a) => ({ caseId: c.caseId, actionId: a.id, owner: a.owner, status: a.status as OutstandingAction['status'], dueAt: a.dueAt })));
+  };
 
   return {
     async circulateMeetingPapers(request: PapersRequest): Promise<PapersResult> {
@@ -74,12 +98,15 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
         ? read.filter((c) => c.state && (c.state.review === null || c.state.review.meetingAt !== request.meetingAt)).map((c) => c.caseId)
         : [];
       const shown = read.filter((c) => !withdrawn.includes(c.caseId)).map((c, i) => ({ ...c, position: i + 1, ...(c.state?.review?.qa ? { qa: qaOf(c.state) } : {}) }));
+      const outstanding = request.kind === 'marac' ? await outstandingFromPreviousMarac(profile, request.date) : undefined;
       const papers = request.kind === 'daily'
         ? renderDailyPack(profile, request, request.revision, shown)
-        : renderHrdapPapers(profile, request, request.revision, shown);
+        : request.kind === 'marac'
+          ? renderMaracPapers(profile, request, request.revision, outstanding ?? [], shown)
+          : renderHrdapPapers(profile, request, request.revision, shown);
       const mailId = `${request.workflowId}:papers:r${request.revision}`;
       const recipients = await send(profile, mailId, attendeesOf(profile, request.kind, request.facilitator), papers, shown.map((c) => c.caseId));
-      return { mailId, recipients, caseIds: shown.map((c) => c.caseId), markdown: papers.markdown, html: papers.html, ...(withdrawn.length ? { withdrawn } : {}) };
+      return { mailId, recipients, caseIds: shown.map((c) => c.caseId), markdown: papers.markdown, html: papers.html, ...(withdrawn.length ? { withdrawn } : {}), ...(outstanding ? { outstanding } : {}) };
     },
 
     async circulateMeetingMinutes(request: MinutesRequest): Promise<MinutesResult> {
@@ -90,7 +117,9 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
         recorded.has(c.caseId)
         || (c.state !== null && (request.kind === 'daily'
           ? c.state.heardAt === request.meetingAt
-          : c.state.reviewsHeld.some((r) => r.meetingAt === request.meetingAt)));
+          : request.kind === 'marac'
+            ? c.state.marac?.meetingAt === request.meetingAt && c.state.marac.outcome !== null
+            : c.state.reviewsHeld.some((r) => r.meetingAt === request.meetingAt)));
       const heard = read.filter(heardHere);
       const notHeard = read.filter((c) => !heardHere(c));
       const papers = renderMinutes(profile, request, {

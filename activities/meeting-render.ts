@@ -6,7 +6,8 @@ import type { Profile } from '../domain/profile';
 import type { ReferralSource } from '../domain/referral';
 import { sourceOf } from '../domain/triage';
 import type { Instant } from '../domain/time';
-import type { Attendance, RolledOver } from '../machines/meeting';
+import type { MaracCategory } from '../domain/marac';
+import type { Attendance, OutstandingAction, RolledOver } from '../machines/meeting';
 import type { CaseView, MatrixAction } from '../machines/referral';
 import type { MeetingRef, PapersItem } from '../workflows/meeting-activity-types';
 import { escapeHtml, notificationFooter } from './notify';
@@ -75,7 +76,7 @@ export const caseRef = (caseId: string) => caseId.slice(0, 8);
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
 
 const meetingTitle = (profile: Profile, ref: MeetingRef) =>
-  ref.kind === 'daily' ? `${profile.dailyMeeting.name ?? 'HRDA daily meeting'} — ${londonDateTime(ref.meetingAt)}` : `HRDAP management meeting — ${londonDateTime(ref.meetingAt)}`;
+  ref.kind === 'marac' ? `${profile.marac?.name ?? 'MARAC'} — ${londonDateTime(ref.meetingAt)}` : ref.kind === 'daily' ? `${profile.dailyMeeting.name ?? 'HRDA daily meeting'} — ${londonDateTime(ref.meetingAt)}` : `HRDAP management meeting — ${londonDateTime(ref.meetingAt)}`;
 
 const victimContactOutcome: Record<string, string> = {
   'views-recorded': 'views recorded',
@@ -87,6 +88,13 @@ const itemLabel: Record<PapersItem['item'], string> = {
   'new-referral': 'new referral',
   'rolled-over': 'rolled over from an earlier meeting',
   'management-review': 'management review',
+  'marac-referral': 'referred on by the daily meeting',
+};
+
+const categoryLabel: Record<MaracCategory, string> = {
+  'information-only': 'information only',
+  'significant-update': 'significant update',
+  'full-discussion': 'full discussion',
 };
 
 const qaLabel: Record<NonNullable<PapersItem['qa']>, string> = {
@@ -349,7 +357,7 @@ const restrictedBody = () => ({
 function caseHeading(c: PapersCase): string {
   const s = c.state;
   if (isRestricted(c)) return `${c.position}. Case ${caseRef(c.caseId)} — ${[restrictedPlaceholder, itemLabel[c.item], c.lateAddition ? 'added after the agenda froze' : null].filter(Boolean).join(', ')}`;
-  const bits = [s ? `${s.risk} risk` : null, s && s.referral.children.length ? 'children linked' : null, itemLabel[c.item], c.lateAddition ? 'added after the agenda froze' : null];
+  const bits = [s ? `${s.risk} risk` : null, s && s.referral.children.length ? 'children linked' : null, c.item === 'marac-referral' && s?.marac ? categoryLabel[s.marac.category] : null, itemLabel[c.item], c.lateAddition ? 'added after the agenda froze' : null];
   return `${c.position}. Case ${caseRef(c.caseId)} — ${bits.filter(Boolean).join(', ')}`;
 }
 
@@ -409,6 +417,57 @@ export function renderHrdapPapers(profile: Profile, ref: MeetingRef, revision: n
   return { subject: `${title} — case summaries${revision > 1 ? ` (revision ${revision})` : ''}, ${cases.length} case(s)`, ...document(`${title}: case summaries`, intro, parts) };
 }
 
+function maracReferralSection(profile: Profile, s: CaseView): Section {
+  const m = s.marac;
+  const lines: [string, string][] = m
+    ? [
+      ['Category', categoryLabel[m.category]],
+      ['Referred by the daily meeting', `${londonShort(m.referredAt)}${m.referredBy.agency ? ` (${agencyName(profile, m.referredBy.agency)})` : ''}`],
+      ['Heard at the daily meeting', s.heardAt ? londonShort(s.heardAt) : 'not heard'],
+    ]
+    : [['Referral', 'the case is no longer referred to this MARAC']];
+  return {
+    heading: 'Referral to the MARAC',
+    markdown: [...lines.map(([k, v]) => `- **${md(k)}:** ${md(v)}`), ...(m ? ['', '**Rationale:**', '', ...mdParagraphs(m.rationale, '> ')] : [])],
+    html: h`<dl class="facts">${lines.map(([k, v]) => h`<dt>${k}</dt><dd>${v}</dd>`)}</dl>${m ? h`<p><strong>Rationale:</strong></p><blockquote>${htmlParagraphs(m.rationale)}</blockquote>` : ''}`,
+  };
+}
+
+/**
+ * The MARAC's papers ([002] 3.4–3.5, 3.7, 3.12): the actions outstanding from the previous MARAC
+ * first, then per case, in the order of 3.7, the referral as the daily meeting had it, the notes of
+ * what was shared there and the actions it set.
+ */
+export function renderMaracPapers(profile: Profile, ref: MeetingRef, revision: number, outstanding: OutstandingAction[], cases: PapersCase[]): RenderedPapers {
+  const title = meetingTitle(profile, ref);
+  const facts = [
+    ['Chair', agencyName(profile, ref.facilitator)],
+    ['Cases', String(cases.length)],
+    ['Papers', revision > 1 ? `revision ${revision} (a case was added after the papers went out)` : 'as circulated by the papers deadline'],
+  ] as const;
+  const agenda = agendaList(cases);
+  const outstandingLines = outstanding.map((a) => `Case ${caseRef(a.caseId)}, action ${a.actionId} — ${agencyName(profile, a.owner)}, ${a.status}, update due ${londonShort(a.dueAt)}`);
+  const intro = {
+    markdown: [...facts.map(([k, v]) => `- **${md(k)}:** ${md(v)}`), '', '## Agenda', '', '1. Actions outstanding from the previous MARAC', '', ...agenda.markdown],
+    html: h`<dl class="facts">${facts.map(([k, v]) => h`<dt>${k}</dt><dd>${v}</dd>`)}</dl><h2>Agenda</h2><p>First: actions outstanding from the previous MARAC.</p>${agenda.html}`,
+  };
+  const first: DocumentPart = {
+    heading: 'Actions outstanding from the previous MARAC',
+    anchor: 'outstanding',
+    markdown: outstandingLines.length ? outstandingLines.map((l) => `- ${md(l)}`) : ['None: every action set at the previous MARAC is complete.'],
+    html: outstandingLines.length ? h`<ul>${outstandingLines.map((l) => h`<li>${l}</li>`)}</ul>` : h`<p>None: every action set at the previous MARAC is complete.</p>`,
+  };
+  const parts = cases.map((c): DocumentPart => {
+    const body = isRestricted(c)
+      ? restrictedBody()
+      : c.state
+        ? sectionsToPart([maracReferralSection(profile, c.state), referralSection(profile, c.state), matrixSection(profile, c.state, 'Daily meeting notes and actions')])
+        : unreadable(c);
+    return { heading: caseHeading(c), anchor: `case-${caseRef(c.caseId)}`, ...body };
+  });
+  return { subject: `${title} — papers${revision > 1 ? ` (revision ${revision})` : ''}, ${cases.length} case(s)`, ...document(`${title}: papers`, intro, [first, ...parts]) };
+}
+
 const rollOverLabel: Record<RolledOver['reason'], string> = {
   'out-of-time': 'the meeting ran out of time',
   'meeting-cancelled': 'the meeting was cancelled',
@@ -445,7 +504,7 @@ export function renderMinutes(profile: Profile, ref: MeetingRef, m: MinutesInput
     ...(isRestricted(c) ? restrictedBody() : c.state ? sectionsToPart([matrixSection(profile, c.state)]) : unreadable(c)),
   }));
   const notHeardLines = [
-    ...m.notHeard.map((c) => `Case ${caseRef(c.caseId)}: ${ref.kind === 'daily' ? `not heard (${rollOverLabel['out-of-time']}); rolled over to the next meeting` : 'review outcome not recorded'}`),
+    ...m.notHeard.map((c) => `Case ${caseRef(c.caseId)}: ${ref.kind === 'daily' ? `not heard (${rollOverLabel['out-of-time']}); rolled over to the next meeting` : ref.kind === 'marac' ? 'MARAC outcome not recorded' : 'review outcome not recorded'}`),
     ...m.rolledOver.map((r) => `Case ${caseRef(r.caseId)}: ${rollOverLabel[r.reason]}; rolled over to the next meeting`),
     ...m.returned.map((id) => `Case ${caseRef(id)}: not accepted by the chairs; returned to the professional with feedback`),
   ];

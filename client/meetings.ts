@@ -16,13 +16,13 @@ import { instantInputSchema } from '../domain/referral';
 import { localDateSchema, localTimeSchema, type Instant, type LocalDate, type LocalTime, type Weekday } from '../domain/time';
 import type { TimelineEntry } from '../domain/timeline';
 import {
-  meetingPlan, meetingsBetween, type Attendance, type DailyAgendaView, type MeetingCommandInput, type MinutesRecord, type MonthlyAgendaView,
-  type OutcomeRecord, type PackView, type QaRecord, type ReviewOutcomeRecord,
+  meetingPlan, meetingsBetween, type Attendance, type DailyAgendaView, type MaracAgendaView, type MaracOutcomeRecord, type MeetingCommandInput, type MinutesRecord,
+  type MonthlyAgendaView, type OutcomeRecord, type PackView, type QaRecord, type ReviewOutcomeRecord,
 } from '../machines/meeting';
 import type { CaseView } from '../machines/referral';
 import {
-  attendanceQuery, dailyAgendaQuery, dailyMeetingUpdates, dailyOutcomesQuery, meetingPlannerWorkflowType, meetingWorkflowTypes, minutesQuery,
-  monthlyAgendaQuery, monthlyMeetingUpdates, monthlyOutcomesQuery, packQuery, type MeetingPlannerInput,
+  attendanceQuery, dailyAgendaQuery, dailyMeetingUpdates, dailyOutcomesQuery, maracAgendaQuery, maracMeetingUpdates, maracOutcomesQuery, meetingPlannerWorkflowType,
+  meetingWorkflowTypes, minutesQuery, monthlyAgendaQuery, monthlyMeetingUpdates, monthlyOutcomesQuery, packQuery, type MeetingPlannerInput,
 } from '../workflows/meeting.messages';
 import { InvalidInputError, RefusedError } from './cases';
 
@@ -74,9 +74,10 @@ export class MeetingClient {
 
   agenda(kind: 'daily', date: LocalDate): Promise<DailyAgendaView>;
   agenda(kind: 'monthly', date: LocalDate): Promise<MonthlyAgendaView>;
-  agenda(kind: MeetingKind, date: LocalDate): Promise<DailyAgendaView | MonthlyAgendaView>;
-  agenda(kind: MeetingKind, date: LocalDate): Promise<DailyAgendaView | MonthlyAgendaView> {
-    return this.query(kind, date, kind === 'daily' ? dailyAgendaQuery : monthlyAgendaQuery);
+  agenda(kind: 'marac', date: LocalDate): Promise<MaracAgendaView>;
+  agenda(kind: MeetingKind, date: LocalDate): Promise<DailyAgendaView | MonthlyAgendaView | MaracAgendaView>;
+  agenda(kind: MeetingKind, date: LocalDate): Promise<DailyAgendaView | MonthlyAgendaView | MaracAgendaView> {
+    return this.query(kind, date, kind === 'daily' ? dailyAgendaQuery : kind === 'marac' ? maracAgendaQuery : monthlyAgendaQuery);
   }
 
   /** The pack (daily) or the case summaries (HRDAP) as last circulated; null before the freeze. */
@@ -90,8 +91,10 @@ export class MeetingClient {
 
   outcomes(kind: 'daily', date: LocalDate): Promise<OutcomeRecord[]>;
   outcomes(kind: 'monthly', date: LocalDate): Promise<{ qa: QaRecord[]; reviewOutcomes: ReviewOutcomeRecord[] }>;
-  outcomes(kind: MeetingKind, date: LocalDate): Promise<OutcomeRecord[] | { qa: QaRecord[]; reviewOutcomes: ReviewOutcomeRecord[] }> {
-    return this.query(kind, date, kind === 'daily' ? dailyOutcomesQuery : monthlyOutcomesQuery);
+  outcomes(kind: 'marac', date: LocalDate): Promise<MaracOutcomeRecord[]>;
+  outcomes(kind: MeetingKind, date: LocalDate): Promise<OutcomeRecord[] | { qa: QaRecord[]; reviewOutcomes: ReviewOutcomeRecord[] } | MaracOutcomeRecord[]>;
+  outcomes(kind: MeetingKind, date: LocalDate): Promise<OutcomeRecord[] | { qa: QaRecord[]; reviewOutcomes: ReviewOutcomeRecord[] } | MaracOutcomeRecord[]> {
+    return this.query(kind, date, kind === 'daily' ? dailyOutcomesQuery : kind === 'marac' ? maracOutcomesQuery : monthlyOutcomesQuery);
   }
 
   minutes(kind: MeetingKind, date: LocalDate): Promise<MinutesRecord | null> {
@@ -104,12 +107,19 @@ export class MeetingClient {
 
   recordAttendance(kind: 'daily', date: LocalDate, agencies: string[], actor?: Actor): Promise<DailyAgendaView>;
   recordAttendance(kind: 'monthly', date: LocalDate, agencies: string[], actor?: Actor): Promise<MonthlyAgendaView>;
-  recordAttendance(kind: MeetingKind, date: LocalDate, agencies: string[], actor?: Actor): Promise<DailyAgendaView | MonthlyAgendaView>;
-  recordAttendance(kind: MeetingKind, date: LocalDate, agencies: string[], actor?: Actor): Promise<DailyAgendaView | MonthlyAgendaView> {
+  recordAttendance(kind: 'marac', date: LocalDate, agencies: string[], actor?: Actor): Promise<MaracAgendaView>;
+  recordAttendance(kind: MeetingKind, date: LocalDate, agencies: string[], actor?: Actor): Promise<DailyAgendaView | MonthlyAgendaView | MaracAgendaView>;
+  recordAttendance(kind: MeetingKind, date: LocalDate, agencies: string[], actor?: Actor): Promise<DailyAgendaView | MonthlyAgendaView | MaracAgendaView> {
     const input = { agencies, ...(actor ? { actor } : {}) };
+    if (kind === 'marac') return this.update('marac', date, maracMeetingUpdates.recordAttendance, input);
     return kind === 'daily'
       ? this.update('daily', date, dailyMeetingUpdates.recordAttendance, input)
       : this.update('monthly', date, monthlyMeetingUpdates.recordAttendance, input);
+  }
+
+  /** [002] 3.17–3.23: the MARAC's outcome for one case, forwarded to the case. */
+  recordMaracOutcome(date: LocalDate, input: Omit<MeetingCommandInput<'recordMaracOutcome'>, 'actor'>, actor: Actor): Promise<MaracAgendaView> {
+    return this.update('marac', date, maracMeetingUpdates.recordMaracOutcome, { ...input, actor });
   }
 
   declareClosure(date: LocalDate, reason: string, actor: Actor): Promise<DailyAgendaView> {
@@ -286,6 +296,22 @@ export function meetingSeriesIcs(profile: Profile, from: LocalDate, to: LocalDat
       'TRANSP:OPAQUE',
       'END:VEVENT',
     ]);
+  // [002] 3.8: each MARAC of the series, with its papers deadline (3.4).
+  const marac = profile.marac;
+  if (marac) {
+    events.push(...meetings.filter((m) => m.kind === 'marac').map((m) => [
+      'BEGIN:VEVENT',
+      `UID:${meetingWorkflowId(profile.id, 'marac', m.date)}@hrda`,
+      `DTSTAMP:${stamp}`,
+      `DTSTART;TZID=${calendarZone}:${localStamp(m.meetingAt)}`,
+      `DTEND;TZID=${calendarZone}:${localStamp(plusDuration(m.meetingAt, marac.duration))}`,
+      `SUMMARY:${icsText(`${marac.name} (${profile.name})`)}`,
+      `DESCRIPTION:${icsText(`Chaired by ${agency(m.kind === 'marac' ? m.chair : null) ?? 'the chair'}. Papers are circulated by ${m.kind === 'marac' ? DateTime.fromISO(m.papersBy, { zone: calendarZone }).toFormat('cccc d LLLL, HH:mm') : ''}.`)}`,
+      'CATEGORIES:HRDA',
+      'TRANSP:OPAQUE',
+      'END:VEVENT',
+    ]));
+  }
   const monthly = meetings.filter((m) => m.kind === 'monthly');
   const first = monthly[0];
   const m = profile.monthlyMeeting;
@@ -332,10 +358,11 @@ const stepBase = { at: instantInputSchema, actor: actorSchema.optional(), date: 
  */
 export const meetingStepSchema = z.discriminatedUnion('do', [
   z.object({ ...stepBase, do: z.literal('recordOutcome'), ref: z.string().min(1), meeting: z.literal('daily').default('daily'), outcome: caseCommandFields.recordMeetingOutcome.shape.outcome }),
-  z.object({ ...stepBase, do: z.literal('recordAttendance'), ref: z.string().optional(), meeting: z.enum(['daily', 'monthly']).default('daily'), agencies: z.array(z.string()).min(1) }),
+  z.object({ ...stepBase, do: z.literal('recordAttendance'), ref: z.string().optional(), meeting: z.enum(['daily', 'monthly', 'marac']).default('daily'), agencies: z.array(z.string()).min(1) }),
   z.object({ ...stepBase, do: z.literal('declareClosure'), ref: z.string().optional(), meeting: z.literal('daily').default('daily'), reason: z.string().min(1) }),
   caseCommandFields.recordQaDecision.extend({ ...stepBase, do: z.literal('recordQaDecision'), ref: z.string().min(1), meeting: z.literal('monthly') }),
   caseCommandFields.recordReviewOutcome.extend({ ...stepBase, do: z.literal('recordReviewOutcome'), ref: z.string().min(1), meeting: z.literal('monthly') }),
+  caseCommandFields.recordMaracOutcome.extend({ ...stepBase, do: z.literal('recordMaracOutcome'), ref: z.string().min(1), meeting: z.literal('marac') }),
 ]);
 export type MeetingStep = z.output<typeof meetingStepSchema>;
 
@@ -348,13 +375,13 @@ export async function runMeetingStep(
   meetings: MeetingClient,
   step: MeetingStep,
   ctx: { caseIdOf(ref: string): string; caseState(caseId: string): Promise<CaseView> },
-): Promise<DailyAgendaView | MonthlyAgendaView> {
+): Promise<DailyAgendaView | MonthlyAgendaView | MaracAgendaView> {
   const admin: Actor = { role: 'administrator', agency: meetings.profile.administrator.agency };
   const dateFor = async (ref: string | undefined, kind: MeetingKind): Promise<LocalDate> => {
     if (step.date) return step.date;
     if (ref === undefined) return localDate(step.at);
     const state = await ctx.caseState(ctx.caseIdOf(ref));
-    const at = kind === 'daily' ? state.meetingAt : state.review?.meetingAt;
+    const at = kind === 'daily' ? state.meetingAt : kind === 'marac' ? state.marac?.meetingAt : state.review?.meetingAt;
     if (!at) throw new RefusedError(`case ${ref} is not on a ${kind} meeting`);
     return localDate(at);
   };
@@ -373,13 +400,17 @@ export async function runMeetingStep(
       const { risks, actions, rationale } = step;
       return meetings.recordReviewOutcome(await dateFor(step.ref, 'monthly'), { caseId: ctx.caseIdOf(step.ref), risks, actions, rationale }, step.actor ?? admin);
     }
+    case 'recordMaracOutcome': {
+      const { risks, actions, rationale } = step;
+      return meetings.recordMaracOutcome(await dateFor(step.ref, 'marac'), { caseId: ctx.caseIdOf(step.ref), risks, actions, rationale }, step.actor ?? admin);
+    }
   }
 }
 
 export interface SimulatedMeeting {
   workflowId: string;
-  agenda: DailyAgendaView | MonthlyAgendaView;
-  outcomes: OutcomeRecord[] | { qa: QaRecord[]; reviewOutcomes: ReviewOutcomeRecord[] };
+  agenda: DailyAgendaView | MonthlyAgendaView | MaracAgendaView;
+  outcomes: OutcomeRecord[] | { qa: QaRecord[]; reviewOutcomes: ReviewOutcomeRecord[] } | MaracOutcomeRecord[];
   attendance: Attendance | null;
 }
 
@@ -400,7 +431,7 @@ export async function meetingsOf(meetings: MeetingClient, timelines: TimelineEnt
       out[key] = {
         workflowId: meetings.workflowId(kind, date),
         agenda: await meetings.agenda(kind, date),
-        outcomes: await meetings.outcomes(kind as 'daily', date),
+        outcomes: await meetings.outcomes(kind, date),
         attendance: await meetings.attendance(kind, date),
       };
     } catch (err) {

@@ -3,6 +3,7 @@ import { actorSchema, agencyIdSchema } from './actor';
 import { disclosureConsentFields } from './disclosure';
 import { disputeIdSchema } from './dispute';
 import { childrenCheckCommandFields } from './children-check';
+import { maracCommandFields } from './marac';
 import { noticeCommandFields } from './notices';
 import { riskConfirmationCommandFields } from './risk-confirmation';
 import { riskSchema } from './referral';
@@ -89,6 +90,8 @@ export const caseCommandFields = {
   ...riskConfirmationCommandFields,
   /** The agencies' check that a case listed with no children linked has none ([002] 2.22). */
   ...childrenCheckCommandFields,
+  /** Referral on to the MARAC and its outcome ([002] 2.28, 2.53–2.54, section 3). */
+  ...maracCommandFields,
 } as const;
 
 const f = caseCommandFields;
@@ -121,6 +124,8 @@ export const caseCommandSchemas = {
   confirmRisk: f.confirmRisk.extend(actor),
   recordChildrenCheck: f.recordChildrenCheck.extend(actor)
     .refine((d) => d.found.length === 0 || d.foundBy !== undefined, { message: 'name the agency whose records show the children', path: ['foundBy'] }),
+  referToMarac: f.referToMarac.extend(actor),
+  recordMaracOutcome: f.recordMaracOutcome.extend(actor),
 } as const;
 
 export type CaseCommandName = keyof typeof caseCommandSchemas;

@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { agencyIdSchema } from './actor';
 import { referralFlags } from './referral';
 import { localTimeSchema, weekdaySchema, weeklySlotSchema } from './time';
+import { maracSchema } from './marac';
 import { riskConfirmationSchema } from './risk-confirmation';
 import { triageSchema } from './triage';
 import { victimContactRulesSchema } from './victim-contact';
 
-/** An ISO-8601 duration such as "P3W", "P7D" or "PT24H". */
-export const isoDurationSchema = z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'an ISO-8601 duration, e.g. P3W or PT24H');
+// Defined in a file of its own so that the profile's parts (e.g. domain/marac.ts) can use it too.
+import { isoDurationSchema } from './iso-duration';
+export { isoDurationSchema };
 
 /** A key the daily agenda is ordered by (PROTOCOL.md §1.3; other protocols order differently, e.g. [002] 2.20). */
 export const agendaOrderKeySchema = z.enum([
@@ -15,6 +17,8 @@ export const agendaOrderKeySchema = z.enum([
   // [002] 2.20 (machines/meeting/agenda-order.ts): DVDS first, DVPOs then standard-risk repeats last,
   // police incidents before other referrals before MARAC transfers, police incidents high risk first.
   'dvds-first', 'dvpo-last', 'standard-repeats-last', 'source', 'police-by-risk',
+  // [002] 3.7: the MARAC's categories, information only first.
+  'marac-category',
 ]);
 export type AgendaOrderKey = z.infer<typeof agendaOrderKeySchema>;
 
@@ -144,6 +148,8 @@ export const profileSchema = z.object({
     /** Agencies that receive the case summaries and the minutes; the information-request list when unset. */
     attendees: z.array(agencyIdSchema).optional(),
   }).optional(),
+  /** The MARAC the daily meeting refers high-risk cases on to ([002] 2.53, section 3; domain/marac.ts). */
+  marac: maracSchema.optional(),
   /** The escalation protocol (PROTOCOL.md §1.6): ordered steps, each with its owner and its clock. */
   escalation: z.object({
     areas: z.array(z.string().min(1)).min(1),

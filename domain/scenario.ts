@@ -33,6 +33,8 @@ export const scenarioStepSchema = z.discriminatedUnion('do', [
   commandStep('reportDvpoBreach'),
   commandStep('confirmRisk'),
   commandStep('recordChildrenCheck'),
+  commandStep('referToMarac'),
+  commandStep('recordMaracOutcome'),
   // Actions on a dispute go to the dispute's own workflow; `dispute` names it within the case.
   disputeActionSchemas.respond.omit({ actor: true }).extend({ ...base, do: z.literal('respondToDispute'), dispute: disputeIdSchema }),
   disputeActionSchemas.advance.omit({ actor: true }).extend({ ...base, do: z.literal('advanceDispute'), dispute: disputeIdSchema }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { disclosureConsentedData, notificationWithheldData } from './disclosure';
+import { maracCategorySchema } from './marac';
 import { riskSchema } from './referral';
 import { instantSchema } from './time';
 
@@ -8,7 +9,7 @@ export const routes = ['hrda', 'medium-risk-offer', 'standard-risk-offer'] as co
 export const routeSchema = z.enum(routes);
 export type Route = z.infer<typeof routeSchema>;
 
-export const meetingKindSchema = z.enum(['daily', 'monthly']);
+export const meetingKindSchema = z.enum(['daily', 'monthly', 'marac']);
 /** `case`: the lead agency of the whole case, set when a case is restricted (003 §18.3: the police). */
 export const leadForSchema = z.enum(['victim', 'children', 'perpetrator', 'case']);
 export const actionStatusSchema = z.enum(['open', 'in-progress', 'completed', 'closed']);
@@ -69,6 +70,10 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('risk.confirmed', { risk: riskSchema, from: riskSchema, currentTriggers: z.array(z.string()), historicTriggers: z.array(z.string()), factors: z.array(z.string()) }),
   // [002] 2.22: the agencies' check that a case listed with no children linked has none; a count, never names.
   entry('children.checked', { found: z.number().int().min(0) }),
+  // [002] 2.28, 2.54: referred on to the MARAC in a category, with the daily meeting's rationale; its papers deadline (3.4).
+  entry('marac.referred', { category: maracCategorySchema, meetingAt: instantSchema, papersBy: instantSchema }),
+  // The MARAC's outcome is recorded on the case; its actions are in the matrix.recorded entry beside it.
+  entry('marac.completed', { category: maracCategorySchema, meetingAt: instantSchema }),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

@@ -43,7 +43,7 @@ export interface ClosureNotice extends MeetingRef {
   casesRolledOver: number;
 }
 
-export type ForwardedCommand = 'recordMeetingOutcome' | 'recordQaDecision' | 'recordReviewOutcome';
+export type ForwardedCommand = 'recordMeetingOutcome' | 'recordQaDecision' | 'recordReviewOutcome' | 'recordMaracOutcome';
 
 export interface ForwardRequest {
   caseId: string;

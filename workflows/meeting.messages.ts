@@ -2,14 +2,14 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgendaEntry } from '../domain/agenda';
 import type { LocalDate } from '../domain/time';
 import type {
-  Attendance, DailyAgendaView, MeetingCommandInput, MinutesRecord, MonthlyAgendaView, OutcomeRecord, PackView, QaRecord, ReviewOutcomeRecord,
+  Attendance, DailyAgendaView, MaracAgendaView, MaracOutcomeRecord, MeetingCommandInput, MinutesRecord, MonthlyAgendaView, OutcomeRecord, PackView, QaRecord, ReviewOutcomeRecord,
 } from '../machines/meeting';
 
 /**
  * The meeting workflows' public messages. Workflow IDs come from meetingWorkflowId (domain/agenda.ts):
  * one per profile, kind and date, and free of personal data.
  */
-export const meetingWorkflowTypes = { daily: 'dailyMeetingWorkflow', monthly: 'monthlyMeetingWorkflow' } as const;
+export const meetingWorkflowTypes = { daily: 'dailyMeetingWorkflow', monthly: 'monthlyMeetingWorkflow', marac: 'maracMeetingWorkflow' } as const;
 export const meetingPlannerWorkflowType = 'meetingPlannerWorkflow';
 
 export interface MeetingWorkflowInput {
@@ -43,6 +43,15 @@ export const monthlyMeetingUpdates = {
   /** Forwarded to the case's `recordReviewOutcome`. */
   recordReviewOutcome: defineUpdate<MonthlyAgendaView, [MeetingCommandInput<'recordReviewOutcome'>]>('recordReviewOutcome'),
   recordAttendance: defineUpdate<MonthlyAgendaView, [MeetingCommandInput<'recordAttendance'>]>('recordAttendance'),
+};
+
+/** The MARAC ([002] section 3; workflows/marac-meeting.workflow.ts). */
+export const maracAgendaQuery = defineQuery<MaracAgendaView>('agenda');
+export const maracOutcomesQuery = defineQuery<MaracOutcomeRecord[]>('outcomes');
+export const maracMeetingUpdates = {
+  /** Forwarded to the case's `recordMaracOutcome`. */
+  recordMaracOutcome: defineUpdate<MaracAgendaView, [MeetingCommandInput<'recordMaracOutcome'>]>('recordMaracOutcome'),
+  recordAttendance: defineUpdate<MaracAgendaView, [MeetingCommandInput<'recordAttendance'>]>('recordAttendance'),
 };
 
 export interface MeetingPlannerInput {

@@ -16,7 +16,7 @@ const names: CaseCommandName[] = [
   'recordDisclosureConsent',
   'restrictCase', 'amendNeedToKnow',
   'recordDvds', 'signOffDvds', 'recordDvpo', 'reportDvpoBreach',
-  'confirmRisk', 'recordChildrenCheck',
+  'confirmRisk', 'recordChildrenCheck', 'referToMarac', 'recordMaracOutcome',
 ];
 export const caseUpdates = Object.fromEntries(names.map((n) => [n, defineUpdate(n)])) as CaseUpdates;
 

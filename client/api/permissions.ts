@@ -123,4 +123,7 @@ export const commandRules: { [N in CaseCommandName]: CommandRule<N> } = {
   // [002] 2.26: the chair asks the representatives to confirm the level; the case refuses anyone else.
   confirmRisk: { roles: ['chair'] },
   recordChildrenCheck: { roles: ['administrator', 'chair'] },
+  // [002] 2.28: the daily meeting agrees the referral on; its administrator or chair records it, and the MARAC's outcome.
+  referToMarac: { roles: ['administrator', 'chair'] },
+  recordMaracOutcome: { roles: ['administrator', 'chair'] },
 };

@@ -23,6 +23,8 @@ export function renderCaseSummary(view: CaseView, profile: Profile | undefined, 
   row('Received', formatInstant(view.receivedAt));
   if (view.meetingAt || view.heardAt) row('Meeting', `daily, ${formatInstant(view.meetingAt)}${view.heardAt ? ` — heard ${formatInstant(view.heardAt)}` : ''}`);
   if (view.review) row('Review meeting', `monthly, ${formatInstant(view.review.meetingAt)}`);
+  if (view.riskConfirmation) row('Risk confirmed', `${view.riskConfirmation.risk} by the chair, ${formatInstant(view.riskConfirmation.at)}${view.riskConfirmation.from !== view.riskConfirmation.risk ? ` (referred as ${view.riskConfirmation.from})` : ''}`);
+  if (view.marac) row('MARAC', `${view.marac.category}, ${formatInstant(view.marac.meetingAt)} (papers by ${formatInstant(view.marac.papersBy)})${view.marac.outcome ? ' — outcome recorded' : view.marac.heardAt ? ' — heard, outcome to record' : ''}`);
   if (view.nextDeadline) row('Next deadline', `${formatInstant(view.nextDeadline)} (${fromNow(view.nextDeadline, now)})`);
   // A restricted case (domain/restriction.ts) shows its skeleton only: no free text (risks, rationales).
   const restricted = Boolean(view.restricted);

@@ -190,6 +190,7 @@ export function defaultActor(name: CaseCommandName, fields: Record<string, unkno
       return { role: 'lead-professional', agency: state.leads.victim?.agency ?? admin };
     case 'recordQaDecision':
     case 'confirmRisk':
+    case 'recordMaracOutcome':
     case 'recordDisclosureConsent':
     case 'restrictCase':
     case 'amendNeedToKnow':

@@ -135,6 +135,28 @@ export const kirkleesDrammMarac = profileSchema.parse({
   // engine asks for an update within three weeks, as Dorset does.
   actions: { updateWithin: 'P3W', reminderBefore: 'P1W' },
   // No monthly management meeting: cases are reviewed at the MARAC (section 3).
+  marac: {
+    name: 'MARAC (Multi-Agency Risk Assessment Conference)',
+    // 3.8: every fortnight at 9:30am. The dates are in the protocol's Appendix One, which the seed
+    // does not carry: Thursdays from 10 December 2026 here; set `from` to a date of the real series.
+    slots: [{ weekday: 'thursday', time: '09:30', everyWeeks: 2, from: '2026-12-10' }],
+    // 3.4: shared by close of business on the Friday before (close of business read as 17:00).
+    papersDue: { weekday: 'friday', at: '17:00' },
+    // 2.53: high-risk cases are referred on; the MARAC also reviews all MARAC repeats.
+    referralRequired: { risks: ['high'], repeats: true },
+    // 3.7: DVDS for information; then information only, significant update, full discussion; each in date order.
+    agendaOrder: ['dvds-first', 'marac-category'],
+    // 3.10: chaired by West Yorkshire Police.
+    chair: 'police',
+    duration: 'PT3H',
+    outcomesBy: 'PT8H',
+    // 3.2: the signatory agencies, and the administrators who take the notes (3.3).
+    attendees: [
+      'cht', 'chart', 'connect-housing', 'adult-social-care', 'housing-solutions', 'mash', 'pupil-attendance', 'safer-kirklees',
+      'targeted-youth-support', 'youth-offending-team', 'kirklees-neighbourhood-housing', 'krasacc', 'locala', 'pdvg', 'swypft',
+      'mid-yorkshire-hospitals', 'victim-support', 'police', 'probation-crc', 'probation-nps', 'womencentre', 'perpetrator-programme', 'marac-team',
+    ],
+  },
   // Not in the protocol: it has no escalation procedure. A two-stage one, ending with the DRAMM
   // Operational Group, so that disagreements and actions not progressed still have an owner.
   escalation: {

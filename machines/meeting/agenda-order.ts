@@ -1,4 +1,5 @@
 import type { AgendaEntry } from '../../domain/agenda';
+import { maracCategories } from '../../domain/marac';
 import type { AgendaOrderKey } from '../../domain/profile';
 import { riskRank } from '../../domain/referral';
 
@@ -21,7 +22,11 @@ const byKey: Record<AgendaOrderKey, Compare> = {
   'standard-repeats-last': (a, b) => trueFirst(isStandardRepeat(b), isStandardRepeat(a)),
   source: (a, b) => sourceRank(a) - sourceRank(b),
   'police-by-risk': (a, b) => policeRisk(b) - policeRisk(a),
+  // [002] 3.7: information only, then significant update, then full discussion.
+  'marac-category': (a, b) => categoryRank(a) - categoryRank(b),
 };
+
+const categoryRank = (e: AgendaEntry) => (e.maracCategory ? maracCategories.indexOf(e.maracCategory) : maracCategories.length);
 
 // Police incidents high risk first; other referrals after them (a numeric key stays a total order).
 const policeRisk = (e: AgendaEntry) => (e.source === 'police-incident' ? riskRank(e.risk) : -1);

@@ -22,6 +22,8 @@ export const meetingCommandSchemas = {
     path: ['feedback'],
   }),
   recordReviewOutcome: caseCommandFields.recordReviewOutcome.extend({ caseId, actor: actorSchema }),
+  /** [002] 3.17–3.23: forwarded to the case's `recordMaracOutcome`. */
+  recordMaracOutcome: caseCommandFields.recordMaracOutcome.extend({ caseId, actor: actorSchema }),
 } as const;
 
 export type MeetingCommandName = keyof typeof meetingCommandSchemas;

@@ -2,6 +2,7 @@ import type { Actor, AgencyId } from '../../domain/actor';
 import type { AgendaEntry, RollOverReason } from '../../domain/agenda';
 import type { Instant } from '../../domain/time';
 import type { MeetingCommand, MeetingOutcome } from './commands';
+import type { MaracMeetingPlan } from './marac-plan';
 import type { DailyMeetingPlan, MonthlyMeetingPlan } from './plan';
 
 /** A case on a meeting's agenda: what it enlisted with, and when. */
@@ -112,10 +113,37 @@ export interface MonthlyMeetingContext extends MeetingContextBase {
   reviewOutcomes: ReviewOutcomeRecord[];
 }
 
+/** An action set at the previous MARAC and not yet complete when the papers were made ([002] 3.12). */
+export interface OutstandingAction {
+  caseId: string;
+  actionId: string;
+  owner: AgencyId;
+  status: 'open' | 'in-progress';
+  dueAt: Instant;
+}
+
+export interface MaracOutcomeRecord {
+  caseId: string;
+  at: Instant;
+  by: Actor;
+  outcome: Omit<MeetingCommand<'recordMaracOutcome'>, 'caseId' | 'actor'>;
+}
+
+export interface MaracMeetingContext extends MeetingContextBase {
+  plan: MaracMeetingPlan;
+  circulatedAt: Instant | null;
+  /** [002] 3.12: taken first, as the papers found them. */
+  outstanding: OutstandingAction[];
+  turnedAway: { caseId: string; at: Instant; reason: string }[];
+  outcomes: MaracOutcomeRecord[];
+}
+
 /** What the host reports back from the activities. */
 export type PapersResult = CirculatedPapers & {
   /** Cases no longer for this meeting when the papers were made (e.g. a review request returned on the case directly). */
   withdrawn?: string[];
+  /** MARAC: the previous MARAC's actions still outstanding when the papers were made ([002] 3.12). */
+  outstanding?: OutstandingAction[];
 };
 export type MinutesResult = CirculatedPapers & { heard: string[]; notHeard: string[] };
 

@@ -3,5 +3,9 @@ export { createMonthlyMeetingMachine, returnedCases, type MonthlyMeetingMachine,
 export { dailyMeetingPlan, managementMeeting, monthlyMeetingPlan, meetingPlan, meetingsBetween, meetingAttendees, type DailyMeetingPlan, type MonthlyMeetingPlan, type MeetingPlan } from './plan';
 export { orderAgenda } from './agenda-order';
 export { meetingCommandSchemas, type MeetingCommand, type MeetingCommandInput, type MeetingCommandName, type MeetingOutcome } from './commands';
+export type { MaracMeetingContext, MaracOutcomeRecord, OutstandingAction } from './context';
 export type { DailyMeetingContext, MonthlyMeetingContext, Enlisted, RolledOver, Attendance, MeetingEffect, OutcomeRecord, QaRecord, ReviewOutcomeRecord, MinutesRecord, PapersResult, MinutesResult } from './context';
 export * from './view';
+export { createMaracMeetingMachine, type MaracMeetingMachine, type MaracMeetingSnapshot, type MaracMeetingEvent } from './marac-meeting.machine';
+export { maracMeetingPlan, maracFor, maracPapersBy, maracRules, type MaracMeetingPlan } from './marac-plan';
+export { maracAgendaItems, maracAgendaView, maracDeadline, maracFinished, maracRefusal, maracStatus, type MaracAgendaView } from './marac-view';

@@ -5,6 +5,7 @@ import { agendaFreezeOn, incidentWindowOf } from '../../domain/cutoffs';
 import { plusDuration, minusDuration } from '../../domain/duration';
 import type { Profile } from '../../domain/profile';
 import type { Instant, LocalDate, LocalTime } from '../../domain/time';
+import { maracMeetingPlan, type MaracMeetingPlan } from './marac-plan';
 
 /**
  * When a meeting sits and what happens around it, computed from the profile and the calendar
@@ -41,7 +42,7 @@ export interface MonthlyMeetingPlan {
   facilitator: AgencyId | null;
 }
 
-export type MeetingPlan = DailyMeetingPlan | MonthlyMeetingPlan;
+export type MeetingPlan = DailyMeetingPlan | MonthlyMeetingPlan | MaracMeetingPlan;
 
 const slotTimes = (profile: Profile, date: LocalDate): LocalTime[] =>
   profile.dailyMeeting.slots.filter((s) => slotFallsOn(s, date)).map((s) => s.time).sort();
@@ -115,10 +116,11 @@ export function monthlyMeetingPlan(profile: Profile, date: LocalDate): MonthlyMe
 }
 
 export function meetingPlan(profile: Profile, kind: MeetingKind, date: LocalDate): MeetingPlan {
+  if (kind === 'marac') return maracMeetingPlan(profile, date);
   return kind === 'daily' ? dailyMeetingPlan(profile, date) : monthlyMeetingPlan(profile, date);
 }
 
-/** Every meeting held from `from` to `to` inclusive, daily and monthly, in date order. */
+/** Every meeting held from `from` to `to` inclusive, daily, monthly and MARAC, in date order. */
 export function meetingsBetween(profile: Profile, from: LocalDate, to: LocalDate): MeetingPlan[] {
   const found: MeetingPlan[] = [];
   for (let date = from; date <= to; date = addDays(date, 1)) {
@@ -128,12 +130,16 @@ export function meetingsBetween(profile: Profile, from: LocalDate, to: LocalDate
       const monthly = monthlyMeetingPlan(profile, date);
       if (monthly.held) found.push(monthly);
     }
+    if (profile.marac) {
+      const marac = maracMeetingPlan(profile, date);
+      if (marac.held) found.push(marac);
+    }
   }
   return found.sort((a, b) => (a.meetingAt < b.meetingAt ? -1 : a.meetingAt > b.meetingAt ? 1 : 0));
 }
 
 /** Agencies that attend a meeting and receive its papers: directory agencies only. */
 export function meetingAttendees(profile: Profile, kind: MeetingKind): AgencyId[] {
-  const configured = kind === 'daily' ? profile.dailyMeeting.attendees : profile.monthlyMeeting?.attendees;
+  const configured = kind === 'daily' ? profile.dailyMeeting.attendees : kind === 'marac' ? profile.marac?.attendees : profile.monthlyMeeting?.attendees;
   return [...new Set(configured ?? profile.infoRequest.agencies)];
 }

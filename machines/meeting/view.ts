@@ -3,7 +3,7 @@ import type { Profile } from '../../domain/profile';
 import type { Instant } from '../../domain/time';
 import { orderAgenda } from './agenda-order';
 import type { MeetingCommand, MeetingCommandName } from './commands';
-import type { DailyMeetingContext, Enlisted, MonthlyMeetingContext } from './context';
+import type { DailyMeetingContext, Enlisted, MaracMeetingContext, MonthlyMeetingContext } from './context';
 import type { DailyMeetingSnapshot } from './daily-meeting.machine';
 import { returnedCases, type MonthlyMeetingSnapshot } from './monthly-meeting.machine';
 
@@ -170,12 +170,12 @@ export interface PackView {
   html: string;
 }
 
-export const packView = (c: DailyMeetingContext | MonthlyMeetingContext): PackView | null =>
+export const packView = (c: DailyMeetingContext | MonthlyMeetingContext | MaracMeetingContext): PackView | null =>
   c.pack ? { revision: c.pack.revision, circulatedAt: c.pack.at, mailId: c.pack.mailId, recipients: c.pack.recipients, caseIds: c.pack.caseIds, markdown: c.pack.markdown, html: c.pack.html } : null;
 
-export const minutesView = (c: DailyMeetingContext | MonthlyMeetingContext) => c.minutes;
+export const minutesView = (c: DailyMeetingContext | MonthlyMeetingContext | MaracMeetingContext) => c.minutes;
 
-export const attendanceView = (c: DailyMeetingContext | MonthlyMeetingContext) => c.attendance;
+export const attendanceView = (c: DailyMeetingContext | MonthlyMeetingContext | MaracMeetingContext) => c.attendance;
 
 const unknownAgencies = (profile: Profile, ids: string[]) => ids.filter((id) => !profile.agencies.some((a) => a.id === id));
 

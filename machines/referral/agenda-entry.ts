@@ -14,6 +14,8 @@ import type { CaseContext } from './context';
  */
 export function agendaEntryOf(profile: Profile, c: CaseContext, kind: MeetingKind, meetingAt: Instant, item: AgendaEntry['item']): AgendaEntry {
   const entry: AgendaEntry = { caseId: c.caseId, risk: c.risk, childrenLinked: c.referral.children.length > 0, repeat: c.repeat !== null, receivedAt: c.referral.receivedAt, item };
+  // [002] 3.7: a MARAC orders its agenda by the category the daily meeting referred the case in.
+  if (kind === 'marac' && c.marac) return { ...entry, source: sourceOf(profile, c.referral), maracCategory: c.marac.category };
   if (!profile.routing.triage) return entry;
   const source = sourceOf(profile, c.referral);
   const window = kind === 'daily' && source === 'police-incident' ? incidentWindowOf(profile, localDate(meetingAt)) : undefined;

@@ -7,6 +7,7 @@ import type { Referral, Risk } from '../../domain/referral';
 import type { Restriction } from '../../domain/restriction';
 import type { RiskConfirmation } from '../../domain/risk-confirmation';
 import type { ChildrenCheck } from './hearing-checks';
+import type { MaracReferral } from './marac';
 import type { Instant, LocalDate } from '../../domain/time';
 import type { PoliceSystem, Route, TimelineEntry } from '../../domain/timeline';
 
@@ -34,6 +35,8 @@ export interface MatrixAction {
   updates: ActionUpdate[];
   /** An agency contacting the victim to offer support ([002] 2.45–2.50). */
   contactsVictim?: boolean;
+  /** Set at the MARAC of this instant: its outstanding actions are taken first at the next ([002] 3.12). */
+  setAtMarac?: Instant;
 }
 
 export interface CheckResult {
@@ -115,6 +118,8 @@ export interface CaseContext {
   riskConfirmation?: RiskConfirmation | null;
   /** [002] 2.22: the agencies' check for children linked, for a profile that asks for it. */
   childrenCheck?: ChildrenCheck | null;
+  /** Referred on to the MARAC ([002] 2.53–2.54; machines/referral/marac.ts), for a profile that holds one. */
+  marac?: MaracReferral | null;
   timeline: TimelineEntry[];
   /** Messages queued by transitions, until the host reports them handed to the mail port. */
   outbox: Notification[];

@@ -5,6 +5,7 @@ import type { Instant } from '../../domain/time';
 import { victimContactProblem } from '../../domain/victim-contact';
 import type { CaseContext } from './context';
 import type { CommandEvent } from './events';
+import { maracRequired } from './marac';
 import { withEntry } from './timeline';
 
 /**
@@ -105,5 +106,7 @@ export function hearingProblem(profile: Profile, c: CaseContext, e: Outcome): st
     return 'the agencies first confirm that a case on the "no children linked" list has none ([002] 2.22): recordChildrenCheck';
   }
   if (profile.riskConfirmation && !confirmed(c)) return 'the chair first confirms the risk level with the representatives ([002] 2.26, 2.37): confirmRisk';
+  const marac = maracRequired(profile, c);
+  if (marac) return marac;
   return victimContactProblem(profile.victimContact, c.risk, c.referral.children.length > 0, e.outcome.actions);
 }

@@ -57,6 +57,10 @@ export function caseView(snapshot: CaseSnapshot) {
     ...(c.restriction ? { restricted: true, needToKnow: c.restriction.needToKnow, restriction: c.restriction } : {}),
     // Only on a case that has any, so that the view of every other case is what it always was.
     ...(hasNotices(c) ? { notices: noticesOf(c) } : {}),
+    // Only for a profile that asks for them ([002] 2.22, 2.37, 2.53): the daily meeting's checks and the MARAC.
+    ...(c.riskConfirmation ? { riskConfirmation: c.riskConfirmation } : {}),
+    ...(c.childrenCheck ? { childrenCheck: c.childrenCheck } : {}),
+    ...(c.marac ? { marac: c.marac } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import { managementMeeting } from '../meeting/plan';
 import { actionDeadlines, dailySchedule, meetingAfterMissed, monthlyMeetingFor } from './schedule';
 import { amendedNeedToKnow, intakeRestriction, restrictedLead, restrictionProblem } from './restriction';
 import { applyChildrenCheck, applyRiskConfirmation, childrenCheckProblem, hearingProblem, riskConfirmationProblem } from './hearing-checks';
+import { applyMaracOutcome, applyMaracReferral, maracHeardBy, maracOutcomeProblem, maracPending, maracReferralProblem } from './marac';
 import { withEntry } from './timeline';
 
 /** Every event carries the instant the workflow handled it; an actor's output carries its own. */
@@ -250,6 +251,7 @@ export function createReferralMachine(profile: Profile) {
         enqueue.assign({ risks, actions, timeline, review: null, reviewsHeld: [...context.reviewsHeld, { meetingAt: review.meetingAt, reason: review.reason }] });
         enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.matrixCirculated(profile, { ...next, heardAt: review.meetingAt })] });
       }),
+      referToMarac: assign(({ context, event }) => applyMaracReferral(profile, context, event as CommandEvent<'referToMarac'>)),
       checkChildren: assign(({ context, event }) => applyChildrenCheck(context, event as CommandEvent<'recordChildrenCheck'>)),
       closeByDecision: enqueueActions(({ context, event, enqueue }) => {
         const e = event as CommandEvent<'closeCase'>;
@@ -296,9 +298,11 @@ export function createReferralMachine(profile: Profile) {
       restrictionAllowed: ({ context, event }) =>
         (event.type === 'restrictCase' || event.type === 'amendNeedToKnow') && restrictionProblem(context, event) === undefined,
       disputeCanStart: ({ context, event }) => event.type === 'raiseDispute' && disputeProblem(profile, context, event) === undefined,
-      nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0 && !dvpoInForce(context),
+      nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0 && !dvpoInForce(context) && !maracPending(context),
       noticeAccepted: ({ context, event }) => noticeProblem(profile, context, event as NoticeEvent) === undefined,
       riskConfirmationAccepted: ({ context, event }) => event.type === 'confirmRisk' && riskConfirmationProblem(profile, context, event) === undefined,
+      maracReferralAccepted: ({ context, event }) => event.type === 'referToMarac' && maracReferralProblem(profile, context, event) === undefined,
+      maracOutcomeAccepted: ({ context, event }) => event.type === 'recordMaracOutcome' && maracOutcomeProblem(profile, context, event) === undefined,
       childrenCheckAccepted: ({ context, event }) => event.type === 'recordChildrenCheck' && childrenCheckProblem(profile, context, event) === undefined,
     },
   }).createMachine({
@@ -346,7 +350,8 @@ export function createReferralMachine(profile: Profile) {
       signOffDvds: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
       recordDvpo: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
       reportDvpoBreach: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
-      noticesClock: { actions: assign(({ context, event }) => expireDvpos(context, event.at) ?? {}) },
+      // The host's second clock: DVPO expiries, and the MARAC sitting ([002] 3.8; machines/referral/marac.ts).
+      noticesClock: { actions: [assign(({ context, event }) => expireDvpos(context, event.at) ?? {}), assign(({ context, event }) => maracHeardBy(context, event.at) ?? {})] },
       disputeProgress: {
         actions: assign(({ context, event }) => ({
           timeline: [...context.timeline, event.entry],
@@ -529,6 +534,8 @@ export function createReferralMachine(profile: Profile) {
           // [002] 2.22–2.26, 2.37: the agencies' children check and the chair's risk confirmation, before the outcome.
           recordChildrenCheck: { guard: 'childrenCheckAccepted', actions: 'checkChildren' },
           confirmRisk: { guard: 'riskConfirmationAccepted', actions: assign(({ context, event }) => applyRiskConfirmation(profile, context, event)) },
+          // [002] 2.28, 2.53: referred on to the MARAC, with its category and rationale, before the outcome.
+          referToMarac: { guard: 'maracReferralAccepted', actions: 'referToMarac' },
         },
       },
 
@@ -540,6 +547,9 @@ export function createReferralMachine(profile: Profile) {
           updateAction: { guard: 'isOpenAction', actions: 'recordActionUpdate' },
           changeRisk: { guard: 'raisesRisk', actions: 'raiseRisk' },
           closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
+          // [002] 2.53, section 3: referred on after the daily meeting, and the MARAC's outcome.
+          referToMarac: { guard: 'maracReferralAccepted', actions: 'referToMarac' },
+          recordMaracOutcome: { guard: 'maracOutcomeAccepted', actions: assign(({ context, event }) => applyMaracOutcome(profile, context, event)) },
         },
         states: {
           // A region of its own, so the same clock can also move the review on (both react).

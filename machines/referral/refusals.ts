@@ -7,6 +7,7 @@ import { noticeProblem } from './notices';
 import { publicStage } from './public-state';
 import { restrictionProblem } from './restriction';
 import { childrenCheckProblem, riskConfirmationProblem } from './hearing-checks';
+import { maracOutcomeProblem, maracReferralProblem } from './marac';
 
 /**
  * Why the case refuses a user action, in words the user can act on; undefined when it accepts.
@@ -72,6 +73,13 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
       if (snapshot.matches('preparing')) return `the chair confirms the level at the daily meeting; the case is to be heard at ${c.meetingAt}`;
       if (!snapshot.matches('atMeeting')) return riskConfirmationProblem(profile, c, event) ?? `the risk level is confirmed at the daily meeting, before its outcome; the case is ${stage}`;
       return riskConfirmationProblem(profile, c, event) ?? 'the risk level cannot be confirmed now';
+    case 'referToMarac':
+      if (!profile.marac) return maracReferralProblem(profile, c, event);
+      if (!snapshot.matches('atMeeting') && !snapshot.matches('monitoring')) return maracReferralProblem(profile, c, event) ?? `the daily meeting refers a case on to the MARAC when it hears it ([002] 2.28); the case is ${stage}`;
+      return maracReferralProblem(profile, c, event) ?? 'the case cannot be referred to the MARAC now';
+    case 'recordMaracOutcome':
+      if (!snapshot.matches('monitoring')) return maracOutcomeProblem(profile, c, event) ?? `the MARAC outcome is recorded after the daily meeting's; the case is ${stage}`;
+      return maracOutcomeProblem(profile, c, event) ?? 'the MARAC outcome cannot be recorded now';
     case 'recordChildrenCheck':
       if (!profile.childrenCheck) return childrenCheckProblem(profile, c, event);
       if (!snapshot.matches('preparing') && !snapshot.matches('atMeeting')) return childrenCheckProblem(profile, c, event) ?? `the check is made before the meeting's outcome; the case is ${stage}`;

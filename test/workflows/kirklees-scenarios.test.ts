@@ -51,3 +51,65 @@ describe('scenarios/kirklees-dramm-marac-dramm-only.json: a medium-risk incident
     expect(entries(t, 'meeting.scheduled').map((e) => e.data.kind)).toEqual(['daily']);
   });
 });
+
+describe('scenarios/kirklees-dramm-marac-to-marac.json: a high-risk case referred on to the MARAC, and a transfer for information', () => {
+  let r: SimulationResult;
+  beforeAll(async () => {
+    r = await runScenario(await scenario('kirklees-dramm-marac-to-marac.json'), bundle);
+  }, 240_000);
+
+  it('hears the Monday referral at the 13:00 DRAMM, shared by 11:00, and refuses its outcome until it is referred on (2.53)', () => {
+    const t = r.cases.A!.timeline;
+    expect(only(t, 'info-request.sent').data.circulateBy).toBe('2026-11-30T11:00:00.000Z');
+    expect(entries(t, 'meeting.heard').map((e) => e.data)).toEqual([
+      { kind: 'daily', meetingAt: '2026-11-30T13:00:00.000Z' },
+      { kind: 'marac', meetingAt: '2026-12-10T09:30:00.000Z' },
+    ]);
+    expect(r.cases.A!.rejected).toEqual([expect.objectContaining({
+      at: '2026-11-30T13:15:00.000Z', step: 'recordOutcome', error: expect.stringContaining('a high-risk case is referred on to the MARAC ([002] 2.53)'),
+    })]);
+    expect(only(t, 'risk.confirmed').data).toEqual({
+      risk: 'high', from: 'high', currentTriggers: ['strangulation (2026-11-29)', 'coercive-control (2026-11-29)'], historicTriggers: ['rape (2024-06-01)'], factors: [],
+    });
+  });
+
+  it('refers it on for full discussion, with the rationale, to the MARAC of Thursday 10 December 09:30, papers by Friday 4 December 17:00', () => {
+    const referred = only(r.cases.A!.timeline, 'marac.referred');
+    expect(referred).toMatchObject({
+      at: expect.stringMatching(/^2026-11-30T13:20/),
+      data: { category: 'full-discussion', meetingAt: '2026-12-10T09:30:00.000Z', papersBy: '2026-12-04T17:00:00.000Z' },
+      rationale: expect.stringContaining('without all MARAC agencies (2.54)'),
+    });
+    const marac = r.meetings['marac 2026-12-10']!.agenda;
+    expect(marac).toMatchObject({ kind: 'marac', status: 'ended', papersBy: '2026-12-04T17:00:00.000Z', circulatedAt: '2026-12-04T17:00:00.000Z', chair: 'police' });
+    expect(marac.packsCirculated.map((p) => p.at.slice(0, 16))).toEqual(['2026-12-04T17:00']);
+  });
+
+  it('records the MARAC outcome and its actions, and closes once they are complete', () => {
+    const t = r.cases.A!.timeline;
+    expect(only(t, 'marac.completed')).toMatchObject({ at: expect.stringMatching(/^2026-12-10T10:15/), data: { category: 'full-discussion', meetingAt: '2026-12-10T09:30:00.000Z' } });
+    expect(r.cases.A!.state.actions.filter((a) => a.setAtMarac).map((a) => [a.id, a.dueAt])).toEqual([
+      ['m1', '2026-12-31T09:30:00.000Z'], ['m2', '2026-12-31T09:30:00.000Z'],
+    ]);
+    expect(only(t, 'case.closed').at).toMatch(/^2027-01-05T11:00/);
+  });
+
+  it('takes the actions still outstanding from the 10 December MARAC first at the next, on 24 December (3.12)', () => {
+    const next = r.meetings['marac 2026-12-24']!.agenda;
+    expect(next).toMatchObject({ kind: 'marac', previousMeetingAt: '2026-12-10T09:30:00.000Z', circulatedAt: '2026-12-18T17:00:00.000Z' });
+    if (next.kind !== 'marac') throw new Error('not a MARAC');
+    expect(next.outstandingActions).toEqual([
+      { caseId: r.cases.A!.caseId, actionId: 'm1', owner: 'housing-solutions', status: 'open', dueAt: '2026-12-31T09:30:00.000Z' },
+      { caseId: r.cases.A!.caseId, actionId: 'm2', owner: 'victim-support', status: 'open', dueAt: '2026-12-31T09:30:00.000Z' },
+    ]);
+    expect(next.items.map((i) => [i.caseId, i.category, i.status])).toEqual([[r.cases.T!.caseId, 'information-only', 'heard']]);
+  });
+
+  it('closes the transfer once the MARAC has confirmed no further incidents (information only)', () => {
+    const t = r.cases.T!.timeline;
+    expect(only(t, 'marac.referred').data).toEqual({ category: 'information-only', meetingAt: '2026-12-24T09:30:00.000Z', papersBy: '2026-12-18T17:00:00.000Z' });
+    // Heard at the DRAMM with no actions: open until the MARAC's outcome, then closed.
+    expect(only(t, 'case.closed').at).toMatch(/^2026-12-24T10:00/);
+    expect(r.refused.filter((x) => x.step === 'recordMaracOutcome')).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import { getExternalWorkflowHandle, ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import type { AgendaEntry, MeetingKind } from '../../domain/agenda';
 import { getProfile } from '../../domain/profiles';
 import type { CaseSnapshot, PreviousPlan } from '../../machines/referral';
 import { agendaEntryOf } from '../../machines/referral/agenda-entry';
@@ -92,11 +93,13 @@ export class CaseEffects {
   /** Each meeting the case is put on learns of it once (PROTOCOL.md §1.3, §1.5). */
   private enlist(s: CaseSnapshot): void {
     const c = s.context;
-    const wanted: { kind: 'daily' | 'monthly'; meetingAt: string; item: 'new-referral' | 'rolled-over' | 'management-review' }[] = [];
+    const wanted: { kind: MeetingKind; meetingAt: string; item: AgendaEntry['item'] }[] = [];
     if (s.matches('preparing') && c.meetingAt) {
       wanted.push({ kind: 'daily', meetingAt: c.meetingAt, item: c.timeline.some((e) => e.type === 'meeting.rolled-over') ? 'rolled-over' : 'new-referral' });
     }
     if (c.review) wanted.push({ kind: 'monthly', meetingAt: c.review.meetingAt, item: 'management-review' });
+    // [002] 2.53: referred on to the MARAC, until it has sat.
+    if (c.marac && c.marac.heardAt === null) wanted.push({ kind: 'marac', meetingAt: c.marac.meetingAt, item: 'marac-referral' });
     for (const w of wanted) {
       // [002] 2.22: children found at the check move the case on the agenda; the meeting is told again.
       const key = `${w.kind}:${w.meetingAt}${w.kind === 'daily' && (c.childrenCheck?.found ?? 0) > 0 ? ':children-found' : ''}`;

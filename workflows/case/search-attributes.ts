@@ -15,7 +15,7 @@ export function caseSearchAttributes(profile: Profile, s: CaseSnapshot): SearchA
     HrdaRoute: c.route ? [c.route] : [],
     HrdaAgencies: [...new Set([...involvedAgencies(profile, c), ...Object.keys(c.summaries)])],
     HrdaNextDeadline: next ? [new Date(next)] : [],
-    HrdaNextMeeting: c.review ? [new Date(c.review.meetingAt)] : c.meetingAt && !c.heardAt ? [new Date(c.meetingAt)] : [],
+    HrdaNextMeeting: c.review ? [new Date(c.review.meetingAt)] : c.marac && c.marac.heardAt === null ? [new Date(c.marac.meetingAt)] : c.meetingAt && !c.heardAt ? [new Date(c.meetingAt)] : [],
     HrdaOverdueActions: [c.actions.filter((a) => a.overdue && (a.status === 'open' || a.status === 'in-progress')).length],
     HrdaOpenDisputes: [c.openDisputes.length],
     HrdaRestricted: [Boolean(c.restriction)],

@@ -58,6 +58,8 @@ export const caseCommandRoutes: CommandRoute[] = [
   fromBody('recordDvpo', '/dvpos', 'Record a DVPO: date, length, protected premises and terms, circulated to the agencies'),
   fromBody('reportDvpoBreach', '/dvpos/breaches', 'Report a breach of a DVPO in force'),
   fromBody('confirmRisk', '/risk-confirmation', "Record the chair's confirmation of the risk level at the daily meeting ([002] 2.26, 2.37–2.41; chair)"),
+  fromBody('referToMarac', '/marac-referral', 'Refer the case on to the MARAC in a category (full discussion, significant update, information only) with a rationale ([002] 2.28, 2.54)'),
+  fromBody('recordMaracOutcome', '/marac-outcome', "Record the MARAC's outcome: risks and the actions it set ([002] 3.17-3.23)"),
   fromBody('recordChildrenCheck', '/children-check', "Record the agencies' check that a case listed with no children linked has none, or the children found ([002] 2.22)"),
 ] as CommandRoute[];
 

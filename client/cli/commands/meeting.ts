@@ -11,7 +11,7 @@ const dateArg = (date: string) => {
   if (!parsed.success) throw new CliError(`DATE must be a date YYYY-MM-DD (Europe/London), got "${date}"`);
   return parsed.data;
 };
-const kindOf = (opts: { monthly?: boolean }) => (opts.monthly ? 'monthly' : 'daily') as 'daily' | 'monthly';
+const kindOf = (opts: { monthly?: boolean; marac?: boolean }) => (opts.marac ? 'marac' : opts.monthly ? 'monthly' : 'daily') as 'daily' | 'monthly' | 'marac';
 
 /** `hrda meeting agenda|pack|ics`: what a meeting will hear, the papers it circulated, and the series for calendars. */
 export function registerMeetingCommands(program: Command, run: Runner): void {
@@ -22,17 +22,22 @@ export function registerMeetingCommands(program: Command, run: Runner): void {
     .description("a meeting's agenda in the profile's order, with each case's status")
     .argument('<date>', 'the meeting day, YYYY-MM-DD')
     .option('--monthly', 'the HRDAP (monthly management meeting) of that day')
+    .option('--marac', 'the MARAC of that day (a profile that holds one)')
     .option('--profile <id>', 'profile', defaultProfileId)
     .option('--json', 'print JSON')
-    .action((date: string, opts: { monthly?: boolean; profile: string; json?: boolean }) =>
+    .action((date: string, opts: { monthly?: boolean; marac?: boolean; profile: string; json?: boolean }) =>
       run(async (ctx) => {
         const meetings = new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile);
         const agenda = await meetings.agenda(kindOf(opts), dateArg(date));
         if (!agenda) throw new CliError(`No ${kindOf(opts)} meeting of ${opts.profile} on ${date} exists yet.`);
         if (opts.json) return ctx.io.out(JSON.stringify(agenda, null, 2));
-        ctx.io.out(`${kindOf(opts) === 'daily' ? 'Daily HRDA meeting' : 'HRDAP'} ${date}: ${agenda.status}, sits ${formatInstant(agenda.meetingAt)}`);
-        const items = agenda.items as { position?: number; caseId: string; item: string; risk: string; status?: string; qa?: string }[];
-        ctx.io.out(renderTable(['#', 'case', 'item', 'risk', 'status'], items.map((i, n) => [String(i.position ?? n + 1), i.caseId, i.item, i.risk, i.status ?? i.qa ?? ''])));
+        ctx.io.out(`${kindOf(opts) === 'daily' ? 'Daily HRDA meeting' : kindOf(opts) === 'marac' ? 'MARAC' : 'HRDAP'} ${date}: ${agenda.status}, sits ${formatInstant(agenda.meetingAt)}`);
+        if (agenda.kind === 'marac') {
+          ctx.io.out(`Papers by ${formatInstant(agenda.papersBy)}. Actions outstanding from the previous MARAC, taken first: ${agenda.outstandingActions.length ? '' : 'none'}`);
+          for (const a of agenda.outstandingActions) ctx.io.out(`  case ${a.caseId} action ${a.actionId} (${a.owner}, ${a.status}, due ${formatInstant(a.dueAt)})`);
+        }
+        const items = agenda.items as { position?: number; caseId: string; item: string; risk: string; status?: string; qa?: string; category?: string | null }[];
+        ctx.io.out(renderTable(['#', 'case', 'item', 'risk', 'status'], items.map((i, n) => [String(i.position ?? n + 1), i.caseId, i.category ?? i.item, i.risk, i.status ?? i.qa ?? ''])));
       }),
     );
 
@@ -41,10 +46,11 @@ export function registerMeetingCommands(program: Command, run: Runner): void {
     .description('the meeting pack as circulated to the attending agencies (HTML or Markdown)')
     .argument('<date>', 'the meeting day, YYYY-MM-DD')
     .option('--monthly', 'the HRDAP of that day')
+    .option('--marac', 'the MARAC of that day')
     .option('--profile <id>', 'profile', defaultProfileId)
     .option('--format <format>', 'html or markdown', 'markdown')
     .option('--out <file>', 'write to a file instead of standard output')
-    .action((date: string, opts: { monthly?: boolean; profile: string; format: string; out?: string }) =>
+    .action((date: string, opts: { monthly?: boolean; marac?: boolean; profile: string; format: string; out?: string }) =>
       run(async (ctx) => {
         if (opts.format !== 'html' && opts.format !== 'markdown') throw new CliError('--format must be html or markdown');
         const pack = await new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile).pack(kindOf(opts), dateArg(date));

@@ -146,6 +146,8 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     reportDvpoBreach: fc.record({ dvpoId: fc.constantFrom('o1', 'o2'), occurredAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), details: text() }),
     confirmRisk: fc.record({ risk: fc.constantFrom(...riskLevels), disclosures: fc.array(fc.record({ trigger: fc.constantFrom('strangulation', 'rape'), occurredAt: instant('2020-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), policeInvestigation: fc.boolean() }), { maxLength: 2 }), factors: fc.array(fc.constantFrom('vulnerable-victim', 'other'), { maxLength: 2 }), rationale: text() }),
     recordChildrenCheck: fc.record({ found: fc.array(person, { maxLength: 2 }), foundBy: agency }),
+    referToMarac: fc.record({ category: fc.constantFrom('information-only', 'significant-update', 'full-discussion'), rationale: text() }),
+    recordMaracOutcome: fc.record({ risks: fc.array(text(), { maxLength: 2 }), actions: fc.array(action, { maxLength: 2 }), rationale: text() }),
   };
 
   return { text, instant, agency, referral, junk, mutation, actor, commandFields };
