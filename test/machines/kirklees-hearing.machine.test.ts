@@ -62,6 +62,7 @@ const atMeeting = async (overrides: Partial<ReferralInput> = {}) => {
   return h;
 };
 const noChildren = { children: [] };
+const referOn: CommandEvent<'referToMarac'> = { type: 'referToMarac', at: '2026-11-24T11:45:00.000Z', actor: admin, category: 'full-discussion', rationale: 'High risk (2.53).' };
 const mediumWithChildren = { assessment: { tool: 'police-dash' as const, risk: 'medium' as const, score: 9 } };
 
 describe("the chair's risk confirmation ([002] 2.26, 2.37–2.41)", () => {
@@ -138,8 +139,11 @@ describe('the outcome waits for the checks, and one agency contacts a medium-ris
     const h = await atMeeting();
     expect(h.command(outcome([]))).toBe('the chair first confirms the risk level with the representatives ([002] 2.26, 2.37): confirmRisk');
     h.command(confirm('high'));
+    // Then a high-risk case is referred on to the MARAC (2.53; test/machines/kirklees-marac.machine.test.ts).
+    expect(h.command(outcome([]))).toMatch(/^a high-risk case is referred on to the MARAC/);
+    h.command(referOn);
     expect(h.command(outcome([]))).toBeUndefined();
-    expect(h.snap().matches('monitoring') || h.snap().matches('closed')).toBe(true);
+    expect(h.snap().matches('monitoring')).toBe(true);
   });
 
   it('refuses two agencies contacting a medium-risk victim, naming the guideline; takes one', async () => {
@@ -162,6 +166,7 @@ describe('the outcome waits for the checks, and one agency contacts a medium-ris
   it('lets the high-risk outcome set more than one agency to contact the victim', async () => {
     const h = await atMeeting();
     h.command(confirm('high'));
+    h.command(referOn);
     expect(h.command(outcome([
       { id: 'a1', owner: 'pdvg', description: 'IDVA contact.', contactsVictim: true },
       { id: 'a2', owner: 'police', description: 'Safeguarding visit.', contactsVictim: true },
@@ -171,6 +176,7 @@ describe('the outcome waits for the checks, and one agency contacts a medium-ris
   it('refuses the outcome of a case with no children linked until the agencies have checked (2.22)', async () => {
     const h = await atMeeting(noChildren);
     h.command(confirm('high'));
+    h.command(referOn);
     expect(h.command(outcome([]))).toBe('the agencies first confirm that a case on the "no children linked" list has none ([002] 2.22): recordChildrenCheck');
     expect(h.command(childrenCheck())).toBeUndefined();
     expect(h.entries('children.checked')[0]).toMatchObject({ data: { found: 0 }, rationale: 'The agencies confirm that no children are linked to the victim or the perpetrator ([002] 2.22).' });
