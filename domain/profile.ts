@@ -119,6 +119,8 @@ export const profileSchema = z.object({
   }),
   leads: z.object({
     victim: agencyIdSchema,
+    /** Why that agency leads for the victim, as the timeline says it; the Dorset wording when unset. */
+    victimBasis: z.string().min(1).optional(),
     children: agencyIdSchema,
     /** Perpetrator lead set automatically for these MAPPA levels. */
     perpetratorByMappa: z.object({ levels: z.array(z.number().int().min(1).max(3)), agency: agencyIdSchema }),

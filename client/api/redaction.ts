@@ -97,6 +97,8 @@ const nonPersonalDataFields = new Set([
   'owner', 'requestedBy', 'accepted', 'disputeId', 'area', 'stage', 'deadline', 'from', 'raisedBy', 'with',
   // case.restricted: why (the flag names) and the lead agency; the need-to-know list names staff and is left out.
   'basis', 'flags', 'leadAgency',
+  // [002] (docs/profiles.md): a MARAC referral's category and papers deadline; the children check's count.
+  'category', 'papersBy', 'found',
 ]);
 /** Within a kept field, only these keys of nested objects survive (e.g. a matrix action's id, owner and due date). */
 const nonPersonalNestedKeys = new Set(['id', 'owner', 'dueAt', 'system', 'status', 'hits', 'forwardedAt']);
