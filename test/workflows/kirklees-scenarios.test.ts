@@ -1,9 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { SimulationResult } from '../../client/simulate/simulate';
+import { getProfile } from '../../domain/profiles';
 import { bundleWorkflows } from '../support/bundle';
-import { entries, only, runScenario } from '../support/simulation';
+import { entries, only, runScenario, sentMessages, type SentMessage } from '../support/simulation';
 
 /**
  * The kirklees-dramm-marac scenarios (scenarios/kirklees-dramm-marac-*.json) through `hrda
@@ -14,6 +17,9 @@ let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
   bundle = await bundleWorkflows();
 });
+
+/** The .eml as a reader sees it: quoted-printable soft breaks and escapes undone. */
+const readable = (eml: string) => Buffer.from(eml.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
 
 const scenario = async (name: string) => JSON.parse(await readFile(new URL(`../../scenarios/${name}`, import.meta.url), 'utf8')) as unknown;
 
@@ -54,8 +60,15 @@ describe('scenarios/kirklees-dramm-marac-dramm-only.json: a medium-risk incident
 
 describe('scenarios/kirklees-dramm-marac-to-marac.json: a high-risk case referred on to the MARAC, and a transfer for information', () => {
   let r: SimulationResult;
+  let sent: SentMessage[];
   beforeAll(async () => {
-    r = await runScenario(await scenario('kirklees-dramm-marac-to-marac.json'), bundle);
+    const outbox = await mkdtemp(path.join(os.tmpdir(), 'hrda-kirklees-'));
+    try {
+      r = await runScenario(await scenario('kirklees-dramm-marac-to-marac.json'), bundle, { outboxDir: outbox });
+      sent = await sentMessages(outbox);
+    } finally {
+      await rm(outbox, { recursive: true, force: true });
+    }
   }, 240_000);
 
   it('hears the Monday referral at the 13:00 DRAMM, shared by 11:00, and refuses its outcome until it is referred on (2.53)', () => {
@@ -105,6 +118,20 @@ describe('scenarios/kirklees-dramm-marac-to-marac.json: a high-risk case referre
     expect(next.items.map((i) => [i.caseId, i.category, i.status])).toEqual([[r.cases.T!.caseId, 'information-only', 'heard']]);
   });
 
+  it('mails the MARAC papers with the outstanding actions first, and the DRAMM pack with the triage', () => {
+    const papers = sent.filter((m) => m.subject.startsWith('MARAC (Multi-Agency Risk Assessment Conference) — Thursday 24 December 2026, 09:30 — papers'));
+    expect(papers).toHaveLength(1);
+    const text = readable(papers[0]!.eml);
+    expect(text.indexOf('Actions outstanding from the previous MARAC')).toBeLessThan(text.indexOf('information only'));
+    expect(text).toContain(`action m1 — Kirklees Council Housing Solutions Service, open, update due 31 Dec 2026 09:30`);
+    expect(papers[0]!.to).toEqual(expect.arrayContaining(['marac@cht.example.org', 'dramm@westyorkshire.police.example.org', 'marac@victim-support.example.org']));
+    const pack = sent.find((m) => m.subject.startsWith('DRAMM (Daily Risk Assessment Management Meeting) — Monday 30 November 2026, 13:00 — meeting pack'));
+    expect(readable(pack!.eml)).toContain('MARAC/3rd party referral');
+    // Papers go to the profile's directory mailboxes only (PROTOCOL.md §1.1).
+    const directory = new Set([...getProfile('kirklees-dramm-marac').agencies.map((a) => a.mailbox), getProfile('kirklees-dramm-marac').administrator.mailbox]);
+    for (const m of sent) for (const to of m.to) expect(directory.has(to), `${m.subject} to ${to}`).toBe(true);
+  });
+
   it('closes the transfer once the MARAC has confirmed no further incidents (information only)', () => {
     const t = r.cases.T!.timeline;
     expect(only(t, 'marac.referred').data).toEqual({ category: 'information-only', meetingAt: '2026-12-24T09:30:00.000Z', papersBy: '2026-12-18T17:00:00.000Z' });
@@ -113,3 +140,4 @@ describe('scenarios/kirklees-dramm-marac-to-marac.json: a high-risk case referre
     expect(r.refused.filter((x) => x.step === 'recordMaracOutcome')).toEqual([]);
   });
 });
+
