@@ -23,7 +23,7 @@ import type { CaseView } from '../machines/referral';
 import type { DataKeyStore } from '../worker/codec/data-keys';
 import type { MeetingRef } from '../workflows/meeting-activity-types';
 import {
-  attendanceQuery, dailyAgendaQuery, dailyMeetingUpdates, dailyOutcomesQuery, decisionDeliveredSignal, meetingPlannerWorkflowType, meetingWorkflowTypes,
+  attendanceQuery, dailyAgendaQuery, dailyMeetingUpdates, dailyOutcomesQuery, decisionDeliveredSignal, heldDecisionsQuery, meetingPlannerWorkflowType, meetingWorkflowTypes,
   minutesQuery, monthlyAgendaQuery, monthlyMeetingUpdates, monthlyOutcomesQuery, packQuery, type MeetingPlannerInput,
 } from '../workflows/meeting.messages';
 import { CaseClient, InvalidInputError, RefusedError } from './cases';
@@ -178,6 +178,16 @@ export class MeetingClient {
       });
     } catch (err) {
       throw translateMeetingFailure(err, closed);
+    }
+    // A refused update comes back as a handle too: the meeting's hold is what says it was accepted.
+    const held = await this.handle(kind, date).query(heldDecisionsQuery).catch(() => []);
+    if (!held.some((h) => h.updateId === update.updateId)) {
+      try {
+        await update.result();
+      } catch (err) {
+        throw translateMeetingFailure(err, closed);
+      }
+      throw new RefusedError(`the ${kind} meeting of ${date} is not holding case ${reference.caseId} for this decision; try again`);
     }
     const caseRefusal = await onCase().then(() => undefined, (err: unknown) => err);
     // Should this signal be lost, the meeting asks the case at the end of its wait anyway.

@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, getExternalWorkflowHandle, log, patched, proxyActivities,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, currentUpdateInfo, getExternalWorkflowHandle, log, patched, proxyActivities,
   setHandler, upsertSearchAttributes, type SearchAttributes,
 } from '@temporalio/workflow';
 import type { Instant } from '../domain/time';
@@ -8,7 +8,7 @@ import {
   meetingCommandSchemas, recordedMeetingCommandSchemas, type MeetingCommand, type MeetingCommandName, type MeetingEffect, type RecordedMeetingCommand,
 } from '../machines/meeting';
 import type { ConfirmRequest, ForwardRequest, MeetingActivities } from './meeting-activity-types';
-import { decisionDeliveredSignal } from './meeting.messages';
+import { decisionDeliveredSignal, heldDecisionsQuery } from './meeting.messages';
 import { caseWorkflowId, rollOverSignal } from './referral.messages';
 
 export const now = (): Instant => new Date().toISOString();
@@ -63,21 +63,30 @@ export const decisionsByReferencePatch = 'meeting-decisions-by-reference';
 
 export function caseDecisions(confirm: MeetingActivities['confirmOnCase']): (request: ConfirmRequest) => Promise<void> {
   const delivered = new Set<string>();
+  const held = new Map<string, string>();
   // Registered before any await, with the meeting's other handlers.
   setHandler(decisionDeliveredSignal, ({ caseId }) => void delivered.add(caseId));
+  setHandler(heldDecisionsQuery, () => [...held].map(([updateId, caseId]) => ({ updateId, caseId })));
   return async (request) => {
+    // Held from the update's acceptance (this runs before the handler's first await).
+    const updateId = currentUpdateInfo()?.id ?? `case:${request.caseId}`;
+    held.set(updateId, request.caseId);
     delivered.delete(request.caseId);
-    await condition(() => delivered.has(request.caseId), deliveryWindow);
-    delivered.delete(request.caseId);
-    let confirmed: boolean;
     try {
-      ({ confirmed } = await confirm(request));
-    } catch (err) {
-      const cause = err instanceof ActivityFailure ? err.cause : err;
-      throw ApplicationFailure.create({ type: 'ForwardFailed', message: `case ${request.caseId} could not be asked whether it holds the decision: ${(cause as Error).message}`, nonRetryable: true });
-    }
-    if (!confirmed) {
-      throw ApplicationFailure.create({ type: 'Refused', message: `case ${request.caseId} holds no ${request.decision} from the meeting at ${request.meetingAt} (the case's own answer to the caller says why)`, nonRetryable: true });
+      await condition(() => delivered.has(request.caseId), deliveryWindow);
+      delivered.delete(request.caseId);
+      let confirmed: boolean;
+      try {
+        ({ confirmed } = await confirm(request));
+      } catch (err) {
+        const cause = err instanceof ActivityFailure ? err.cause : err;
+        throw ApplicationFailure.create({ type: 'ForwardFailed', message: `case ${request.caseId} could not be asked whether it holds the decision: ${(cause as Error).message}`, nonRetryable: true });
+      }
+      if (!confirmed) {
+        throw ApplicationFailure.create({ type: 'Refused', message: `case ${request.caseId} holds no ${request.decision} from the meeting at ${request.meetingAt} (the case's own answer to the caller says why)`, nonRetryable: true });
+      }
+    } finally {
+      held.delete(updateId);
     }
   };
 }

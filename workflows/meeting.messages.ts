@@ -40,6 +40,12 @@ export const minutesQuery = defineQuery<MinutesRecord | null>('minutes');
  */
 export const decisionDeliveredSignal = defineSignal<[{ caseId: string }]>('decisionDelivered');
 
+/**
+ * The decision updates the meeting has accepted and is holding a case's place for: how the client
+ * knows its update was accepted (and not refused) before it records the decision on the case.
+ */
+export const heldDecisionsQuery = defineQuery<{ updateId: string; caseId: string }[]>('heldDecisions');
+
 export const dailyMeetingUpdates = {
   /** The reference to an outcome the client records on the case (`recordMeetingOutcome`); the meeting holds the case's place and confirms it with the case. */
   recordOutcome: defineUpdate<DailyAgendaView, [MeetingCommandInput<'recordOutcome'>]>('recordOutcome'),
