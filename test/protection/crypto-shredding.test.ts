@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -9,7 +9,7 @@ import { createActivities } from '../../activities';
 import { OutboxMail } from '../../activities/mail.outbox';
 import { LocalPoliceSystems } from '../../activities/police-systems.local';
 import { readCaseRecord, renderSkeleton } from '../../client/case-record';
-import { showCase } from '../../client/cli/commands/case';
+import { showCase, submitCase } from '../../client/cli/commands/case';
 import { parseConfig } from '../../domain/config';
 import { CaseClient } from '../../client/cases';
 import { registerSearchAttributes } from '../../client/search-attributes';
@@ -329,6 +329,14 @@ describe('meeting papers after a case is destroyed (issue 7 item 4)', () => {
         // The other case on the same papers is still shown in full.
         expect(pack.html).toContain('Alex Example');
         expect(await run('2026-11-26', { format: 'html' })).toContain('<p class="banner"><strong>Rendered on read, not the mailed copy.</strong>');
+
+        // The destroyed case's ID is never used again: the typed client and `hrda case submit --case-id` refuse it, naming the field.
+        await expect(new CaseClient(env.client, taskQueue, { dataKeys }).submitReferral(exampleReferral(), { caseId: 'papers-1' }))
+          .rejects.toMatchObject({ name: 'CaseIdRetiredError', caseId: 'papers-1', destroyedAt: '2027-01-04T10:00:00.000Z', message: expect.stringMatching(/^case ID papers-1 belonged to a case whose personal data was destroyed on 2027-01-04T10:00:00.000Z \(the retention period ended\)/) });
+        const file = path.join(outbox, 'referral.json');
+        await writeFile(file, JSON.stringify(exampleReferral()));
+        const io = { out: () => undefined, err: () => undefined, errIsTTY: false };
+        await expect(submitCase({ client: env.client, config, io }, file, { caseId: 'papers-1' })).rejects.toThrow(/^--case-id: case ID papers-1 belonged to a case whose personal data was destroyed/);
       });
     } finally {
       await env.teardown();
