@@ -2,6 +2,7 @@ export { createDailyMeetingMachine, type DailyMeetingMachine, type DailyMeetingS
 export { createMonthlyMeetingMachine, returnedCases, type MonthlyMeetingMachine, type MonthlyMeetingSnapshot, type MonthlyMeetingEvent } from './monthly-meeting.machine';
 export { dailyMeetingPlan, managementMeeting, monthlyMeetingPlan, meetingPlan, meetingsBetween, meetingAttendees, type DailyMeetingPlan, type MonthlyMeetingPlan, type MeetingPlan } from './plan';
 export { orderAgenda } from './agenda-order';
-export { meetingCommandSchemas, type MeetingCommand, type MeetingCommandInput, type MeetingCommandName, type MeetingOutcome } from './commands';
-export type { DailyMeetingContext, MonthlyMeetingContext, Enlisted, RolledOver, Attendance, MeetingEffect, OutcomeRecord, QaRecord, ReviewOutcomeRecord, MinutesRecord, PapersResult, MinutesResult } from './context';
+export { meetingCommandSchemas, recordedMeetingCommandSchemas, type MeetingCommand, type MeetingCommandInput, type MeetingCommandName, type RecordedMeetingCommand } from './commands';
+export type { DailyMeetingContext, MonthlyMeetingContext, Enlisted, RolledOver, Attendance, MeetingEffect, OutcomeRecord, QaRecord, ReviewOutcomeRecord, PackRecord, MinutesRecord, PapersResult, MinutesResult } from './context';
+export { mailedMinutes, mailedPapers, type MailedMinutes, type MailedPapers, type PapersDigest, type PapersItem } from './papers';
 export * from './view';
