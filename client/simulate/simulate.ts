@@ -201,6 +201,12 @@ export function defaultActor(name: CaseCommandName, fields: Record<string, unkno
       return { role: 'agency-practitioner', agency: getProfile(state.profile).dvds.signOffBy };
     case 'reportDvpoBreach':
       return { role: 'agency-practitioner', agency: state.referral.referrer.agency };
+    case 'recordFirstResponseDecision':
+      return { role: 'agency-practitioner', agency: state.informationSharing?.firstResponse?.agency ?? admin };
+    case 'recordHealthSharing':
+      return { role: 'agency-practitioner', agency: state.informationSharing?.healthSharing?.agency ?? admin };
+    case 'recordVictimTold':
+      return { role: 'agency-practitioner', agency: state.maracReferral?.victimToldBy ?? admin };
     default:
       return { role: 'administrator', agency: admin };
   }
