@@ -32,8 +32,8 @@ describe('hrda case show: the Trafford steps', () => {
     actor.send({ type: 'recordHealthSharing', at: '2026-12-08T10:00:00.000Z', sharedWith: ['health-visitor'], actor: { role: 'agency-practitioner', agency: 'health' } });
     const text = informationSharingLines(caseView(actor.getSnapshot() as CaseSnapshot)).join('\n');
     expect(text).toContain('Criteria met    crime-child-resident');
-    expect(text).toMatch(/First Response  due by .*: OVERDUE/);
-    expect(text).toMatch(/Health sharing  due by .*: shared with health-visitor, .* — late/);
+    expect(text).toMatch(/First Response {2}due by .*: OVERDUE/);
+    expect(text).toMatch(/Health sharing {2}due by .*: shared with health-visitor, .* — late/);
     expect(text).toContain('Victim told     not yet — by idva; consent to share not given: referred regardless');
     expect(text).not.toContain('Alex');
   });
