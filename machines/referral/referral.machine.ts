@@ -444,7 +444,8 @@ export function createReferralMachine(profile: Profile) {
       // Referred on, and waiting for First Response's decision and health's sharing ([001]); only
       // a case of a profile with information sharing comes here.
       followingUp: {
-        always: { guard: ({ context }) => !sharingPending(context), target: 'closed', actions: 'closeWhenFollowedUp' },
+        // As after a meeting: nothing may be pending (no dispute open, no DVPO in force either).
+        always: { guard: 'nothingPending', target: 'closed', actions: 'closeWhenFollowedUp' },
         on: {
           closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
         },

@@ -177,6 +177,19 @@ describe('First Response and health through the case’s commands', () => {
     expect(h.byTopic('case-closed')[0]?.to).toEqual(expect.arrayContaining(['childrens-social-care', 'health', 'tdas']));
   });
 
+  it('keeps a referred-on case open while a dispute about it is open, as after a meeting', async () => {
+    const h = await start({ referral: referral({ assessment: { tool: 'police-dash', risk: 'medium', score: 9 } }) });
+    h.send({ type: 'raiseDispute', at: '2026-11-30T10:00:00.000Z', dispute: 'd1', area: 'information-sharing', raisedBy: 'health', with: ['childrens-social-care'], actor: practitioner('health') });
+    expect(h.snap().context.openDisputes).toEqual(['d1']);
+    h.send(firstResponse('2026-12-01T15:00:00.000Z', 2));
+    h.send(healthSharing('2026-12-03T10:00:00.000Z', ['school-nurse']));
+    expect(h.snap().status).toBe('active');
+    const resolved: TimelineEntry = { at: '2026-12-04T10:00:00.000Z', type: 'dispute.resolved', caseId: 'case-trafford-fictional', actor: { role: 'system' }, data: { disputeId: 'd1', agreement: 'Agreed.' } };
+    h.send({ type: 'disputeProgress', at: '2026-12-04T10:00:00.000Z', disputeId: 'd1', entry: resolved, open: false });
+    expect(h.snap().status).toBe('done');
+    expect(h.entries('case.closed')[0]?.at).toBe('2026-12-04T10:00:00.000Z');
+  });
+
   it('does not close a heard case with every action done while First Response has still to decide', async () => {
     const h = await start();
     h.send({ type: 'clock', at: '2026-12-17T09:00:00.000Z' });
