@@ -72,7 +72,7 @@ export const caseRef = (caseId: string) => caseId.slice(0, 8);
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
 
 const meetingTitle = (profile: Profile, ref: MeetingRef) =>
-  ref.kind === 'daily' ? `HRDA daily meeting — ${londonDateTime(ref.meetingAt)}` : `HRDAP management meeting — ${londonDateTime(ref.meetingAt)}`;
+  ref.kind === 'daily' ? `${profile.dailyMeeting.name ?? 'HRDA daily meeting'} — ${londonDateTime(ref.meetingAt)}` : `HRDAP management meeting — ${londonDateTime(ref.meetingAt)}`;
 
 const victimContactOutcome: Record<string, string> = {
   'views-recorded': 'views recorded',

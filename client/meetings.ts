@@ -377,7 +377,7 @@ export function meetingSeriesIcs(profile: Profile, from: LocalDate, to: LocalDat
       `DTSTAMP:${stamp}`,
       `DTSTART;TZID=${calendarZone}:${localStamp(m.meetingAt)}`,
       `DTEND;TZID=${calendarZone}:${localStamp(plusDuration(m.meetingAt, profile.dailyMeeting.duration))}`,
-      `SUMMARY:${icsText(`HRDA daily meeting (${profile.name})`)}`,
+      `SUMMARY:${icsText(`${profile.dailyMeeting.name ?? 'HRDA daily meeting'} (${profile.name})`)}`,
       `DESCRIPTION:${icsText(`Facilitated by ${agency(m.facilitator) ?? 'the rota'}. Papers are circulated by secure mail when the agenda freezes.`)}`,
       'CATEGORIES:HRDA',
       'TRANSP:OPAQUE',

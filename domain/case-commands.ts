@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { disclosureConsentFields } from './disclosure';
 import { disputeIdSchema } from './dispute';
+import { informationSharingCommandFields } from './information-sharing';
+import { maracReferralCommandFields } from './marac-referral';
 import { noticeCommandFields } from './notices';
 import { riskSchema } from './referral';
 import { needToKnowSchema, staffSubSchema } from './restriction';
@@ -81,6 +83,10 @@ export const caseCommandFields = {
   }),
   /** DVDS and DVPO notices as items of their own (domain/notices.ts). */
   ...noticeCommandFields,
+  /** First Response's decision and health's sharing after a police information sharing (domain/information-sharing.ts). */
+  ...informationSharingCommandFields,
+  /** The victim told of the MARAC referral (domain/marac-referral.ts). */
+  ...maracReferralCommandFields,
 } as const;
 
 const f = caseCommandFields;
@@ -110,6 +116,9 @@ export const caseCommandSchemas = {
   signOffDvds: f.signOffDvds.extend(actor),
   recordDvpo: f.recordDvpo.extend(actor),
   reportDvpoBreach: f.reportDvpoBreach.extend(actor),
+  recordFirstResponseDecision: f.recordFirstResponseDecision.extend(actor),
+  recordHealthSharing: f.recordHealthSharing.extend(actor),
+  recordVictimTold: f.recordVictimTold.extend(actor),
 } as const;
 
 export type CaseCommandName = keyof typeof caseCommandSchemas;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { agencyIdSchema } from './actor';
-import { referralFlags } from './referral';
+import { informationSharingSchema } from './information-sharing';
+import { maracReferralSchema } from './marac-referral';
+import { referralFlags, riskSchema } from './referral';
 import { localTimeSchema, weekdaySchema, weeklySlotSchema } from './time';
 
 /** An ISO-8601 duration such as "P3W", "P7D" or "PT24H". */
@@ -52,13 +54,15 @@ export const profileSchema = z.object({
     }),
   }),
   /** DVDS: the agency that signs off the disclosure wording agreed at the daily meeting (domain/notices.ts). */
-  dvds: z.object({ signOffBy: agencyIdSchema }).default({ signOffBy: 'police' }),
+  /** `minimumRisk`: a disclosure is recorded only on a case at this risk level or above ([001] DVDS: "at least Medium Risk"). */
+  dvds: z.object({ signOffBy: agencyIdSchema, minimumRisk: riskSchema.optional() }).default({ signOffBy: 'police' }),
   infoRequest: z.object({
     /** The request goes out by this time on the circulation day (PROTOCOL.md §1.2). */
     cutoff: localTimeSchema,
     agencies: z.array(agencyIdSchema).min(1),
   }),
   dailyMeeting: z.object({
+    name: z.string().min(1).optional(),
     slots: z.array(weeklySlotSchema).min(1),
     /** Reminder to agencies that have not returned a summary, on the meeting day. */
     summaryReminderAt: localTimeSchema,
@@ -108,6 +112,10 @@ export const profileSchema = z.object({
     /** Agencies that receive the case summaries and the minutes; the information-request list when unset. */
     attendees: z.array(agencyIdSchema).optional(),
   }).optional(),
+  /** Police information sharing with health and children's social care, and their follow-up ([001]; domain/information-sharing.ts). */
+  informationSharing: informationSharingSchema.optional(),
+  /** MARAC referral whatever the victim's consent, the victim being told ([001]; domain/marac-referral.ts). */
+  maracReferral: maracReferralSchema.optional(),
   /** The escalation protocol (PROTOCOL.md §1.6): ordered steps, each with its owner and its clock. */
   escalation: z.object({
     areas: z.array(z.string().min(1)).min(1),

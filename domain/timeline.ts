@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { disclosureConsentedData, notificationWithheldData } from './disclosure';
+import { victimToldOutcomeSchema } from './marac-referral';
 import { riskSchema } from './referral';
 import { instantSchema } from './time';
 
@@ -65,6 +66,16 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('dvpo.recorded', { dvpoId: z.string(), madeAt: instantSchema, days: z.number().int(), expiresAt: instantSchema }),
   entry('dvpo.breached', { dvpoId: z.string(), occurredAt: instantSchema }),
   entry('dvpo.expired', { dvpoId: z.string(), expiresAt: instantSchema }),
+  // Police information sharing and its follow-up ([001]; domain/information-sharing.ts, docs/profiles.md).
+  entry('referral.late', { occurredAt: instantSchema, dueBy: instantSchema }),
+  entry('information-sharing.decided', { criteria: z.array(z.string()), shareWith: z.array(agencyIdSchema), referralDueBy: instantSchema, firstResponseDueBy: instantSchema.optional(), healthSharingDueBy: instantSchema.optional() }),
+  entry('first-response.decided', { level: z.number().int(), dueBy: instantSchema, late: z.boolean() }),
+  entry('first-response.overdue', { dueBy: instantSchema }),
+  entry('health-sharing.recorded', { sharedWith: z.array(z.string()), dueBy: instantSchema, late: z.boolean() }),
+  entry('health-sharing.overdue', { dueBy: instantSchema }),
+  // MARAC whatever the victim's consent, the victim told ([001]; domain/marac-referral.ts).
+  entry('marac.referred', { consent: z.boolean(), victimToldBy: agencyIdSchema }),
+  entry('victim.told', { outcome: victimToldOutcomeSchema, consentToShare: z.boolean().optional() }),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

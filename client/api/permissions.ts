@@ -120,4 +120,9 @@ export const commandRules: { [N in CaseCommandName]: CommandRule<N> } = {
   signOffDvds: { roles: professionals },
   recordDvpo: { roles: professionals },
   reportDvpoBreach: { roles: professionals },
+  // [001]: First Response (children's social care) decides, health shares; the case refuses any other agency.
+  recordFirstResponseDecision: { roles: professionals },
+  recordHealthSharing: { roles: professionals },
+  // The agency that holds the contact with the victim tells them of the MARAC referral; the case refuses any other.
+  recordVictimTold: { roles: professionals },
 };

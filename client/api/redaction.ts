@@ -97,6 +97,8 @@ const nonPersonalDataFields = new Set([
   'owner', 'requestedBy', 'accepted', 'disputeId', 'area', 'stage', 'deadline', 'from', 'raisedBy', 'with',
   // case.restricted: why (the flag names) and the lead agency; the need-to-know list names staff and is left out.
   'basis', 'flags', 'leadAgency',
+  // Information sharing and the MARAC referral ([001]): criteria ids, agencies, levels of need, caseload roles, instants.
+  'criteria', 'shareWith', 'referralDueBy', 'firstResponseDueBy', 'healthSharingDueBy', 'level', 'dueBy', 'late', 'sharedWith', 'victimToldBy',
 ]);
 /** Within a kept field, only these keys of nested objects survive (e.g. a matrix action's id, owner and due date). */
 const nonPersonalNestedKeys = new Set(['id', 'owner', 'dueAt', 'system', 'status', 'hits', 'forwardedAt']);

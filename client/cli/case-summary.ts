@@ -1,5 +1,6 @@
 import type { Profile } from '../../domain/profile';
 import type { CaseView } from '../../machines/referral';
+import { informationSharingLines } from './information-sharing-summary';
 import { formatInstant, fromNow, renderTable } from './output';
 
 /**
@@ -49,6 +50,8 @@ export function renderCaseSummary(view: CaseView, profile: Profile | undefined, 
     row('Missing', expected.filter((a) => !received.has(a)).join(', ') || '—');
     row('Victim contact', view.victimContact ? `${view.victimContact.outcome}, ${formatInstant(view.victimContact.at)}${view.victimContact.by.agency ? ` (${view.victimContact.by.agency})` : ''}` : 'not recorded');
   }
+
+  out.push(...informationSharingLines(view));
 
   if (view.heardAt || view.actions.length) {
     section(`HRDA Matrix  (risks: ${restricted ? `${view.risks.length} recorded` : view.risks.join('; ') || '—'})`);

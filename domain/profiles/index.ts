@@ -1,7 +1,11 @@
 import type { Profile } from '../profile';
 import { dorsetHrda } from './dorset-hrda';
+import { traffordMarac } from './trafford-marac';
 
-export const profiles: Readonly<Record<string, Profile>> = { [dorsetHrda.id]: dorsetHrda };
+export const profiles: Readonly<Record<string, Profile>> = {
+  [dorsetHrda.id]: dorsetHrda,
+  [traffordMarac.id]: traffordMarac,
+};
 export const defaultProfileId = dorsetHrda.id;
 
 export function getProfile(id: string): Profile {

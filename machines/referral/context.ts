@@ -7,6 +7,8 @@ import type { Referral, Risk } from '../../domain/referral';
 import type { Restriction } from '../../domain/restriction';
 import type { Instant, LocalDate } from '../../domain/time';
 import type { PoliceSystem, Route, TimelineEntry } from '../../domain/timeline';
+import type { CaseSharing } from './information-sharing';
+import type { CaseMaracReferral } from './marac-referral';
 
 export type ActionStatus = 'open' | 'in-progress' | 'completed' | 'closed';
 
@@ -107,6 +109,10 @@ export interface CaseContext {
   restriction?: Restriction | null;
   /** DVDS and DVPO notices (domain/notices.ts); absent in a snapshot from a run before they existed. */
   notices?: Notices;
+  /** Police information sharing and its follow-up ([001]): only on a case of a profile that has it. */
+  informationSharing?: CaseSharing;
+  /** The MARAC referral and telling the victim ([001]): only on a case of a profile that has it. */
+  maracReferral?: CaseMaracReferral;
   timeline: TimelineEntry[];
   /** Messages queued by transitions, until the host reports them handed to the mail port. */
   outbox: Notification[];

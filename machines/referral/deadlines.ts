@@ -3,6 +3,7 @@ import { plusDuration } from '../../domain/duration';
 import { getProfile } from '../../domain/profiles';
 import type { Instant } from '../../domain/time';
 import { pendingNoticeDeadlines } from './notices';
+import { pendingSharingDeadlines } from './information-sharing';
 import { actionsNotProgressedId } from './referral.machine';
 import type { ReferralMachine } from './referral.machine';
 
@@ -33,6 +34,7 @@ export function pendingDeadlines(snapshot: CaseSnapshot): Instant[] {
     if (snapshot.matches({ monitoring: { review: 'accepted' } }) && c.review) due.push(c.review.meetingAt);
   }
   if (snapshot.status === 'active' && !snapshot.matches('closed')) due.push(...pendingNoticeDeadlines(c));
+  if (snapshot.status === 'active' && !snapshot.matches('closed')) due.push(...pendingSharingDeadlines(c));
   return due.sort();
 }
 

@@ -17,7 +17,7 @@ const message = (context: CaseContext, id: string, to: Recipient[], topic: Notif
   body,
 });
 
-function caseDetails(context: CaseContext): string[] {
+export function caseDetails(context: CaseContext): string[] {
   const r = context.referral;
   return [
     `Risk: ${context.risk}${context.repeat ? ` (repeat: previous case ${context.repeat.previousCaseId})` : ''}`,
@@ -112,6 +112,9 @@ export function involvedAgencies(profile: Profile, context: CaseContext): Agency
   return unique([
     context.referral.referrer.agency,
     ...(context.route === 'hrda' ? profile.infoRequest.agencies : context.route ? [profile.routing.offers[context.route]] : []),
+    // [001]: the agencies a police incident was shared with, and the one that tells the victim of a MARAC referral.
+    ...(context.informationSharing?.shareWith ?? []),
+    ...(context.maracReferral ? [context.maracReferral.victimToldBy] : []),
     ...context.actions.map((a) => a.owner),
     ...leadAgencies(context),
   ]);

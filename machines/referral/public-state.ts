@@ -15,6 +15,8 @@ export function publicStage(snapshot: CaseSnapshot): CaseStage {
   if (snapshot.matches('preparing')) return 'preparing';
   if (snapshot.matches('atMeeting')) return 'at-meeting';
   if (snapshot.matches('monitoring')) return 'monitoring';
+  // Referred on, with First Response and health still to act on a shared incident ([001]).
+  if (snapshot.matches('followingUp')) return 'monitoring';
   return 'received';
 }
 
@@ -57,6 +59,9 @@ export function caseView(snapshot: CaseSnapshot) {
     ...(c.restriction ? { restricted: true, needToKnow: c.restriction.needToKnow, restriction: c.restriction } : {}),
     // Only on a case that has any, so that the view of every other case is what it always was.
     ...(hasNotices(c) ? { notices: noticesOf(c) } : {}),
+    // Only under a profile with these steps ([001]), so that every other case's view is unchanged.
+    ...(c.informationSharing ? { informationSharing: c.informationSharing } : {}),
+    ...(c.maracReferral ? { maracReferral: c.maracReferral } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ import type { CaseEvent, ChecksOutput, CommandEvent, RollOverEvent } from './eve
 import { assignLeads } from './leads';
 import { messages } from './messages';
 import { applyNotice, dvpoInForce, expireDvpos, noticeProblem, type NoticeEvent } from './notices';
+import { applySharing, chaseSharing, decideAtIntake, followedUpRationale, sharingPending, sharingProblem, type SharingEvent } from './information-sharing';
+import { applyVictimTold, referToMarac, victimToldProblem } from './marac-referral';
 import { managementMeeting } from '../meeting/plan';
 import { actionDeadlines, dailySchedule, meetingAfter, monthlyMeetingFor } from './schedule';
 import { amendedNeedToKnow, intakeRestriction, restrictedLead, restrictionProblem } from './restriction';
@@ -266,6 +268,20 @@ export function createReferralMachine(profile: Profile) {
         });
         enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.caseClosed(profile, context, rationale)] });
       }),
+      // [001]: the police decide from the incident whether it is shared with health and children's social care.
+      decideInformationSharing: assign(({ context }) => decideAtIntake(profile, context) ?? {}),
+      // [001] MARAC: referred whatever the victim's consent; the agency in contact with them tells them.
+      referToMarac: assign(({ context }) => referToMarac(profile, context) ?? {}),
+      chaseInformationSharing: assign(({ context, event }) => chaseSharing(context, timeOf(event)) ?? {}),
+      closeWhenFollowedUp: enqueueActions(({ context, event, enqueue }) => {
+        const at = timeOf(event);
+        const rationale = followedUpRationale(context);
+        enqueue.assign({
+          closed: { at, rationale, by: { role: 'system' } },
+          timeline: withEntry(context, 'case.closed', at, { rationale }, { rationale }),
+        });
+        enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.caseClosed(profile, context, rationale)] });
+      }),
     },
     guards: {
       goesToHrda: ({ context }) => routeFor(profile, context) === 'hrda',
@@ -292,8 +308,11 @@ export function createReferralMachine(profile: Profile) {
       restrictionAllowed: ({ context, event }) =>
         (event.type === 'restrictCase' || event.type === 'amendNeedToKnow') && restrictionProblem(context, event) === undefined,
       disputeCanStart: ({ context, event }) => event.type === 'raiseDispute' && disputeProblem(profile, context, event) === undefined,
-      nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0 && !dvpoInForce(context),
+      nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0 && !dvpoInForce(context) && !sharingPending(context),
       noticeAccepted: ({ context, event }) => noticeProblem(profile, context, event as NoticeEvent) === undefined,
+      sharingPending: ({ context }) => sharingPending(context),
+      sharingAccepted: ({ context, event }) => sharingProblem(profile, context, event as SharingEvent) === undefined,
+      victimToldAccepted: ({ context, event }) => event.type === 'recordVictimTold' && victimToldProblem(profile, context, event) === undefined,
     },
   }).createMachine({
     id: 'referral',
@@ -340,7 +359,11 @@ export function createReferralMachine(profile: Profile) {
       signOffDvds: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
       recordDvpo: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
       reportDvpoBreach: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
-      noticesClock: { actions: assign(({ context, event }) => expireDvpos(context, event.at) ?? {}) },
+      // The host's clock for items taken in every state: DVPO expiries, and the information-sharing deadlines.
+      noticesClock: { actions: [assign(({ context, event }) => expireDvpos(context, event.at) ?? {}), 'chaseInformationSharing'] },
+      recordFirstResponseDecision: { guard: 'sharingAccepted', actions: assign(({ context, event }) => applySharing(profile, context, event)) },
+      recordHealthSharing: { guard: 'sharingAccepted', actions: assign(({ context, event }) => applySharing(profile, context, event)) },
+      recordVictimTold: { guard: 'victimToldAccepted', actions: assign(({ context, event }) => applyVictimTold(context, event)) },
       disputeProgress: {
         actions: assign(({ context, event }) => ({
           timeline: [...context.timeline, event.entry],
@@ -392,15 +415,19 @@ export function createReferralMachine(profile: Profile) {
           timeline = withEntry({ ...context, timeline }, 'lead.assigned', at, { for: 'case', agency: lead.agency, basis: lead.basis });
           enqueue.assign({ timeline });
         }),
+        'decideInformationSharing',
         ],
         always: [
-          { guard: 'goesToHrda', target: 'preparing', actions: 'routeToHrda' },
+          { guard: 'goesToHrda', target: 'preparing', actions: ['routeToHrda', 'referToMarac'] },
           { target: 'referredOn', actions: 'routeToOffer' },
         ],
       },
 
       referredOn: {
-        always: {
+        always: [
+          // [001]: an incident shared with First Response and health stays open until both have acted.
+          { guard: 'sharingPending', target: 'followingUp' },
+          {
           target: 'closed',
           actions: enqueueActions(({ context, enqueue }) => {
             const route = context.route as Exclude<Route, 'hrda'>;
@@ -410,6 +437,17 @@ export function createReferralMachine(profile: Profile) {
               timeline: withEntry(context, 'case.closed', context.referral.receivedAt, { rationale }, { rationale }),
             });
           }),
+          },
+        ],
+      },
+
+      // Referred on, and waiting for First Response's decision and health's sharing ([001]); only
+      // a case of a profile with information sharing comes here.
+      followingUp: {
+        // As after a meeting: nothing may be pending (no dispute open, no DVPO in force either).
+        always: { guard: 'nothingPending', target: 'closed', actions: 'closeWhenFollowedUp' },
+        on: {
+          closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
         },
       },
 

@@ -4,6 +4,8 @@ import type { CaseSnapshot } from './deadlines';
 import type { CommandEvent } from './events';
 import { disclosureConsentProblem, disputeProblem, outcomeProblem, unknownAgencies } from './referral.machine';
 import { noticeProblem } from './notices';
+import { sharingProblem } from './information-sharing';
+import { victimToldProblem } from './marac-referral';
 import { publicStage } from './public-state';
 import { restrictionProblem } from './restriction';
 
@@ -60,6 +62,11 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
     case 'recordDvpo':
     case 'reportDvpoBreach':
       return noticeProblem(profile, c, event) ?? `the case cannot take ${event.type} now; it is ${stage}`;
+    case 'recordFirstResponseDecision':
+    case 'recordHealthSharing':
+      return sharingProblem(profile, c, event) ?? `the case cannot take ${event.type} now; it is ${stage}`;
+    case 'recordVictimTold':
+      return victimToldProblem(profile, c, event) ?? `the case cannot take ${event.type} now; it is ${stage}`;
     case 'closeCase':
       if (c.openDisputes.length) return `disputes are open (${c.openDisputes.join(', ')}); a case cannot close while one is open`;
       return `the case cannot be closed now; it is ${stage}`;

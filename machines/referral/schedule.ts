@@ -1,7 +1,7 @@
 import { atLocal, firstSlotAfter, localDate, nthWeekdayOfMonth, workingDayFor } from '../../domain/calendar';
 import { minusDuration, plusDuration } from '../../domain/duration';
 import type { Profile } from '../../domain/profile';
-import { managementMeeting } from '../meeting/plan';
+import { dailyMeetingPlan, managementMeeting } from '../meeting/plan';
 import type { Instant, LocalDate } from '../../domain/time';
 
 export interface DailySchedule {
@@ -24,10 +24,17 @@ export function dailySchedule(profile: Profile, receivedAt: Instant): DailySched
 }
 
 export function meetingAfter(profile: Profile, circulationDay: LocalDate): DailySchedule {
-  const meetingAt = firstSlotAfter(circulationDay, profile.dailyMeeting.slots);
+  const circulateBy = atLocal(circulationDay, profile.infoRequest.cutoff);
+  let meetingAt = firstSlotAfter(circulationDay, profile.dailyMeeting.slots);
+  // A meeting whose agenda froze before the case was circulated cannot take it: the next one does
+  // (a MARAC whose papers go out days ahead). Dorset's agenda freezes at the cut-off of the working
+  // day before, never before a circulation, so its cases are always heard "on the next day".
+  while (dailyMeetingPlan(profile, localDate(meetingAt)).freezeAt < circulateBy) {
+    meetingAt = firstSlotAfter(localDate(meetingAt), profile.dailyMeeting.slots);
+  }
   return {
     circulationDay,
-    circulateBy: atLocal(circulationDay, profile.infoRequest.cutoff),
+    circulateBy,
     meetingAt,
     summaryReminderAt: atLocal(localDate(meetingAt), profile.dailyMeeting.summaryReminderAt),
   };

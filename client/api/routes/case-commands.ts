@@ -57,6 +57,9 @@ export const caseCommandRoutes: CommandRoute[] = [
   fromBody('signOffDvds', '/dvds/sign-off', 'Sign off the agreed DVDS wording (the Police)'),
   fromBody('recordDvpo', '/dvpos', 'Record a DVPO: date, length, protected premises and terms, circulated to the agencies'),
   fromBody('reportDvpoBreach', '/dvpos/breaches', 'Report a breach of a DVPO in force'),
+  fromBody('recordFirstResponseDecision', '/first-response', "Record First Response's decision on a shared incident: the level of need and why (children's social care; [001])"),
+  fromBody('recordHealthSharing', '/health-sharing', 'Record that health passed a shared incident to the caseload holders named (health; [001])'),
+  fromBody('recordVictimTold', '/victim-told', 'Record that the victim was told of the MARAC referral, and their consent if asked (the agency in contact with them; [001])'),
 ] as CommandRoute[];
 
 async function hasEnded(cases: CaseClient, caseId: string): Promise<boolean> {

@@ -144,6 +144,9 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     signOffDvds: fc.record({ dvdsId: fc.constantFrom('v1', 'v2') }),
     recordDvpo: fc.record({ dvpoId: fc.constantFrom('o1', 'o2'), madeAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), days: fc.integer({ min: 10, max: 30 }), protectedPremises: text(), terms: fc.array(text(), { minLength: 1, maxLength: 2 }) }),
     reportDvpoBreach: fc.record({ dvpoId: fc.constantFrom('o1', 'o2'), occurredAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), details: text() }),
+    recordFirstResponseDecision: fc.record({ level: fc.integer({ min: 0, max: 7 }), rationale: text(), riskFactors: fc.array(text(40), { maxLength: 2 }), protectiveFactors: fc.array(text(40), { maxLength: 2 }) }),
+    recordHealthSharing: fc.record({ sharedWith: fc.array(fc.constantFrom('health-visitor', 'school-nurse', 'gp-practice'), { minLength: 1, maxLength: 2 }), note: text() }),
+    recordVictimTold: fc.record({ outcome: fc.constantFrom('told', 'unable-to-contact', 'unsafe-to-contact'), consentToShare: fc.boolean(), note: text() }),
   };
 
   return { text, instant, agency, referral, junk, mutation, actor, commandFields };
