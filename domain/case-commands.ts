@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { disclosureConsentFields } from './disclosure';
 import { disputeIdSchema } from './dispute';
+import { mashCommandFields, recordScreeningRules } from './mash';
 import { noticeCommandFields } from './notices';
 import { riskSchema } from './referral';
 import { needToKnowSchema, staffSubSchema } from './restriction';
@@ -81,6 +82,8 @@ export const caseCommandFields = {
   }),
   /** DVDS and DVPO notices as items of their own (domain/notices.ts). */
   ...noticeCommandFields,
+  /** The MASH stage of a profile that has one (domain/mash.ts). */
+  ...mashCommandFields,
 } as const;
 
 const f = caseCommandFields;
@@ -110,6 +113,11 @@ export const caseCommandSchemas = {
   signOffDvds: f.signOffDvds.extend(actor),
   recordDvpo: f.recordDvpo.extend(actor),
   reportDvpoBreach: f.reportDvpoBreach.extend(actor),
+  recordScreening: f.recordScreening.extend(actor).superRefine(recordScreeningRules),
+  setRagRating: f.setRagRating.extend(actor),
+  recordTriageResponse: f.recordTriageResponse.extend(actor),
+  conveneMashMeeting: f.conveneMashMeeting.extend(actor),
+  recordMashDecision: f.recordMashDecision.extend(actor),
 } as const;
 
 export type CaseCommandName = keyof typeof caseCommandSchemas;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { disclosureConsentedData, notificationWithheldData } from './disclosure';
+import { mashTimelineData as mash } from './mash';
 import { riskSchema } from './referral';
 import { instantSchema } from './time';
 
@@ -65,6 +66,18 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('dvpo.recorded', { dvpoId: z.string(), madeAt: instantSchema, days: z.number().int(), expiresAt: instantSchema }),
   entry('dvpo.breached', { dvpoId: z.string(), occurredAt: instantSchema }),
   entry('dvpo.expired', { dvpoId: z.string(), expiresAt: instantSchema }),
+  // The MASH stage (domain/mash.ts; 003 §7–§17): rationales and responses stay in the case, not here.
+  entry('screening.started', mash['screening.started']),
+  entry('screening.completed', mash['screening.completed']),
+  entry('screening.overdue', mash['screening.overdue']),
+  entry('rag.rated', mash['rag.rated']),
+  entry('rag.overdue', mash['rag.overdue']),
+  entry('triage.requested', mash['triage.requested']),
+  entry('triage.response-received', mash['triage.response-received']),
+  entry('mash-meeting.convened', mash['mash-meeting.convened']),
+  entry('mash-meeting.record-overdue', mash['mash-meeting.record-overdue']),
+  entry('mash.decided', mash['mash.decided']),
+  entry('marac.referred', mash['marac.referred']),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

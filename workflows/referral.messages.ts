@@ -16,6 +16,7 @@ const names: CaseCommandName[] = [
   'recordDisclosureConsent',
   'restrictCase', 'amendNeedToKnow',
   'recordDvds', 'signOffDvds', 'recordDvpo', 'reportDvpoBreach',
+  'recordScreening', 'setRagRating', 'recordTriageResponse', 'conveneMashMeeting', 'recordMashDecision',
 ];
 export const caseUpdates = Object.fromEntries(names.map((n) => [n, defineUpdate(n)])) as CaseUpdates;
 

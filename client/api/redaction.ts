@@ -97,6 +97,9 @@ const nonPersonalDataFields = new Set([
   'owner', 'requestedBy', 'accepted', 'disputeId', 'area', 'stage', 'deadline', 'from', 'raisedBy', 'with',
   // case.restricted: why (the flag names) and the lead agency; the need-to-know list names staff and is left out.
   'basis', 'flags', 'leadAgency',
+  // The MASH stage (domain/mash.ts): outcomes, ratings, agencies, instants and flags.
+  'completeBy', 'late', 'sharedWith', 'rating', 'previous', 'referredAt', 'withheldFrom', 'marking', 'awaiting', 'recordBy',
+  'outcomes', 'notified', 'criteria', 'meeting',
 ]);
 /** Within a kept field, only these keys of nested objects survive (e.g. a matrix action's id, owner and due date). */
 const nonPersonalNestedKeys = new Set(['id', 'owner', 'dueAt', 'system', 'status', 'hits', 'forwardedAt']);

@@ -201,6 +201,14 @@ export function defaultActor(name: CaseCommandName, fields: Record<string, unkno
       return { role: 'agency-practitioner', agency: getProfile(state.profile).dvds.signOffBy };
     case 'reportDvpoBreach':
       return { role: 'agency-practitioner', agency: state.referral.referrer.agency };
+    // The MASH stage: its lead agency screens; a team manager rates and decides; each agency responds for itself.
+    case 'recordScreening':
+      return { role: 'agency-practitioner', agency: state.mash?.leadAgency ?? admin };
+    case 'setRagRating':
+    case 'recordMashDecision':
+      return { role: 'chair', agency: getProfile(state.profile).mash?.teamManager.agencies[0] ?? admin };
+    case 'recordTriageResponse':
+      return { role: 'agency-practitioner', agency: fields.agency as string };
     default:
       return { role: 'administrator', agency: admin };
   }

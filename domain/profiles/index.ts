@@ -1,7 +1,8 @@
 import type { Profile } from '../profile';
 import { dorsetHrda } from './dorset-hrda';
+import { warwickshireMash } from './warwickshire-mash';
 
-export const profiles: Readonly<Record<string, Profile>> = { [dorsetHrda.id]: dorsetHrda };
+export const profiles: Readonly<Record<string, Profile>> = { [dorsetHrda.id]: dorsetHrda, [warwickshireMash.id]: warwickshireMash };
 export const defaultProfileId = dorsetHrda.id;
 
 export function getProfile(id: string): Profile {

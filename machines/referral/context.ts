@@ -7,6 +7,7 @@ import type { Referral, Risk } from '../../domain/referral';
 import type { Restriction } from '../../domain/restriction';
 import type { Instant, LocalDate } from '../../domain/time';
 import type { PoliceSystem, Route, TimelineEntry } from '../../domain/timeline';
+import type { MashCase } from './mash';
 
 export type ActionStatus = 'open' | 'in-progress' | 'completed' | 'closed';
 
@@ -107,6 +108,8 @@ export interface CaseContext {
   restriction?: Restriction | null;
   /** DVDS and DVPO notices (domain/notices.ts); absent in a snapshot from a run before they existed. */
   notices?: Notices;
+  /** The MASH stage (machines/referral/mash.ts): only under a profile with a `mash` section. */
+  mash?: MashCase | null;
   timeline: TimelineEntry[];
   /** Messages queued by transitions, until the host reports them handed to the mail port. */
   outbox: Notification[];

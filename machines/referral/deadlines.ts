@@ -2,6 +2,7 @@ import type { SnapshotFrom } from 'xstate';
 import { plusDuration } from '../../domain/duration';
 import { getProfile } from '../../domain/profiles';
 import type { Instant } from '../../domain/time';
+import { mashDeadlines } from './mash';
 import { pendingNoticeDeadlines } from './notices';
 import { actionsNotProgressedId } from './referral.machine';
 import type { ReferralMachine } from './referral.machine';
@@ -33,6 +34,7 @@ export function pendingDeadlines(snapshot: CaseSnapshot): Instant[] {
     if (snapshot.matches({ monitoring: { review: 'accepted' } }) && c.review) due.push(c.review.meetingAt);
   }
   if (snapshot.status === 'active' && !snapshot.matches('closed')) due.push(...pendingNoticeDeadlines(c));
+  if (snapshot.matches('mash')) due.push(...mashDeadlines(c));
   return due.sort();
 }
 

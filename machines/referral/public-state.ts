@@ -1,13 +1,14 @@
 import type { CaseSnapshot } from './deadlines';
 import { pendingDeadlines } from './deadlines';
 import type { Notices } from '../../domain/notices';
+import { mashStepOf } from './mash';
 import { noticesOf } from './notices';
 
 /**
  * The stable public vocabulary of a case's stage (the timeline's language), decoupled from the
  * machine's internal state names so that the machine can change without breaking its readers.
  */
-export const caseStages = ['received', 'preparing', 'at-meeting', 'monitoring', 'closed'] as const;
+export const caseStages = ['received', 'preparing', 'at-meeting', 'monitoring', 'closed', 'screening', 'rag-rating', 'triage', 'mash-meeting'] as const;
 export type CaseStage = (typeof caseStages)[number];
 
 export function publicStage(snapshot: CaseSnapshot): CaseStage {
@@ -15,6 +16,9 @@ export function publicStage(snapshot: CaseSnapshot): CaseStage {
   if (snapshot.matches('preparing')) return 'preparing';
   if (snapshot.matches('atMeeting')) return 'at-meeting';
   if (snapshot.matches('monitoring')) return 'monitoring';
+  // The MASH stage (machines/referral/mash.ts), under a profile that has one.
+  const step = snapshot.matches('mash') ? mashStepOf(snapshot.context) : null;
+  if (step) return ({ screening: 'screening', rating: 'rag-rating', triage: 'triage', meeting: 'mash-meeting' } as const)[step];
   return 'received';
 }
 
@@ -57,6 +61,8 @@ export function caseView(snapshot: CaseSnapshot) {
     ...(c.restriction ? { restricted: true, needToKnow: c.restriction.needToKnow, restriction: c.restriction } : {}),
     // Only on a case that has any, so that the view of every other case is what it always was.
     ...(hasNotices(c) ? { notices: noticesOf(c) } : {}),
+    // Only on a case of a profile with a MASH stage: every other case's view is what it always was.
+    ...(c.mash ? { mash: c.mash } : {}),
   };
 }
 

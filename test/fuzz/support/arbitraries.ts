@@ -144,6 +144,12 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     signOffDvds: fc.record({ dvdsId: fc.constantFrom('v1', 'v2') }),
     recordDvpo: fc.record({ dvpoId: fc.constantFrom('o1', 'o2'), madeAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), days: fc.integer({ min: 10, max: 30 }), protectedPremises: text(), terms: fc.array(text(), { minLength: 1, maxLength: 2 }) }),
     reportDvpoBreach: fc.record({ dvpoId: fc.constantFrom('o1', 'o2'), occurredAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), details: text() }),
+    // The MASH stage: a dorset-hrda case refuses all of these (its profile has none).
+    recordScreening: fc.record({ outcome: fc.constantFrom('no-further-action', 'share-for-support', 'refer-to-mash'), sharedWith: fc.array(agency, { maxLength: 2 }), rationale: text() }),
+    setRagRating: fc.record({ rating: fc.constantFrom('red', 'amber', 'green'), rationale: text() }),
+    recordTriageResponse: fc.record({ agency, response: fc.record({ chronology: text(), summary: text() }) }),
+    conveneMashMeeting: fc.record({ kind: fc.constantFrom('mash-meeting', 'strategy-discussion'), meetingAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), rationale: text() }),
+    recordMashDecision: fc.record({ outcomes: fc.array(fc.constantFrom('early-help', 'domestic-abuse-support'), { minLength: 1, maxLength: 2 }), rationale: text() }),
   };
 
   return { text, instant, agency, referral, junk, mutation, actor, commandFields };
