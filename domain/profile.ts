@@ -81,6 +81,8 @@ export const profileSchema = z.object({
   }),
   leads: z.object({
     victim: agencyIdSchema,
+    /** The protocol's words for why that agency leads for the victim, as the timeline gives them. */
+    victimBasis: z.string().min(1).default('the Domestic Abuse Advisor leads for the victim'),
     children: agencyIdSchema,
     /** Perpetrator lead set automatically for these MAPPA levels. */
     perpetratorByMappa: z.object({ levels: z.array(z.number().int().min(1).max(3)), agency: agencyIdSchema }),

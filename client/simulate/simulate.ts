@@ -183,7 +183,7 @@ export function defaultActor(name: CaseCommandName, fields: Record<string, unkno
     case 'submitSummary':
       return { role: 'agency-practitioner', agency: fields.agency as string };
     case 'recordVictimContact':
-      return { role: 'agency-practitioner', agency: state.leads.victim?.agency ?? 'domestic-abuse-advisor' };
+      return { role: 'agency-practitioner', agency: state.leads.victim?.agency ?? getProfile(state.profile).leads.victim };
     case 'updateAction':
       return { role: 'agency-practitioner', agency: state.actions.find((a) => a.id === fields.actionId)?.owner ?? admin };
     case 'requestReview':

@@ -78,6 +78,7 @@ export const warwickshireMash = profileSchema.parse({
   // §19.4: the IDVA is the high-risk victim's primary point of contact.
   leads: {
     victim: 'idva',
+    victimBasis: 'the IDVA is the primary point of contact for a victim at high risk (003 §19.4)',
     children: 'childrens-social-care',
     perpetratorByMappa: { levels: [2, 3], agency: 'probation' },
   },

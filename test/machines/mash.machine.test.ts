@@ -32,8 +32,8 @@ const agencyIds = new Set(profile.agencies.map((a) => a.id));
 const standard = { assessment: { tool: 'police-dash' as const, risk: 'standard' as const, score: 4 } };
 const medium = { assessment: { tool: 'police-dash' as const, risk: 'medium' as const, score: 9 } };
 
-type Harness = Awaited<ReturnType<typeof startCase>>;
-const tracked: Harness[] = [];
+/** The cases a test drove, checked after it: every entry matches its schema, and messages go to the directory only. */
+const tracked: { snap: () => CaseSnapshot; byTopic: (topic: Notification['topic']) => Notification[] }[] = [];
 
 async function startCase(opts: { referral?: Partial<ReferralInput>; repeat?: RepeatInfo | null; profile?: Profile; submittedBy?: string } = {}) {
   const p = opts.profile ?? profile;
