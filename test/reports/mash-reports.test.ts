@@ -44,7 +44,18 @@ describe('the weekly report of standard incidents completed and outstanding (003
     expect(r.outstanding).toEqual([{ caseId: id('S4'), receivedAt: '2026-11-27T15:00:00.000Z', completeBy: '2026-11-30T15:00:00.000Z', overdue: false }]);
     expect(r.counts).toEqual({ completed: 3, completedLate: 1, outstanding: 1, outstandingOverdue: 0 });
     expect(r.issues).toEqual([`1 incident was completed after the timescale: ${id('S2')}`, '1 incident is outstanding at the end of the week, within the timescale']);
+    expect(r.asOf).toBe('2026-11-27T17:00:00.000Z');
     expect(renderMashWeeklyReport(r)).toContain(`${id('S2')}  received 2026-11-24T14:00:00.000Z  completed 2026-11-27T16:00`);
+  });
+
+  it('speaks for now while the week is still running: S2 is outstanding, and overdue once its 72 hours have passed', () => {
+    const wednesday = buildMashWeeklyReport('warwickshire-mash', mash, incidents, '2026-11-27', '2026-11-25T12:00:00.000Z');
+    expect(wednesday.asOf).toBe('2026-11-25T12:00:00.000Z');
+    expect(wednesday.completed.map((c) => c.caseId)).toEqual([id('S1')]);
+    expect(wednesday.outstanding).toEqual([{ caseId: id('S2'), receivedAt: '2026-11-24T14:00:00.000Z', completeBy: '2026-11-27T14:00:00.000Z', overdue: false }]);
+    const friday = buildMashWeeklyReport('warwickshire-mash', mash, incidents, '2026-11-27', '2026-11-27T15:00:00.000Z');
+    expect(friday.outstanding.find((o) => o.caseId === id('S2'))).toMatchObject({ overdue: true });
+    expect(renderMashWeeklyReport(friday)).toContain('as it stands at 2026-11-27T15:00:00.000Z');
   });
 
   it('counts the week to 4 December, and shows an incident outstanding past its timescale as overdue', () => {

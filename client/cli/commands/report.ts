@@ -66,7 +66,7 @@ export async function mashWeeklyReportCommand(ctx: CommandContext, opts: MashWee
   } catch (err) {
     throw new CliError(`--week-ending: ${(err as Error).message}`);
   }
-  const report = buildMashWeeklyReport(profile.id, profile.mash, await collectMashIncidents(ctx.client, profile.id, week.weekStart), opts.weekEnding);
+  const report = buildMashWeeklyReport(profile.id, profile.mash, await collectMashIncidents(ctx.client, profile.id, week.weekStart), opts.weekEnding, new Date().toISOString());
   ctx.io.out(opts.json ? JSON.stringify(report, null, 2) : renderMashWeeklyReport(report));
 }
 
