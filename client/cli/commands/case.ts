@@ -178,7 +178,7 @@ export function registerCaseCommands(program: Command, run: Runner): void {
   group
     .command('list')
     .description('cases matching the filters, from search attributes, newest first, as a table')
-    .option('--stage <stage>', 'received, preparing, at-meeting, monitoring or closed')
+    .option('--stage <stage>', 'received, preparing, at-meeting, monitoring or closed; for a MASH profile also screening, rag-rating, triage or mash-meeting')
     .option('--risk <risk>', 'standard, medium or high')
     .option('--route <route>', 'hrda, medium-risk-offer or standard-risk-offer')
     .option('--overdue [yes]', 'only cases with overdue actions (--overdue false: none overdue)')
