@@ -46,7 +46,7 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
     ctx.io.out([
       `Case ${submitted.caseId}`,
       `  route    ${view.route ?? 'not yet routed'}${view.repeat ? ` (repeat of case ${view.repeat.previousCaseId})` : ''}`,
-      `  meeting  ${view.meetingAt ? `${formatInstant(view.meetingAt)} (daily)` : view.route === 'hrda' ? 'not yet scheduled' : 'none: referred on, the case is closed'}`,
+      `  meeting  ${view.meetingAt ? `${formatInstant(view.meetingAt)} (daily)` : view.route === 'hrda' ? 'not yet scheduled' : view.mash && view.stage !== 'closed' ? `none yet: the case is in the MASH (${view.stage})` : 'none: referred on, the case is closed'}`,
       ...(view.restricted ? [`  restricted  ${restrictedNote}`] : []),
     ].join('\n'));
   } finally {
