@@ -90,6 +90,15 @@ describe('the MASH stage through HTTP', () => {
     expect(ok.json().case.mash.triage.responses.health).toMatchObject({ title: 'TRIAGE RESPONSE', late: false });
   });
 
+  it('shows ops where the referral stands in the MASH, without personal data or responses', async () => {
+    const res = await h.app.inject({ method: 'GET', url: `/cases/${triageCase}`, headers: as('ops', undefined, { 'x-purpose': 'ops check' }) });
+    expect(res.statusCode, res.body).toBe(200);
+    const skeleton = res.json();
+    expect(skeleton).toMatchObject({ redacted: true, stage: 'triage', mash: { leadAgency: 'police', screeningOutcome: 'refer-to-mash', rating: 'amber', awaiting: ['childrens-social-care', 'adult-social-care', 'police', 'early-help', 'education'], maracCriteria: [] } });
+    expect(res.body).not.toContain('Mara Mash');
+    expect(res.body).not.toContain('GP since 2019');
+  });
+
   it('refuses every MASH action on a case of a profile without a MASH stage', async () => {
     const dorset = await submit(referral('Dora Dorset'), 'dorset-hrda');
     const res = await post(dorset.caseId, '/screening', { outcome: 'no-further-action', rationale: 'x' }, hau());
