@@ -4,6 +4,7 @@ import { disclosureConsentFields } from './disclosure';
 import { disputeIdSchema } from './dispute';
 import { informationSharingCommandFields } from './information-sharing';
 import { maracReferralCommandFields } from './marac-referral';
+import { mashCommandFields, recordScreeningRules } from './mash';
 import { noticeCommandFields } from './notices';
 import { riskSchema } from './referral';
 import { needToKnowSchema, staffSubSchema } from './restriction';
@@ -87,6 +88,8 @@ export const caseCommandFields = {
   ...informationSharingCommandFields,
   /** The victim told of the MARAC referral (domain/marac-referral.ts). */
   ...maracReferralCommandFields,
+  /** The MASH stage of a profile that has one (domain/mash.ts). */
+  ...mashCommandFields,
 } as const;
 
 const f = caseCommandFields;
@@ -119,6 +122,11 @@ export const caseCommandSchemas = {
   recordFirstResponseDecision: f.recordFirstResponseDecision.extend(actor),
   recordHealthSharing: f.recordHealthSharing.extend(actor),
   recordVictimTold: f.recordVictimTold.extend(actor),
+  recordScreening: f.recordScreening.extend(actor).superRefine(recordScreeningRules),
+  setRagRating: f.setRagRating.extend(actor),
+  recordTriageResponse: f.recordTriageResponse.extend(actor),
+  conveneMashMeeting: f.conveneMashMeeting.extend(actor),
+  recordMashDecision: f.recordMashDecision.extend(actor),
 } as const;
 
 export type CaseCommandName = keyof typeof caseCommandSchemas;

@@ -4,9 +4,11 @@ import { informationSharingSchema } from './information-sharing';
 import { maracReferralSchema } from './marac-referral';
 import { referralFlags, riskSchema } from './referral';
 import { localTimeSchema, weekdaySchema, weeklySlotSchema } from './time';
+import { isoDurationSchema } from './iso-duration';
+import { mashProfileSchema } from './mash';
 
-/** An ISO-8601 duration such as "P3W", "P7D" or "PT24H". */
-export const isoDurationSchema = z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'an ISO-8601 duration, e.g. P3W or PT24H');
+// Its own module, so that profile sections defined apart (domain/mash.ts) use it without an import cycle.
+export { isoDurationSchema };
 
 /** A key the daily agenda is ordered by (PROTOCOL.md §1.3; other protocols order differently, e.g. [002] 2.20). */
 export const agendaOrderKeySchema = z.enum(['children-first', 'risk', 'received', 'repeat-first', 'rolled-over-first']);
@@ -83,6 +85,8 @@ export const profileSchema = z.object({
   }),
   leads: z.object({
     victim: agencyIdSchema,
+    /** The protocol's words for why that agency leads for the victim, as the timeline gives them. */
+    victimBasis: z.string().min(1).default('the Domestic Abuse Advisor leads for the victim'),
     children: agencyIdSchema,
     /** Perpetrator lead set automatically for these MAPPA levels. */
     perpetratorByMappa: z.object({ levels: z.array(z.number().int().min(1).max(3)), agency: agencyIdSchema }),
@@ -153,6 +157,8 @@ export const profileSchema = z.object({
     /** The lead agency of a restricted case. */
     leadAgency: agencyIdSchema,
   }).default({ flags: ['honour-based-violence', 'forced-marriage'], leadAgency: 'police' }),
+  /** The MASH stage (domain/mash.ts): screening, RAG rating, triage and the MASH meeting before any MARAC. Absent: no MASH stage. */
+  mash: mashProfileSchema.optional(),
   workflow: z.object({
     /** Continue-as-new once the history has this many events, well before Temporal's limits. */
     continueAsNewAfterEvents: z.number().int().min(100),

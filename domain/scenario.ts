@@ -34,6 +34,11 @@ export const scenarioStepSchema = z.discriminatedUnion('do', [
   commandStep('recordFirstResponseDecision'),
   commandStep('recordHealthSharing'),
   commandStep('recordVictimTold'),
+  commandStep('recordScreening'),
+  commandStep('setRagRating'),
+  commandStep('recordTriageResponse'),
+  commandStep('conveneMashMeeting'),
+  commandStep('recordMashDecision'),
   // Actions on a dispute go to the dispute's own workflow; `dispute` names it within the case.
   disputeActionSchemas.respond.omit({ actor: true }).extend({ ...base, do: z.literal('respondToDispute'), dispute: disputeIdSchema }),
   disputeActionSchemas.advance.omit({ actor: true }).extend({ ...base, do: z.literal('advanceDispute'), dispute: disputeIdSchema }),

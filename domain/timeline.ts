@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { disclosureConsentedData, notificationWithheldData } from './disclosure';
 import { victimToldOutcomeSchema } from './marac-referral';
+import { mashTimelineData as mash } from './mash';
 import { riskSchema } from './referral';
 import { instantSchema } from './time';
 
@@ -73,9 +74,22 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('first-response.overdue', { dueBy: instantSchema }),
   entry('health-sharing.recorded', { sharedWith: z.array(z.string()), dueBy: instantSchema, late: z.boolean() }),
   entry('health-sharing.overdue', { dueBy: instantSchema }),
-  // MARAC whatever the victim's consent, the victim told ([001]; domain/marac-referral.ts).
-  entry('marac.referred', { consent: z.boolean(), victimToldBy: agencyIdSchema }),
+  // Referred to MARAC. Under [001] whatever the victim's consent, with the agency that tells the
+  // victim (domain/marac-referral.ts); under a MASH profile, with the criteria of 003 §17.2 it met
+  // (domain/mash.ts). Each profile writes its own fields.
+  entry('marac.referred', { consent: z.boolean().optional(), victimToldBy: agencyIdSchema.optional(), criteria: mash['marac.referred'].criteria.optional() }),
   entry('victim.told', { outcome: victimToldOutcomeSchema, consentToShare: z.boolean().optional() }),
+  // The MASH stage (domain/mash.ts; 003 §7–§17): rationales and responses stay in the case, not here.
+  entry('screening.started', mash['screening.started']),
+  entry('screening.completed', mash['screening.completed']),
+  entry('screening.overdue', mash['screening.overdue']),
+  entry('rag.rated', mash['rag.rated']),
+  entry('rag.overdue', mash['rag.overdue']),
+  entry('triage.requested', mash['triage.requested']),
+  entry('triage.response-received', mash['triage.response-received']),
+  entry('mash-meeting.convened', mash['mash-meeting.convened']),
+  entry('mash-meeting.record-overdue', mash['mash-meeting.record-overdue']),
+  entry('mash.decided', mash['mash.decided']),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

@@ -17,6 +17,7 @@ const names: CaseCommandName[] = [
   'restrictCase', 'amendNeedToKnow',
   'recordDvds', 'signOffDvds', 'recordDvpo', 'reportDvpoBreach',
   'recordFirstResponseDecision', 'recordHealthSharing', 'recordVictimTold',
+  'recordScreening', 'setRagRating', 'recordTriageResponse', 'conveneMashMeeting', 'recordMashDecision',
 ];
 export const caseUpdates = Object.fromEntries(names.map((n) => [n, defineUpdate(n)])) as CaseUpdates;
 

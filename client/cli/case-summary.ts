@@ -1,6 +1,7 @@
 import type { Profile } from '../../domain/profile';
 import type { CaseView } from '../../machines/referral';
 import { informationSharingLines } from './information-sharing-summary';
+import { renderMashSummary } from './mash-summary';
 import { formatInstant, fromNow, renderTable } from './output';
 
 /**
@@ -33,6 +34,8 @@ export function renderCaseSummary(view: CaseView, profile: Profile | undefined, 
     row('Need to know', `${needToKnow.length} named (${needToKnow.join(', ') || 'nobody yet: a chair names them'})`);
     row('Details', 'to the need-to-know list only: they read the case through the API (GET /cases/<id>), where each read is logged');
   }
+
+  out.push(...renderMashSummary(view, profile));
 
   if (view.route === 'hrda') {
     section('Deadlines');

@@ -212,6 +212,14 @@ export function defaultActor(name: CaseCommandName, fields: Record<string, unkno
       return { role: 'agency-practitioner', agency: state.informationSharing?.healthSharing?.agency ?? admin };
     case 'recordVictimTold':
       return { role: 'agency-practitioner', agency: state.maracReferral?.victimToldBy ?? admin };
+    // The MASH stage: its lead agency screens; a team manager rates and decides; each agency responds for itself.
+    case 'recordScreening':
+      return { role: 'agency-practitioner', agency: state.mash?.leadAgency ?? admin };
+    case 'setRagRating':
+    case 'recordMashDecision':
+      return { role: 'chair', agency: getProfile(state.profile).mash?.teamManager.agencies[0] ?? admin };
+    case 'recordTriageResponse':
+      return { role: 'agency-practitioner', agency: fields.agency as string };
     default:
       return { role: 'administrator', agency: admin };
   }

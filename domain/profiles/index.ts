@@ -1,10 +1,12 @@
 import type { Profile } from '../profile';
 import { dorsetHrda } from './dorset-hrda';
 import { traffordMarac } from './trafford-marac';
+import { warwickshireMash } from './warwickshire-mash';
 
 export const profiles: Readonly<Record<string, Profile>> = {
   [dorsetHrda.id]: dorsetHrda,
   [traffordMarac.id]: traffordMarac,
+  [warwickshireMash.id]: warwickshireMash,
 };
 export const defaultProfileId = dorsetHrda.id;
 

@@ -79,6 +79,7 @@ export const traffordMarac = profileSchema.parse({
   // The IDVA sits with the victim; children's social care leads for the children.
   leads: {
     victim: 'idva',
+    victimBasis: 'Independent Domestic Violence Advocate (IDVA) service leads for the victim',
     children: 'childrens-social-care',
     perpetratorByMappa: { levels: [2, 3], agency: 'probation' },
   },

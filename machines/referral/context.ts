@@ -9,6 +9,7 @@ import type { Instant, LocalDate } from '../../domain/time';
 import type { PoliceSystem, Route, TimelineEntry } from '../../domain/timeline';
 import type { CaseSharing } from './information-sharing';
 import type { CaseMaracReferral } from './marac-referral';
+import type { MashCase } from './mash';
 
 export type ActionStatus = 'open' | 'in-progress' | 'completed' | 'closed';
 
@@ -113,6 +114,8 @@ export interface CaseContext {
   informationSharing?: CaseSharing;
   /** The MARAC referral and telling the victim ([001]): only on a case of a profile that has it. */
   maracReferral?: CaseMaracReferral;
+  /** The MASH stage (machines/referral/mash.ts): only under a profile with a `mash` section. */
+  mash?: MashCase | null;
   timeline: TimelineEntry[];
   /** Messages queued by transitions, until the host reports them handed to the mail port. */
   outbox: Notification[];

@@ -2,6 +2,7 @@ import type { SnapshotFrom } from 'xstate';
 import { plusDuration } from '../../domain/duration';
 import { getProfile } from '../../domain/profiles';
 import type { Instant } from '../../domain/time';
+import { mashDeadlines } from './mash';
 import { pendingNoticeDeadlines } from './notices';
 import { pendingSharingDeadlines } from './information-sharing';
 import { actionsNotProgressedId } from './referral.machine';
@@ -35,6 +36,7 @@ export function pendingDeadlines(snapshot: CaseSnapshot): Instant[] {
   }
   if (snapshot.status === 'active' && !snapshot.matches('closed')) due.push(...pendingNoticeDeadlines(c));
   if (snapshot.status === 'active' && !snapshot.matches('closed')) due.push(...pendingSharingDeadlines(c));
+  if (snapshot.matches('mash')) due.push(...mashDeadlines(c));
   return due.sort();
 }
 

@@ -17,7 +17,7 @@ export function assignLeads(profile: Profile, context: CaseContext, agreed: Case
     ? { agency: chosen, basis: 'chosen by the victim' }
     : agreed.victim
       ? { agency: agreed.victim, basis: 'agreed at the meeting' }
-      : { agency: profile.leads.victim, basis: protocolVictimLead(profile) };
+      : { agency: profile.leads.victim, basis: `the protocol: ${profile.leads.victimBasis}` };
 
   if (context.referral.children.length > 0) {
     leads.children = agreed.children
@@ -41,11 +41,4 @@ export function assignLeads(profile: Profile, context: CaseContext, agreed: Case
     return 'a lead professional for the perpetrator must be agreed (outcome.leads.perpetrator): no MAPPA level makes one automatic';
   }
   return leads;
-}
-
-/** Why the profile's victim lead leads, in the agency's own name (Dorset's wording kept as its histories recorded it). */
-function protocolVictimLead(profile: Profile): string {
-  if (profile.leads.victim === 'domestic-abuse-advisor') return 'the protocol: the Domestic Abuse Advisor leads for the victim';
-  const name = profile.agencies.find((a) => a.id === profile.leads.victim)?.name ?? profile.leads.victim;
-  return `the protocol: ${name} leads for the victim`;
 }

@@ -2,12 +2,13 @@ import type { AgencyId } from '../../domain/actor';
 import type { Notification, Recipient } from '../../domain/notification';
 import type { Profile } from '../../domain/profile';
 import type { CaseContext, MatrixAction } from './context';
+import { mashAgencies } from './mash-agencies';
 
 /**
  * The messages a case sends, built from its context. Subjects carry the case reference only;
  * bodies carry what the recipients need to act, and go only to directory mailboxes.
  */
-const message = (context: CaseContext, id: string, to: Recipient[], topic: Notification['topic'], subject: string, body: string[]): Notification => ({
+export const message = (context: CaseContext, id: string, to: Recipient[], topic: Notification['topic'], subject: string, body: string[]): Notification => ({
   id: `${context.caseId}:${id}`,
   caseId: context.caseId,
   profileId: context.profileId,
@@ -117,6 +118,7 @@ export function involvedAgencies(profile: Profile, context: CaseContext): Agency
     ...(context.maracReferral ? [context.maracReferral.victimToldBy] : []),
     ...context.actions.map((a) => a.owner),
     ...leadAgencies(context),
+    ...mashAgencies(profile, context),
   ]);
 }
 

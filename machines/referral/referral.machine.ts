@@ -17,6 +17,10 @@ import { managementMeeting } from '../meeting/plan';
 import { actionDeadlines, dailySchedule, meetingAfter, monthlyMeetingFor } from './schedule';
 import { amendedNeedToKnow, intakeRestriction, restrictedLead, restrictionProblem } from './restriction';
 import { withEntry } from './timeline';
+import {
+  chaseMash, closeAfterMash, conveneMashMeeting, mashProblem, openMash, recordMashDecision, recordScreening, recordTriageResponse,
+  referFromMashToMarac, setRagRating, type MashEvent,
+} from './mash';
 
 /** Every event carries the instant the workflow handled it; an actor's output carries its own. */
 const timeOf = (event: CaseEvent | { output?: ChecksOutput }): Instant =>
@@ -257,6 +261,16 @@ export function createReferralMachine(profile: Profile) {
         });
         enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.caseClosed(profile, context, e.rationale)] });
       }),
+      // The MASH stage (machines/referral/mash.ts; 003 §7–§17).
+      openMash: assign(({ context }) => openMash(profile, context)),
+      recordScreening: assign(({ context, event }) => recordScreening(profile, context, event as CommandEvent<'recordScreening'>)),
+      setRagRating: assign(({ context, event }) => setRagRating(profile, context, event as CommandEvent<'setRagRating'>)),
+      recordTriageResponse: assign(({ context, event }) => recordTriageResponse(profile, context, event as CommandEvent<'recordTriageResponse'>)),
+      conveneMashMeeting: assign(({ context, event }) => conveneMashMeeting(profile, context, event as CommandEvent<'conveneMashMeeting'>)),
+      recordMashDecision: assign(({ context, event }) => recordMashDecision(profile, context, event as CommandEvent<'recordMashDecision'>)),
+      chaseMash: assign(({ context, event }) => chaseMash(profile, context, timeOf(event)) ?? {}),
+      referFromMash: assign(({ context }) => referFromMashToMarac(profile, context)),
+      closeAfterMash: assign(({ context }) => closeAfterMash(profile, context)),
       closeWhenComplete: enqueueActions(({ context, event, enqueue }) => {
         const at = timeOf(event);
         const rationale = context.actions.length === 0
@@ -313,6 +327,11 @@ export function createReferralMachine(profile: Profile) {
       sharingPending: ({ context }) => sharingPending(context),
       sharingAccepted: ({ context, event }) => sharingProblem(profile, context, event as SharingEvent) === undefined,
       victimToldAccepted: ({ context, event }) => event.type === 'recordVictimTold' && victimToldProblem(profile, context, event) === undefined,
+      runsMash: () => profile.mash !== undefined,
+      mashAccepts: ({ context, event }) => mashProblem(profile, context, event as MashEvent) === undefined,
+      refersIntoMash: ({ context, event }) =>
+        event.type === 'recordScreening' && event.outcome === 'refer-to-mash' && mashProblem(profile, context, event) === undefined,
+      meetsMaracCriteria: ({ context }) => (context.mash?.concluded?.maracCriteria.length ?? 0) > 0,
     },
   }).createMachine({
     id: 'referral',
@@ -418,9 +437,61 @@ export function createReferralMachine(profile: Profile) {
         'decideInformationSharing',
         ],
         always: [
+          // 003: a profile with a MASH stage screens every incident before any MARAC (machines/referral/mash.ts).
+          { guard: 'runsMash', target: 'mash', actions: 'openMash' },
           { guard: 'goesToHrda', target: 'preparing', actions: ['routeToHrda', 'referToMarac'] },
           { target: 'referredOn', actions: 'routeToOffer' },
         ],
+      },
+
+      // 003 §7–§17: screening; the team manager's RAG rating; triage; perhaps a MASH meeting; then
+      // the decision closes the case or, when §17.2's criteria are met, refers it to MARAC (`preparing`).
+      mash: {
+        initial: 'screening',
+        on: {
+          clock: { actions: 'chaseMash' },
+          changeRisk: { guard: 'raisesRisk', actions: 'raiseRisk' },
+          closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
+        },
+        states: {
+          // 003 §7.2–7.3, §9.3, §13: record and close, share for support, or refer into the MASH.
+          screening: {
+            on: {
+              recordScreening: [
+                { guard: 'refersIntoMash', target: 'rating', actions: 'recordScreening' },
+                { guard: 'mashAccepts', target: 'concluding', actions: 'recordScreening' },
+              ],
+            },
+          },
+          // 003 §12.1: a team manager adds the initial RAG rating; the triage requests go out (§14.3–14.4).
+          rating: {
+            on: { setRagRating: { guard: 'mashAccepts', target: 'triage', actions: 'setRagRating' } },
+          },
+          // 003 §14.3–14.7: agencies respond; the rating is re-assessed; a decision, or a MASH meeting.
+          triage: {
+            on: {
+              setRagRating: { guard: 'mashAccepts', actions: 'setRagRating' },
+              recordTriageResponse: { guard: 'mashAccepts', actions: 'recordTriageResponse' },
+              conveneMashMeeting: { guard: 'mashAccepts', target: 'meeting', actions: 'conveneMashMeeting' },
+              recordMashDecision: { guard: 'mashAccepts', target: 'concluding', actions: 'recordMashDecision' },
+            },
+          },
+          // 003 §14.8, §15.5: the meeting's record, due within 24 hours of the referral, is the decision.
+          meeting: {
+            on: {
+              setRagRating: { guard: 'mashAccepts', actions: 'setRagRating' },
+              recordTriageResponse: { guard: 'mashAccepts', actions: 'recordTriageResponse' },
+              recordMashDecision: { guard: 'mashAccepts', target: 'concluding', actions: 'recordMashDecision' },
+            },
+          },
+          // 003 §17.2: high risk, a repeat within 12 months, or escalation → MARAC; otherwise the case closes.
+          concluding: {
+            always: [
+              { guard: 'meetsMaracCriteria', target: '#referral.preparing', actions: 'referFromMash' },
+              { target: '#referral.closed', actions: 'closeAfterMash' },
+            ],
+          },
+        },
       },
 
       referredOn: {

@@ -3,6 +3,7 @@ import { riskRank } from '../../domain/referral';
 import type { CaseSnapshot } from './deadlines';
 import type { CommandEvent } from './events';
 import { disclosureConsentProblem, disputeProblem, outcomeProblem, unknownAgencies } from './referral.machine';
+import { mashProblem } from './mash';
 import { noticeProblem } from './notices';
 import { sharingProblem } from './information-sharing';
 import { victimToldProblem } from './marac-referral';
@@ -73,5 +74,11 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
     case 'restrictCase':
     case 'amendNeedToKnow':
       return restrictionProblem(c, event) ?? `the need-to-know list cannot be changed now; the case is ${stage}`;
+    case 'recordScreening':
+    case 'setRagRating':
+    case 'recordTriageResponse':
+    case 'conveneMashMeeting':
+    case 'recordMashDecision':
+      return mashProblem(profile, c, event) ?? `the case cannot take ${event.type} now; it is ${stage}`;
   }
 }

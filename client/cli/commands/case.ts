@@ -49,7 +49,7 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
     ctx.io.out([
       `Case ${submitted.caseId}`,
       `  route    ${view.route ?? 'not yet routed'}${view.repeat ? ` (repeat of case ${view.repeat.previousCaseId})` : ''}`,
-      `  meeting  ${view.meetingAt ? `${formatInstant(view.meetingAt)} (daily)` : view.route === 'hrda' ? 'not yet scheduled' : 'none: referred on, the case is closed'}`,
+      `  meeting  ${view.meetingAt ? `${formatInstant(view.meetingAt)} (daily)` : view.route === 'hrda' ? 'not yet scheduled' : view.mash && view.stage !== 'closed' ? `none yet: the case is in the MASH (${view.stage})` : 'none: referred on, the case is closed'}`,
       ...(view.restricted ? [`  restricted  ${restrictedNote}`] : []),
     ].join('\n'));
   } finally {
@@ -181,7 +181,7 @@ export function registerCaseCommands(program: Command, run: Runner): void {
   group
     .command('list')
     .description('cases matching the filters, from search attributes, newest first, as a table')
-    .option('--stage <stage>', 'received, preparing, at-meeting, monitoring or closed')
+    .option('--stage <stage>', 'received, preparing, at-meeting, monitoring or closed; for a MASH profile also screening, rag-rating, triage or mash-meeting')
     .option('--risk <risk>', 'standard, medium or high')
     .option('--route <route>', 'hrda, medium-risk-offer or standard-risk-offer')
     .option('--overdue [yes]', 'only cases with overdue actions (--overdue false: none overdue)')
