@@ -16,7 +16,8 @@ import { maracAgendaQuery, meetingWorkflowTypes } from '../workflows/meeting.mes
 import { sendLeavingOutWithheld } from './mail.guard';
 import type { MailPort } from './mail.port';
 import type { NotificationDeps } from './notify';
-import { renderClosureNotice, renderDailyPack, renderHrdapPapers, renderMaracPapers, renderMinutes, type PapersCase, type RenderedPapers } from './meeting-render';
+import { papersDigest, papersItemOf, readPapersCases, renderMinutesOf, renderPapers, type CaseReader } from './meeting-papers';
+import { renderClosureNotice, type PapersCase, type RenderedPapers } from './meeting-render';
 
 export interface MeetingActivityDeps {
   client: Client;
@@ -30,23 +31,22 @@ export interface MeetingActivityDeps {
 /**
  * The meeting workflows' side effects (workflows/meeting-activity-types.ts). Each reads the
  * cases it needs through the case client (their `state` query), so a meeting's own history
- * holds case IDs only; the papers it renders go to directory mailboxes and nowhere else.
- * Failure messages name case IDs and reasons, never a person.
+ * holds case IDs only; the papers it renders go to directory mailboxes and nowhere else, and what
+ * it answers the workflow is what went where and its digest, never the text
+ * (machines/meeting/papers.ts). Failure messages name case IDs and reasons, never a person.
  */
 export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): MeetingActivities {
   const profileOf = deps.profiles ?? getProfile;
   const cases = new CaseClient(deps.client, deps.taskQueue);
 
-  const readCases = async (items: PapersItem[]): Promise<PapersCase[]> =>
-    Promise.all(
-      items.map(async (item) => {
-        try {
-          return { ...item, state: await cases.state(item.caseId) };
-        } catch (err) {
-          return { ...item, state: null, problem: err instanceof WorkflowNotFoundError ? 'no such case' : 'its state could not be read' };
-        }
-      }),
-    );
+  const readCase: CaseReader = async (caseId) => {
+    try {
+      return { state: await cases.state(caseId) };
+    } catch (err) {
+      return { state: null, problem: err instanceof WorkflowNotFoundError ? 'no such case' : 'its state could not be read' };
+    }
+  };
+  const readCases = (items: PapersItem[]): Promise<PapersCase[]> => readPapersCases(items, readCase);
 
   const mailboxes = (profile: Profile, agencies: AgencyId[]): { agencies: AgencyId[]; to: string[] } => {
     const known = agencies.filter((a) => profile.agencies.some((x) => x.id === a));
@@ -98,15 +98,16 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
         ? read.filter((c) => c.state && (c.state.review === null || c.state.review.meetingAt !== request.meetingAt)).map((c) => c.caseId)
         : [];
       const shown = read.filter((c) => !withdrawn.includes(c.caseId)).map((c, i) => ({ ...c, position: i + 1, ...(c.state?.review?.qa ? { qa: qaOf(c.state) } : {}) }));
+      // [002] 3.12: the MARAC's papers list the previous MARAC's outstanding actions first, by id; the meeting keeps that list.
       const outstanding = request.kind === 'marac' ? await outstandingFromPreviousMarac(profile, request.date) : undefined;
-      const papers = request.kind === 'daily'
-        ? renderDailyPack(profile, request, request.revision, shown)
-        : request.kind === 'marac'
-          ? renderMaracPapers(profile, request, request.revision, outstanding ?? [], shown)
-          : renderHrdapPapers(profile, request, request.revision, shown);
+      const papers = renderPapers(profile, request, request.revision, shown, outstanding);
       const mailId = `${request.workflowId}:papers:r${request.revision}`;
       const recipients = await send(profile, mailId, attendeesOf(profile, request.kind, request.facilitator), papers, shown.map((c) => c.caseId));
-      return { mailId, recipients, caseIds: shown.map((c) => c.caseId), markdown: papers.markdown, html: papers.html, ...(withdrawn.length ? { withdrawn } : {}), ...(outstanding ? { outstanding } : {}) };
+      return {
+        mailId, recipients, caseIds: shown.map((c) => c.caseId), items: shown.map(papersItemOf), digest: papersDigest(papers),
+        ...(withdrawn.length ? { withdrawn } : {}),
+        ...(outstanding ? { outstanding } : {}),
+      };
     },
 
     async circulateMeetingMinutes(request: MinutesRequest): Promise<MinutesResult> {
@@ -122,18 +123,16 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
             : c.state.reviewsHeld.some((r) => r.meetingAt === request.meetingAt)));
       const heard = read.filter(heardHere);
       const notHeard = read.filter((c) => !heardHere(c));
-      const papers = renderMinutes(profile, request, {
-        attendance: request.attendance,
-        heard,
-        notHeard,
-        rolledOver: request.rolledOver,
-        returned: request.returned ?? [],
-      });
+      const facts = { heard: heard.map((c) => c.caseId), attendance: request.attendance, rolledOver: request.rolledOver, returned: request.returned ?? [] };
+      const papers = renderMinutesOf(profile, request, facts, read);
       // A restricted case adds no recipient: owning one of its actions is not a reason to be sent the minutes.
       const involved = heard.filter((c) => !c.state?.restricted).flatMap((c) => [...(c.state?.actions.map((a) => a.owner) ?? []), ...Object.values(c.state?.leads ?? {}).flatMap((l) => (l ? [l.agency] : []))]);
       const mailId = `${request.workflowId}:minutes`;
       const recipients = await send(profile, mailId, [...attendeesOf(profile, request.kind, request.facilitator), ...(request.attendance?.agencies ?? []), ...involved], papers, read.map((c) => c.caseId));
-      return { mailId, recipients, caseIds: read.map((c) => c.caseId), heard: heard.map((c) => c.caseId), notHeard: notHeard.map((c) => c.caseId), markdown: papers.markdown, html: papers.html };
+      return {
+        mailId, recipients, caseIds: read.map((c) => c.caseId), items: read.map(papersItemOf), digest: papersDigest(papers),
+        ...facts, notHeard: notHeard.map((c) => c.caseId),
+      };
     },
 
     async announceMeetingClosure(notice: ClosureNotice) {
@@ -156,6 +155,27 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
         if (err instanceof WorkflowNotFoundError) throw ApplicationFailure.nonRetryable(`case ${caseId} does not exist`, 'NotFound');
         throw err;
       }
+    },
+
+    async confirmOnCase({ caseId, decision, meetingAt }) {
+      let state: CaseView;
+      try {
+        state = await cases.state(caseId);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return { caseId, confirmed: false, stage: null };
+        throw err;
+      }
+      const review = state.review?.meetingAt === meetingAt ? state.review : null;
+      const confirmed = {
+        'meeting-outcome': state.heardAt === meetingAt,
+        // A request the chairs returned is no longer the case's review (its feedback went with it).
+        'qa-accepted': review?.qa != null && 'accepted' in review.qa && review.qa.accepted,
+        'qa-returned': review === null,
+        'review-outcome': state.reviewsHeld.some((r) => r.meetingAt === meetingAt),
+        // [002] 3.17–3.23: the case's MARAC is this one and its outcome is recorded.
+        'marac-outcome': state.marac?.meetingAt === meetingAt && state.marac.outcome !== null,
+      }[decision];
+      return { caseId, confirmed, stage: state.stage };
     },
 
     async ensureMeetingWorkflows({ profileId, meetings }) {

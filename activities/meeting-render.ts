@@ -111,6 +111,8 @@ export interface PapersCase extends PapersItem {
   /** The case's state when the papers were made, or null when it could not be read (`problem` says why). */
   state: CaseView | null;
   problem?: string;
+  /** Its personal data was destroyed at the end of its retention (crypto-shredding): when, and why. */
+  destroyed?: { at: Instant; reason: string };
 }
 
 interface Section {
@@ -340,6 +342,19 @@ const unreadable = (c: PapersCase) => ({
 });
 
 /**
+ * A case whose data key was destroyed at the end of its retention: papers read again afterwards
+ * show this line where its details were (docs/data-protection.md, retention by crypto-shredding).
+ */
+export const destroyedPlaceholder = 'personal data destroyed at the end of its retention';
+const destroyedBody = (c: PapersCase) => {
+  const line = `The personal data of this case was destroyed on ${londonShort(c.destroyed!.at)} (${c.destroyed!.reason}); nothing about the people in it can be shown. What remains of the case: \`hrda case show ${c.caseId}\`.`;
+  return {
+    markdown: [`**${md(destroyedPlaceholder)}.** ${md(line)}`],
+    html: h`<p class="warn"><strong>${destroyedPlaceholder}.</strong> ${line}</p>`,
+  };
+};
+
+/**
  * A restricted case (domain/restriction.ts; 003 §18.3) is one line in papers that go to every
  * attending agency: no risk level, no household, nothing from the referral, the summaries or the
  * matrix. Its details are not mailed at all — no agency mailbox is need-to-know — and the people on
@@ -356,6 +371,7 @@ const restrictedBody = () => ({
 
 function caseHeading(c: PapersCase): string {
   const s = c.state;
+  if (c.destroyed) return `${c.position}. Case ${caseRef(c.caseId)} — ${[destroyedPlaceholder, itemLabel[c.item], c.lateAddition ? 'added after the agenda froze' : null].filter(Boolean).join(', ')}`;
   if (isRestricted(c)) return `${c.position}. Case ${caseRef(c.caseId)} — ${[restrictedPlaceholder, itemLabel[c.item], c.lateAddition ? 'added after the agenda froze' : null].filter(Boolean).join(', ')}`;
   const bits = [s ? `${s.risk} risk` : null, s && s.referral.children.length ? 'children linked' : null, c.item === 'marac-referral' && s?.marac ? categoryLabel[s.marac.category] : null, itemLabel[c.item], c.lateAddition ? 'added after the agenda froze' : null];
   return `${c.position}. Case ${caseRef(c.caseId)} — ${bits.filter(Boolean).join(', ')}`;
@@ -384,11 +400,13 @@ export function renderDailyPack(profile: Profile, ref: MeetingRef, revision: num
     html: h`<dl class="facts">${facts.map(([k, v]) => h`<dt>${k}</dt><dd>${v}</dd>`)}</dl><h2>Agenda</h2>${agenda.html}`,
   };
   const parts = cases.map((c): DocumentPart => {
-    const body = isRestricted(c)
-      ? restrictedBody()
-      : c.state
-        ? sectionsToPart([triageSection(profile, ref, c.state), referralSection(profile, c.state), checksSection(c.state), summariesSection(profile, c.state), victimVoiceSection(profile, c.state), previousPlanSection(c.state)])
-        : unreadable(c);
+    const body = c.destroyed
+      ? destroyedBody(c)
+      : isRestricted(c)
+        ? restrictedBody()
+        : c.state
+          ? sectionsToPart([triageSection(profile, ref, c.state), referralSection(profile, c.state), checksSection(c.state), summariesSection(profile, c.state), victimVoiceSection(profile, c.state), previousPlanSection(c.state)])
+          : unreadable(c);
     return { heading: caseHeading(c), anchor: `case-${caseRef(c.caseId)}`, ...body };
   });
   return { subject: `${title} — meeting pack${revision > 1 ? ` (revision ${revision})` : ''}, ${cases.length} case(s)`, ...document(`${title}: meeting pack`, intro, parts) };
@@ -407,11 +425,13 @@ export function renderHrdapPapers(profile: Profile, ref: MeetingRef, revision: n
     html: h`<dl class="facts">${facts.map(([k, v]) => h`<dt>${k}</dt><dd>${v}</dd>`)}</dl><h2>Agenda</h2>${agenda.html}`,
   };
   const parts = cases.map((c): DocumentPart => {
-    const body = isRestricted(c)
-      ? restrictedBody()
-      : c.state
-        ? sectionsToPart([reviewSection(profile, c.state, c), referralSection(profile, c.state), matrixSection(profile, c.state, 'HRDA Matrix so far')])
-        : unreadable(c);
+    const body = c.destroyed
+      ? destroyedBody(c)
+      : isRestricted(c)
+        ? restrictedBody()
+        : c.state
+          ? sectionsToPart([reviewSection(profile, c.state, c), referralSection(profile, c.state), matrixSection(profile, c.state, 'HRDA Matrix so far')])
+          : unreadable(c);
     return { heading: caseHeading(c), anchor: `case-${caseRef(c.caseId)}`, ...body };
   });
   return { subject: `${title} — case summaries${revision > 1 ? ` (revision ${revision})` : ''}, ${cases.length} case(s)`, ...document(`${title}: case summaries`, intro, parts) };
@@ -458,11 +478,13 @@ export function renderMaracPapers(profile: Profile, ref: MeetingRef, revision: n
     html: outstandingLines.length ? h`<ul>${outstandingLines.map((l) => h`<li>${l}</li>`)}</ul>` : h`<p>None: every action set at the previous MARAC is complete.</p>`,
   };
   const parts = cases.map((c): DocumentPart => {
-    const body = isRestricted(c)
-      ? restrictedBody()
-      : c.state
-        ? sectionsToPart([maracReferralSection(profile, c.state), referralSection(profile, c.state), matrixSection(profile, c.state, 'Daily meeting notes and actions')])
-        : unreadable(c);
+    const body = c.destroyed
+      ? destroyedBody(c)
+      : isRestricted(c)
+        ? restrictedBody()
+        : c.state
+          ? sectionsToPart([maracReferralSection(profile, c.state), referralSection(profile, c.state), matrixSection(profile, c.state, 'Daily meeting notes and actions')])
+          : unreadable(c);
     return { heading: caseHeading(c), anchor: `case-${caseRef(c.caseId)}`, ...body };
   });
   return { subject: `${title} — papers${revision > 1 ? ` (revision ${revision})` : ''}, ${cases.length} case(s)`, ...document(`${title}: papers`, intro, [first, ...parts]) };
@@ -501,7 +523,7 @@ export function renderMinutes(profile: Profile, ref: MeetingRef, m: MinutesInput
   const heardParts = m.heard.map((c): DocumentPart => ({
     heading: `${caseHeading(c)} — heard`,
     anchor: `case-${caseRef(c.caseId)}`,
-    ...(isRestricted(c) ? restrictedBody() : c.state ? sectionsToPart([matrixSection(profile, c.state)]) : unreadable(c)),
+    ...(c.destroyed ? destroyedBody(c) : isRestricted(c) ? restrictedBody() : c.state ? sectionsToPart([matrixSection(profile, c.state)]) : unreadable(c)),
   }));
   const notHeardLines = [
     ...m.notHeard.map((c) => `Case ${caseRef(c.caseId)}: ${ref.kind === 'daily' ? `not heard (${rollOverLabel['out-of-time']}); rolled over to the next meeting` : ref.kind === 'marac' ? 'MARAC outcome not recorded' : 'review outcome not recorded'}`),

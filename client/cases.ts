@@ -13,6 +13,7 @@ import { disputeStateQuery, disputeUpdates, disputeWorkflowId } from '../workflo
 import type { CaseView } from '../machines/referral';
 import { caseReadyUpdate, caseStateQuery, caseTimelineQuery, caseUpdates, caseWorkflowId } from '../workflows/referral.messages';
 import type { referralWorkflow } from '../workflows/referral.workflow';
+import { isScope, type DataKeyStore } from '../worker/codec/data-keys';
 
 /** Input that fails validation: nothing was started or changed. */
 export class InvalidInputError extends Error {
@@ -28,6 +29,20 @@ export class RefusedError extends Error {
 }
 
 /**
+ * A referral submitted under the ID of a case whose personal data was destroyed at the end of its
+ * retention. A destroyed case's data key is never renewed, so a case started again under that ID
+ * would write its referral under the key ring, out of reach of crypto-shredding; and it would not
+ * be the same case. Each surface names its own field (the API the Idempotency-Key it derives the ID
+ * from, the CLI `--case-id`).
+ */
+export class CaseIdRetiredError extends Error {
+  override name = 'CaseIdRetiredError';
+  constructor(readonly caseId: string, readonly destroyedAt: string, readonly reason: string) {
+    super(`case ID ${caseId} belonged to a case whose personal data was destroyed on ${destroyedAt} (${reason}); an ID is never used again once its case is destroyed: submit the referral under a new one`);
+  }
+}
+
+/**
  * The typed client: what the HTTP API, the CLI and `hrda simulate` use to drive cases.
  * It validates before it starts anything and turns workflow refusals into typed errors.
  */
@@ -35,7 +50,17 @@ export class CaseClient {
   constructor(
     private readonly temporal: Client,
     readonly taskQueue: string,
+    /** The data-key store: with it, a referral under a destroyed case's ID is refused (the API and the CLI pass theirs). */
+    private readonly opts: { dataKeys?: Pick<DataKeyStore, 'status'> } = {},
   ) {}
+
+  /** Refuses (CaseIdRetiredError) a case ID whose case's personal data was destroyed; any other passes. */
+  async assertCaseIdUsable(caseId: string): Promise<void> {
+    const scope = `case:${caseId}`;
+    if (!this.opts.dataKeys || !isScope(scope)) return;
+    const key = await this.opts.dataKeys.status(scope);
+    if (key?.state === 'destroyed') throw new CaseIdRetiredError(caseId, key.destroyedAt, key.reason);
+  }
 
   /**
    * `submittedBy` is the submitter's token `sub`: when the referral's flags restrict the case
@@ -46,6 +71,8 @@ export class CaseClient {
     const profile = getProfile(profileId);
     const checked = validateReferral(input, profile, (opts.now ?? new Date()).toISOString());
     if (!checked.ok) throw new InvalidInputError('Invalid referral', checked.issues);
+    // A random ID is new by construction; a given one (an idempotency key, `--case-id`) may be a destroyed case's.
+    if (opts.caseId) await this.assertCaseIdUsable(opts.caseId);
     const caseId = opts.caseId ?? randomUUID();
     const workflowId = caseWorkflowId(caseId);
     const restricted = restrictingFlags(checked.referral.incident.flags, profile.restriction.flags).length > 0;

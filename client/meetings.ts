@@ -1,13 +1,13 @@
 import {
   ScheduleAlreadyRunning, ScheduleOverlapPolicy, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
-  WorkflowUpdateFailedError, type Client, type WorkflowHandle,
+  WorkflowUpdateFailedError, WorkflowUpdateStage, type Client, type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { actorSchema, type Actor } from '../domain/actor';
 import { meetingWorkflowId, type MeetingKind } from '../domain/agenda';
-import { caseCommandFields } from '../domain/case-commands';
+import { caseCommandFields, caseCommandSchemas, type CaseCommandInput } from '../domain/case-commands';
 import { calendarZone, localDate } from '../domain/calendar';
 import { plusDuration } from '../domain/duration';
 import type { Profile } from '../domain/profile';
@@ -16,15 +16,19 @@ import { instantInputSchema } from '../domain/referral';
 import { localDateSchema, localTimeSchema, type Instant, type LocalDate, type LocalTime, type Weekday } from '../domain/time';
 import type { TimelineEntry } from '../domain/timeline';
 import {
-  meetingPlan, meetingsBetween, type Attendance, type DailyAgendaView, type MaracAgendaView, type MaracOutcomeRecord, type MeetingCommandInput, type MinutesRecord,
-  type MonthlyAgendaView, type OutcomeRecord, type PackView, type QaRecord, type ReviewOutcomeRecord,
+  meetingPlan, meetingsBetween, type Attendance, type DailyAgendaView, type MaracAgendaView, type MaracOutcomeRecord, type MinutesRecord, type MonthlyAgendaView,
+  type OutcomeRecord, type PackView, type PapersItem, type QaRecord, type ReviewOutcomeRecord,
 } from '../machines/meeting';
 import type { CaseView } from '../machines/referral';
+import type { DataKeyStore } from '../worker/codec/data-keys';
+import type { MeetingRef } from '../workflows/meeting-activity-types';
 import {
-  attendanceQuery, dailyAgendaQuery, dailyMeetingUpdates, dailyOutcomesQuery, maracAgendaQuery, maracMeetingUpdates, maracOutcomesQuery, meetingPlannerWorkflowType,
-  meetingWorkflowTypes, minutesQuery, monthlyAgendaQuery, monthlyMeetingUpdates, monthlyOutcomesQuery, packQuery, type MeetingPlannerInput,
+  attendanceQuery, dailyAgendaQuery, dailyMeetingUpdates, dailyOutcomesQuery, decisionDeliveredSignal, heldDecisionsQuery, maracAgendaQuery, maracMeetingUpdates,
+  maracOutcomesQuery, meetingPlannerWorkflowType, meetingWorkflowTypes, minutesQuery, monthlyAgendaQuery, monthlyMeetingUpdates, monthlyOutcomesQuery, packQuery,
+  type MeetingPlannerInput,
 } from '../workflows/meeting.messages';
-import { InvalidInputError, RefusedError } from './cases';
+import { CaseClient, InvalidInputError, RefusedError } from './cases';
+import { caseReaderFor, readMeetingPapers, type MeetingPapers } from './meeting-papers';
 
 /** No workflow exists yet for the meeting asked about (nothing has enlisted and the planner has not run). */
 export class MeetingNotFoundError extends Error {
@@ -35,16 +39,25 @@ export class MeetingNotFoundError extends Error {
  * The typed client for meetings: what the CLI (`hrda meeting agenda DATE`, `hrda meeting pack
  * DATE`), the HTTP API and `hrda simulate` use. Updates start the meeting's workflow if it does
  * not exist yet (a closure can be declared for a day nobody has enlisted in), never one that has run.
+ *
+ * A decision taken at a meeting about a case (its outcome, the chairs' QA decision, a review
+ * outcome) is recorded on the case itself, while the meeting holds the case's place, and the
+ * meeting keeps the reference (machines/meeting/commands.ts): its text never enters the meeting's
+ * history. The papers are rendered on read from the cases (client/meeting-papers.ts).
  */
 export class MeetingClient {
   readonly profile: Profile;
+  private readonly cases: CaseClient;
 
   constructor(
     private readonly temporal: Client,
     private readonly taskQueue: string,
     profileId: string = defaultProfileId,
+    /** The data-key store, to show a destroyed case's placeholder in papers read again (the CLI and the API pass theirs). */
+    private readonly opts: { dataKeys?: Pick<DataKeyStore, 'status'> } = {},
   ) {
     this.profile = getProfile(profileId);
+    this.cases = new CaseClient(temporal, taskQueue);
   }
 
   workflowId(kind: MeetingKind, date: LocalDate): string {
@@ -80,8 +93,17 @@ export class MeetingClient {
     return this.query(kind, date, kind === 'daily' ? dailyAgendaQuery : kind === 'marac' ? maracAgendaQuery : monthlyAgendaQuery);
   }
 
-  /** The pack (daily) or the case summaries (HRDAP) as last circulated; null before the freeze. */
-  pack(kind: MeetingKind, date: LocalDate): Promise<PackView | null> {
+  /**
+   * The pack (daily) or the case summaries (HRDAP) of the latest revision mailed, rendered now from
+   * the cases, with what was mailed and whether this is still it; null before the freeze.
+   */
+  async pack(kind: MeetingKind, date: LocalDate): Promise<MeetingPapers | null> {
+    const record = await this.packRecord(kind, date);
+    return record && this.readPapers(kind, date, { part: 'pack', record });
+  }
+
+  /** What the meeting recorded of the latest pack it mailed: revision, when, to whom, the items and the digest. */
+  packRecord(kind: MeetingKind, date: LocalDate): Promise<PackView | null> {
     return this.query(kind, date, packQuery);
   }
 
@@ -97,12 +119,21 @@ export class MeetingClient {
     return this.query(kind, date, kind === 'daily' ? dailyOutcomesQuery : kind === 'marac' ? maracOutcomesQuery : monthlyOutcomesQuery);
   }
 
-  minutes(kind: MeetingKind, date: LocalDate): Promise<MinutesRecord | null> {
+  /** The minutes and HRDA Matrix, rendered now from the cases as the pack is; null before the meeting ends. */
+  async minutes(kind: MeetingKind, date: LocalDate): Promise<MeetingPapers | null> {
+    const record = await this.minutesRecord(kind, date);
+    return record && this.readPapers(kind, date, { part: 'minutes', record });
+  }
+
+  minutesRecord(kind: MeetingKind, date: LocalDate): Promise<MinutesRecord | null> {
     return this.query(kind, date, minutesQuery);
   }
 
-  recordOutcome(date: LocalDate, input: Omit<MeetingCommandInput<'recordOutcome'>, 'actor'>, actor: Actor): Promise<DailyAgendaView> {
-    return this.update('daily', date, dailyMeetingUpdates.recordOutcome, { ...input, actor });
+  /** The meeting's outcome for a case: the HRDA Matrix goes to the case, the meeting keeps the reference. */
+  recordOutcome(date: LocalDate, input: { caseId: string; outcome: CaseCommandInput<'recordMeetingOutcome'>['outcome'] }, actor: Actor): Promise<DailyAgendaView> {
+    checked('recordOutcome', caseCommandFields.recordMeetingOutcome, { outcome: input.outcome });
+    return this.decide('daily', date, dailyMeetingUpdates.recordOutcome, { caseId: input.caseId, actor }, () =>
+      this.cases.command(input.caseId, 'recordMeetingOutcome', { outcome: input.outcome }, actor));
   }
 
   recordAttendance(kind: 'daily', date: LocalDate, agencies: string[], actor?: Actor): Promise<DailyAgendaView>;
@@ -117,21 +148,86 @@ export class MeetingClient {
       : this.update('monthly', date, monthlyMeetingUpdates.recordAttendance, input);
   }
 
-  /** [002] 3.17–3.23: the MARAC's outcome for one case, forwarded to the case. */
-  recordMaracOutcome(date: LocalDate, input: Omit<MeetingCommandInput<'recordMaracOutcome'>, 'actor'>, actor: Actor): Promise<MaracAgendaView> {
-    return this.update('marac', date, maracMeetingUpdates.recordMaracOutcome, { ...input, actor });
+  /** [002] 3.17–3.23: the MARAC's outcome for one case: the risks, actions and rationale go to the case, the MARAC keeps the reference. */
+  recordMaracOutcome(date: LocalDate, input: { caseId: string } & Omit<CaseCommandInput<'recordMaracOutcome'>, 'actor'>, actor: Actor): Promise<MaracAgendaView> {
+    const { caseId, ...fields } = input;
+    checked('recordMaracOutcome', caseCommandFields.recordMaracOutcome, fields);
+    return this.decide('marac', date, maracMeetingUpdates.recordMaracOutcome, { caseId, actor }, () =>
+      this.cases.command(caseId, 'recordMaracOutcome', fields, actor));
   }
 
   declareClosure(date: LocalDate, reason: string, actor: Actor): Promise<DailyAgendaView> {
     return this.update('daily', date, dailyMeetingUpdates.declareClosure, { reason, actor });
   }
 
-  recordQaDecision(date: LocalDate, input: Omit<MeetingCommandInput<'recordQaDecision'>, 'actor'>, actor: Actor): Promise<MonthlyAgendaView> {
-    return this.update('monthly', date, monthlyMeetingUpdates.recordQaDecision, { ...input, actor });
+  /** The chairs' QA decision: the decision (and a rejection's feedback) goes to the case, the meeting keeps whether it was accepted. */
+  recordQaDecision(date: LocalDate, input: { caseId: string } & Omit<CaseCommandInput<'recordQaDecision'>, 'actor'>, actor: Actor): Promise<MonthlyAgendaView> {
+    const { caseId, ...fields } = input;
+    checked('recordQaDecision', caseCommandSchemas.recordQaDecision, { ...fields, actor });
+    return this.decide('monthly', date, monthlyMeetingUpdates.recordQaDecision, { caseId, accepted: fields.accepted, actor }, () =>
+      this.cases.command(caseId, 'recordQaDecision', fields, actor));
   }
 
-  recordReviewOutcome(date: LocalDate, input: Omit<MeetingCommandInput<'recordReviewOutcome'>, 'actor'>, actor: Actor): Promise<MonthlyAgendaView> {
-    return this.update('monthly', date, monthlyMeetingUpdates.recordReviewOutcome, { ...input, actor });
+  recordReviewOutcome(date: LocalDate, input: { caseId: string } & Omit<CaseCommandInput<'recordReviewOutcome'>, 'actor'>, actor: Actor): Promise<MonthlyAgendaView> {
+    const { caseId, ...fields } = input;
+    checked('recordReviewOutcome', caseCommandFields.recordReviewOutcome, fields);
+    return this.decide('monthly', date, monthlyMeetingUpdates.recordReviewOutcome, { caseId, actor }, () =>
+      this.cases.command(caseId, 'recordReviewOutcome', fields, actor));
+  }
+
+  /**
+   * A decision about a case taken at the meeting: the meeting accepts the reference first (its own
+   * refusals: not sitting, not on the agenda, already heard), holding the case's place; the
+   * decision is then recorded on the case, which has the last word; the meeting is told, checks
+   * with the case, and keeps the reference. The case's own refusal is what the caller gets.
+   */
+  private async decide<R, A extends { caseId: string }>(kind: MeetingKind, date: LocalDate, definition: UpdateDefinition<R, [A]>, reference: A, onCase: () => Promise<unknown>): Promise<R> {
+    const closed = `the ${kind} meeting of ${date} has ended; its record stands and it takes nothing more`;
+    let update;
+    try {
+      update = await this.temporal.workflow.startUpdateWithStart(definition, {
+        args: [reference],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+        startWorkflowOperation: new WithStartWorkflowOperation(meetingWorkflowTypes[kind], { ...this.startOptions(kind, date), workflowIdConflictPolicy: 'USE_EXISTING' }),
+      });
+    } catch (err) {
+      throw translateMeetingFailure(err, closed);
+    }
+    // A refused update comes back as a handle too: the meeting's hold is what says it was accepted.
+    const held = await this.handle(kind, date).query(heldDecisionsQuery).catch(() => []);
+    if (!held.some((h) => h.updateId === update.updateId)) {
+      try {
+        await update.result();
+      } catch (err) {
+        throw translateMeetingFailure(err, closed);
+      }
+      throw new RefusedError(`the ${kind} meeting of ${date} is not holding case ${reference.caseId} for this decision; try again`);
+    }
+    const caseRefusal = await onCase().then(() => undefined, (err: unknown) => err);
+    // Should this signal be lost, the meeting asks the case at the end of its wait anyway.
+    await this.handle(kind, date).signal(decisionDeliveredSignal, { caseId: reference.caseId }).catch(() => undefined);
+    let answer: R;
+    try {
+      answer = await update.result();
+    } catch (err) {
+      throw caseRefusal ?? translateMeetingFailure(err, closed);
+    }
+    if (caseRefusal) throw caseRefusal;
+    return answer;
+  }
+
+  private async readPapers(kind: MeetingKind, date: LocalDate, mailed: Parameters<typeof readMeetingPapers>[0]['mailed']): Promise<MeetingPapers> {
+    const plan = this.plan(kind, date);
+    const facilitator = plan.kind === 'marac' ? plan.chair : plan.facilitator;
+    const ref: MeetingRef = { profileId: this.profile.id, kind, date: plan.date, meetingAt: plan.meetingAt, workflowId: this.workflowId(kind, date), facilitator };
+    // A record kept before meetings recorded their items: the agenda supplies them.
+    const agenda = mailed.record.items ? undefined : await this.agenda(kind, date);
+    const fallbackItems = (caseIds: string[]): PapersItem[] => caseIds.map((caseId, i) => {
+      const item = agenda?.items.find((x) => x.caseId === caseId);
+      const qa = item && 'qa' in item && item.qa !== 'returned' ? { qa: item.qa } : {};
+      return { position: i + 1, caseId, item: item?.item ?? 'new-referral', lateAddition: item?.lateAddition ?? false, ...qa };
+    });
+    return readMeetingPapers({ profile: this.profile, ref, read: caseReaderFor(this.cases, this.opts.dataKeys), mailed, fallbackItems });
   }
 
   private startOptions(kind: MeetingKind, date: LocalDate) {
@@ -167,6 +263,12 @@ export class MeetingClient {
       throw translateMeetingFailure(err, `the ${kind} meeting of ${date} has ended; its record stands and it takes nothing more`);
     }
   }
+}
+
+/** A decision's fields checked before the meeting is asked anything: every field at fault listed, nothing changed. */
+function checked(name: string, schema: z.ZodType, input: unknown): void {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new InvalidInputError(`Invalid ${name}`, parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(input)', message: i.message })));
 }
 
 function translateMeetingFailure(err: unknown, whenClosed: string): unknown {

@@ -4,6 +4,9 @@ import { disclosureConsentFields } from './disclosure';
 import { disputeIdSchema } from './dispute';
 import { childrenCheckCommandFields } from './children-check';
 import { maracCommandFields } from './marac';
+import { informationSharingCommandFields } from './information-sharing';
+import { maracReferralCommandFields } from './marac-referral';
+import { mashCommandFields, recordScreeningRules } from './mash';
 import { noticeCommandFields } from './notices';
 import { riskConfirmationCommandFields } from './risk-confirmation';
 import { riskSchema } from './referral';
@@ -92,6 +95,12 @@ export const caseCommandFields = {
   ...childrenCheckCommandFields,
   /** Referral on to the MARAC and its outcome ([002] 2.28, 2.53–2.54, section 3). */
   ...maracCommandFields,
+  /** First Response's decision and health's sharing after a police information sharing (domain/information-sharing.ts). */
+  ...informationSharingCommandFields,
+  /** The victim told of the MARAC referral (domain/marac-referral.ts). */
+  ...maracReferralCommandFields,
+  /** The MASH stage of a profile that has one (domain/mash.ts). */
+  ...mashCommandFields,
 } as const;
 
 const f = caseCommandFields;
@@ -126,6 +135,14 @@ export const caseCommandSchemas = {
     .refine((d) => d.found.length === 0 || d.foundBy !== undefined, { message: 'name the agency whose records show the children', path: ['foundBy'] }),
   referToMarac: f.referToMarac.extend(actor),
   recordMaracOutcome: f.recordMaracOutcome.extend(actor),
+  recordFirstResponseDecision: f.recordFirstResponseDecision.extend(actor),
+  recordHealthSharing: f.recordHealthSharing.extend(actor),
+  recordVictimTold: f.recordVictimTold.extend(actor),
+  recordScreening: f.recordScreening.extend(actor).superRefine(recordScreeningRules),
+  setRagRating: f.setRagRating.extend(actor),
+  recordTriageResponse: f.recordTriageResponse.extend(actor),
+  conveneMashMeeting: f.conveneMashMeeting.extend(actor),
+  recordMashDecision: f.recordMashDecision.extend(actor),
 } as const;
 
 export type CaseCommandName = keyof typeof caseCommandSchemas;

@@ -6,7 +6,7 @@ import { localDateSchema } from './time';
 
 /** Filters for listing cases (API query string and `hrda case list` options alike). */
 export const caseFiltersSchema = z.object({
-  stage: z.enum(['received', 'preparing', 'at-meeting', 'monitoring', 'closed']).optional(),
+  stage: z.enum(['received', 'preparing', 'at-meeting', 'monitoring', 'closed', 'screening', 'rag-rating', 'triage', 'mash-meeting']).optional(),
   risk: riskSchema.optional(),
   route: routeSchema.optional(),
   overdue: z.stringbool().optional(),

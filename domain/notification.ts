@@ -13,6 +13,9 @@ export const notificationTopics = [
   'info-request', 'summary-reminder', 'checks-unavailable', 'offer-referral', 'matrix-circulated',
   'action-reminder', 'action-overdue', 'review-scheduled', 'review-feedback', 'review-circulated', 'case-closed',
   'dispute-stage', 'dispute-reminder', 'dispute-resolved', 'recipient-withheld', 'dvpo-circulated', 'dvpo-breach',
+  'incident-shared', 'first-response-overdue', 'health-sharing-overdue', 'victim-to-be-told',
+  // The MASH stage (domain/mash.ts).
+  'screening-shared', 'triage-request', 'triage-response', 'mash-meeting', 'mash-overdue', 'mash-outcome',
 ] as const;
 
 export const notificationSchema = z.object({

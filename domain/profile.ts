@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { agencyIdSchema } from './actor';
-import { referralFlags } from './referral';
+import { informationSharingSchema } from './information-sharing';
+import { maracReferralSchema } from './marac-referral';
+import { referralFlags, riskSchema } from './referral';
 import { localTimeSchema, weekdaySchema, weeklySlotSchema } from './time';
 import { maracSchema } from './marac';
 import { riskConfirmationSchema } from './risk-confirmation';
 import { triageSchema } from './triage';
 import { victimContactRulesSchema } from './victim-contact';
-
-// Defined in a file of its own so that the profile's parts (e.g. domain/marac.ts) can use it too.
 import { isoDurationSchema } from './iso-duration';
+import { mashProfileSchema } from './mash';
+
+// Its own module, so that profile sections defined apart (domain/mash.ts, domain/marac.ts) use it without an import cycle.
 export { isoDurationSchema };
 
 /** A key the daily agenda is ordered by (PROTOCOL.md §1.3; other protocols order differently, e.g. [002] 2.20). */
@@ -66,7 +69,8 @@ export const profileSchema = z.object({
     }),
   }),
   /** DVDS: the agency that signs off the disclosure wording agreed at the daily meeting (domain/notices.ts). */
-  dvds: z.object({ signOffBy: agencyIdSchema }).default({ signOffBy: 'police' }),
+  /** `minimumRisk`: a disclosure is recorded only on a case at this risk level or above ([001] DVDS: "at least Medium Risk"). */
+  dvds: z.object({ signOffBy: agencyIdSchema, minimumRisk: riskSchema.optional() }).default({ signOffBy: 'police' }),
   /** The chair's risk confirmation at the daily meeting, before its outcome ([002] 2.26, 2.37–2.41; domain/risk-confirmation.ts). */
   riskConfirmation: riskConfirmationSchema.optional(),
   /** Who contacts the victim after the daily meeting ([002] 2.45–2.50; domain/victim-contact.ts). */
@@ -119,8 +123,8 @@ export const profileSchema = z.object({
   }),
   leads: z.object({
     victim: agencyIdSchema,
-    /** Why that agency leads for the victim, as the timeline says it; the Dorset wording when unset. */
-    victimBasis: z.string().min(1).optional(),
+    /** The protocol's words for why that agency leads for the victim, as the timeline gives them. */
+    victimBasis: z.string().min(1).default('the Domestic Abuse Advisor leads for the victim'),
     children: agencyIdSchema,
     /** Perpetrator lead set automatically for these MAPPA levels. */
     perpetratorByMappa: z.object({ levels: z.array(z.number().int().min(1).max(3)), agency: agencyIdSchema }),
@@ -152,6 +156,10 @@ export const profileSchema = z.object({
   }).optional(),
   /** The MARAC the daily meeting refers high-risk cases on to ([002] 2.53, section 3; domain/marac.ts). */
   marac: maracSchema.optional(),
+  /** Police information sharing with health and children's social care, and their follow-up ([001]; domain/information-sharing.ts). */
+  informationSharing: informationSharingSchema.optional(),
+  /** MARAC referral whatever the victim's consent, the victim being told ([001]; domain/marac-referral.ts). */
+  maracReferral: maracReferralSchema.optional(),
   /** The escalation protocol (PROTOCOL.md §1.6): ordered steps, each with its owner and its clock. */
   escalation: z.object({
     areas: z.array(z.string().min(1)).min(1),
@@ -189,6 +197,8 @@ export const profileSchema = z.object({
     /** The lead agency of a restricted case. */
     leadAgency: agencyIdSchema,
   }).default({ flags: ['honour-based-violence', 'forced-marriage'], leadAgency: 'police' }),
+  /** The MASH stage (domain/mash.ts): screening, RAG rating, triage and the MASH meeting before any MARAC. Absent: no MASH stage. */
+  mash: mashProfileSchema.optional(),
   workflow: z.object({
     /** Continue-as-new once the history has this many events, well before Temporal's limits. */
     continueAsNewAfterEvents: z.number().int().min(100),

@@ -1,5 +1,6 @@
 import { bankHolidaysCoverFrom, bankHolidaysCoverTo } from './bank-holidays';
 import { localDate } from './calendar';
+import { missingFactIssues } from './information-sharing';
 import type { Profile } from './profile';
 import { referralSchema, riskLevels, riskRank, type Referral } from './referral';
 
@@ -27,6 +28,9 @@ export function validateReferral(input: unknown, profile: Profile, receivedAtDef
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   agency('referrer.agency', text(r.referrer?.agency));
   agency('victim.chosenLeadAgency', text(r.victim?.chosenLeadAgency));
+  for (const issue of missingFactIssues(profile.informationSharing, profile.id, r.referrer?.agency, r.incident?.facts)) {
+    if (!issues.some((i) => i.path === issue.path)) issues.push(issue);
+  }
 
   const { score, risk, override } = r.assessment ?? {};
   const threshold = profile.assessment.dashHighThreshold;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { equalityMonitoringSchema } from './equality';
+import { incidentFactsSchema } from './incident-facts';
 import { instantSchema, localDateSchema } from './time';
 
 /** Accepts any ISO-8601 instant with an offset and writes it down in the canonical UTC form. */
@@ -72,6 +73,8 @@ export const referralSchema = z
       occurredAt: instantInputSchema,
       summary: z.string().min(1).max(10_000),
       flags: z.array(z.enum(referralFlags)).default([]),
+      /** The officer's answers to the information-sharing questions; a profile with criteria requires those it reads. */
+      facts: incidentFactsSchema.optional(),
     }),
     victim: z.object({
       name: personName,

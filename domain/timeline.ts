@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { disclosureConsentedData, notificationWithheldData } from './disclosure';
 import { maracCategorySchema } from './marac';
+import { victimToldOutcomeSchema } from './marac-referral';
+import { mashTimelineData as mash } from './mash';
 import { riskSchema } from './referral';
 import { instantSchema } from './time';
 
@@ -70,10 +72,35 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('risk.confirmed', { risk: riskSchema, from: riskSchema, currentTriggers: z.array(z.string()), historicTriggers: z.array(z.string()), factors: z.array(z.string()) }),
   // [002] 2.22: the agencies' check that a case listed with no children linked has none; a count, never names.
   entry('children.checked', { found: z.number().int().min(0) }),
-  // [002] 2.28, 2.54: referred on to the MARAC in a category, with the daily meeting's rationale; its papers deadline (3.4).
-  entry('marac.referred', { category: maracCategorySchema, meetingAt: instantSchema, papersBy: instantSchema }),
   // The MARAC's outcome is recorded on the case; its actions are in the matrix.recorded entry beside it.
   entry('marac.completed', { category: maracCategorySchema, meetingAt: instantSchema }),
+  // Police information sharing and its follow-up ([001]; domain/information-sharing.ts, docs/profiles.md).
+  entry('referral.late', { occurredAt: instantSchema, dueBy: instantSchema }),
+  entry('information-sharing.decided', { criteria: z.array(z.string()), shareWith: z.array(agencyIdSchema), referralDueBy: instantSchema, firstResponseDueBy: instantSchema.optional(), healthSharingDueBy: instantSchema.optional() }),
+  entry('first-response.decided', { level: z.number().int(), dueBy: instantSchema, late: z.boolean() }),
+  entry('first-response.overdue', { dueBy: instantSchema }),
+  entry('health-sharing.recorded', { sharedWith: z.array(z.string()), dueBy: instantSchema, late: z.boolean() }),
+  entry('health-sharing.overdue', { dueBy: instantSchema }),
+  // Referred to MARAC. Under [001] whatever the victim's consent, with the agency that tells the
+  // victim (domain/marac-referral.ts); under a MASH profile, with the criteria of 003 §17.2 it met
+  // (domain/mash.ts); under [002], referred on by the DRAMM in a category, with the MARAC it goes to
+  // and its papers deadline (2.28, 2.54, 3.4; domain/marac.ts). Each profile writes its own fields.
+  entry('marac.referred', {
+    consent: z.boolean().optional(), victimToldBy: agencyIdSchema.optional(), criteria: mash['marac.referred'].criteria.optional(),
+    category: maracCategorySchema.optional(), meetingAt: instantSchema.optional(), papersBy: instantSchema.optional(),
+  }),
+  entry('victim.told', { outcome: victimToldOutcomeSchema, consentToShare: z.boolean().optional() }),
+  // The MASH stage (domain/mash.ts; 003 §7–§17): rationales and responses stay in the case, not here.
+  entry('screening.started', mash['screening.started']),
+  entry('screening.completed', mash['screening.completed']),
+  entry('screening.overdue', mash['screening.overdue']),
+  entry('rag.rated', mash['rag.rated']),
+  entry('rag.overdue', mash['rag.overdue']),
+  entry('triage.requested', mash['triage.requested']),
+  entry('triage.response-received', mash['triage.response-received']),
+  entry('mash-meeting.convened', mash['mash-meeting.convened']),
+  entry('mash-meeting.record-overdue', mash['mash-meeting.record-overdue']),
+  entry('mash.decided', mash['mash.decided']),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

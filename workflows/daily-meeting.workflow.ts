@@ -6,7 +6,7 @@ import {
   dailyStatus, packView, type DailyAgendaView, type DailyMeetingSnapshot, type MeetingEffect,
 } from '../machines/meeting';
 import type { MeetingRef } from './meeting-activity-types';
-import { forwardToCase, hostMeeting, meetingActivities, meetingUpdate, now, rollOverCase } from './meeting-host';
+import { caseDecisions, forwardToCase, hostMeeting, meetingActivities, meetingUpdate, now, rollOverCase } from './meeting-host';
 import {
   attendanceQuery, dailyAgendaQuery, dailyMeetingUpdates, dailyOutcomesQuery, enlistSignal, minutesQuery, packQuery, type MeetingWorkflowInput,
 } from './meeting.messages';
@@ -15,7 +15,9 @@ import {
  * The daily HRDA meeting of one profile and date (PROTOCOL.md §1.3; issue 5). The machine
  * decides (machines/meeting); this host turns signals and updates into its events, runs its
  * effects (roll-over signals to cases, the pack, the minutes) and arms its deadlines. Its ID,
- * search attributes and history carry case IDs only; the papers live in activity payloads.
+ * search attributes and history hold no personal data: case IDs, agenda facts, references to the
+ * outcomes recorded on the cases, and what was mailed to whom with its digest — never the papers'
+ * text (machines/meeting/papers.ts), which readers render again from the cases.
  */
 export async function dailyMeetingWorkflow(input: MeetingWorkflowInput): Promise<DailyAgendaView> {
   const profile = getProfile(input.profileId);
@@ -35,19 +37,29 @@ export async function dailyMeetingWorkflow(input: MeetingWorkflowInput): Promise
   setHandler(attendanceQuery, () => attendanceView(snapshot().context));
   setHandler(dailyOutcomesQuery, () => snapshot().context.outcomes);
   setHandler(minutesQuery, () => snapshot().context.minutes);
+  const confirmOnCase = caseDecisions(activities.confirmOnCase);
 
   const forwarding = new Set<string>();
+  const holding = async (caseId: string, work: () => Promise<void>) => {
+    forwarding.add(caseId);
+    try {
+      await work();
+    } finally {
+      forwarding.delete(caseId);
+    }
+  };
   meetingUpdate('recordOutcome', dailyMeetingUpdates.recordOutcome, {
     refusal: (c) => (forwarding.has(c.caseId) ? `an outcome for case ${c.caseId} is being recorded` : dailyRefusal(profile, snapshot(), 'recordOutcome', c)),
-    handle: async ({ caseId, outcome, actor: by }) => {
-      forwarding.add(caseId);
-      try {
+    handle: ({ caseId, actor: by }) =>
+      holding(caseId, async () => {
+        await confirmOnCase({ caseId, decision: 'meeting-outcome', meetingAt: plan.meetingAt });
+        actor.send({ type: 'outcomeRecorded', at: now(), caseId, actor: by });
+      }),
+    recorded: ({ caseId, outcome, actor: by }) =>
+      holding(caseId, async () => {
         await forwardToCase(activities.forwardToCase, { caseId, command: 'recordMeetingOutcome', fields: { outcome }, actor: by });
-        actor.send({ type: 'outcomeRecorded', at: now(), caseId, outcome, actor: by });
-      } finally {
-        forwarding.delete(caseId);
-      }
-    },
+        actor.send({ type: 'outcomeRecorded', at: now(), caseId, actor: by });
+      }),
     answer: view,
   });
   meetingUpdate('recordAttendance', dailyMeetingUpdates.recordAttendance, {

@@ -6,7 +6,7 @@ import {
   maracStatus, packView, type MaracAgendaView, type MaracMeetingSnapshot, type MeetingEffect,
 } from '../machines/meeting';
 import type { MeetingRef } from './meeting-activity-types';
-import { forwardToCase, hostMeeting, meetingActivities, meetingUpdate, now } from './meeting-host';
+import { caseDecisions, hostMeeting, meetingActivities, meetingUpdate, now } from './meeting-host';
 import {
   attendanceQuery, enlistSignal, maracAgendaQuery, maracMeetingUpdates, maracOutcomesQuery, minutesQuery, packQuery, type MeetingWorkflowInput,
 } from './meeting.messages';
@@ -14,9 +14,11 @@ import {
 /**
  * The MARAC of one profile and date ([002] section 3; machines/meeting/marac-meeting.machine.ts):
  * cases the daily meeting referred on enlist, the papers go out by close of business on the Friday
- * before with the previous MARAC's outstanding actions first, outcomes are forwarded to the cases,
- * and the minutes and action plan go out after it. Its ID, search attributes and history carry
- * case IDs only.
+ * before with the previous MARAC's outstanding actions first, outcomes are recorded on the cases
+ * (the MARAC keeps the reference, as the daily meeting does), and the minutes and action plan go
+ * out after it. Its ID, search attributes and history hold no personal data: case IDs, agenda
+ * facts, references to the outcomes, and what was mailed to whom with its digest — never the
+ * papers' text, which readers render again from the cases (docs/data-protection.md).
  */
 export async function maracMeetingWorkflow(input: MeetingWorkflowInput): Promise<MaracAgendaView> {
   const profile = getProfile(input.profileId);
@@ -35,15 +37,16 @@ export async function maracMeetingWorkflow(input: MeetingWorkflowInput): Promise
   setHandler(attendanceQuery, () => attendanceView(snapshot().context));
   setHandler(maracOutcomesQuery, () => snapshot().context.outcomes);
   setHandler(minutesQuery, () => snapshot().context.minutes);
+  const confirmOnCase = caseDecisions(activities.confirmOnCase);
 
   const forwarding = new Set<string>();
   meetingUpdate('recordMaracOutcome', maracMeetingUpdates.recordMaracOutcome, {
     refusal: (c) => (forwarding.has(c.caseId) ? `an outcome for case ${c.caseId} is being recorded` : maracRefusal(profile, snapshot(), 'recordMaracOutcome', c)),
-    handle: async ({ caseId, actor: by, ...outcome }) => {
+    handle: async ({ caseId, actor: by }) => {
       forwarding.add(caseId);
       try {
-        await forwardToCase(activities.forwardToCase, { caseId, command: 'recordMaracOutcome', fields: outcome, actor: by });
-        actor.send({ type: 'outcomeRecorded', at: now(), caseId, outcome, actor: by });
+        await confirmOnCase({ caseId, decision: 'marac-outcome', meetingAt: plan.meetingAt });
+        actor.send({ type: 'outcomeRecorded', at: now(), caseId, actor: by });
       } finally {
         forwarding.delete(caseId);
       }

@@ -1,11 +1,14 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, getExternalWorkflowHandle, log, proxyActivities,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, currentUpdateInfo, getExternalWorkflowHandle, log, patched, proxyActivities,
   setHandler, upsertSearchAttributes, type SearchAttributes,
 } from '@temporalio/workflow';
 import type { Instant } from '../domain/time';
-import { meetingCommandSchemas, type MeetingCommand, type MeetingCommandName, type MeetingEffect } from '../machines/meeting';
-import type { ForwardRequest, MeetingActivities } from './meeting-activity-types';
+import {
+  meetingCommandSchemas, recordedMeetingCommandSchemas, type MeetingCommand, type MeetingCommandName, type MeetingEffect, type RecordedMeetingCommand,
+} from '../machines/meeting';
+import type { ConfirmRequest, ForwardRequest, MeetingActivities } from './meeting-activity-types';
+import { decisionDeliveredSignal, heldDecisionsQuery } from './meeting.messages';
 import { caseWorkflowId, rollOverSignal } from './referral.messages';
 
 export const now = (): Instant => new Date().toISOString();
@@ -27,6 +30,7 @@ export function meetingActivities(): MeetingActivities {
     announceMeetingClosure: papers.announceMeetingClosure,
     ensureMeetingWorkflows: papers.ensureMeetingWorkflows,
     forwardToCase: forwarding.forwardToCase,
+    confirmOnCase: forwarding.confirmOnCase,
   };
 }
 
@@ -41,6 +45,50 @@ export async function forwardToCase(forward: MeetingActivities['forwardToCase'],
     }
     throw ApplicationFailure.create({ type: 'ForwardFailed', message: `case ${request.caseId} could not be reached: ${(err as Error).message}`, nonRetryable: true });
   }
+}
+
+/**
+ * Decisions taken at a meeting are recorded on the case by the client, and the meeting keeps the
+ * reference (machines/meeting/commands.ts): the decision's free text then lives in the case's
+ * history alone, under the case's data key, and destroying that key reaches it. Meanwhile the
+ * meeting holds the case's place (its update is in flight, so the meeting's end waits for it and a
+ * closure is refused, as when it forwarded decisions itself), waits for the client's
+ * `decisionDelivered` — or, should the client be gone, this long — then asks the case. A technical
+ * wait, not a protocol deadline.
+ */
+const deliveryWindow = '1 minute';
+
+/** Updates recorded before this change carried the decision and replay the forwarding path. */
+export const decisionsByReferencePatch = 'meeting-decisions-by-reference';
+
+export function caseDecisions(confirm: MeetingActivities['confirmOnCase']): (request: ConfirmRequest) => Promise<void> {
+  const delivered = new Set<string>();
+  const held = new Map<string, string>();
+  // Registered before any await, with the meeting's other handlers.
+  setHandler(decisionDeliveredSignal, ({ caseId }) => void delivered.add(caseId));
+  setHandler(heldDecisionsQuery, () => [...held].map(([updateId, caseId]) => ({ updateId, caseId })));
+  return async (request) => {
+    // Held from the update's acceptance (this runs before the handler's first await).
+    const updateId = currentUpdateInfo()?.id ?? `case:${request.caseId}`;
+    held.set(updateId, request.caseId);
+    delivered.delete(request.caseId);
+    try {
+      await condition(() => delivered.has(request.caseId), deliveryWindow);
+      delivered.delete(request.caseId);
+      let confirmed: boolean;
+      try {
+        ({ confirmed } = await confirm(request));
+      } catch (err) {
+        const cause = err instanceof ActivityFailure ? err.cause : err;
+        throw ApplicationFailure.create({ type: 'ForwardFailed', message: `case ${request.caseId} could not be asked whether it holds the decision: ${(cause as Error).message}`, nonRetryable: true });
+      }
+      if (!confirmed) {
+        throw ApplicationFailure.create({ type: 'Refused', message: `case ${request.caseId} holds no ${request.decision} from the meeting at ${request.meetingAt} (the case's own answer to the caller says why)`, nonRetryable: true });
+      }
+    } finally {
+      held.delete(updateId);
+    }
+  };
 }
 
 /** Sends the case its `rollOver` signal; a case that has ended has nothing left to move. */
@@ -59,13 +107,26 @@ export async function rollOverCase(effect: Extract<MeetingEffect, { type: 'rollO
 export function meetingUpdate<N extends MeetingCommandName, R, A extends unknown[]>(
   name: N,
   definition: UpdateDefinition<R, A>,
-  opts: { refusal(command: MeetingCommand<N>): string | undefined; handle(command: MeetingCommand<N>): Promise<void> | void; answer(): R },
+  opts: {
+    refusal(command: MeetingCommand<N>): string | undefined;
+    handle(command: MeetingCommand<N>): Promise<void> | void;
+    answer(): R;
+    /** A decision update as recorded before decisions were kept by reference (replay only: its validator does not run again). */
+    recorded?: N extends keyof typeof recordedMeetingCommandSchemas ? (command: RecordedMeetingCommand<N>) => Promise<void> : never;
+  },
 ): void {
   const schema = meetingCommandSchemas[name];
   setHandler(
     definition as unknown as UpdateDefinition<R, [unknown]>,
     async (raw) => {
-      await opts.handle(schema.parse(raw) as MeetingCommand<N>);
+      // The patch, not the argument's shape, decides: an accepted QA decision without feedback
+      // has the same shape either way, and only the old path forwarded it.
+      if (opts.recorded && name in recordedMeetingCommandSchemas && !patched(decisionsByReferencePatch)) {
+        const recorded = recordedMeetingCommandSchemas[name as keyof typeof recordedMeetingCommandSchemas];
+        await (opts.recorded as (command: unknown) => Promise<void>)(recorded.parse(raw));
+      } else {
+        await opts.handle(schema.parse(raw) as MeetingCommand<N>);
+      }
       return opts.answer();
     },
     {

@@ -22,15 +22,32 @@ export const enlistSignal = defineSignal<[AgendaEntry]>('enlist');
 
 export const dailyAgendaQuery = defineQuery<DailyAgendaView>('agenda');
 export const monthlyAgendaQuery = defineQuery<MonthlyAgendaView>('agenda');
-/** The latest pack (daily) or case summaries (HRDAP) as circulated: Markdown and HTML; null before the freeze. */
+/**
+ * The latest pack (daily) or case summaries (HRDAP) as mailed, by reference: revision, when, to
+ * whom, the agenda facts and the digest, never the text (client/meeting-papers.ts renders it on
+ * read); null before the freeze.
+ */
 export const packQuery = defineQuery<PackView | null>('pack');
 export const attendanceQuery = defineQuery<Attendance | null>('attendance');
 export const dailyOutcomesQuery = defineQuery<OutcomeRecord[]>('outcomes');
 export const monthlyOutcomesQuery = defineQuery<{ qa: QaRecord[]; reviewOutcomes: ReviewOutcomeRecord[] }>('outcomes');
+/** The minutes as mailed, by reference (as the pack). */
 export const minutesQuery = defineQuery<MinutesRecord | null>('minutes');
 
+/**
+ * From the client, once it has recorded a decision taken at the meeting on the case itself: the
+ * meeting may ask the case now rather than at the end of its wait (meeting-host.ts).
+ */
+export const decisionDeliveredSignal = defineSignal<[{ caseId: string }]>('decisionDelivered');
+
+/**
+ * The decision updates the meeting has accepted and is holding a case's place for: how the client
+ * knows its update was accepted (and not refused) before it records the decision on the case.
+ */
+export const heldDecisionsQuery = defineQuery<{ updateId: string; caseId: string }[]>('heldDecisions');
+
 export const dailyMeetingUpdates = {
-  /** Forwarded to the case's `recordMeetingOutcome`: the case validates, and its refusal comes back. */
+  /** The reference to an outcome the client records on the case (`recordMeetingOutcome`); the meeting holds the case's place and confirms it with the case. */
   recordOutcome: defineUpdate<DailyAgendaView, [MeetingCommandInput<'recordOutcome'>]>('recordOutcome'),
   recordAttendance: defineUpdate<DailyAgendaView, [MeetingCommandInput<'recordAttendance'>]>('recordAttendance'),
   /** A closure day: the meeting is cancelled and every case on it rolls over. */
@@ -38,9 +55,9 @@ export const dailyMeetingUpdates = {
 };
 
 export const monthlyMeetingUpdates = {
-  /** Forwarded to the case's `recordQaDecision` (a rejection's feedback goes back to the professional). */
+  /** The reference to the chairs' decision the client records on the case (`recordQaDecision`; a rejection's feedback goes back to the professional from the case). */
   recordQaDecision: defineUpdate<MonthlyAgendaView, [MeetingCommandInput<'recordQaDecision'>]>('recordQaDecision'),
-  /** Forwarded to the case's `recordReviewOutcome`. */
+  /** The reference to a review outcome the client records on the case (`recordReviewOutcome`). */
   recordReviewOutcome: defineUpdate<MonthlyAgendaView, [MeetingCommandInput<'recordReviewOutcome'>]>('recordReviewOutcome'),
   recordAttendance: defineUpdate<MonthlyAgendaView, [MeetingCommandInput<'recordAttendance'>]>('recordAttendance'),
 };
@@ -49,7 +66,7 @@ export const monthlyMeetingUpdates = {
 export const maracAgendaQuery = defineQuery<MaracAgendaView>('agenda');
 export const maracOutcomesQuery = defineQuery<MaracOutcomeRecord[]>('outcomes');
 export const maracMeetingUpdates = {
-  /** Forwarded to the case's `recordMaracOutcome`. */
+  /** The reference to a MARAC outcome the client records on the case (`recordMaracOutcome`); the MARAC holds the case's place and confirms it with the case. */
   recordMaracOutcome: defineUpdate<MaracAgendaView, [MeetingCommandInput<'recordMaracOutcome'>]>('recordMaracOutcome'),
   recordAttendance: defineUpdate<MaracAgendaView, [MeetingCommandInput<'recordAttendance'>]>('recordAttendance'),
 };

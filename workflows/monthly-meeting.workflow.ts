@@ -6,7 +6,7 @@ import {
   monthlyRefusal, monthlyStatus, packView, returnedCases, type MeetingEffect, type MonthlyAgendaView, type MonthlyMeetingSnapshot,
 } from '../machines/meeting';
 import type { MeetingRef } from './meeting-activity-types';
-import { forwardToCase, hostMeeting, meetingActivities, meetingUpdate, now } from './meeting-host';
+import { caseDecisions, forwardToCase, hostMeeting, meetingActivities, meetingUpdate, now } from './meeting-host';
 import {
   attendanceQuery, enlistSignal, minutesQuery, monthlyAgendaQuery, monthlyMeetingUpdates, monthlyOutcomesQuery, packQuery, type MeetingWorkflowInput,
 } from './meeting.messages';
@@ -14,8 +14,9 @@ import {
 /**
  * The HRDAP monthly management meeting of one profile and date (PROTOCOL.md §1.5; issue 5):
  * review requests enlist, the chairs quality-assure them until the QA point a week before, when
- * the case summaries go out; review outcomes are forwarded to the cases; the minutes and the
- * updated HRDA Matrix go out after the meeting.
+ * the case summaries go out; QA decisions and review outcomes are recorded on the cases and
+ * referenced here; the minutes and the updated HRDA Matrix go out after the meeting. Like the
+ * daily meeting, its history holds no personal data.
  */
 export async function monthlyMeetingWorkflow(input: MeetingWorkflowInput): Promise<MonthlyAgendaView> {
   const profile = getProfile(input.profileId);
@@ -35,6 +36,7 @@ export async function monthlyMeetingWorkflow(input: MeetingWorkflowInput): Promi
   setHandler(attendanceQuery, () => attendanceView(snapshot().context));
   setHandler(monthlyOutcomesQuery, () => ({ qa: snapshot().context.qa, reviewOutcomes: snapshot().context.reviewOutcomes }));
   setHandler(minutesQuery, () => snapshot().context.minutes);
+  const confirmOnCase = caseDecisions(activities.confirmOnCase);
 
   const forwarding = new Set<string>();
   const forwarded = async (caseId: string, work: () => Promise<void>) => {
@@ -49,19 +51,29 @@ export async function monthlyMeetingWorkflow(input: MeetingWorkflowInput): Promi
 
   meetingUpdate('recordQaDecision', monthlyMeetingUpdates.recordQaDecision, {
     refusal: (c) => busyWith(c.caseId) ?? monthlyRefusal(profile, snapshot(), 'recordQaDecision', c),
-    handle: ({ caseId, accepted, feedback, actor: by }) =>
+    handle: ({ caseId, accepted, actor: by }) =>
+      forwarded(caseId, async () => {
+        await confirmOnCase({ caseId, decision: accepted ? 'qa-accepted' : 'qa-returned', meetingAt: plan.meetingAt });
+        actor.send({ type: 'qaRecorded', at: now(), caseId, accepted, actor: by });
+      }),
+    recorded: ({ caseId, accepted, feedback, actor: by }) =>
       forwarded(caseId, async () => {
         await forwardToCase(activities.forwardToCase, { caseId, command: 'recordQaDecision', fields: { accepted, ...(feedback ? { feedback } : {}) }, actor: by });
-        actor.send({ type: 'qaRecorded', at: now(), caseId, accepted, ...(feedback ? { feedback } : {}), actor: by });
+        actor.send({ type: 'qaRecorded', at: now(), caseId, accepted, actor: by });
       }),
     answer: view,
   });
   meetingUpdate('recordReviewOutcome', monthlyMeetingUpdates.recordReviewOutcome, {
     refusal: (c) => busyWith(c.caseId) ?? monthlyRefusal(profile, snapshot(), 'recordReviewOutcome', c),
-    handle: ({ caseId, actor: by, ...outcome }) =>
+    handle: ({ caseId, actor: by }) =>
+      forwarded(caseId, async () => {
+        await confirmOnCase({ caseId, decision: 'review-outcome', meetingAt: plan.meetingAt });
+        actor.send({ type: 'reviewOutcomeRecorded', at: now(), caseId, actor: by });
+      }),
+    recorded: ({ caseId, actor: by, ...outcome }) =>
       forwarded(caseId, async () => {
         await forwardToCase(activities.forwardToCase, { caseId, command: 'recordReviewOutcome', fields: outcome, actor: by });
-        actor.send({ type: 'reviewOutcomeRecorded', at: now(), caseId, outcome, actor: by });
+        actor.send({ type: 'reviewOutcomeRecorded', at: now(), caseId, actor: by });
       }),
     answer: view,
   });

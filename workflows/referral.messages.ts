@@ -17,6 +17,8 @@ const names: CaseCommandName[] = [
   'restrictCase', 'amendNeedToKnow',
   'recordDvds', 'signOffDvds', 'recordDvpo', 'reportDvpoBreach',
   'confirmRisk', 'recordChildrenCheck', 'referToMarac', 'recordMaracOutcome',
+  'recordFirstResponseDecision', 'recordHealthSharing', 'recordVictimTold',
+  'recordScreening', 'setRagRating', 'recordTriageResponse', 'conveneMashMeeting', 'recordMashDecision',
 ];
 export const caseUpdates = Object.fromEntries(names.map((n) => [n, defineUpdate(n)])) as CaseUpdates;
 

@@ -20,6 +20,11 @@ export interface SubjectState {
 export const recordReferralUpdate = defineUpdate<RepeatDecision, [RecordReferralRequest]>('recordReferral');
 export const planUpdatedSignal = defineSignal<[{ caseId: string; plan: PreviousPlan }]>('planUpdated');
 export const subjectReferralsQuery = defineQuery<SubjectReferral[]>('referrals');
+/**
+ * A case's route was decided after it registered: a MASH case referred to MARAC (003 §17.2) makes
+ * the victim's later incidents within the repeat window repeats.
+ */
+export const routeDecidedSignal = defineSignal<[{ caseId: string; route: Route }]>('routeDecided');
 
 /**
  * One entity workflow per subject (a keyed hash of the victim's stable identifiers: no personal
@@ -48,6 +53,9 @@ export async function subjectWorkflow(state?: SubjectState): Promise<void> {
     referrals = referrals.map((r) => (r.caseId === caseId ? { ...r, plan } : r));
   });
   setHandler(subjectReferralsQuery, () => referrals);
+  setHandler(routeDecidedSignal, ({ caseId, route }) => {
+    referrals = referrals.map((r) => (r.caseId === caseId ? { ...r, route } : r));
+  });
 
   const expiry = () => {
     const latest = referrals.reduce((acc, r) => (r.receivedAt > acc ? r.receivedAt : acc), '');

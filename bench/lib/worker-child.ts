@@ -51,7 +51,12 @@ export interface WorkerChild {
 export async function spawnWorker(options: WorkerProcessOptions, opts: { exposeGc?: boolean; stderr?: (line: string) => void } = {}): Promise<WorkerChild> {
   const child = fork(entry, [], {
     cwd: repoRoot,
-    execArgv: [...(opts.exposeGc ? ['--expose-gc'] : []), '--import', 'tsx'],
+    execArgv: [
+      ...(opts.exposeGc ? ['--expose-gc'] : []),
+      // A CPU profile of the worker for `node --cpu-prof`'s readers (Chrome DevTools, speedscope).
+      ...(process.env.HRDA_WORKER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HRDA_WORKER_CPU_PROF}`] : []),
+      '--import', 'tsx',
+    ],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const forward = (chunk: Buffer) => {

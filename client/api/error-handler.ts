@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { QueryNotRegisteredError, ServiceError } from '@temporalio/client';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { InvalidInputError, RefusedError } from '../cases';
+import { CaseIdRetiredError, InvalidInputError, RefusedError } from '../cases';
 import { caseNotFound, problemContentType, ProblemError, type FieldProblem } from './problem';
 
 const parts: Record<string, FieldProblem['in']> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
@@ -36,6 +36,10 @@ function toProblemError(err: FastifyError, req: FastifyRequest): ProblemError {
     return new ProblemError('invalid-input', `${summary}; each problem is listed under errors.`, err.issues.map((i) => ({ path: i.path, message: i.message, in: 'body' })));
   }
   if (err instanceof RefusedError) return new ProblemError('refused', err.message);
+  // The API derives a case's ID from the Idempotency-Key (routes/cases.ts asks first; this is the backstop).
+  if (err instanceof CaseIdRetiredError) {
+    return new ProblemError('case-id-retired', `${err.message}.`, [{ path: 'Idempotency-Key', message: 'made a case whose personal data was destroyed; a new referral needs a new key', in: 'headers' }]);
+  }
   if (err instanceof WorkflowNotFoundError) return caseNotFound((req.params as { caseId?: string } | undefined)?.caseId ?? '');
   if (err instanceof QueryNotRegisteredError) return new ProblemError('not-ready', 'The case is still being registered; retry in a moment.', undefined, { 'retry-after': '1' });
   switch (err.code) {

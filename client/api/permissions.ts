@@ -126,4 +126,22 @@ export const commandRules: { [N in CaseCommandName]: CommandRule<N> } = {
   // [002] 2.28: the daily meeting agrees the referral on; its administrator or chair records it, and the MARAC's outcome.
   referToMarac: { roles: ['administrator', 'chair'] },
   recordMaracOutcome: { roles: ['administrator', 'chair'] },
+  // [001]: First Response (children's social care) decides, health shares; the case refuses any other agency.
+  recordFirstResponseDecision: { roles: professionals },
+  recordHealthSharing: { roles: professionals },
+  // The agency that holds the contact with the victim tells them of the MARAC referral; the case refuses any other.
+  recordVictimTold: { roles: professionals },
+  // The MASH stage (domain/mash.ts): the case refuses anyone the profile's rules do not name (e.g. a team manager's rating).
+  recordScreening: { roles: professionals },
+  setRagRating: { roles: ['chair', 'administrator'] },
+  recordTriageResponse: {
+    roles: ['agency-practitioner', 'lead-professional', 'administrator'],
+    // 003 §14.4: an agency returns its own; MASH staff load the responses that come by secure email.
+    checkInput: (p, input) => {
+      const { agency } = input as { agency: string };
+      return !isAgencyScoped(p.role) || p.agency === agency ? undefined : `an agency returns its own triage response; your token acts for ${p.agency ?? 'no agency'}, not ${agency}`;
+    },
+  },
+  conveneMashMeeting: { roles: ['administrator', 'chair'] },
+  recordMashDecision: { roles: ['chair', 'administrator'] },
 };

@@ -33,6 +33,7 @@ export const problemKinds = {
   'not-found': { status: 404, title: 'Not found' },
   refused: { status: 409, title: 'The case refused the action' },
   'idempotency-key-in-use': { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
+  'case-id-retired': { status: 410, title: 'The case ID belonged to a case whose personal data was destroyed' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for a different request' },

@@ -40,6 +40,18 @@ export const caseSkeletonSchema = z.object({
   closedAt: instant.nullable(),
   restricted: z.boolean().meta({ description: 'Restricted to a need-to-know list: details only to the people on it.' }),
   needToKnow: z.array(z.string()).optional().meta({ description: "A restricted case's need-to-know list (staff references), shown to chairs, who decide it." }),
+  mash: z.object({
+    leadAgency: agencyIdSchema,
+    screeningOutcome: z.string().nullable(),
+    completeBy: instant.nullable(),
+    rating: z.string().nullable(),
+    ragDueAt: instant.nullable(),
+    awaiting: z.array(agencyIdSchema),
+    meetingAt: instant.nullable(),
+    recordBy: instant.nullable(),
+    outcomes: z.array(z.string()),
+    maracCriteria: z.array(z.string()),
+  }).optional().meta({ description: 'Where a case of a MASH profile stands in its MASH stage (docs/profiles.md): agencies, outcomes and instants.' }),
   redacted: z.literal(true).meta({ description: 'Personal data is left out of this view.' }),
 });
 export type CaseSkeleton = z.infer<typeof caseSkeletonSchema>;
@@ -82,7 +94,23 @@ export function caseSkeleton(view: CaseView, opts: { needToKnow?: boolean } = {}
     closedAt: view.closed?.at ?? null,
     restricted: Boolean(view.restricted),
     ...(opts.needToKnow && view.restricted ? { needToKnow: [...(view.needToKnow ?? [])] } : {}),
+    ...(view.mash ? { mash: mashSkeleton(view.mash, view.restriction?.leadAgency) } : {}),
     redacted: true,
+  };
+}
+
+function mashSkeleton(m: NonNullable<CaseView['mash']>, restrictedLead?: string): NonNullable<CaseSkeleton['mash']> {
+  return {
+    leadAgency: restrictedLead ?? m.leadAgency,
+    screeningOutcome: m.screening.completed?.outcome ?? null,
+    completeBy: m.screening.completeBy,
+    rating: m.rag?.rating ?? null,
+    ragDueAt: m.rag?.dueAt ?? null,
+    awaiting: m.triage ? m.triage.agencies.filter((a) => !m.triage!.responses[a]) : [],
+    meetingAt: m.meeting?.meetingAt ?? null,
+    recordBy: m.meeting?.recordBy ?? null,
+    outcomes: m.decision?.outcomes ?? [],
+    maracCriteria: m.concluded?.maracCriteria ?? [],
   };
 }
 
@@ -99,6 +127,11 @@ const nonPersonalDataFields = new Set([
   'basis', 'flags', 'leadAgency',
   // [002] (docs/profiles.md): a MARAC referral's category and papers deadline; the children check's count.
   'category', 'papersBy', 'found',
+  // Information sharing and the MARAC referral ([001]): criteria ids, agencies, levels of need, caseload roles, instants.
+  'criteria', 'shareWith', 'referralDueBy', 'firstResponseDueBy', 'healthSharingDueBy', 'level', 'dueBy', 'late', 'sharedWith', 'victimToldBy',
+  // The MASH stage (domain/mash.ts): outcomes, ratings, agencies, instants and flags.
+  'completeBy', 'rating', 'previous', 'referredAt', 'withheldFrom', 'marking', 'awaiting', 'recordBy',
+  'outcomes', 'notified', 'meeting',
 ]);
 /** Within a kept field, only these keys of nested objects survive (e.g. a matrix action's id, owner and due date). */
 const nonPersonalNestedKeys = new Set(['id', 'owner', 'dueAt', 'system', 'status', 'hits', 'forwardedAt']);

@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Client } from '@temporalio/client';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../../domain/config';
+import { dataKeyStoreFor } from '../../worker/codec';
 import { CaseClient } from '../cases';
 import { AccessLog, installAccessLogging } from './access-log';
 import { installAuthentication } from './auth';
@@ -53,7 +54,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   const accessLog = new AccessLog(deps.config.HRDA_ACCESS_LOG_DIR ?? deps.defaultAccessLogDir ?? path.join(process.cwd(), '.data'));
-  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE);
+  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(deps.config) });
 
   installProblemHandling(app);
   installAuthentication(app, { secret: deps.config.HRDA_JWT_SECRET, ...(deps.now ? { now: deps.now } : {}) });

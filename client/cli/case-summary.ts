@@ -1,5 +1,7 @@
 import type { Profile } from '../../domain/profile';
 import type { CaseView } from '../../machines/referral';
+import { informationSharingLines } from './information-sharing-summary';
+import { renderMashSummary } from './mash-summary';
 import { formatInstant, fromNow, renderTable } from './output';
 
 /**
@@ -35,6 +37,8 @@ export function renderCaseSummary(view: CaseView, profile: Profile | undefined, 
     row('Details', 'to the need-to-know list only: they read the case through the API (GET /cases/<id>), where each read is logged');
   }
 
+  out.push(...renderMashSummary(view, profile));
+
   if (view.route === 'hrda') {
     section('Deadlines');
     row('Info request', `due out by ${formatInstant(view.circulateBy)}${view.infoRequestSentAt ? `, sent ${formatInstant(view.infoRequestSentAt)}` : ', not sent yet'}`);
@@ -51,6 +55,8 @@ export function renderCaseSummary(view: CaseView, profile: Profile | undefined, 
     row('Missing', expected.filter((a) => !received.has(a)).join(', ') || '—');
     row('Victim contact', view.victimContact ? `${view.victimContact.outcome}, ${formatInstant(view.victimContact.at)}${view.victimContact.by.agency ? ` (${view.victimContact.by.agency})` : ''}` : 'not recorded');
   }
+
+  out.push(...informationSharingLines(view));
 
   if (view.heardAt || view.actions.length) {
     section(`HRDA Matrix  (risks: ${restricted ? `${view.risks.length} recorded` : view.risks.join('; ') || '—'})`);

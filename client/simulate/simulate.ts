@@ -55,6 +55,11 @@ export interface SimulateOptions {
    */
   dataConverter?: DataConverter;
   log?: (line: string) => void;
+  /**
+   * Runs every referral of the scenario under this profile instead of the one the file names (its
+   * own and each step's), so the same referrals can be seen under two protocols.
+   */
+  profile?: string;
 }
 
 /**
@@ -66,7 +71,7 @@ export async function simulate(input: unknown, opts: SimulateOptions): Promise<S
   if (!parsed.success) {
     throw new InvalidInputError('Invalid scenario', parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(scenario)', message: i.message })));
   }
-  const scenario = parsed.data;
+  const scenario = opts.profile ? underProfile(parsed.data, opts.profile) : parsed.data;
   getProfile(scenario.profile);
 
   // The launcher starts the server's clock at the scenario's start (see scripts/test-server.ts).
@@ -183,7 +188,7 @@ export function defaultActor(name: CaseCommandName, fields: Record<string, unkno
     case 'submitSummary':
       return { role: 'agency-practitioner', agency: fields.agency as string };
     case 'recordVictimContact':
-      return { role: 'agency-practitioner', agency: state.leads.victim?.agency ?? 'domestic-abuse-advisor' };
+      return { role: 'agency-practitioner', agency: state.leads.victim?.agency ?? getProfile(state.profile).leads.victim };
     case 'updateAction':
       return { role: 'agency-practitioner', agency: state.actions.find((a) => a.id === fields.actionId)?.owner ?? admin };
     case 'requestReview':
@@ -203,9 +208,33 @@ export function defaultActor(name: CaseCommandName, fields: Record<string, unkno
       return { role: 'agency-practitioner', agency: getProfile(state.profile).dvds.signOffBy };
     case 'reportDvpoBreach':
       return { role: 'agency-practitioner', agency: state.referral.referrer.agency };
+    case 'recordFirstResponseDecision':
+      return { role: 'agency-practitioner', agency: state.informationSharing?.firstResponse?.agency ?? admin };
+    case 'recordHealthSharing':
+      return { role: 'agency-practitioner', agency: state.informationSharing?.healthSharing?.agency ?? admin };
+    case 'recordVictimTold':
+      return { role: 'agency-practitioner', agency: state.maracReferral?.victimToldBy ?? admin };
+    // The MASH stage: its lead agency screens; a team manager rates and decides; each agency responds for itself.
+    case 'recordScreening':
+      return { role: 'agency-practitioner', agency: state.mash?.leadAgency ?? admin };
+    case 'setRagRating':
+    case 'recordMashDecision':
+      return { role: 'chair', agency: getProfile(state.profile).mash?.teamManager.agencies[0] ?? admin };
+    case 'recordTriageResponse':
+      return { role: 'agency-practitioner', agency: fields.agency as string };
     default:
       return { role: 'administrator', agency: admin };
   }
+}
+
+/** The scenario with `profile` in place of its own, for the scenario and for each referral step. */
+function underProfile(scenario: Scenario, profile: string): Scenario {
+  getProfile(profile);
+  return {
+    ...scenario,
+    profile,
+    steps: scenario.steps.map((step) => (step.do === 'submitReferral' && 'profile' in step ? { ...step, profile } : step)),
+  };
 }
 
 async function withStartTime<T>(startAt: string, fn: () => Promise<T>): Promise<T> {

@@ -1,8 +1,15 @@
 import type { Profile } from '../profile';
 import { dorsetHrda } from './dorset-hrda';
 import { kirkleesDrammMarac } from './kirklees-dramm-marac';
+import { traffordMarac } from './trafford-marac';
+import { warwickshireMash } from './warwickshire-mash';
 
-export const profiles: Readonly<Record<string, Profile>> = { [dorsetHrda.id]: dorsetHrda, [kirkleesDrammMarac.id]: kirkleesDrammMarac };
+export const profiles: Readonly<Record<string, Profile>> = {
+  [dorsetHrda.id]: dorsetHrda,
+  [traffordMarac.id]: traffordMarac,
+  [warwickshireMash.id]: warwickshireMash,
+  [kirkleesDrammMarac.id]: kirkleesDrammMarac,
+};
 export const defaultProfileId = dorsetHrda.id;
 
 export function getProfile(id: string): Profile {

@@ -128,7 +128,7 @@ export const kirkleesDrammMarac = profileSchema.parse({
   leads: {
     // 3.24: the DRAMM-MARAC IDVA is the voice of the victim.
     victim: 'pdvg',
-    victimBasis: 'the protocol: the DRAMM-MARAC IDVA is the voice of the victim (3.24)',
+    victimBasis: 'the DRAMM-MARAC IDVA is the voice of the victim (3.24)',
     children: 'childrens-social-care',
     perpetratorByMappa: { levels: [2, 3], agency: 'probation-nps' },
   },

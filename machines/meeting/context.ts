@@ -1,8 +1,8 @@
 import type { Actor, AgencyId } from '../../domain/actor';
 import type { AgendaEntry, RollOverReason } from '../../domain/agenda';
 import type { Instant } from '../../domain/time';
-import type { MeetingCommand, MeetingOutcome } from './commands';
 import type { MaracMeetingPlan } from './marac-plan';
+import type { MailedMinutes, MailedPapers } from './papers';
 import type { DailyMeetingPlan, MonthlyMeetingPlan } from './plan';
 
 /** A case on a meeting's agenda: what it enlisted with, and when. */
@@ -26,32 +26,25 @@ export interface Attendance {
   by: Actor;
 }
 
-/** Papers the meeting sent: the pack (or the HRDAP case summaries), or the minutes and HRDA Matrix. */
-export interface CirculatedPapers {
-  mailId: string;
-  recipients: AgencyId[];
-  caseIds: string[];
-  markdown: string;
-  html: string;
-}
-
-export interface PackRecord extends CirculatedPapers {
+/** The pack (or the HRDAP case summaries) as mailed, by reference (machines/meeting/papers.ts). */
+export interface PackRecord extends MailedPapers {
   revision: number;
   at: Instant;
 }
 
-export interface MinutesRecord extends CirculatedPapers {
+export interface MinutesRecord extends MailedMinutes {
   at: Instant;
-  /** Heard at this meeting: outcome recorded through the meeting, or on the case directly. */
-  heard: string[];
-  notHeard: string[];
 }
 
+/*
+ * Decisions taken at a meeting are kept by reference: who recorded which case's decision, and
+ * when. The decision itself (the HRDA Matrix, the chairs' feedback, the review outcome) is free
+ * text about the case's people and goes to the case alone, under the case's data key.
+ */
 export interface OutcomeRecord {
   caseId: string;
   at: Instant;
   by: Actor;
-  outcome: MeetingOutcome;
 }
 
 export interface QaRecord {
@@ -59,14 +52,12 @@ export interface QaRecord {
   at: Instant;
   by: Actor;
   accepted: boolean;
-  feedback?: string;
 }
 
 export interface ReviewOutcomeRecord {
   caseId: string;
   at: Instant;
   by: Actor;
-  outcome: Omit<MeetingCommand<'recordReviewOutcome'>, 'caseId' | 'actor'>;
 }
 
 /** Work the host does for the machine: signals to cases and activities, each taken once. */
@@ -86,8 +77,8 @@ interface MeetingContextBase {
   attendance: Attendance | null;
   /** The last pack revision asked for; each revision is sent as a message of its own. */
   packRevision: number;
-  packs: Omit<PackRecord, 'markdown' | 'html'>[];
-  /** The latest pack in full (earlier revisions are listed in `packs`). */
+  packs: PackRecord[];
+  /** The latest revision mailed (also in `packs`). */
   pack: PackRecord | null;
   minutes: MinutesRecord | null;
   effects: MeetingEffect[];
@@ -122,11 +113,11 @@ export interface OutstandingAction {
   dueAt: Instant;
 }
 
+/** A MARAC outcome by reference, like the daily meeting's: the risks, actions and rationale are on the case. */
 export interface MaracOutcomeRecord {
   caseId: string;
   at: Instant;
   by: Actor;
-  outcome: Omit<MeetingCommand<'recordMaracOutcome'>, 'caseId' | 'actor'>;
 }
 
 export interface MaracMeetingContext extends MeetingContextBase {
@@ -139,13 +130,11 @@ export interface MaracMeetingContext extends MeetingContextBase {
 }
 
 /** What the host reports back from the activities. */
-export type PapersResult = CirculatedPapers & {
+export type PapersResult = MailedPapers & {
   /** Cases no longer for this meeting when the papers were made (e.g. a review request returned on the case directly). */
   withdrawn?: string[];
-  /** MARAC: the previous MARAC's actions still outstanding when the papers were made ([002] 3.12). */
-  outstanding?: OutstandingAction[];
 };
-export type MinutesResult = CirculatedPapers & { heard: string[]; notHeard: string[] };
+export type MinutesResult = MailedMinutes;
 
 export const withEffects = <C extends { effects: MeetingEffect[]; effectSeq: number }>(context: C, ...effects: NewEffect[]) => ({
   effects: [...context.effects, ...effects.map((e, i) => ({ ...e, id: String(context.effectSeq + i + 1) }) as MeetingEffect)],

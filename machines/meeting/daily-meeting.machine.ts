@@ -3,14 +3,15 @@ import type { Actor, AgencyId } from '../../domain/actor';
 import type { AgendaEntry, RollOverReason } from '../../domain/agenda';
 import type { Profile } from '../../domain/profile';
 import type { Instant } from '../../domain/time';
-import type { MeetingOutcome } from './commands';
 import { withEffects, type DailyMeetingContext, type MinutesResult, type PapersResult } from './context';
+import { mailedMinutes, mailedPapers } from './papers';
 import type { DailyMeetingPlan } from './plan';
 
 export type DailyMeetingEvent =
   | { type: 'enlist'; at: Instant; entry: AgendaEntry }
   | { type: 'clock'; at: Instant }
-  | { type: 'outcomeRecorded'; at: Instant; caseId: string; outcome: MeetingOutcome; actor: Actor }
+  /** The case recorded its outcome at this meeting; the outcome itself is the case's (context.ts). */
+  | { type: 'outcomeRecorded'; at: Instant; caseId: string; actor: Actor }
   | { type: 'recordAttendance'; at: Instant; agencies: AgencyId[]; actor: Actor }
   | { type: 'declareClosure'; at: Instant; reason: string; actor: Actor }
   | { type: 'packCirculated'; at: Instant; revision: number; papers: PapersResult }
@@ -95,7 +96,7 @@ export function createDailyMeetingMachine(profile: Profile) {
       recordOutcome: assign(({ context, event }) => {
         const e = event as Extract<DailyMeetingEvent, { type: 'outcomeRecorded' }>;
         if (context.outcomes.some((o) => o.caseId === e.caseId)) return {};
-        return { outcomes: [...context.outcomes, { caseId: e.caseId, at: e.at, by: e.actor, outcome: e.outcome }] };
+        return { outcomes: [...context.outcomes, { caseId: e.caseId, at: e.at, by: e.actor }] };
       }),
       recordAttendance: assign(({ event }) => {
         const e = event as Extract<DailyMeetingEvent, { type: 'recordAttendance' }>;
@@ -120,16 +121,16 @@ export function createDailyMeetingMachine(profile: Profile) {
       })),
       keepPack: assign(({ context, event }) => {
         const e = event as Extract<DailyMeetingEvent, { type: 'packCirculated' }>;
-        const record = { revision: e.revision, at: e.at, mailId: e.papers.mailId, recipients: e.papers.recipients, caseIds: e.papers.caseIds };
+        const record = { revision: e.revision, at: e.at, ...mailedPapers(e.papers) };
         const latest = context.pack === null || e.revision >= context.pack.revision;
-        return { packs: [...context.packs, record], ...(latest ? { pack: { ...record, markdown: e.papers.markdown, html: e.papers.html } } : {}) };
+        return { packs: [...context.packs, record], ...(latest ? { pack: record } : {}) };
       }),
       keepMinutesAndRollOver: assign(({ context, event }) => {
         const e = event as Extract<DailyMeetingEvent, { type: 'minutesCirculated' }>;
         const heard = new Set([...e.minutes.heard, ...context.outcomes.map((o) => o.caseId)]);
         const moved = context.entries.filter((x) => !heard.has(x.caseId));
         return {
-          minutes: { ...e.minutes, at: e.at },
+          minutes: { ...mailedMinutes(e.minutes), at: e.at },
           rolledOver: [...context.rolledOver, ...moved.map((m) => ({ caseId: m.caseId, item: m.item, reason: 'out-of-time' as const, at: e.at }))],
           ...withEffects(context, ...moved.map((m) => ({ type: 'rollOver' as const, caseId: m.caseId, missedMeetingAt: context.plan.meetingAt, reason: 'out-of-time' as const }))),
         };

@@ -2,9 +2,10 @@ export { createDailyMeetingMachine, type DailyMeetingMachine, type DailyMeetingS
 export { createMonthlyMeetingMachine, returnedCases, type MonthlyMeetingMachine, type MonthlyMeetingSnapshot, type MonthlyMeetingEvent } from './monthly-meeting.machine';
 export { dailyMeetingPlan, managementMeeting, monthlyMeetingPlan, meetingPlan, meetingsBetween, meetingAttendees, type DailyMeetingPlan, type MonthlyMeetingPlan, type MeetingPlan } from './plan';
 export { orderAgenda } from './agenda-order';
-export { meetingCommandSchemas, type MeetingCommand, type MeetingCommandInput, type MeetingCommandName, type MeetingOutcome } from './commands';
+export { meetingCommandSchemas, recordedMeetingCommandSchemas, type MeetingCommand, type MeetingCommandInput, type MeetingCommandName, type RecordedMeetingCommand } from './commands';
 export type { MaracMeetingContext, MaracOutcomeRecord, OutstandingAction } from './context';
-export type { DailyMeetingContext, MonthlyMeetingContext, Enlisted, RolledOver, Attendance, MeetingEffect, OutcomeRecord, QaRecord, ReviewOutcomeRecord, MinutesRecord, PapersResult, MinutesResult } from './context';
+export type { DailyMeetingContext, MonthlyMeetingContext, Enlisted, RolledOver, Attendance, MeetingEffect, OutcomeRecord, QaRecord, ReviewOutcomeRecord, PackRecord, MinutesRecord, PapersResult, MinutesResult } from './context';
+export { mailedMinutes, mailedPapers, type MailedMinutes, type MailedPapers, type PapersDigest, type PapersItem } from './papers';
 export * from './view';
 export { createMaracMeetingMachine, type MaracMeetingMachine, type MaracMeetingSnapshot, type MaracMeetingEvent } from './marac-meeting.machine';
 export { maracMeetingPlan, maracFor, maracPapersBy, maracRules, type MaracMeetingPlan } from './marac-plan';

@@ -3,13 +3,14 @@ import type { Actor, AgencyId } from '../../domain/actor';
 import type { AgendaEntry } from '../../domain/agenda';
 import type { Profile } from '../../domain/profile';
 import type { Instant } from '../../domain/time';
-import { withEffects, type MaracMeetingContext, type MaracOutcomeRecord, type MinutesResult, type PapersResult } from './context';
+import { withEffects, type MaracMeetingContext, type MinutesResult, type PapersResult } from './context';
 import type { MaracMeetingPlan } from './marac-plan';
+import { mailedMinutes, mailedPapers } from './papers';
 
 export type MaracMeetingEvent =
   | { type: 'enlist'; at: Instant; entry: AgendaEntry }
   | { type: 'clock'; at: Instant }
-  | { type: 'outcomeRecorded'; at: Instant; caseId: string; outcome: MaracOutcomeRecord['outcome']; actor: Actor }
+  | { type: 'outcomeRecorded'; at: Instant; caseId: string; actor: Actor }
   | { type: 'recordAttendance'; at: Instant; agencies: AgencyId[]; actor: Actor }
   | { type: 'packCirculated'; at: Instant; revision: number; papers: PapersResult }
   | { type: 'minutesCirculated'; at: Instant; minutes: MinutesResult }
@@ -29,7 +30,10 @@ const isEnlist = (e: MaracMeetingEvent): e is Enlist => e.type === 'enlist';
  * the papers go out with the previous MARAC's outstanding actions first (3.12) and the cases in the
  * order of 3.7; a case that reaches it later (a slow activity: the case chose this MARAC while its
  * papers were still to go) is a late addition and the papers go again. The meeting sits at 09:30,
- * takes outcomes until `endsAt`, then the minutes and the action plan go out (3.33–3.34).
+ * takes outcomes until `endsAt`, then the minutes and the action plan go out (3.33–3.34). Like the
+ * daily meeting it holds no personal data (docs/data-protection.md): case IDs and agenda facts,
+ * outcomes by reference (the risks, actions and rationale are on the case), and the papers as
+ * mailed by reference and digest, with the outstanding actions' ids, never their text.
  */
 export function createMaracMeetingMachine(_profile: Profile) {
   return setup({
@@ -66,7 +70,7 @@ export function createMaracMeetingMachine(_profile: Profile) {
       recordOutcome: assign(({ context, event }) => {
         const e = event as Extract<MaracMeetingEvent, { type: 'outcomeRecorded' }>;
         if (context.outcomes.some((o) => o.caseId === e.caseId)) return {};
-        return { outcomes: [...context.outcomes, { caseId: e.caseId, at: e.at, by: e.actor, outcome: e.outcome }] };
+        return { outcomes: [...context.outcomes, { caseId: e.caseId, at: e.at, by: e.actor }] };
       }),
       recordAttendance: assign(({ event }) => {
         const e = event as Extract<MaracMeetingEvent, { type: 'recordAttendance' }>;
@@ -75,16 +79,17 @@ export function createMaracMeetingMachine(_profile: Profile) {
       closeSitting: assign(({ context }) => withEffects(context, { type: 'circulateMinutes' })),
       keepPack: assign(({ context, event }) => {
         const e = event as Extract<MaracMeetingEvent, { type: 'packCirculated' }>;
-        const record = { revision: e.revision, at: e.at, mailId: e.papers.mailId, recipients: e.papers.recipients, caseIds: e.papers.caseIds };
+        // Only the fields a meeting keeps (machines/meeting/papers.ts): never the text.
+        const record = { revision: e.revision, at: e.at, ...mailedPapers(e.papers) };
         const latest = context.pack === null || e.revision >= context.pack.revision;
         return {
           packs: [...context.packs, record],
-          ...(latest ? { pack: { ...record, markdown: e.papers.markdown, html: e.papers.html }, outstanding: e.papers.outstanding ?? [] } : {}),
+          ...(latest ? { pack: record, outstanding: e.papers.outstanding ?? [] } : {}),
         };
       }),
       keepMinutes: assign(({ event }) => {
         const e = event as Extract<MaracMeetingEvent, { type: 'minutesCirculated' }>;
-        return { minutes: { ...e.minutes, at: e.at } };
+        return { minutes: { ...mailedMinutes(e.minutes), at: e.at } };
       }),
     },
   }).createMachine({

@@ -3,14 +3,16 @@ import type { Actor, AgencyId } from '../../domain/actor';
 import type { AgendaEntry } from '../../domain/agenda';
 import type { Profile } from '../../domain/profile';
 import type { Instant } from '../../domain/time';
-import { withEffects, type MinutesResult, type MonthlyMeetingContext, type PapersResult, type ReviewOutcomeRecord } from './context';
+import { withEffects, type MinutesResult, type MonthlyMeetingContext, type PapersResult } from './context';
+import { mailedMinutes, mailedPapers } from './papers';
 import type { MonthlyMeetingPlan } from './plan';
 
 export type MonthlyMeetingEvent =
   | { type: 'enlist'; at: Instant; entry: AgendaEntry }
   | { type: 'clock'; at: Instant }
-  | { type: 'qaRecorded'; at: Instant; caseId: string; accepted: boolean; feedback?: string; actor: Actor }
-  | { type: 'reviewOutcomeRecorded'; at: Instant; caseId: string; outcome: ReviewOutcomeRecord['outcome']; actor: Actor }
+  /** The case recorded the chairs' decision (a rejection's feedback is the case's: context.ts). */
+  | { type: 'qaRecorded'; at: Instant; caseId: string; accepted: boolean; actor: Actor }
+  | { type: 'reviewOutcomeRecorded'; at: Instant; caseId: string; actor: Actor }
   | { type: 'recordAttendance'; at: Instant; agencies: AgencyId[]; actor: Actor }
   | { type: 'packCirculated'; at: Instant; revision: number; papers: PapersResult }
   | { type: 'minutesCirculated'; at: Instant; minutes: MinutesResult }
@@ -73,12 +75,12 @@ export function createMonthlyMeetingMachine(_profile: Profile) {
       })),
       recordQa: assign(({ context, event }) => {
         const e = event as Extract<MonthlyMeetingEvent, { type: 'qaRecorded' }>;
-        return { qa: [...context.qa, { caseId: e.caseId, at: e.at, by: e.actor, accepted: e.accepted, ...(e.feedback ? { feedback: e.feedback } : {}) }] };
+        return { qa: [...context.qa, { caseId: e.caseId, at: e.at, by: e.actor, accepted: e.accepted }] };
       }),
       recordReviewOutcome: assign(({ context, event }) => {
         const e = event as Extract<MonthlyMeetingEvent, { type: 'reviewOutcomeRecorded' }>;
         if (context.reviewOutcomes.some((o) => o.caseId === e.caseId)) return {};
-        return { reviewOutcomes: [...context.reviewOutcomes, { caseId: e.caseId, at: e.at, by: e.actor, outcome: e.outcome }] };
+        return { reviewOutcomes: [...context.reviewOutcomes, { caseId: e.caseId, at: e.at, by: e.actor }] };
       }),
       recordAttendance: assign(({ event }) => {
         const e = event as Extract<MonthlyMeetingEvent, { type: 'recordAttendance' }>;
@@ -87,17 +89,17 @@ export function createMonthlyMeetingMachine(_profile: Profile) {
       closeSitting: assign(({ context }) => withEffects(context, { type: 'circulateMinutes' })),
       keepPack: assign(({ context, event }) => {
         const e = event as Extract<MonthlyMeetingEvent, { type: 'packCirculated' }>;
-        const record = { revision: e.revision, at: e.at, mailId: e.papers.mailId, recipients: e.papers.recipients, caseIds: e.papers.caseIds };
+        const record = { revision: e.revision, at: e.at, ...mailedPapers(e.papers) };
         const latest = context.pack === null || e.revision >= context.pack.revision;
         return {
           packs: [...context.packs, record],
           withdrawn: [...new Set([...context.withdrawn, ...(e.papers.withdrawn ?? [])])],
-          ...(latest ? { pack: { ...record, markdown: e.papers.markdown, html: e.papers.html } } : {}),
+          ...(latest ? { pack: record } : {}),
         };
       }),
       keepMinutes: assign(({ event }) => {
         const e = event as Extract<MonthlyMeetingEvent, { type: 'minutesCirculated' }>;
-        return { minutes: { ...e.minutes, at: e.at } };
+        return { minutes: { ...mailedMinutes(e.minutes), at: e.at } };
       }),
     },
   }).createMachine({

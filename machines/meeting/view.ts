@@ -1,10 +1,10 @@
-import type { AgencyId } from '../../domain/actor';
 import type { Profile } from '../../domain/profile';
 import type { Instant } from '../../domain/time';
 import { orderAgenda } from './agenda-order';
 import type { MeetingCommand, MeetingCommandName } from './commands';
 import type { DailyMeetingContext, Enlisted, MaracMeetingContext, MonthlyMeetingContext } from './context';
 import type { DailyMeetingSnapshot } from './daily-meeting.machine';
+import type { MailedPapers } from './papers';
 import { returnedCases, type MonthlyMeetingSnapshot } from './monthly-meeting.machine';
 
 /**
@@ -149,7 +149,6 @@ export function monthlyAgendaView(s: MonthlyMeetingSnapshot) {
         enlistedAt: e.enlistedAt,
         lateAddition: e.lateAddition,
         qa,
-        feedback: c.qa.find((q) => q.caseId === e.caseId)?.feedback ?? null,
         status: qa === 'returned' ? ('returned' as const) : heard.has(e.caseId) ? ('heard' as const) : status === 'ended' ? ('not-heard' as const) : ('to-be-heard' as const),
       };
     }),
@@ -160,18 +159,20 @@ export function monthlyAgendaView(s: MonthlyMeetingSnapshot) {
 }
 export type MonthlyAgendaView = ReturnType<typeof monthlyAgendaView>;
 
-export interface PackView {
+/**
+ * The pack (daily) or the case summaries (HRDAP) as mailed, by reference: revision, when, to whom,
+ * the agenda facts and the digest (papers.ts). Readers render the text on read from the cases.
+ */
+export interface PackView extends MailedPapers {
   revision: number;
   circulatedAt: Instant;
-  mailId: string;
-  recipients: AgencyId[];
-  caseIds: string[];
-  markdown: string;
-  html: string;
 }
 
-export const packView = (c: DailyMeetingContext | MonthlyMeetingContext | MaracMeetingContext): PackView | null =>
-  c.pack ? { revision: c.pack.revision, circulatedAt: c.pack.at, mailId: c.pack.mailId, recipients: c.pack.recipients, caseIds: c.pack.caseIds, markdown: c.pack.markdown, html: c.pack.html } : null;
+export const packView = (c: DailyMeetingContext | MonthlyMeetingContext | MaracMeetingContext): PackView | null => {
+  if (!c.pack) return null;
+  const { at, revision, ...mailed } = c.pack;
+  return { revision, circulatedAt: at, ...mailed };
+};
 
 export const minutesView = (c: DailyMeetingContext | MonthlyMeetingContext | MaracMeetingContext) => c.minutes;
 

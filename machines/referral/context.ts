@@ -10,6 +10,9 @@ import type { ChildrenCheck } from './hearing-checks';
 import type { MaracReferral } from './marac';
 import type { Instant, LocalDate } from '../../domain/time';
 import type { PoliceSystem, Route, TimelineEntry } from '../../domain/timeline';
+import type { CaseSharing } from './information-sharing';
+import type { CaseMaracReferral } from './marac-referral';
+import type { MashCase } from './mash';
 
 export type ActionStatus = 'open' | 'in-progress' | 'completed' | 'closed';
 
@@ -120,6 +123,12 @@ export interface CaseContext {
   childrenCheck?: ChildrenCheck | null;
   /** Referred on to the MARAC ([002] 2.53–2.54; machines/referral/marac.ts), for a profile that holds one. */
   marac?: MaracReferral | null;
+  /** Police information sharing and its follow-up ([001]): only on a case of a profile that has it. */
+  informationSharing?: CaseSharing;
+  /** The MARAC referral and telling the victim ([001]): only on a case of a profile that has it. */
+  maracReferral?: CaseMaracReferral;
+  /** The MASH stage (machines/referral/mash.ts): only under a profile with a `mash` section. */
+  mash?: MashCase | null;
   timeline: TimelineEntry[];
   /** Messages queued by transitions, until the host reports them handed to the mail port. */
   outbox: Notification[];

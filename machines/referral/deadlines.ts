@@ -3,7 +3,9 @@ import { plusDuration } from '../../domain/duration';
 import { getProfile } from '../../domain/profiles';
 import type { Instant } from '../../domain/time';
 import { pendingMaracDeadlines } from './marac';
+import { mashDeadlines } from './mash';
 import { pendingNoticeDeadlines } from './notices';
+import { pendingSharingDeadlines } from './information-sharing';
 import { actionsNotProgressedId } from './referral.machine';
 import type { ReferralMachine } from './referral.machine';
 
@@ -34,6 +36,8 @@ export function pendingDeadlines(snapshot: CaseSnapshot): Instant[] {
     if (snapshot.matches({ monitoring: { review: 'accepted' } }) && c.review) due.push(c.review.meetingAt);
   }
   if (snapshot.status === 'active' && !snapshot.matches('closed')) due.push(...pendingNoticeDeadlines(c), ...pendingMaracDeadlines(c));
+  if (snapshot.status === 'active' && !snapshot.matches('closed')) due.push(...pendingSharingDeadlines(c));
+  if (snapshot.matches('mash')) due.push(...mashDeadlines(c));
   return due.sort();
 }
 

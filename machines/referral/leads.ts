@@ -17,7 +17,7 @@ export function assignLeads(profile: Profile, context: CaseContext, agreed: Case
     ? { agency: chosen, basis: 'chosen by the victim' }
     : agreed.victim
       ? { agency: agreed.victim, basis: 'agreed at the meeting' }
-      : { agency: profile.leads.victim, basis: profile.leads.victimBasis ?? 'the protocol: the Domestic Abuse Advisor leads for the victim' };
+      : { agency: profile.leads.victim, basis: `the protocol: ${profile.leads.victimBasis}` };
 
   if (context.referral.children.length > 0) {
     leads.children = agreed.children

@@ -2,12 +2,13 @@ import type { AgencyId } from '../../domain/actor';
 import type { Notification, Recipient } from '../../domain/notification';
 import type { Profile } from '../../domain/profile';
 import type { CaseContext, MatrixAction } from './context';
+import { mashAgencies } from './mash-agencies';
 
 /**
  * The messages a case sends, built from its context. Subjects carry the case reference only;
  * bodies carry what the recipients need to act, and go only to directory mailboxes.
  */
-const message = (context: CaseContext, id: string, to: Recipient[], topic: Notification['topic'], subject: string, body: string[]): Notification => ({
+export const message = (context: CaseContext, id: string, to: Recipient[], topic: Notification['topic'], subject: string, body: string[]): Notification => ({
   id: `${context.caseId}:${id}`,
   caseId: context.caseId,
   profileId: context.profileId,
@@ -17,7 +18,7 @@ const message = (context: CaseContext, id: string, to: Recipient[], topic: Notif
   body,
 });
 
-function caseDetails(context: CaseContext): string[] {
+export function caseDetails(context: CaseContext): string[] {
   const r = context.referral;
   return [
     `Risk: ${context.risk}${context.repeat ? ` (repeat: previous case ${context.repeat.previousCaseId})` : ''}`,
@@ -112,8 +113,12 @@ export function involvedAgencies(profile: Profile, context: CaseContext): Agency
   return unique([
     context.referral.referrer.agency,
     ...(context.route === 'hrda' ? profile.infoRequest.agencies : context.route ? [profile.routing.offers[context.route]] : []),
+    // [001]: the agencies a police incident was shared with, and the one that tells the victim of a MARAC referral.
+    ...(context.informationSharing?.shareWith ?? []),
+    ...(context.maracReferral ? [context.maracReferral.victimToldBy] : []),
     ...context.actions.map((a) => a.owner),
     ...leadAgencies(context),
+    ...mashAgencies(profile, context),
   ]);
 }
 

@@ -1,5 +1,6 @@
 import { dvpoExpiresAt, noNotices, type Notices } from '../../domain/notices';
 import type { Profile } from '../../domain/profile';
+import { riskRank } from '../../domain/referral';
 import type { Instant } from '../../domain/time';
 import type { CaseContext } from './context';
 import type { CommandEvent } from './events';
@@ -39,6 +40,9 @@ export function noticeProblem(profile: Profile, c: CaseContext, e: NoticeEvent):
         return `DVDS wording is agreed at the daily meeting${c.meetingAt ? ` (the case is to be heard at ${c.meetingAt})` : ''}`;
       }
       if (n.dvds.some((d) => d.dvdsId === e.dvdsId)) return `a DVDS ${e.dvdsId} is already recorded on this case`;
+      // [001] DVDS: the officer "must set the risk level to at least Medium Risk" for a specialist review.
+      const minimum = profile.dvds.minimumRisk;
+      if (minimum && riskRank(c.risk) < riskRank(minimum)) return `a DVDS under ${profile.id} needs the risk set to at least ${minimum} (it is ${c.risk}): raise it first (changeRisk)`;
       return undefined;
     }
     case 'signOffDvds': {

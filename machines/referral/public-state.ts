@@ -1,13 +1,14 @@
 import type { CaseSnapshot } from './deadlines';
 import { pendingDeadlines } from './deadlines';
 import type { Notices } from '../../domain/notices';
+import { mashStepOf } from './mash';
 import { noticesOf } from './notices';
 
 /**
  * The stable public vocabulary of a case's stage (the timeline's language), decoupled from the
  * machine's internal state names so that the machine can change without breaking its readers.
  */
-export const caseStages = ['received', 'preparing', 'at-meeting', 'monitoring', 'closed'] as const;
+export const caseStages = ['received', 'preparing', 'at-meeting', 'monitoring', 'closed', 'screening', 'rag-rating', 'triage', 'mash-meeting'] as const;
 export type CaseStage = (typeof caseStages)[number];
 
 export function publicStage(snapshot: CaseSnapshot): CaseStage {
@@ -15,6 +16,11 @@ export function publicStage(snapshot: CaseSnapshot): CaseStage {
   if (snapshot.matches('preparing')) return 'preparing';
   if (snapshot.matches('atMeeting')) return 'at-meeting';
   if (snapshot.matches('monitoring')) return 'monitoring';
+  // Referred on, with First Response and health still to act on a shared incident ([001]).
+  if (snapshot.matches('followingUp')) return 'monitoring';
+  // The MASH stage (machines/referral/mash.ts), under a profile that has one.
+  const step = snapshot.matches('mash') ? mashStepOf(snapshot.context) : null;
+  if (step) return ({ screening: 'screening', rating: 'rag-rating', triage: 'triage', meeting: 'mash-meeting' } as const)[step];
   return 'received';
 }
 
@@ -61,6 +67,11 @@ export function caseView(snapshot: CaseSnapshot) {
     ...(c.riskConfirmation ? { riskConfirmation: c.riskConfirmation } : {}),
     ...(c.childrenCheck ? { childrenCheck: c.childrenCheck } : {}),
     ...(c.marac ? { marac: c.marac } : {}),
+    // Only under a profile with these steps ([001]), so that every other case's view is unchanged.
+    ...(c.informationSharing ? { informationSharing: c.informationSharing } : {}),
+    ...(c.maracReferral ? { maracReferral: c.maracReferral } : {}),
+    // Only on a case of a profile with a MASH stage: every other case's view is what it always was.
+    ...(c.mash ? { mash: c.mash } : {}),
   };
 }
 

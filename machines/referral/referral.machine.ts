@@ -12,12 +12,18 @@ import type { CaseEvent, ChecksOutput, CommandEvent, RollOverEvent } from './eve
 import { assignLeads } from './leads';
 import { messages } from './messages';
 import { applyNotice, dvpoInForce, expireDvpos, noticeProblem, type NoticeEvent } from './notices';
+import { applySharing, chaseSharing, decideAtIntake, followedUpRationale, sharingPending, sharingProblem, type SharingEvent } from './information-sharing';
+import { applyVictimTold, referToMarac, victimToldProblem } from './marac-referral';
 import { managementMeeting } from '../meeting/plan';
 import { actionDeadlines, dailySchedule, meetingAfterMissed, monthlyMeetingFor } from './schedule';
 import { amendedNeedToKnow, intakeRestriction, restrictedLead, restrictionProblem } from './restriction';
 import { applyChildrenCheck, applyRiskConfirmation, childrenCheckProblem, hearingProblem, riskConfirmationProblem } from './hearing-checks';
 import { applyMaracOutcome, applyMaracReferral, maracHeardBy, maracOutcomeProblem, maracPending, maracReferralProblem } from './marac';
 import { withEntry } from './timeline';
+import {
+  chaseMash, closeAfterMash, conveneMashMeeting, mashProblem, openMash, recordMashDecision, recordScreening, recordTriageResponse,
+  referFromMashToMarac, setRagRating, type MashEvent,
+} from './mash';
 
 /** Every event carries the instant the workflow handled it; an actor's output carries its own. */
 const timeOf = (event: CaseEvent | { output?: ChecksOutput }): Instant =>
@@ -251,7 +257,8 @@ export function createReferralMachine(profile: Profile) {
         enqueue.assign({ risks, actions, timeline, review: null, reviewsHeld: [...context.reviewsHeld, { meetingAt: review.meetingAt, reason: review.reason }] });
         enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.matrixCirculated(profile, { ...next, heardAt: review.meetingAt })] });
       }),
-      referToMarac: assign(({ context, event }) => applyMaracReferral(profile, context, event as CommandEvent<'referToMarac'>)),
+      // The command referToMarac ([002] 2.28): referred on by the daily meeting (not trafford's referral at routing, `referToMarac` below).
+      referOnToMarac: assign(({ context, event }) => applyMaracReferral(profile, context, event as CommandEvent<'referToMarac'>)),
       checkChildren: assign(({ context, event }) => applyChildrenCheck(context, event as CommandEvent<'recordChildrenCheck'>)),
       closeByDecision: enqueueActions(({ context, event, enqueue }) => {
         const e = event as CommandEvent<'closeCase'>;
@@ -261,11 +268,35 @@ export function createReferralMachine(profile: Profile) {
         });
         enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.caseClosed(profile, context, e.rationale)] });
       }),
+      // The MASH stage (machines/referral/mash.ts; 003 §7–§17).
+      openMash: assign(({ context }) => openMash(profile, context)),
+      recordScreening: assign(({ context, event }) => recordScreening(profile, context, event as CommandEvent<'recordScreening'>)),
+      setRagRating: assign(({ context, event }) => setRagRating(profile, context, event as CommandEvent<'setRagRating'>)),
+      recordTriageResponse: assign(({ context, event }) => recordTriageResponse(profile, context, event as CommandEvent<'recordTriageResponse'>)),
+      conveneMashMeeting: assign(({ context, event }) => conveneMashMeeting(profile, context, event as CommandEvent<'conveneMashMeeting'>)),
+      recordMashDecision: assign(({ context, event }) => recordMashDecision(profile, context, event as CommandEvent<'recordMashDecision'>)),
+      chaseMash: assign(({ context, event }) => chaseMash(profile, context, timeOf(event)) ?? {}),
+      referFromMash: assign(({ context }) => referFromMashToMarac(profile, context)),
+      closeAfterMash: assign(({ context }) => closeAfterMash(profile, context)),
       closeWhenComplete: enqueueActions(({ context, event, enqueue }) => {
         const at = timeOf(event);
         const rationale = context.actions.length === 0
           ? 'No actions were agreed at the meeting and nothing is pending: HRDA has no ongoing role.'
           : `All ${context.actions.length} actions are complete or closed (${context.actions.map((a) => `${a.id}: ${a.status}`).join(', ')}) and no management review or dispute is pending: HRDA has no ongoing role.`;
+        enqueue.assign({
+          closed: { at, rationale, by: { role: 'system' } },
+          timeline: withEntry(context, 'case.closed', at, { rationale }, { rationale }),
+        });
+        enqueue.assign({ outbox: ({ context: c }) => [...c.outbox, messages.caseClosed(profile, context, rationale)] });
+      }),
+      // [001]: the police decide from the incident whether it is shared with health and children's social care.
+      decideInformationSharing: assign(({ context }) => decideAtIntake(profile, context) ?? {}),
+      // [001] MARAC: referred whatever the victim's consent; the agency in contact with them tells them.
+      referToMarac: assign(({ context }) => referToMarac(profile, context) ?? {}),
+      chaseInformationSharing: assign(({ context, event }) => chaseSharing(context, timeOf(event)) ?? {}),
+      closeWhenFollowedUp: enqueueActions(({ context, event, enqueue }) => {
+        const at = timeOf(event);
+        const rationale = followedUpRationale(context);
         enqueue.assign({
           closed: { at, rationale, by: { role: 'system' } },
           timeline: withEntry(context, 'case.closed', at, { rationale }, { rationale }),
@@ -298,12 +329,20 @@ export function createReferralMachine(profile: Profile) {
       restrictionAllowed: ({ context, event }) =>
         (event.type === 'restrictCase' || event.type === 'amendNeedToKnow') && restrictionProblem(context, event) === undefined,
       disputeCanStart: ({ context, event }) => event.type === 'raiseDispute' && disputeProblem(profile, context, event) === undefined,
-      nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0 && !dvpoInForce(context) && !maracPending(context),
+      nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0 && !dvpoInForce(context) && !sharingPending(context) && !maracPending(context),
       noticeAccepted: ({ context, event }) => noticeProblem(profile, context, event as NoticeEvent) === undefined,
       riskConfirmationAccepted: ({ context, event }) => event.type === 'confirmRisk' && riskConfirmationProblem(profile, context, event) === undefined,
       maracReferralAccepted: ({ context, event }) => event.type === 'referToMarac' && maracReferralProblem(profile, context, event) === undefined,
       maracOutcomeAccepted: ({ context, event }) => event.type === 'recordMaracOutcome' && maracOutcomeProblem(profile, context, event) === undefined,
       childrenCheckAccepted: ({ context, event }) => event.type === 'recordChildrenCheck' && childrenCheckProblem(profile, context, event) === undefined,
+      sharingPending: ({ context }) => sharingPending(context),
+      sharingAccepted: ({ context, event }) => sharingProblem(profile, context, event as SharingEvent) === undefined,
+      victimToldAccepted: ({ context, event }) => event.type === 'recordVictimTold' && victimToldProblem(profile, context, event) === undefined,
+      runsMash: () => profile.mash !== undefined,
+      mashAccepts: ({ context, event }) => mashProblem(profile, context, event as MashEvent) === undefined,
+      refersIntoMash: ({ context, event }) =>
+        event.type === 'recordScreening' && event.outcome === 'refer-to-mash' && mashProblem(profile, context, event) === undefined,
+      meetsMaracCriteria: ({ context }) => (context.mash?.concluded?.maracCriteria.length ?? 0) > 0,
     },
   }).createMachine({
     id: 'referral',
@@ -350,8 +389,14 @@ export function createReferralMachine(profile: Profile) {
       signOffDvds: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
       recordDvpo: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
       reportDvpoBreach: { guard: 'noticeAccepted', actions: assign(({ context, event }) => applyNotice(profile, context, event)) },
-      // The host's second clock: DVPO expiries, and the MARAC sitting ([002] 3.8; machines/referral/marac.ts).
-      noticesClock: { actions: [assign(({ context, event }) => expireDvpos(context, event.at) ?? {}), assign(({ context, event }) => maracHeardBy(context, event.at) ?? {})] },
+      // The host's clock for items taken in every state: DVPO expiries, the information-sharing
+      // deadlines, and the MARAC sitting ([002] 3.8; machines/referral/marac.ts).
+      noticesClock: {
+        actions: [assign(({ context, event }) => expireDvpos(context, event.at) ?? {}), 'chaseInformationSharing', assign(({ context, event }) => maracHeardBy(context, event.at) ?? {})],
+      },
+      recordFirstResponseDecision: { guard: 'sharingAccepted', actions: assign(({ context, event }) => applySharing(profile, context, event)) },
+      recordHealthSharing: { guard: 'sharingAccepted', actions: assign(({ context, event }) => applySharing(profile, context, event)) },
+      recordVictimTold: { guard: 'victimToldAccepted', actions: assign(({ context, event }) => applyVictimTold(context, event)) },
       disputeProgress: {
         actions: assign(({ context, event }) => ({
           timeline: [...context.timeline, event.entry],
@@ -403,15 +448,71 @@ export function createReferralMachine(profile: Profile) {
           timeline = withEntry({ ...context, timeline }, 'lead.assigned', at, { for: 'case', agency: lead.agency, basis: lead.basis });
           enqueue.assign({ timeline });
         }),
+        'decideInformationSharing',
         ],
         always: [
-          { guard: 'goesToHrda', target: 'preparing', actions: 'routeToHrda' },
+          // 003: a profile with a MASH stage screens every incident before any MARAC (machines/referral/mash.ts).
+          { guard: 'runsMash', target: 'mash', actions: 'openMash' },
+          { guard: 'goesToHrda', target: 'preparing', actions: ['routeToHrda', 'referToMarac'] },
           { target: 'referredOn', actions: 'routeToOffer' },
         ],
       },
 
+      // 003 §7–§17: screening; the team manager's RAG rating; triage; perhaps a MASH meeting; then
+      // the decision closes the case or, when §17.2's criteria are met, refers it to MARAC (`preparing`).
+      mash: {
+        initial: 'screening',
+        on: {
+          clock: { actions: 'chaseMash' },
+          changeRisk: { guard: 'raisesRisk', actions: 'raiseRisk' },
+          closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
+        },
+        states: {
+          // 003 §7.2–7.3, §9.3, §13: record and close, share for support, or refer into the MASH.
+          screening: {
+            on: {
+              recordScreening: [
+                { guard: 'refersIntoMash', target: 'rating', actions: 'recordScreening' },
+                { guard: 'mashAccepts', target: 'concluding', actions: 'recordScreening' },
+              ],
+            },
+          },
+          // 003 §12.1: a team manager adds the initial RAG rating; the triage requests go out (§14.3–14.4).
+          rating: {
+            on: { setRagRating: { guard: 'mashAccepts', target: 'triage', actions: 'setRagRating' } },
+          },
+          // 003 §14.3–14.7: agencies respond; the rating is re-assessed; a decision, or a MASH meeting.
+          triage: {
+            on: {
+              setRagRating: { guard: 'mashAccepts', actions: 'setRagRating' },
+              recordTriageResponse: { guard: 'mashAccepts', actions: 'recordTriageResponse' },
+              conveneMashMeeting: { guard: 'mashAccepts', target: 'meeting', actions: 'conveneMashMeeting' },
+              recordMashDecision: { guard: 'mashAccepts', target: 'concluding', actions: 'recordMashDecision' },
+            },
+          },
+          // 003 §14.8, §15.5: the meeting's record, due within 24 hours of the referral, is the decision.
+          meeting: {
+            on: {
+              setRagRating: { guard: 'mashAccepts', actions: 'setRagRating' },
+              recordTriageResponse: { guard: 'mashAccepts', actions: 'recordTriageResponse' },
+              recordMashDecision: { guard: 'mashAccepts', target: 'concluding', actions: 'recordMashDecision' },
+            },
+          },
+          // 003 §17.2: high risk, a repeat within 12 months, or escalation → MARAC; otherwise the case closes.
+          concluding: {
+            always: [
+              { guard: 'meetsMaracCriteria', target: '#referral.preparing', actions: 'referFromMash' },
+              { target: '#referral.closed', actions: 'closeAfterMash' },
+            ],
+          },
+        },
+      },
+
       referredOn: {
-        always: {
+        always: [
+          // [001]: an incident shared with First Response and health stays open until both have acted.
+          { guard: 'sharingPending', target: 'followingUp' },
+          {
           target: 'closed',
           actions: enqueueActions(({ context, enqueue }) => {
             const route = context.route as Exclude<Route, 'hrda'>;
@@ -421,6 +522,17 @@ export function createReferralMachine(profile: Profile) {
               timeline: withEntry(context, 'case.closed', context.referral.receivedAt, { rationale }, { rationale }),
             });
           }),
+          },
+        ],
+      },
+
+      // Referred on, and waiting for First Response's decision and health's sharing ([001]); only
+      // a case of a profile with information sharing comes here.
+      followingUp: {
+        // As after a meeting: nothing may be pending (no dispute open, no DVPO in force either).
+        always: { guard: 'nothingPending', target: 'closed', actions: 'closeWhenFollowedUp' },
+        on: {
+          closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
         },
       },
 
@@ -535,7 +647,7 @@ export function createReferralMachine(profile: Profile) {
           recordChildrenCheck: { guard: 'childrenCheckAccepted', actions: 'checkChildren' },
           confirmRisk: { guard: 'riskConfirmationAccepted', actions: assign(({ context, event }) => applyRiskConfirmation(profile, context, event)) },
           // [002] 2.28, 2.53: referred on to the MARAC, with its category and rationale, before the outcome.
-          referToMarac: { guard: 'maracReferralAccepted', actions: 'referToMarac' },
+          referToMarac: { guard: 'maracReferralAccepted', actions: 'referOnToMarac' },
         },
       },
 
@@ -548,7 +660,7 @@ export function createReferralMachine(profile: Profile) {
           changeRisk: { guard: 'raisesRisk', actions: 'raiseRisk' },
           closeCase: { guard: 'noDisputeOpen', target: 'closed', actions: 'closeByDecision' },
           // [002] 2.53, section 3: referred on after the daily meeting, and the MARAC's outcome.
-          referToMarac: { guard: 'maracReferralAccepted', actions: 'referToMarac' },
+          referToMarac: { guard: 'maracReferralAccepted', actions: 'referOnToMarac' },
           recordMaracOutcome: { guard: 'maracOutcomeAccepted', actions: assign(({ context, event }) => applyMaracOutcome(profile, context, event)) },
         },
         states: {

@@ -3,7 +3,10 @@ import { riskRank } from '../../domain/referral';
 import type { CaseSnapshot } from './deadlines';
 import type { CommandEvent } from './events';
 import { disclosureConsentProblem, disputeProblem, outcomeProblem, unknownAgencies } from './referral.machine';
+import { mashProblem } from './mash';
 import { noticeProblem } from './notices';
+import { sharingProblem } from './information-sharing';
+import { victimToldProblem } from './marac-referral';
 import { publicStage } from './public-state';
 import { restrictionProblem } from './restriction';
 import { childrenCheckProblem, riskConfirmationProblem } from './hearing-checks';
@@ -62,6 +65,11 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
     case 'recordDvpo':
     case 'reportDvpoBreach':
       return noticeProblem(profile, c, event) ?? `the case cannot take ${event.type} now; it is ${stage}`;
+    case 'recordFirstResponseDecision':
+    case 'recordHealthSharing':
+      return sharingProblem(profile, c, event) ?? `the case cannot take ${event.type} now; it is ${stage}`;
+    case 'recordVictimTold':
+      return victimToldProblem(profile, c, event) ?? `the case cannot take ${event.type} now; it is ${stage}`;
     case 'closeCase':
       if (c.openDisputes.length) return `disputes are open (${c.openDisputes.join(', ')}); a case cannot close while one is open`;
       return `the case cannot be closed now; it is ${stage}`;
@@ -84,5 +92,11 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
       if (!profile.childrenCheck) return childrenCheckProblem(profile, c, event);
       if (!snapshot.matches('preparing') && !snapshot.matches('atMeeting')) return childrenCheckProblem(profile, c, event) ?? `the check is made before the meeting's outcome; the case is ${stage}`;
       return childrenCheckProblem(profile, c, event) ?? 'the check cannot be recorded now';
+    case 'recordScreening':
+    case 'setRagRating':
+    case 'recordTriageResponse':
+    case 'conveneMashMeeting':
+    case 'recordMashDecision':
+      return mashProblem(profile, c, event) ?? `the case cannot take ${event.type} now; it is ${stage}`;
   }
 }

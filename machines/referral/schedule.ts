@@ -2,7 +2,7 @@ import { addDays, atLocal, firstSlotAfter, localDate, nextWorkingDay, nthWeekday
 import { circulationDayFor, sharingCutoffOn } from '../../domain/cutoffs';
 import { minusDuration, plusDuration } from '../../domain/duration';
 import type { Profile } from '../../domain/profile';
-import { managementMeeting } from '../meeting/plan';
+import { dailyMeetingPlan, managementMeeting } from '../meeting/plan';
 import type { Instant, LocalDate } from '../../domain/time';
 
 export interface DailySchedule {
@@ -26,7 +26,14 @@ export function dailySchedule(profile: Profile, receivedAt: Instant): DailySched
 
 export function meetingAfter(profile: Profile, circulationDay: LocalDate): DailySchedule {
   const circulateBy = atLocal(circulationDay, sharingCutoffOn(profile, circulationDay));
-  const meetingAt = profile.dailyMeeting.heardOnCirculationDay ? firstMeetingFrom(profile, circulationDay, circulateBy) : firstSlotAfter(circulationDay, profile.dailyMeeting.slots);
+  let meetingAt = profile.dailyMeeting.heardOnCirculationDay ? firstMeetingFrom(profile, circulationDay, circulateBy) : firstSlotAfter(circulationDay, profile.dailyMeeting.slots);
+  // A meeting whose agenda froze before the case was circulated cannot take it: the next one does
+  // (a MARAC whose papers go out days ahead). Dorset's agenda freezes at the cut-off of the working
+  // day before, never before a circulation, so its cases are always heard "on the next day"; a
+  // profile heard on the circulation day freezes at that day's cut-off, the circulation's own.
+  while (dailyMeetingPlan(profile, localDate(meetingAt)).freezeAt < circulateBy) {
+    meetingAt = firstSlotAfter(localDate(meetingAt), profile.dailyMeeting.slots);
+  }
   return {
     circulationDay,
     circulateBy,

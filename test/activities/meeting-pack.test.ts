@@ -4,7 +4,9 @@ import { createActor, fromPromise, waitFor } from 'xstate';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { createMeetingWorkflowActivities } from '../../activities/meeting-activities';
-import { h, md, renderDailyPack, renderMinutes } from '../../activities/meeting-render';
+import { papersDigest } from '../../activities/meeting-papers';
+import { destroyedPlaceholder, h, md, renderDailyPack, renderMinutes } from '../../activities/meeting-render';
+import { readMeetingPapers } from '../../client/meeting-papers';
 import type { MailPort, OutgoingMail } from '../../activities/mail.port';
 import { dorsetHrda as profile } from '../../domain/profiles/dorset-hrda';
 import { caseView, createReferralMachine, type CaseSnapshot, type CaseView, type ChecksOutput } from '../../machines/referral';
@@ -129,6 +131,43 @@ describe('the meeting activities', () => {
     // The subject travels in clear through mail systems: no names in it.
     expect(sent[0]!.subject).toBe('HRDA daily meeting — Thursday 26 November 2026, 12:00 — meeting pack (revision 2), 2 case(s)');
     expect(sent[0]!.html).toContain('The case could not be read when the papers were made (no such case).');
+    // What the workflow keeps: what went, to whom, from which agenda facts, and the digest — no text.
+    expect(Object.keys(result).sort()).toEqual(['caseIds', 'digest', 'items', 'mailId', 'recipients']);
+    expect(result.items).toEqual([
+      { position: 1, caseId: state.caseId, item: 'new-referral', lateAddition: false },
+      { position: 2, caseId: 'gone', item: 'rolled-over', lateAddition: true },
+    ]);
+    expect(result.digest).toEqual(papersDigest({ markdown: sent[0]!.text, html: sent[0]!.html }));
+    expect(result.digest!.html).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('renders the papers again on read: the same text while the cases are unchanged, a placeholder once a case is destroyed, and says which', async () => {
+    const state = await preparedCase('77777777-aaaa-bbbb-cccc-000000000007');
+    const { sent, activities } = fakes({ [state.caseId]: state });
+    const result = await activities.circulateMeetingPapers({ ...ref, revision: 1, items: [{ position: 1, caseId: state.caseId, item: 'new-referral', lateAddition: false }] });
+    const mailed = { part: 'pack' as const, record: { revision: 1, circulatedAt: '2026-11-25T14:00:00.000Z', ...result } };
+    const now = () => new Date('2026-11-25T15:00:00.000Z');
+
+    const same = await readMeetingPapers({ profile, ref, mailed, now, read: async () => ({ state }) });
+    expect(same).toMatchObject({ matchesMailed: true, markdown: sent[0]!.text, html: sent[0]!.html, revision: 1, mailId: result.mailId, mailedDigest: result.digest, renderedAt: '2026-11-25T15:00:00.000Z' });
+    expect(same.statement).toContain('This text is what was mailed: its digest matches.');
+
+    const changed = await readMeetingPapers({ profile, ref, mailed, now, read: async () => ({ state: { ...state, risk: 'medium' } }) });
+    expect(changed.matchesMailed).toBe(false);
+    expect(changed.statement).toContain('This text is NOT what was mailed');
+
+    const destroyed = await readMeetingPapers({ profile, ref, mailed, now, read: async () => ({ state: null, destroyed: { at: '2032-11-25T10:00:00.000Z', reason: 'the retention period ended' } }) });
+    expect(destroyed).toMatchObject({ matchesMailed: false, cases: [{ caseId: state.caseId, shown: 'destroyed' }] });
+    expect(destroyed.html).toContain(`<h2>1. Case 77777777 — ${destroyedPlaceholder}, new referral</h2>`);
+    expect(destroyed.markdown).toContain('The personal data of this case was destroyed on 25 Nov 2032 10:00 (the retention period ended)');
+    expect(destroyed.markdown).not.toMatch(/Aoife|Brien|NICHE|locks/);
+    expect(destroyed.statement).toContain(`(destroyed: ${state.caseId})`);
+
+    // A record kept before digests were: the text can be rendered, whether it is what was mailed cannot be told.
+    const { digest: _digest, ...undigested } = mailed.record;
+    const old = await readMeetingPapers({ profile, ref, mailed: { part: 'pack', record: undigested }, now, read: async () => ({ state }) });
+    expect(old).toMatchObject({ matchesMailed: null, mailedDigest: null, markdown: sent[0]!.text });
+    expect(old.statement).toContain('cannot be told');
   });
 
   it('counts a case heard when its outcome was recorded at this meeting, even directly on the case', async () => {
@@ -138,6 +177,8 @@ describe('the meeting activities', () => {
       { position: 1, caseId: state.caseId, item: 'new-referral', lateAddition: false },
       { position: 2, caseId: 'other', item: 'new-referral', lateAddition: false },
     ] });
-    expect(result).toMatchObject({ heard: [state.caseId], notHeard: ['other'], mailId: 'meeting-dorset-hrda-daily-2026-11-26:minutes' });
+    expect(result).toMatchObject({ heard: [state.caseId], notHeard: ['other'], mailId: 'meeting-dorset-hrda-daily-2026-11-26:minutes', attendance: null, rolledOver: [], returned: [] });
+    expect(result).not.toHaveProperty('markdown');
+    expect(result).not.toHaveProperty('html');
   });
 });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import type { Client } from '@temporalio/client';
 import { createMeetingWorkflowActivities } from '../../activities/meeting-activities';
+import { papersDigest } from '../../activities/meeting-papers';
+import { readMeetingPapers } from '../../client/meeting-papers';
 import { renderHrdapPapers, restrictedPlaceholder } from '../../activities/meeting-render';
 import type { MailPort, OutgoingMail } from '../../activities/mail.port';
 import { dorsetHrda as profile } from '../../domain/profiles/dorset-hrda';
@@ -40,6 +42,10 @@ async function heardCase(caseId: string, victim: string, flags: ReferralInput['i
   return caseView(actor.getSnapshot() as CaseSnapshot);
 }
 
+/** The papers as a reader gets them later: rendered again from the same cases (client/meeting-papers.ts). */
+const readAgain = (views: Record<string, CaseView>, mailed: Parameters<typeof readMeetingPapers>[0]['mailed']) =>
+  readMeetingPapers({ profile, ref, mailed, read: async (caseId) => (views[caseId] ? { state: views[caseId] } : { state: null, problem: 'no such case' }) });
+
 function fakes(views: Record<string, CaseView>) {
   const sent: OutgoingMail[] = [];
   const mail: MailPort = { send: async (m) => (sent.push(m), 'sent') };
@@ -59,7 +65,13 @@ describe('meeting papers and a restricted case (003 §18.3)', () => {
     ] });
     expect(sent).toHaveLength(1);
     const mail = sent[0]!;
-    for (const text of [mail.html, mail.text, result.markdown]) {
+    // The meeting keeps what went where and its digest, not the text; read again, the papers are what was mailed.
+    expect(JSON.stringify(result)).not.toMatch(/Victim|NICHE/);
+    expect(result.digest).toEqual(papersDigest({ markdown: mail.text, html: mail.html }));
+    const again = await readAgain({ [restricted.caseId]: restricted, [ordinary.caseId]: ordinary }, { part: 'pack', record: { revision: 1, circulatedAt: '2026-11-25T14:00:00.000Z', ...result } });
+    expect(again).toMatchObject({ matchesMailed: true, markdown: mail.text, html: mail.html });
+    expect(again.cases).toEqual([{ caseId: restricted.caseId, shown: 'restricted' }, { caseId: ordinary.caseId, shown: 'in-full' }]);
+    for (const text of [mail.html, mail.text, again.markdown]) {
       expect(text).toContain(restrictedPlaceholder);
       expect(text).not.toMatch(/Restricted Victim|NICHE-aaaa|honour-based-violence/);
       expect(text).toMatch(/Ordinary Victim/);
@@ -81,8 +93,11 @@ describe('meeting papers and a restricted case (003 §18.3)', () => {
     expect(alone.heard).toEqual([restricted.caseId]);
     // Education owns the restricted case's action and does not attend the daily meeting: it is not sent the minutes.
     expect(alone.recipients).not.toContain('education');
-    expect(alone.markdown).not.toMatch(/Restricted Victim|refuge/);
-    expect(alone.html).toContain(`<tr><td>aaaaaaaa</td><td>${restrictedPlaceholder}</td><td>—</td><td>—</td><td>—</td></tr>`);
+    const aloneMailed = onlyRestricted.sent[0]!;
+    const aloneAgain = await readAgain({ [restricted.caseId]: restricted }, { part: 'minutes', record: { at: '2026-11-26T17:00:00.000Z', ...alone } });
+    expect(aloneAgain).toMatchObject({ matchesMailed: true, markdown: aloneMailed.text, html: aloneMailed.html });
+    expect(aloneMailed.text).not.toMatch(/Restricted Victim|refuge/);
+    expect(aloneMailed.html).toContain(`<tr><td>aaaaaaaa</td><td>${restrictedPlaceholder}</td><td>—</td><td>—</td><td>—</td></tr>`);
 
     const both = fakes({ [restricted.caseId]: restricted, [ordinary.caseId]: ordinary });
     const minutes = await both.activities.circulateMeetingMinutes({ ...ref, attendance: null, recorded: [], rolledOver: [], items: [
@@ -90,8 +105,12 @@ describe('meeting papers and a restricted case (003 §18.3)', () => {
       { position: 2, caseId: ordinary.caseId, item: 'new-referral', lateAddition: false },
     ] });
     expect(minutes.recipients).toContain('education');
-    expect(minutes.html).toContain('a1: Move Ordinary Victim to a refuge.');
-    expect(minutes.html).not.toMatch(/Restricted Victim/);
+    const minutesAgain = await readAgain({ [restricted.caseId]: restricted, [ordinary.caseId]: ordinary }, { part: 'minutes', record: { at: '2026-11-26T17:00:00.000Z', ...minutes } });
+    expect(minutesAgain.matchesMailed).toBe(true);
+    for (const html of [both.sent[0]!.html, minutesAgain.html]) {
+      expect(html).toContain('a1: Move Ordinary Victim to a refuge.');
+      expect(html).not.toMatch(/Restricted Victim/);
+    }
   });
 
   it('the HRDAP case summaries show the placeholder too', async () => {

@@ -93,9 +93,11 @@ describe('case-list queries', () => {
     expect(caseListVisibilityQuery({ risk: 'high' }, { sub: 'h', role: 'agency-practitioner', agency: 'housing' })).toBe(
       "HrdaKind = 'case' AND HrdaRisk = 'high' AND (((HrdaAgencies = 'housing' OR (HrdaRoute = 'hrda' AND HrdaProfile IN ('dorset-hrda'))) AND (HrdaRestricted IS NULL OR HrdaRestricted = false)) OR HrdaNeedToKnow = 'h')",
     );
-    // Education is not on the information request: only cases that name it.
-    expect(caseListVisibilityQuery({}, { sub: 'e', role: 'lead-professional', agency: 'education' })).toBe(
-      "HrdaKind = 'case' AND ((HrdaAgencies = 'education' AND (HrdaRestricted IS NULL OR HrdaRestricted = false)) OR HrdaNeedToKnow = 'e')",
+    // Victim Support is on no profile's information request: only cases that name it. (Education
+    // was, until warwickshire-mash asked it for its MARAC.)
+    expect(caseListVisibilityQuery({}, { sub: 'e', role: 'lead-professional', agency: 'victim-support' })).toBe(
+      "HrdaKind = 'case' AND ((HrdaAgencies = 'victim-support' AND (HrdaRestricted IS NULL OR HrdaRestricted = false)) OR HrdaNeedToKnow = 'e')",
     );
+    expect(caseListVisibilityQuery({}, { sub: 'e', role: 'lead-professional', agency: 'education' })).toContain("HrdaProfile IN ('warwickshire-mash')");
   });
 });

@@ -5,6 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { localDate } from '../../domain/calendar';
 import type { ReferralInput } from '../../domain/referral';
 import { exampleReferral } from '../support/referrals';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { caseIdForKey } from '../../client/api/idempotency';
+import { dataKeyStoreFor } from '../../worker/codec';
 import { as, eventually, startApiHarness, type ApiHarness } from './harness';
 
 let h: ApiHarness;
@@ -115,6 +118,38 @@ describe('Idempotency-Key', () => {
     expect(runs.count).toBe(1);
     const described = await h.temporal.workflow.getHandle(`case-${caseId}`).describe();
     expect(described.status.name).toBe('RUNNING');
+  });
+
+  it('refuses (410) a key whose case has had its personal data destroyed, naming the header, and starts nothing', async () => {
+    // The store the service's codec uses (one per process and folder): destroyed here, destroyed for the API at once.
+    const dataKeys = dataKeyStoreFor(h.config);
+    const key = randomUUID();
+    const body = referral();
+    const first = await submit(body, { 'idempotency-key': key });
+    expect(first.statusCode).toBe(201);
+    const { caseId } = first.json<{ caseId: string }>();
+    await dataKeys.destroy(`case:${caseId}`, '2032-11-24T10:00:00.000Z', 'the retention period ended');
+    // Retention destroys closed cases only; this one was running, and its worker can no longer read it.
+    await h.temporal.workflow.getHandle(`case-${caseId}`).terminate('test: its data key was destroyed');
+    // A restarted service (years later) gets the same key again while Temporal still holds the case's history…
+    const again = await submit(body, { 'idempotency-key': key }, await h.freshApp());
+    expect(again.statusCode).toBe(410);
+    expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(again.json()).toMatchObject({
+      type: 'urn:hrda:problem:case-id-retired', status: 410,
+      detail: `This Idempotency-Key made case ${caseId}, whose personal data was destroyed on 2032-11-24T10:00:00.000Z (the retention period ended); use a new key for a new referral.`,
+      errors: [{ path: 'Idempotency-Key', in: 'headers', message: expect.stringMatching(/destroyed/) }],
+    });
+    // …and after Temporal has purged it: without the refusal this would start a new case under the retired ID, under the ring.
+    const purgedKey = randomUUID();
+    const purgedId = caseIdForKey('test-administrator-police', purgedKey);
+    await dataKeys.destroy(`case:${purgedId}`, '2032-11-24T10:00:00.000Z', 'the retention period ended');
+    const resent = await submit(referral(), { 'idempotency-key': purgedKey }, await h.freshApp());
+    expect(resent.statusCode).toBe(410);
+    expect(resent.json().detail).toContain(purgedId);
+    await expect(h.temporal.workflow.getHandle(`case-${purgedId}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    // A new key is a new case.
+    expect((await submit(referral(), { 'idempotency-key': randomUUID() })).statusCode).toBe(201);
   });
 
   it('gives another caller using the same key a case of their own', async () => {

@@ -82,7 +82,7 @@ describe('the MARAC meeting machine', () => {
     m.actor.send({ type: 'enlist', at: '2026-12-04T17:00:02.000Z', entry: entry('late') });
     expect(m.snap().context.effects.map((e) => e.type === 'circulatePack' && e.revision)).toEqual([1, 2]);
     expect(maracAgendaView(profile, m.snap()).items.find((i) => i.caseId === 'late')?.lateAddition).toBe(true);
-    const outcome = { caseId: 'a', risks: [], actions: [], rationale: 'Heard.', actor: admin };
+    const outcome = { caseId: 'a', actor: admin };
     expect(maracRefusal(profile, m.snap(), 'recordMaracOutcome', outcome)).toBe('the MARAC sits at 2026-12-10T09:30:00.000Z; outcomes are recorded from then until 2026-12-10T17:30:00.000Z');
     m.actor.send({ type: 'clock', at: '2026-12-10T09:30:00.000Z' });
     expect(maracRefusal(profile, m.snap(), 'recordMaracOutcome', outcome)).toBeUndefined();
@@ -94,8 +94,13 @@ describe('the MARAC meeting machine', () => {
     const m = marac();
     m.actor.send({ type: 'clock', at: '2026-12-04T17:00:00.000Z' });
     const outstanding = [{ caseId: 'x', actionId: 'm1', owner: 'housing-solutions', status: 'open' as const, dueAt: '2026-12-17T09:30:00.000Z' }];
-    m.actor.send({ type: 'packCirculated', at: '2026-12-04T17:00:01.000Z', revision: 1, papers: { mailId: 'p1', recipients: ['police'], caseIds: [], markdown: '', html: '', outstanding } });
+    const digest = { algorithm: 'sha256' as const, markdown: 'a'.repeat(64), html: 'b'.repeat(64) };
+    // An old-shape result's text is dropped: the MARAC keeps what was mailed by reference only.
+    const papers = { mailId: 'p1', recipients: ['police'], caseIds: [], items: [], digest, outstanding, markdown: '# Papers naming people', html: '<h1>Papers naming people</h1>' };
+    m.actor.send({ type: 'packCirculated', at: '2026-12-04T17:00:01.000Z', revision: 1, papers });
     expect(maracAgendaView(profile, m.snap()).outstandingActions).toEqual(outstanding);
+    expect(m.snap().context.pack).toEqual({ revision: 1, at: '2026-12-04T17:00:01.000Z', mailId: 'p1', recipients: ['police'], caseIds: [], items: [], digest, outstanding });
+    expect(JSON.stringify(m.snap().context)).not.toContain('Papers naming people');
   });
 
   it('holds nothing on a day off the series, and turns enlistments away with the reason', () => {

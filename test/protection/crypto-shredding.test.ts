@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -9,7 +9,7 @@ import { createActivities } from '../../activities';
 import { OutboxMail } from '../../activities/mail.outbox';
 import { LocalPoliceSystems } from '../../activities/police-systems.local';
 import { readCaseRecord, renderSkeleton } from '../../client/case-record';
-import { showCase } from '../../client/cli/commands/case';
+import { showCase, submitCase } from '../../client/cli/commands/case';
 import { parseConfig } from '../../domain/config';
 import { CaseClient } from '../../client/cases';
 import { registerSearchAttributes } from '../../client/search-attributes';
@@ -20,8 +20,15 @@ import {
 import { retainUntilQuery, retentionWorkflowId } from '../../workflows/retention.workflow';
 import { subjectKey } from '../../activities/subject-registry';
 import { bundleWorkflows } from '../support/bundle';
-import { isPatchMarker } from './personal-data';
+import { distinctiveReferral, isPatchMarker, leaked, personalDataOf } from './personal-data';
 import { exampleReferral } from '../support/referrals';
+import { WorkflowUpdateStage } from '@temporalio/client';
+import { destroyedPlaceholder } from '../../activities/meeting-render';
+import { meetingPack } from '../../client/cli/commands/meeting';
+import { MeetingClient } from '../../client/meetings';
+import { meetingWorkflowId } from '../../domain/agenda';
+import { dailyMeetingUpdates, monthlyMeetingUpdates } from '../../workflows/meeting.messages';
+import { sentMessages } from '../support/simulation';
 
 const key = (byte: number) => Buffer.alloc(32, byte);
 const payload = (text: string): Payload => ({ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(text)) });
@@ -210,4 +217,130 @@ describe('retention on the time-skipping server', () => {
       await rm(outbox, { recursive: true, force: true });
     }
   }, 240_000);
+});
+
+describe('meeting papers after a case is destroyed (issue 7 item 4)', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  beforeAll(async () => {
+    bundle = await bundleWorkflows();
+  });
+
+  it("keeps none of a case's personal data in the meetings that heard it, and renders its papers with the case's placeholder once its key is destroyed", async () => {
+    const ring = developmentKeyRing();
+    const keysDir = path.join(dir, 'papers');
+    const dataKeys = new LocalDataKeyStore(keysDir, ring);
+    const dataConverter = createDataConverter(ring, dataKeys);
+    process.env.HRDA_TEST_SERVER_START_TIME = '2026-11-24T08:00:00Z';
+    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('testServer') } }, client: { dataConverter } });
+    delete process.env.HRDA_TEST_SERVER_START_TIME;
+    const outbox = await mkdtemp(path.join(os.tmpdir(), 'hrda-papers-'));
+    try {
+      await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+      const taskQueue = 'hrda-papers';
+      const worker = await Worker.create({
+        connection: env.nativeConnection, taskQueue, workflowBundle: bundle, dataConverter,
+        activities: createActivities({ client: env.client, taskQueue, subjectSecret: 'test-subject-key-0123456789', mail: new OutboxMail(outbox), police: new LocalPoliceSystems(), dataKeys }),
+      });
+      await worker.runUntil(async () => {
+        const skipTo = async (at: string) => env.sleep(Math.max(0, Date.parse(at) - (await env.currentTimeMs())));
+        const cases = new CaseClient(env.client, taskQueue);
+        const meetings = new MeetingClient(env.client, taskQueue, 'dorset-hrda', { dataKeys });
+        const admin = { role: 'administrator', agency: 'police' } as const;
+        const chair = { role: 'chair', agency: 'police' } as const;
+        const referral = distinctiveReferral();
+        // Everything said about the case's people at the meetings, besides the referral itself.
+        const spoken = [
+          'Move Morwenna to the Quillon refuge', 'Lachlan Penhallow threatened Morwenna at the school gate', 'Isolde is frightened of Lachlan',
+          'Morwenna says Lachlan broke his bail', 'Joint visit to Morwenna with the police', 'Penhallow breached bail twice',
+        ];
+        const secrets = [...personalDataOf(referral), ...spoken];
+        const other = exampleReferral({ receivedAt: '2026-11-24T10:30:00Z' });
+
+        await skipTo('2026-11-24T10:00:00Z');
+        await cases.submitReferral(referral, { caseId: 'papers-1', now: new Date('2026-11-24T10:00:00Z') });
+        await cases.submitReferral(other, { caseId: 'papers-2', now: new Date('2026-11-24T10:30:00Z') });
+        await skipTo('2026-11-25T09:00:00Z');
+        await cases.command('papers-1', 'submitSummary', { agency: 'health', summary: { involvement: 'Health visitor sees Morwenna and Isolde.', risks: spoken[1]!, actionsTaken: 'Flag.', recommendations: spoken[0]! } }, { role: 'agency-practitioner', agency: 'health' });
+
+        // The daily meeting sits: an outcome sent to the meeting with its text is refused, and nothing of it is written.
+        await skipTo('2026-11-26T12:10:00Z');
+        const meetingId = meetingWorkflowId('dorset-hrda', 'daily', '2026-11-26');
+        const outcome = { risks: [spoken[1]!], actions: [{ id: 'a1', owner: 'housing', description: spoken[0]! }], leads: {}, rationale: spoken[2]! };
+        await expect(env.client.workflow.getHandle(meetingId).executeUpdate(dailyMeetingUpdates.recordOutcome, { args: [{ caseId: 'papers-1', outcome, actor: admin } as never] }))
+          .rejects.toMatchObject({ cause: { message: expect.stringMatching(/outcome: the outcome \(the HRDA Matrix\) is recorded on the case, not sent to the meeting/) } });
+        // Through the meeting client the outcome goes to the case, and the meeting keeps the reference.
+        await skipTo('2026-11-26T12:30:00Z');
+        const agenda = await meetings.recordOutcome('2026-11-26', { caseId: 'papers-1', outcome }, admin);
+        expect(agenda.items.find((i) => i.caseId === 'papers-1')?.status).toBe('heard');
+        expect(await meetings.outcomes('daily', '2026-11-26')).toEqual([{ caseId: 'papers-1', at: expect.stringMatching(/^2026-11-26T12:30/), by: admin }]);
+        expect((await cases.state('papers-1')).actions.map((a) => a.description)).toEqual([spoken[0]]);
+        await meetings.recordOutcome('2026-11-26', { caseId: 'papers-2', outcome: { risks: ['Strangulation'], actions: [], leads: {}, rationale: 'Heard.' } }, admin);
+
+        // The HRDAP: a review request, the chairs' QA, and a review outcome whose client never tells the meeting it
+        // was recorded (it stopped): the meeting holds the case's place, asks the case after its wait, keeps the reference.
+        await skipTo('2026-12-01T10:00:00Z');
+        await cases.command('papers-1', 'requestReview', { reason: 'escalating-risk', summary: spoken[3]! }, { role: 'lead-professional', agency: 'domestic-abuse-advisor' });
+        await skipTo('2026-12-14T10:00:00Z');
+        await meetings.recordQaDecision('2026-12-23', { caseId: 'papers-1', accepted: true }, chair);
+        await skipTo('2026-12-23T10:00:00Z');
+        const monthlyId = meetingWorkflowId('dorset-hrda', 'monthly', '2026-12-23');
+        const pending = await env.client.workflow.getHandle(monthlyId).startUpdate(monthlyMeetingUpdates.recordReviewOutcome, { args: [{ caseId: 'papers-1', actor: chair }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+        await cases.command('papers-1', 'recordReviewOutcome', { risks: [spoken[5]!], actions: [{ id: 'r1', owner: 'probation', description: spoken[4]! }], rationale: spoken[3]! }, chair);
+        await env.sleep(2 * 60_000);
+        expect((await pending.result()).items.find((i) => i.caseId === 'papers-1')?.status).toBe('heard');
+        await skipTo('2026-12-24T10:00:00Z');
+
+        // Before destruction, the papers read again show the case in full; the mailed copies are in the outbox.
+        const before = (await meetings.pack('daily', '2026-11-26'))!;
+        expect(before.markdown).toContain('Morwenna Tregarthen');
+        const mailed = await sentMessages(outbox);
+        expect(mailed.find((m) => m.id === `${meetingId}:papers:r1`)?.eml).toContain('Tregarthen');
+
+        await dataKeys.destroy('case:papers-1', '2027-01-04T10:00:00.000Z', 'the retention period ended');
+
+        // Every payload of both meetings' histories is under the ring, still reads, and holds nothing of the case's people.
+        const codec = new EncryptionCodec(ring, new LocalDataKeyStore(keysDir, ring));
+        for (const workflowId of [meetingId, monthlyId]) {
+          const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+          const payloads = payloadsIn(history.events);
+          expect(payloads.length).toBeGreaterThan(10);
+          expect(new Set(payloads.map((p) => metadataText(p, METADATA_DATA_KEY) ?? 'ring'))).toEqual(new Set(['ring']));
+          const decoded = (await codec.decode(payloads)).map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8')).join('\n');
+          expect(decoded).toContain('papers-1');
+          // Nor of the other case's, which is not destroyed: a meeting holds no personal data at all.
+          expect({ workflowId, leaked: leaked(decoded, [...secrets, ...personalDataOf(other, { surnames: false })]) }).toEqual({ workflowId, leaked: [] });
+        }
+
+        // `hrda meeting pack`, as ops run it, with the configuration naming this store.
+        const config = parseConfig({ HRDA_DATA_KEY_DIR: keysDir, TEMPORAL_NAMESPACE: env.namespace ?? 'default', HRDA_TASK_QUEUE: taskQueue });
+        const run = async (date: string, opts: Parameters<typeof meetingPack>[2]) => {
+          const out: string[] = [];
+          await meetingPack({ client: env.client, config, io: { out: (t) => void out.push(t), err: () => undefined, errIsTTY: false } }, date, opts);
+          return out.join('\n');
+        };
+        for (const [date, opts] of [['2026-11-26', {}], ['2026-11-26', { minutes: true }], ['2026-12-23', { monthly: true }], ['2026-12-23', { monthly: true, minutes: true }]] as const) {
+          const text = await run(date, opts);
+          expect(text).toContain(`Case papers-1 — ${destroyedPlaceholder}`);
+          expect(text).toMatch(/This text is NOT what was mailed: its digest differs, .*\(destroyed: papers-1\)/);
+          expect({ date, opts, leaked: leaked(text, secrets) }).toEqual({ date, opts, leaked: [] });
+        }
+        const pack = JSON.parse(await run('2026-11-26', { json: true })) as { matchesMailed: boolean; cases: unknown[]; mailId: string; revision: number; html: string };
+        expect(pack).toMatchObject({ matchesMailed: false, mailId: `${meetingId}:papers:r1`, revision: 1, cases: [{ caseId: 'papers-1', shown: 'destroyed' }, { caseId: 'papers-2', shown: 'in-full' }] });
+        // The other case on the same papers is still shown in full.
+        expect(pack.html).toContain('Alex Example');
+        expect(await run('2026-11-26', { format: 'html' })).toContain('<p class="banner"><strong>Rendered on read, not the mailed copy.</strong>');
+
+        // The destroyed case's ID is never used again: the typed client and `hrda case submit --case-id` refuse it, naming the field.
+        await expect(new CaseClient(env.client, taskQueue, { dataKeys }).submitReferral(exampleReferral(), { caseId: 'papers-1' }))
+          .rejects.toMatchObject({ name: 'CaseIdRetiredError', caseId: 'papers-1', destroyedAt: '2027-01-04T10:00:00.000Z', message: expect.stringMatching(/^case ID papers-1 belonged to a case whose personal data was destroyed on 2027-01-04T10:00:00.000Z \(the retention period ended\)/) });
+        const file = path.join(outbox, 'referral.json');
+        await writeFile(file, JSON.stringify(exampleReferral()));
+        const io = { out: () => undefined, err: () => undefined, errIsTTY: false };
+        await expect(submitCase({ client: env.client, config, io }, file, { caseId: 'papers-1' })).rejects.toThrow(/^--case-id: case ID papers-1 belonged to a case whose personal data was destroyed/);
+      });
+    } finally {
+      await env.teardown();
+      await rm(outbox, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

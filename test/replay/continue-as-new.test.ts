@@ -18,11 +18,13 @@ import { exampleReferral } from '../support/referrals';
 import { shortHistoryProfileId } from '../support/short-history-profile';
 
 const entry = fileURLToPath(new URL('../support/workflows/short-history-entry.ts', import.meta.url));
+// It adds a profile to the shared registry, so it loads with the shared modules (worker/bundle.ts).
+const shortHistoryProfile = fileURLToPath(new URL('../support/short-history-profile.ts', import.meta.url));
 const dataConverter = createDataConverter(developmentKeyRing());
 
 let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
-  bundle = await bundleWorkflows(entry);
+  bundle = await bundleWorkflows(entry, [shortHistoryProfile]);
 });
 
 describe('a case that continued as new', () => {

@@ -1,7 +1,10 @@
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { workflowBundleOptions, workflowsPath } from '../../worker/bundle';
+import { workflowBundleOptionsSharing, workflowsPath } from '../../worker/bundle';
 
-/** The workflows bundled as the worker bundles them (failures encoded), once per test file. */
-export function bundleWorkflows(path: string = workflowsPath): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: path, ...workflowBundleOptions });
+/**
+ * The workflows bundled as the worker bundles them (failures encoded, domain/ shared), once per
+ * test file. `sharing` lists test modules that register shared state, e.g. a profile of their own.
+ */
+export function bundleWorkflows(path: string = workflowsPath, sharing: readonly string[] = []): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: path, ...workflowBundleOptionsSharing(sharing) });
 }

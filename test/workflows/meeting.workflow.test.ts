@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { dorsetHrda } from '../../domain/profiles/dorset-hrda';
+import type { MeetingPapers } from '../../client/meeting-papers';
 import type { DailyAgendaView, MonthlyAgendaView } from '../../machines/meeting';
 import { bundleMeetingWorkflows, runMeetingScenario, type MeetingScenario, type MeetingSimulationResult } from '../support/meeting-simulation';
 import { entries, only, referralStep, sentMessages } from '../support/simulation';
@@ -198,7 +199,11 @@ describe('the HRDAP monthly management meeting (PROTOCOL.md §1.5)', () => {
     const feedback = "One week without contact is not serial non-engagement: use the professionals' meeting first, and come back if it continues.";
     expect(only(t, 'review.qa')).toMatchObject({ data: { accepted: false, feedback }, rationale: feedback });
     expect(r.cases.B!.state.review).toBeNull();
-    expect(monthly(r, '2026-12-23').items.find((i) => i.caseId === r.cases.B!.caseId)).toMatchObject({ qa: 'returned', status: 'returned', feedback });
+    // The feedback is the case's (above, under the case's key); the meeting keeps only that the request was returned.
+    const item = monthly(r, '2026-12-23').items.find((i) => i.caseId === r.cases.B!.caseId);
+    expect(item).toMatchObject({ qa: 'returned', status: 'returned' });
+    expect(JSON.stringify(r.meetings['monthly 2026-12-23'])).not.toContain('serial non-engagement');
+    expect(r.meetings['monthly 2026-12-23']!.outcomes).toMatchObject({ qa: expect.arrayContaining([{ caseId: r.cases.B!.caseId, accepted: false, at: expect.any(String), by: expect.objectContaining({ role: 'chair' }) }]) });
     const mail = await sentMessages(outboxDir);
     const returned = mail.find((m) => m.subject.endsWith('Management review request not accepted'));
     expect(returned?.to).toEqual(['hrda@daa.example.org']);
@@ -256,8 +261,10 @@ describe('the meeting pack', () => {
         { at: '2026-11-25T14:05:00Z', do: 'capturePack', kind: 'daily', date: '2026-11-26' },
       ],
     }, bundle, { outboxDir });
-    const pack = r.results[3] as { revision: number; html: string; markdown: string; recipients: string[]; circulatedAt: string };
-    expect(pack).toMatchObject({ revision: 1, circulatedAt: expect.stringMatching(/^2026-11-25T14:00/) });
+    // Read at 14:05, rendered from the cases as they are, which have not changed since the pack went at 14:00.
+    const pack = r.results[3] as MeetingPapers;
+    expect(pack).toMatchObject({ revision: 1, circulatedAt: expect.stringMatching(/^2026-11-25T14:00/), mailId: 'meeting-dorset-hrda-daily-2026-11-26:papers:r1', matchesMailed: true });
+    expect(pack.mailedDigest).toEqual(pack.digest);
     expect(pack.html).toContain('He said &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; left.');
     expect(pack.html).not.toContain('<script');
     expect(pack.html).toContain('Aoife O&#39;Brien');
@@ -270,5 +277,8 @@ describe('the meeting pack', () => {
     const mail = (await sentMessages(outboxDir)).find((m) => m.id === 'meeting-dorset-hrda-daily-2026-11-26:papers:r1')!;
     expect(mail.subject).toBe('HRDA daily meeting — Thursday 26 November 2026, 12:00 — meeting pack, 1 case(s)');
     expect(mail.to).toEqual(dorsetHrda.infoRequest.agencies.map((a) => dorsetHrda.agencies.find((x) => x.id === a)!.mailbox));
+    // What was read is the mailed copy's text.
+    expect(readable(mail.eml)).toContain('He said &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; left.');
+    expect(pack.recipients).toEqual(dorsetHrda.infoRequest.agencies);
   });
 });

@@ -6,7 +6,7 @@ import { agendaEntryOf } from '../../machines/referral/agenda-entry';
 import type { CaseActivities } from '../activity-types';
 import { escalationWorkflow } from '../escalation.workflow';
 import { disputeWorkflowId } from '../escalation.messages';
-import { planUpdatedSignal } from '../subject.workflow';
+import { planUpdatedSignal, routeDecidedSignal } from '../subject.workflow';
 import { unlessWithheld } from './withheld';
 
 /** What the effects have done so far, carried across continue-as-new so nothing is done twice. */
@@ -15,6 +15,8 @@ export interface EffectsState {
   planSent: string;
   enlisted: string[];
   disputesStarted: string[];
+  /** Whether the subject has been told of a route decided after registration (a MASH case referred to MARAC). */
+  routeShared?: boolean;
 }
 
 const { sendNotification, enlistInMeeting } = proxyActivities<CaseActivities>({
@@ -34,6 +36,7 @@ export class CaseEffects {
   private readonly disputesStarted: Set<string>;
   private readonly disputesStarting = new Set<string>();
   private planSent: string;
+  private routeShared: boolean;
   readonly subjectWorkflowId: string | null;
 
   constructor(state: EffectsState, private readonly markDelivered: (ids: string[]) => void) {
@@ -41,6 +44,7 @@ export class CaseEffects {
     this.planSent = state.planSent;
     this.enlisted = new Set(state.enlisted);
     this.disputesStarted = new Set(state.disputesStarted);
+    this.routeShared = state.routeShared ?? false;
   }
 
   run(s: CaseSnapshot): void {
@@ -48,6 +52,7 @@ export class CaseEffects {
     this.startDisputes(s);
     this.enlist(s);
     this.sharePlan(s);
+    this.shareRoute(s);
   }
 
   get idle(): boolean {
@@ -63,7 +68,10 @@ export class CaseEffects {
   }
 
   carry(): EffectsState {
-    return { subjectWorkflowId: this.subjectWorkflowId, planSent: this.planSent, enlisted: [...this.enlisted], disputesStarted: [...this.disputesStarted] };
+    return {
+      subjectWorkflowId: this.subjectWorkflowId, planSent: this.planSent, enlisted: [...this.enlisted], disputesStarted: [...this.disputesStarted],
+      ...(this.routeShared ? { routeShared: true } : {}),
+    };
   }
 
   private track(p: Promise<unknown>): void {
@@ -112,6 +120,22 @@ export class CaseEffects {
         entry: agendaEntryOf(getProfile(c.profileId), c, w.kind, w.meetingAt, w.item),
       }));
     }
+  }
+
+  /**
+   * A MASH case (machines/referral/mash.ts) is registered with its subject before the MASH decides
+   * its route; once it is referred to MARAC the subject learns so, and counts the victim's later
+   * incidents as repeats (003 §17.2). Cases without a MASH stage never send this.
+   */
+  private shareRoute(s: CaseSnapshot): void {
+    const c = s.context;
+    if (this.routeShared || !this.subjectWorkflowId || !c.mash?.concluded?.maracCriteria.length || c.route !== 'hrda') return;
+    this.routeShared = true;
+    this.track(
+      getExternalWorkflowHandle(this.subjectWorkflowId).signal(routeDecidedSignal, { caseId: c.caseId, route: 'hrda' }).catch(() => {
+        // The subject has ended (its repeat window passed): nothing is left to tell it.
+      }),
+    );
   }
 
   /** On a repeat, the victim's next referral starts with this plan and its outstanding actions in view. */

@@ -61,6 +61,15 @@ export const caseCommandRoutes: CommandRoute[] = [
   fromBody('referToMarac', '/marac-referral', 'Refer the case on to the MARAC in a category (full discussion, significant update, information only) with a rationale ([002] 2.28, 2.54)'),
   fromBody('recordMaracOutcome', '/marac-outcome', "Record the MARAC's outcome: risks and the actions it set ([002] 3.17-3.23)"),
   fromBody('recordChildrenCheck', '/children-check', "Record the agencies' check that a case listed with no children linked has none, or the children found ([002] 2.22)"),
+  fromBody('recordFirstResponseDecision', '/first-response', "Record First Response's decision on a shared incident: the level of need and why (children's social care; [001])"),
+  fromBody('recordHealthSharing', '/health-sharing', 'Record that health passed a shared incident to the caseload holders named (health; [001])'),
+  fromBody('recordVictimTold', '/victim-told', 'Record that the victim was told of the MARAC referral, and their consent if asked (the agency in contact with them; [001])'),
+  // The MASH stage of a profile that has one (domain/mash.ts; docs/profiles.md); any other case refuses them.
+  fromBody('recordScreening', '/screening', 'Record the screening decision: no further action, shared for support, or referred into the MASH (MASH profiles; 003 §7.3.1(3))'),
+  fromBody('setRagRating', '/rag-rating', "Set or re-assess the MASH RAG rating, which sets the referral's timescale (a MASH team manager; 003 §12.1, §14.5)"),
+  fromBody('recordTriageResponse', '/triage-responses', "Record an agency's triage response: chronology and summary (the agency itself, or MASH staff loading an emailed \"TRIAGE RESPONSE\"; 003 §14.4)"),
+  fromBody('conveneMashMeeting', '/mash-meeting', 'Convene a MASH meeting or strategy discussion; its record is due within 24 hours of the referral (003 §14.8)'),
+  fromBody('recordMashDecision', '/mash-decision', 'Record the MASH decision or meeting record: outcomes, lead agency, rationale; it closes the case or refers it to MARAC (a MASH team manager; 003 §14.5–14.8, §17.2)'),
 ] as CommandRoute[];
 
 async function hasEnded(cases: CaseClient, caseId: string): Promise<boolean> {

@@ -8,7 +8,7 @@ import { isAgencyScoped, writingRoles } from '../../../domain/auth';
 import { defaultProfileId, getProfile, profiles } from '../../../domain/profiles';
 import { validateReferral } from '../../../domain/referral-validation';
 import type { CaseView } from '../../../machines/referral';
-import { InvalidInputError, type CaseClient } from '../../cases';
+import { CaseIdRetiredError, InvalidInputError, type CaseClient } from '../../cases';
 import { allRoles, bearerSecurity, principalOf } from '../auth';
 import { caseListQuerySchema, listCases } from '../case-list';
 import { caseAccess } from '../permissions';
@@ -49,7 +49,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       response: {
         201: jsonResponse(caseWriteResultSchema, 'The case is registered and routed; Location names it'),
         200: jsonResponse(caseWriteResultSchema, 'A replay: this Idempotency-Key already made this case (Idempotent-Replayed: true)'),
-        ...problemResponses(400, 401, 403, 409, 415, 422, 503),
+        ...problemResponses(400, 401, 403, 409, 410, 415, 422, 503),
       },
     },
   }, async (req, reply) => {
@@ -73,6 +73,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     req.disclosure = { action: 'write', caseIds: [caseId], view: 'full', defaultPurpose: 'submitReferral' };
     reply.header('location', `/cases/${caseId}`);
 
+    if (key) await refuseRetiredKey(deps.cases, caseId);
     const earlier = key ? await existingCase(deps.cases, caseId) : undefined;
     if (earlier) {
       // The same key after this process forgot it (a restart): the case itself is the record.
@@ -155,6 +156,22 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     req.disclosure = { action: 'read', caseIds: [caseId], view: access, ...(view.restricted ? { restrictedCaseIds: [caseId] } : {}) };
     return access === 'skeleton' ? redactTimeline(timeline) : timeline;
   });
+}
+
+/**
+ * The key made a case whose personal data has since been destroyed: 410, naming the header. Asked
+ * before the case is read, because a destroyed case can no longer be read (and after Temporal has
+ * purged it, a start would make a new case under a retired ID).
+ */
+async function refuseRetiredKey(cases: CaseClient, caseId: string): Promise<void> {
+  try {
+    await cases.assertCaseIdUsable(caseId);
+  } catch (err) {
+    if (!(err instanceof CaseIdRetiredError)) throw err;
+    throw new ProblemError('case-id-retired', `This Idempotency-Key made case ${caseId}, whose personal data was destroyed on ${err.destroyedAt} (${err.reason}); use a new key for a new referral.`, [
+      { path: 'Idempotency-Key', message: 'made a case whose personal data was destroyed; a new referral needs a new key', in: 'headers' },
+    ]);
+  }
 }
 
 async function existingCase(cases: CaseClient, caseId: string): Promise<CaseView | undefined> {

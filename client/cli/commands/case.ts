@@ -5,7 +5,7 @@ import { getProfile, profiles } from '../../../domain/profiles';
 import type { CaseView } from '../../../machines/referral';
 import { timelinePage } from '../../audit/report-html';
 import { listCases } from '../../case-list';
-import { CaseClient } from '../../cases';
+import { CaseClient, CaseIdRetiredError } from '../../cases';
 import { caseSkeleton, redactTimeline } from '../../api/redaction';
 import { describeEntry } from '../../simulate/render';
 import { renderCaseSummary } from '../case-summary';
@@ -16,7 +16,7 @@ import { CliError, formatInstant, renderTable } from '../output';
 import { discloseCase, type DiscloseOptions } from './disclose';
 import type { Runner } from './runner';
 
-const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE);
+const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(ctx.config) });
 
 /** How long a submission waits for the worker to register and route the case. */
 const submitTimeoutMs = 30_000;
@@ -37,7 +37,10 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
     )), submitTimeoutMs);
   });
   try {
-    const submitted = await Promise.race([cases(ctx).submitReferral(input, { ...(opts.profile ? { profileId: opts.profile } : {}), ...(opts.caseId ? { caseId: opts.caseId } : {}) }), timeout]);
+    const submitted = await Promise.race([cases(ctx).submitReferral(input, { ...(opts.profile ? { profileId: opts.profile } : {}), ...(opts.caseId ? { caseId: opts.caseId } : {}) }), timeout]).catch((err: unknown) => {
+      if (err instanceof CaseIdRetiredError) throw new CliError(`--case-id: ${err.message}. \`hrda case show ${err.caseId}\` shows what remains of that case.`);
+      throw err;
+    });
     const view = submitted.case;
     if (opts.json) {
       ctx.io.out(JSON.stringify({ caseId: submitted.caseId, route: view.route, meetingAt: view.meetingAt, stage: view.stage, restricted: Boolean(view.restricted) }, null, 2));
@@ -46,7 +49,7 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
     ctx.io.out([
       `Case ${submitted.caseId}`,
       `  route    ${view.route ?? 'not yet routed'}${view.repeat ? ` (repeat of case ${view.repeat.previousCaseId})` : ''}`,
-      `  meeting  ${view.meetingAt ? `${formatInstant(view.meetingAt)} (daily)` : view.route === 'hrda' ? 'not yet scheduled' : 'none: referred on, the case is closed'}`,
+      `  meeting  ${view.meetingAt ? `${formatInstant(view.meetingAt)} (daily)` : view.route === 'hrda' ? 'not yet scheduled' : view.mash && view.stage !== 'closed' ? `none yet: the case is in the MASH (${view.stage})` : 'none: referred on, the case is closed'}`,
       ...(view.restricted ? [`  restricted  ${restrictedNote}`] : []),
     ].join('\n'));
   } finally {
@@ -178,7 +181,7 @@ export function registerCaseCommands(program: Command, run: Runner): void {
   group
     .command('list')
     .description('cases matching the filters, from search attributes, newest first, as a table')
-    .option('--stage <stage>', 'received, preparing, at-meeting, monitoring or closed')
+    .option('--stage <stage>', 'received, preparing, at-meeting, monitoring or closed; for a MASH profile also screening, rag-rating, triage or mash-meeting')
     .option('--risk <risk>', 'standard, medium or high')
     .option('--route <route>', 'hrda, medium-risk-offer or standard-risk-offer')
     .option('--overdue [yes]', 'only cases with overdue actions (--overdue false: none overdue)')

@@ -2,7 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { localDateSchema } from '../../../domain/time';
 import { getProfile, defaultProfileId } from '../../../domain/profiles';
-import { MeetingClient, meetingSeriesIcs } from '../../meetings';
+import { dataKeyStoreFor } from '../../../worker/codec';
+import { escapeHtml } from '../../../activities/notify';
+import type { MeetingPapers } from '../../meeting-papers';
+import { MeetingClient, MeetingNotFoundError, meetingSeriesIcs } from '../../meetings';
+import type { CommandContext } from '../context';
 import { CliError, formatInstant, renderTable } from '../output';
 import type { Runner } from './runner';
 
@@ -43,23 +47,16 @@ export function registerMeetingCommands(program: Command, run: Runner): void {
 
   meeting
     .command('pack')
-    .description('the meeting pack as circulated to the attending agencies (HTML or Markdown)')
+    .description("a meeting's papers (the pack, the HRDAP case summaries, or --minutes) rendered now from the cases, saying what was mailed and whether this is still it")
     .argument('<date>', 'the meeting day, YYYY-MM-DD')
     .option('--monthly', 'the HRDAP of that day')
-    .option('--marac', 'the MARAC of that day')
+    .option('--marac', 'the MARAC of that day (a profile that holds one)')
+    .option('--minutes', 'the minutes and HRDA Matrix instead of the pack')
     .option('--profile <id>', 'profile', defaultProfileId)
     .option('--format <format>', 'html or markdown', 'markdown')
     .option('--out <file>', 'write to a file instead of standard output')
-    .action((date: string, opts: { monthly?: boolean; marac?: boolean; profile: string; format: string; out?: string }) =>
-      run(async (ctx) => {
-        if (opts.format !== 'html' && opts.format !== 'markdown') throw new CliError('--format must be html or markdown');
-        const pack = await new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile).pack(kindOf(opts), dateArg(date));
-        if (!pack) throw new CliError(`The ${kindOf(opts)} meeting of ${date} has not circulated a pack yet (it goes out when the agenda freezes).`);
-        const text = opts.format === 'html' ? pack.html : pack.markdown;
-        if (opts.out) await writeFile(opts.out, text, { mode: 0o600 });
-        else ctx.io.out(text);
-      }),
-    );
+    .option('--json', 'print the reading as JSON: what was mailed, the text rendered now, its digest and whether it matches')
+    .action((date: string, opts: MeetingPackOptions) => run((ctx) => meetingPack(ctx, date, opts)));
 
   meeting
     .command('ics')
@@ -71,3 +68,49 @@ export function registerMeetingCommands(program: Command, run: Runner): void {
       process.stdout.write(meetingSeriesIcs(getProfile(opts.profile), dateArg(opts.from), dateArg(opts.to)));
     });
 }
+
+export interface MeetingPackOptions {
+  monthly?: boolean;
+  marac?: boolean;
+  minutes?: boolean;
+  profile?: string;
+  format?: string;
+  out?: string;
+  json?: boolean;
+}
+
+/**
+ * `hrda meeting pack`: the meeting keeps no copy of its papers' text (issue 7 item 4), so they are
+ * rendered now from the cases — a case destroyed at the end of its retention shows its placeholder,
+ * a restricted case the line every agency was shown — with a statement of what was mailed and
+ * whether this text is still it. The copy as mailed is in the mail outbox.
+ */
+export async function meetingPack(ctx: CommandContext, date: string, opts: MeetingPackOptions): Promise<void> {
+  const format = opts.format ?? 'markdown';
+  if (format !== 'html' && format !== 'markdown') throw new CliError('--format must be html or markdown');
+  const kind = kindOf(opts);
+  const meetings = new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile ?? defaultProfileId, { dataKeys: dataKeyStoreFor(ctx.config) });
+  let papers: MeetingPapers | null;
+  try {
+    papers = opts.minutes ? await meetings.minutes(kind, dateArg(date)) : await meetings.pack(kind, dateArg(date));
+  } catch (err) {
+    if (err instanceof MeetingNotFoundError) throw new CliError(err.message);
+    throw err;
+  }
+  if (!papers) {
+    throw new CliError(opts.minutes
+      ? `The ${kind} meeting of ${date} has not circulated its minutes yet (they go out when it ends).`
+      : `The ${kind} meeting of ${date} has not circulated a pack yet (it goes out when the agenda freezes).`);
+  }
+  if (opts.json) return ctx.io.out(JSON.stringify(papers, null, 2));
+  const text = format === 'html' ? withStatementHtml(papers) : `> **Rendered on read, not the mailed copy.** ${papers.statement}\n\n${papers.markdown}`;
+  if (opts.out) {
+    await writeFile(opts.out, text, { mode: 0o600 });
+    ctx.io.out(`Wrote ${opts.out}. ${papers.statement}`);
+  } else {
+    ctx.io.out(text);
+  }
+}
+
+const withStatementHtml = (papers: MeetingPapers) =>
+  papers.html.replace('<body>\n', `<body>\n<p class="banner"><strong>Rendered on read, not the mailed copy.</strong> ${escapeHtml(papers.statement)}</p>\n`);

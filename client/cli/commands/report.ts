@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { atLocal } from '../../../domain/calendar';
 import { profiles } from '../../../domain/profiles';
 import { buildSafeLivesReport, collectSafeLivesCases, renderSafeLivesCsv, renderSafeLivesReport } from '../../reports/safelives';
+import { drawMashAuditSample, newSampleSeed, renderMashAuditSample } from '../../reports/mash-audit-sample';
+import { collectMashIncidents, mashProfile } from '../../reports/mash-incidents';
+import { buildMashWeeklyReport, mashReportWeek, renderMashWeeklyReport } from '../../reports/mash-weekly';
 import type { CommandContext } from '../context';
 import { CliError } from '../output';
 import type { Runner } from './runner';
@@ -39,6 +42,53 @@ export async function safeLivesReportCommand(ctx: CommandContext, opts: SafeLive
   ctx.io.out(opts.json ? JSON.stringify(report, null, 2) : opts.csv ? renderSafeLivesCsv(report).trimEnd() : renderSafeLivesReport(report));
 }
 
+const profileFor = (id: string | undefined) => {
+  try {
+    return mashProfile(id);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+};
+
+export interface MashWeeklyOptions {
+  weekEnding: string;
+  profile?: string;
+  json?: boolean;
+}
+
+/** `hrda report mash-weekly`: standard incidents completed in the week and outstanding at its end (003 §7.3.1(10)). */
+export async function mashWeeklyReportCommand(ctx: CommandContext, opts: MashWeeklyOptions): Promise<void> {
+  const profile = profileFor(opts.profile);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.weekEnding)) throw new CliError(`--week-ending must be a date, e.g. 2026-11-27, got "${opts.weekEnding}"`);
+  let week;
+  try {
+    week = mashReportWeek(profile.mash, opts.weekEnding);
+  } catch (err) {
+    throw new CliError(`--week-ending: ${(err as Error).message}`);
+  }
+  const report = buildMashWeeklyReport(profile.id, profile.mash, await collectMashIncidents(ctx.client, profile.id, week.weekStart), opts.weekEnding, new Date().toISOString());
+  ctx.io.out(opts.json ? JSON.stringify(report, null, 2) : renderMashWeeklyReport(report));
+}
+
+export interface MashAuditSampleOptions {
+  from: string;
+  to: string;
+  seed?: string;
+  profile?: string;
+  json?: boolean;
+}
+
+/** `hrda report mash-audit-sample`: the audit's reproducible random sample (003 §19.5.2). */
+export async function mashAuditSampleCommand(ctx: CommandContext, opts: MashAuditSampleOptions): Promise<void> {
+  const profile = profileFor(opts.profile);
+  const [from, to] = [instant('--from', opts.from), instant('--to', opts.to)];
+  if (from >= to) throw new CliError(`--from (${from}) must be before --to (${to})`);
+  if (opts.seed !== undefined && !/^[A-Za-z0-9._-]{1,128}$/.test(opts.seed)) throw new CliError('--seed must be 1–128 letters, digits, ".", "_" or "-"');
+  const seed = opts.seed ?? newSampleSeed();
+  const sample = drawMashAuditSample(profile.id, profile.mash, await collectMashIncidents(ctx.client, profile.id, from), from, to, seed);
+  ctx.io.out(opts.json ? JSON.stringify(sample, null, 2) : renderMashAuditSample(sample));
+}
+
 export function registerReportCommands(program: Command, run: Runner): void {
   const report = program.command('report').description('returns and reports computed from the cases');
   report
@@ -50,4 +100,20 @@ export function registerReportCommands(program: Command, run: Runner): void {
     .option('--csv', 'print CSV (one row per measure)')
     .option('--json', 'print JSON')
     .action((opts: SafeLivesOptions) => run((ctx) => safeLivesReportCommand(ctx, opts)));
+  report
+    .command('mash-weekly')
+    .description("the MASH's weekly report: standard incidents completed in the week and outstanding at its end, with what held them up (003 §7.3.1(10))")
+    .requiredOption('--week-ending <date>', "the date the week ends on (the profile's weekday; warwickshire-mash: a Friday, at 17:00)")
+    .option('--profile <id>', 'the profile with a MASH stage (default: the only one)')
+    .option('--json', 'print JSON')
+    .action((opts: MashWeeklyOptions) => run((ctx) => mashWeeklyReportCommand(ctx, opts)));
+  report
+    .command('mash-audit-sample')
+    .description('the MASH audit: a reproducible random sample of standard and medium incidents not referred into the MASH (003 §19.5.2)')
+    .requiredOption('--from <date>', 'incidents received from (inclusive), e.g. 2026-10-01')
+    .requiredOption('--to <date>', 'incidents received before (exclusive), e.g. 2027-01-01')
+    .option('--seed <seed>', 'draw with this seed (printed with every sample); a fresh one when absent')
+    .option('--profile <id>', 'the profile with a MASH stage (default: the only one)')
+    .option('--json', 'print JSON, with the population of case IDs the sample was drawn from')
+    .action((opts: MashAuditSampleOptions) => run((ctx) => mashAuditSampleCommand(ctx, opts)));
 }

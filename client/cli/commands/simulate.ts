@@ -6,14 +6,15 @@ export function registerSimulateCommand(program: Command): void {
     .description('run a scenario (CONTRACT.md §3) on the time-skipping test server with the real workflows and local adapters')
     .argument('<file>', 'scenario JSON file')
     .option('--json', 'print the result as one JSON object')
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .option('--profile <id>', "run the scenario's referrals under this profile instead of the one the file names")
+    .action(async (file: string, opts: { json?: boolean; profile?: string }) => {
       const { readFile } = await import('node:fs/promises');
       const { simulate } = await import('../../simulate/simulate');
       const { ensureTestServer } = await import('../../../scripts/test-server');
       const { renderSimulation } = await import('../../simulate/render');
       const scenario = JSON.parse(await readFile(file, 'utf8')) as unknown;
       const testServer = await ensureTestServer({ log: (l) => console.error(l) });
-      const result = await simulate(scenario, { testServer, log: opts.json ? undefined : (l) => console.error(l) });
+      const result = await simulate(scenario, { testServer, log: opts.json ? undefined : (l) => console.error(l), ...(opts.profile ? { profile: opts.profile } : {}) });
       console.log(opts.json ? JSON.stringify(result, null, 2) : renderSimulation(result));
       // The SDK's native runtime keeps the event loop alive after teardown.
       process.exit(0);

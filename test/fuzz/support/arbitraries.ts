@@ -148,6 +148,15 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     recordChildrenCheck: fc.record({ found: fc.array(person, { maxLength: 2 }), foundBy: agency }),
     referToMarac: fc.record({ category: fc.constantFrom('information-only', 'significant-update', 'full-discussion'), rationale: text() }),
     recordMaracOutcome: fc.record({ risks: fc.array(text(), { maxLength: 2 }), actions: fc.array(action, { maxLength: 2 }), rationale: text() }),
+    recordFirstResponseDecision: fc.record({ level: fc.integer({ min: 0, max: 7 }), rationale: text(), riskFactors: fc.array(text(40), { maxLength: 2 }), protectiveFactors: fc.array(text(40), { maxLength: 2 }) }),
+    recordHealthSharing: fc.record({ sharedWith: fc.array(fc.constantFrom('health-visitor', 'school-nurse', 'gp-practice'), { minLength: 1, maxLength: 2 }), note: text() }),
+    recordVictimTold: fc.record({ outcome: fc.constantFrom('told', 'unable-to-contact', 'unsafe-to-contact'), consentToShare: fc.boolean(), note: text() }),
+    // The MASH stage: a dorset-hrda case refuses all of these (its profile has none).
+    recordScreening: fc.record({ outcome: fc.constantFrom('no-further-action', 'share-for-support', 'refer-to-mash'), sharedWith: fc.array(agency, { maxLength: 2 }), rationale: text() }),
+    setRagRating: fc.record({ rating: fc.constantFrom('red', 'amber', 'green'), rationale: text() }),
+    recordTriageResponse: fc.record({ agency, response: fc.record({ chronology: text(), summary: text() }) }),
+    conveneMashMeeting: fc.record({ kind: fc.constantFrom('mash-meeting', 'strategy-discussion'), meetingAt: instant('2026-01-01T00:00:00Z', '2027-12-31T00:00:00Z'), rationale: text() }),
+    recordMashDecision: fc.record({ outcomes: fc.array(fc.constantFrom('early-help', 'domestic-abuse-support'), { minLength: 1, maxLength: 2 }), rationale: text() }),
   };
 
   return { text, instant, agency, referral, junk, mutation, actor, commandFields };
