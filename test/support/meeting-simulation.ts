@@ -14,7 +14,7 @@ import { CaseClient } from '../../client/cases';
 import { isMeetingStep, MeetingClient, meetingsOf, meetingStepSchema, runMeetingStep, type SimulatedMeeting } from '../../client/meetings';
 import { registerSearchAttributes } from '../../client/search-attributes';
 import type { Actor } from '../../domain/actor';
-import type { AgendaEntry, MeetingKind } from '../../domain/agenda';
+import { meetingWorkflowId, type AgendaEntry, type MeetingKind } from '../../domain/agenda';
 import type { CaseCommandName } from '../../domain/case-commands';
 import { getProfile } from '../../domain/profiles';
 import type { TimelineEntry } from '../../domain/timeline';
@@ -53,7 +53,8 @@ export interface MeetingSimulationOptions {
  * Runs a scenario like `hrda simulate` does (CONTRACT.md §3), with the meeting workflows and
  * activities registered, meeting steps (client/meetings.ts meetingStepSchema), and a few
  * test-only steps: `startMeeting` {kind, date}, `runPlanner` {days}, `releaseEnlistments`,
- * `capturePack` and `captureAgenda` {kind, date} (the meeting's queries at that moment).
+ * `capturePack` and `captureAgenda` {kind, date} (the meeting's queries at that moment), and
+ * `captureHistory` {kind, date} (every payload of the meeting's history, decoded).
  */
 export async function runMeetingScenario(scenario: MeetingScenario, bundle: WorkflowBundleWithSourceMap, opts: MeetingSimulationOptions = {}): Promise<MeetingSimulationResult> {
   const profile = getProfile(scenario.profile ?? 'dorset-hrda');
@@ -104,6 +105,10 @@ export async function runMeetingScenario(scenario: MeetingScenario, bundle: Work
             results[i] = await meetings.pack(step.kind as MeetingKind, step.date as string);
           } else if (step.do === 'captureAgenda') {
             results[i] = await meetings.agenda(step.kind as MeetingKind, step.date as string);
+          } else if (step.do === 'captureHistory') {
+            // Every payload of the meeting's history, decoded (this environment does not encrypt), one per line.
+            const history = await env.client.workflow.getHandle(meetingWorkflowId(profile.id, step.kind as MeetingKind, step.date as string)).fetchHistory();
+            results[i] = decodedPayloads(history.events).join('\n');
           } else if (step.do === 'releaseEnlistments') {
             for (const input of held.splice(0)) await enlist(input);
           } else if (isMeetingStep(step)) {
@@ -135,6 +140,16 @@ export async function runMeetingScenario(scenario: MeetingScenario, bundle: Work
     await env.teardown();
     if (!opts.outboxDir) await rm(outbox, { recursive: true, force: true });
   }
+}
+
+function decodedPayloads(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v) => decodedPayloads(v, found));
+  else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (o.metadata && typeof o.metadata === 'object' && o.data instanceof Uint8Array) found.push(Buffer.from(o.data).toString('utf8'));
+    else for (const v of Object.values(o)) decodedPayloads(v, found);
+  }
+  return found;
 }
 
 function defaultActor(name: CaseCommandName, fields: Record<string, unknown>, admin: string): Actor {

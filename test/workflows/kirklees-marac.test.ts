@@ -3,6 +3,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { MaracCategory } from '../../domain/marac';
 import type { ReferralInput } from '../../domain/referral';
 import type { MaracAgendaView } from '../../machines/meeting';
+import type { MeetingPapers } from '../../client/meeting-papers';
 import { bundleMeetingWorkflows, runMeetingScenario, type MeetingSimulationResult } from '../support/meeting-simulation';
 import { only, referralStep } from '../support/simulation';
 
@@ -34,6 +35,8 @@ const drammCase = (ref: string, minute: number, category: MaracCategory, risk: '
 describe('the MARAC of 10 December 2026', () => {
   let r: MeetingSimulationResult;
   let agenda: MaracAgendaView;
+  let papers: MeetingPapers;
+  let history: string;
   beforeAll(async () => {
     r = await runMeetingScenario({
       profile, startAt: '2026-11-30T08:00:00Z', until: '2026-12-10T18:00:00Z',
@@ -52,12 +55,16 @@ describe('the MARAC of 10 December 2026', () => {
         { at: '2026-12-04T11:50:00Z', do: 'recordMeetingOutcome', ref: 'friday', outcome: { risks: ['Risk'], actions: [{ id: 'a1', owner: 'police', description: 'Visit.' }], leads: {}, rationale: 'Agreed.' } },
         { at: '2026-12-04T17:00:00Z', do: 'referToMarac', ref: 'friday', category: 'significant-update', rationale: 'New information after the DRAMM.' },
         { at: '2026-12-05T09:00:00Z', do: 'captureAgenda', kind: 'marac', date: '2026-12-10' },
+        { at: '2026-12-05T09:00:00Z', do: 'capturePack', kind: 'marac', date: '2026-12-10' },
         { at: '2026-12-10T09:00:00Z', do: 'recordMaracOutcome', ref: 'update', meeting: 'marac', risks: [], actions: [], rationale: 'Too early.' },
         { at: '2026-12-10T09:45:00Z', do: 'recordMaracOutcome', ref: 'update', meeting: 'marac', risks: ['Escalation'],
           actions: [{ id: 'm1', owner: 'housing-solutions', description: 'Sanctuary scheme.' }], rationale: 'Agencies updated the risk.' },
+        { at: '2026-12-10T17:59:00Z', do: 'captureHistory', kind: 'marac', date: '2026-12-10' },
       ],
     }, bundle);
     agenda = Object.values(r.results)[0] as MaracAgendaView;
+    papers = Object.values(r.results)[1] as MeetingPapers;
+    history = Object.values(r.results)[2] as string;
   }, 300_000);
 
   it('sends its papers at 17:00 on the Friday before, to the minute', () => {
@@ -82,5 +89,20 @@ describe('the MARAC of 10 December 2026', () => {
     const view = r.meetings['marac 2026-12-10']!.agenda as MaracAgendaView;
     expect(view.items.find((i) => i.caseId === r.cases.update!.caseId)?.status).toBe('heard');
     expect(view.minutesCirculatedAt).toMatch(/^2026-12-10T17:30/);
+  });
+
+  it('holds no personal data: outcomes by reference, papers by digest and rendered on read (docs/data-protection.md)', () => {
+    // The papers read again while nothing on them has changed are what was mailed, in full.
+    expect(papers).toMatchObject({ part: 'pack', kind: 'marac', revision: 1, matchesMailed: true, mailId: expect.stringMatching(/:papers:r1$/) });
+    expect(papers.markdown).toContain('Victim full-early');
+    expect(papers.markdown).toContain('Actions outstanding from the previous MARAC');
+    // The MARAC's history (every activity input and result, update argument and answer) holds
+    // the case IDs and none of what the papers or the outcome said about the people.
+    expect(history).toContain(r.cases.update!.caseId);
+    expect(history).toContain('"digest"');
+    const said = ['Victim full-early', 'Victim update', 'Victim dvds', 'Sanctuary scheme', 'Agencies updated the risk', 'Referred on as', 'Confirmed by all'];
+    expect(said.filter((s) => history.includes(s))).toEqual([]);
+    // The MARAC outcome's text is on the case.
+    expect(r.cases.update!.state.actions.map((a) => a.description)).toContain('Sanctuary scheme.');
   });
 });
