@@ -68,8 +68,11 @@ export const profileSchema = z.object({
       giveUpAfter: isoDurationSchema,
     }),
   }),
-  /** DVDS: the agency that signs off the disclosure wording agreed at the daily meeting (domain/notices.ts). */
-  /** `minimumRisk`: a disclosure is recorded only on a case at this risk level or above ([001] DVDS: "at least Medium Risk"). */
+  /**
+   * DVDS: the agency that signs off the disclosure wording agreed at the daily meeting
+   * (domain/notices.ts); `minimumRisk`: a disclosure is recorded only on a case at this risk level
+   * or above ([001] DVDS: "at least Medium Risk").
+   */
   dvds: z.object({ signOffBy: agencyIdSchema, minimumRisk: riskSchema.optional() }).default({ signOffBy: 'police' }),
   /** The chair's risk confirmation at the daily meeting, before its outcome ([002] 2.26, 2.37–2.41; domain/risk-confirmation.ts). */
   riskConfirmation: riskConfirmationSchema.optional(),
