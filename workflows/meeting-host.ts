@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   ActivityFailure, allHandlersFinished, ApplicationFailure, condition, currentUpdateInfo, getExternalWorkflowHandle, log, patched, proxyActivities,
-  setHandler, upsertSearchAttributes, type SearchAttributes,
+  setHandler, sleep, upsertSearchAttributes, type SearchAttributes,
 } from '@temporalio/workflow';
 import type { Instant } from '../domain/time';
 import {
@@ -58,6 +58,9 @@ export async function forwardToCase(forward: MeetingActivities['forwardToCase'],
  */
 const deliveryWindow = '1 minute';
 
+/** Meetings recorded before this change cancelled the delivery window's timer when the signal came first. */
+const uncancelledWindowPatch = 'meeting-delivery-window-uncancelled';
+
 /** Updates recorded before this change carried the decision and replay the forwarding path. */
 export const decisionsByReferencePatch = 'meeting-decisions-by-reference';
 
@@ -73,7 +76,16 @@ export function caseDecisions(confirm: MeetingActivities['confirmOnCase']): (req
     held.set(updateId, request.caseId);
     delivered.delete(request.caseId);
     try {
-      await condition(() => delivered.has(request.caseId), deliveryWindow);
+      if (patched(uncancelledWindowPatch)) {
+        // The window's timer is left to run out rather than cancelled when the signal comes first:
+        // under time skipping the signal and the timer often arrive together, and the Java test
+        // server fails a workflow task that cancels a timer it has just fired ("invalid history
+        // builder state for action"), after which the meeting waits for ever.
+        const window = sleep(deliveryWindow);
+        await Promise.race([condition(() => delivered.has(request.caseId)), window]);
+      } else {
+        await condition(() => delivered.has(request.caseId), deliveryWindow);
+      }
       delivered.delete(request.caseId);
       let confirmed: boolean;
       try {
