@@ -5,7 +5,7 @@ import type { Profile } from '../../domain/profile';
 import type { Instant } from '../../domain/time';
 import type { CaseContext } from './context';
 import type { CommandEvent } from './events';
-import { caseDetails, restrictedNotice } from './messages';
+import { caseDetails, message, restrictedNotice } from './messages';
 import { withEntry } from './timeline';
 
 /**
@@ -47,16 +47,6 @@ export interface CaseSharing {
 }
 
 type Changes = Pick<CaseContext, 'informationSharing' | 'timeline' | 'outbox'>;
-
-const message = (c: CaseContext, id: string, to: Notification['to'], topic: Notification['topic'], subject: string, body: string[]): Notification => ({
-  id: `${c.caseId}:${id}`,
-  caseId: c.caseId,
-  profileId: c.profileId,
-  to,
-  topic,
-  subject: `[HRDA ${c.caseId.slice(0, 8)}] ${subject}`,
-  body,
-});
 
 const levelLabel = (l: LevelOfNeed) => `${l.level} (${l.name})`;
 

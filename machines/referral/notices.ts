@@ -4,9 +4,8 @@ import { riskRank } from '../../domain/referral';
 import type { Instant } from '../../domain/time';
 import type { CaseContext } from './context';
 import type { CommandEvent } from './events';
-import { involvedAgencies, restrictedNotice } from './messages';
+import { involvedAgencies, message, restrictedNotice } from './messages';
 import { withEntry } from './timeline';
-import type { Notification } from '../../domain/notification';
 
 /**
  * DVDS and DVPO notices on a case (domain/notices.ts): when the case accepts each action, and
@@ -68,16 +67,6 @@ export function noticeProblem(profile: Profile, c: CaseContext, e: NoticeEvent):
     }
   }
 }
-
-const message = (c: CaseContext, id: string, to: Notification['to'], topic: Notification['topic'], subject: string, body: string[]): Notification => ({
-  id: `${c.caseId}:${id}`,
-  caseId: c.caseId,
-  profileId: c.profileId,
-  to,
-  topic,
-  subject: `[HRDA ${c.caseId.slice(0, 8)}] ${subject}`,
-  body,
-});
 
 /** What the action changes: the notices, the timeline and, for a DVPO, the messages circulated. */
 export function applyNotice(profile: Profile, c: CaseContext, e: NoticeEvent): Pick<CaseContext, 'notices' | 'timeline' | 'outbox'> {
