@@ -8,7 +8,7 @@ import { administrator, benchReferral, meetingOutcome, pastDating } from '../../
 import { pool } from '../../bench/lib/stats';
 import { spawnWorker, writeBundle, type WorkerChild } from '../../bench/lib/worker-child';
 import { startTestDevServer } from '../support/servers';
-import { caseWorkflowId, countBy, entriesOf, readMailLog, waitFor } from './support';
+import { caseWorkflowId, countBy, entriesOf, readMailLog, sleep, waitForCount } from './support';
 
 /**
  * Many open cases, each with a timer pending, when the worker restarts: every case resumes and
@@ -21,6 +21,18 @@ import { caseWorkflowId, countBy, entriesOf, readMailLog, waitFor } from './supp
  */
 const profile = getProfile('dorset-hrda');
 const log = (line: string) => process.stderr.write(`[scale] ${line}\n`);
+
+/** Logs a rising count at most once a minute, with its rate, so a long run shows how it is going. */
+function progressLog(what: string, of: number): (n: number) => void {
+  const started = Date.now();
+  let logged = 0;
+  return (n) => {
+    if (Date.now() - logged < 60_000 && n < of) return;
+    logged = Date.now();
+    const seconds = (Date.now() - started) / 1000;
+    log(`${what}: ${n} of ${of} after ${seconds.toFixed(0)} s (${(n / Math.max(seconds, 1)).toFixed(1)} a second)`);
+  };
+}
 
 async function openCasesSurviveARestart(cases: number): Promise<void> {
   const server = await startTestDevServer('hrda-scale');
@@ -40,8 +52,11 @@ async function openCasesSurviveARestart(cases: number): Promise<void> {
 
     // 1. Every case submitted: at its meeting, no timer yet.
     let t0 = Date.now();
+    let done = 0;
+    let progress = progressLog('submitted', cases);
     await pool(cases, 32, async (i) => {
       await side.cases.submitReferral(benchReferral(caseIds[i]!, dating.receivedAt), { caseId: caseIds[i]! });
+      progress(++done);
     });
     const submitMs = Date.now() - t0;
     log(`${cases} cases submitted in ${(submitMs / 1000).toFixed(0)} s`);
@@ -51,16 +66,19 @@ async function openCasesSurviveARestart(cases: number): Promise<void> {
     // (and half a minute for the restart) is a safe allowance.
     const dueAt = new Date(Date.now() + Math.max(60_000, submitMs * 0.75) + 30_000).toISOString();
     t0 = Date.now();
+    done = 0;
+    progress = progressLog('matrices recorded', cases);
     await pool(cases, 32, async (i) => {
       // As a user interface would under load: an update whose RPC timed out may still have landed,
       // so look at the case before trying again.
       for (let attempt = 1; ; attempt++) {
         try {
           await side.cases.command(caseIds[i]!, 'recordMeetingOutcome', meetingOutcome(dueAt), administrator(profile));
+          progress(++done);
           return;
         } catch (err) {
           if (!/deadline exceeded/i.test(String((err as Error).message)) || attempt >= 5) throw err;
-          if ((await side.cases.state(caseIds[i]!)).actions.length > 0) return;
+          if ((await side.cases.state(caseIds[i]!)).actions.length > 0) return progress(++done);
         }
       }
     });
@@ -73,17 +91,23 @@ async function openCasesSurviveARestart(cases: number): Promise<void> {
     children.push(await spawnWorker(options, { stderr: (line) => log(`worker: ${line}`) }));
     log(`worker restarted; waiting for ${dueAt}`);
 
-    // 4. Every case resumes: its overdue action shows in the search attributes.
+    // 4. Every case resumes: its overdue action shows in the search attributes. The new worker
+    // replays each case it wakes (its cache is empty), so how long that takes grows with the number
+    // of cases and the machine: wait while the count rises, and fail if it stops for two minutes.
     const overdueQuery = `WorkflowType = 'referralWorkflow' AND HrdaOverdueActions = 1`;
-    // The new worker replays each case it wakes (its cache is empty): allow a quarter of a second a case.
-    const waitMs = Date.parse(dueAt) - Date.now() + 120_000 + cases * 250;
-    const overdue = await waitFor(() => side.client.workflow.count(overdueQuery), ({ count }) => count >= cases, waitMs, 2000);
-    expect(overdue.count).toBe(cases);
+    await sleep(Math.max(0, Date.parse(dueAt) - Date.now()));
+    progress = progressLog('overdue', cases);
+    const overdue = await waitForCount(async () => (await side.client.workflow.count(overdueQuery)).count, cases, {
+      stallMs: 120_000, report: progress,
+    });
+    log(`${overdue} cases overdue ${((Date.now() - Date.parse(dueAt)) / 1000).toFixed(0)} s after the deadline`);
+    expect(overdue).toBe(cases);
     const running = await side.client.workflow.count(`WorkflowType = 'referralWorkflow' AND ExecutionStatus = 'Running'`);
     expect(running.count).toBe(cases);
 
     // 5. Every timer fired once: one overdue message per case, each sent once.
-    await waitFor(() => readMailLog(options.mailLog), (l) => l.filter((x) => x.id.includes(':action-overdue:')).length >= cases, 60_000);
+    const overdueMessages = async () => (await readMailLog(options.mailLog)).filter((x) => x.id.includes(':action-overdue:')).length;
+    await waitForCount(overdueMessages, cases, { stallMs: 60_000 });
     const overdueSends = (await readMailLog(options.mailLog)).filter((x) => x.id.includes(':action-overdue:'));
     const perCase = countBy(overdueSends, (x) => x.id.split(':')[0]!);
     expect(perCase.size).toBe(cases);

@@ -21,6 +21,30 @@ export async function waitFor<T>(fn: () => Promise<T> | T, ok: (value: T) => boo
   }
 }
 
+/**
+ * Polls a count until it reaches `target`, for as long as it keeps rising: gives up (returning the
+ * last count) only when it has not risen for `stallMs`. Work whose length grows with its size (a
+ * worker replaying 10,000 cases) is judged by whether it progresses, not by a guessed total time.
+ */
+export async function waitForCount(
+  count: () => Promise<number>,
+  target: number,
+  { stallMs, everyMs = 2000, report }: { stallMs: number; everyMs?: number; report?: (n: number) => void },
+): Promise<number> {
+  let best = -1;
+  let lastRise = Date.now();
+  for (;;) {
+    const n = await count();
+    if (n > best) {
+      best = n;
+      lastRise = Date.now();
+      report?.(n);
+    }
+    if (n >= target || Date.now() - lastRise > stallMs) return n;
+    await sleep(everyMs);
+  }
+}
+
 export interface OutboxMessage {
   id: string;
   eml: string;
