@@ -1,5 +1,6 @@
 import { progress } from './progress';
 import { summarise, type LatencySummary } from './stats';
+import { describeError } from './errors';
 
 export interface LatencyRun extends LatencySummary {
   clients: number;
@@ -28,7 +29,7 @@ export async function latency(label: string, clients: number, perClient: number,
           samples.push(performance.now() - t0);
         } catch (err) {
           errors++;
-          firstError ??= (err as Error).message;
+          firstError ??= describeError(err);
         }
         bar.tick();
       }

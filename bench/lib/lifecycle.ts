@@ -6,6 +6,7 @@ import type { HrdaSide } from './hrda-service';
 import { progress } from './progress';
 import { actionCompleted, administrator, benchReferral, meetingOutcome, practitioner, type PastDating } from './referrals';
 import { pool } from './stats';
+import { describeError } from './errors';
 
 export interface ThroughputRun {
   count: number;
@@ -51,7 +52,7 @@ export async function throughput(label: string, count: number, concurrency: numb
       workflowIds.push(await one(i));
     } catch (err) {
       failed++;
-      firstError ??= (err as Error).message;
+      firstError ??= `lifecycle ${i}: ${describeError(err)}`;
     }
     bar.tick();
   });
