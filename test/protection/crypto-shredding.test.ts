@@ -20,6 +20,7 @@ import {
 import { retainUntilQuery, retentionWorkflowId } from '../../workflows/retention.workflow';
 import { subjectKey } from '../../activities/subject-registry';
 import { bundleWorkflows } from '../support/bundle';
+import { payloadsIn } from '../support/payloads';
 import { distinctiveReferral, isPatchMarker, leaked, personalDataOf } from './personal-data';
 import { exampleReferral } from '../support/referrals';
 import { WorkflowUpdateStage } from '@temporalio/client';
@@ -116,15 +117,7 @@ describe('the payload codec with per-case keys', () => {
  * Every payload in a history (inputs, results, signal and update arguments, failures), but not
  * search attributes or patch markers: Temporal keeps those in clear by design (no personal data).
  */
-function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
-  if (Array.isArray(value)) value.forEach((v) => payloadsIn(v, found));
-  else if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if (o.metadata && typeof o.metadata === 'object' && 'data' in o && (o.metadata as Record<string, unknown>).encoding) found.push(o as Payload);
-    else for (const [k, v] of Object.entries(o)) if (k !== 'searchAttributes' && !isPatchMarker(k, v)) payloadsIn(v, found);
-  }
-  return found;
-}
+const writtenPayloads = (events: unknown) => payloadsIn(events, (k, v) => k === 'searchAttributes' || isPatchMarker(k, v));
 
 describe('retention on the time-skipping server', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -167,7 +160,7 @@ describe('retention on the time-skipping server', () => {
         await lifecycle('shred-1', '2026-11-24T10:00:00Z');
         // Everything the case and its activities wrote is under the case's own key; what it sent its
         // subject's workflow, under the subject's.
-        const written = payloadsIn((await cases.handle('shred-1').fetchHistory()).events);
+        const written = writtenPayloads((await cases.handle('shred-1').fetchHistory()).events);
         expect(written.length).toBeGreaterThan(10);
         const keys = new Set(written.map((p) => metadataText(p, METADATA_DATA_KEY) ?? `ring:${metadataText(p, METADATA_ENCRYPTION_KEY_ID)}`));
         expect([...keys].sort()).toEqual(['case:shred-1#1', expect.stringMatching(/^subject:[0-9a-f]{32}#1$/)]);
@@ -205,7 +198,7 @@ describe('retention on the time-skipping server', () => {
         // The history is still on the server, and nothing personal in it can be read by anyone, here
         // or in a process that never saw the key.
         const codec = new EncryptionCodec(ring, new LocalDataKeyStore(keysDir, ring));
-        for (const p of payloadsIn((await cases.handle('shred-1').fetchHistory()).events)) {
+        for (const p of writtenPayloads((await cases.handle('shred-1').fetchHistory()).events)) {
           await expect(codec.decode([p])).rejects.toBeInstanceOf(PersonalDataDestroyedError);
         }
         // The worker can no longer replay it to answer a query.
@@ -302,7 +295,7 @@ describe('meeting papers after a case is destroyed (issue 7 item 4)', () => {
         const codec = new EncryptionCodec(ring, new LocalDataKeyStore(keysDir, ring));
         for (const workflowId of [meetingId, monthlyId]) {
           const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-          const payloads = payloadsIn(history.events);
+          const payloads = writtenPayloads(history.events);
           expect(payloads.length).toBeGreaterThan(10);
           expect(new Set(payloads.map((p) => metadataText(p, METADATA_DATA_KEY) ?? 'ring'))).toEqual(new Set(['ring']));
           const decoded = (await codec.decode(payloads)).map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8')).join('\n');

@@ -18,6 +18,7 @@ import { meetingWorkflowId, type AgendaEntry, type MeetingKind } from '../../dom
 import type { CaseCommandName } from '../../domain/case-commands';
 import { getProfile } from '../../domain/profiles';
 import type { TimelineEntry } from '../../domain/timeline';
+import { payloadsIn } from './payloads';
 import type { CaseView } from '../../machines/referral';
 import type { CaseActivities } from '../../workflows/activity-types';
 import { meetingPlannerWorkflowType } from '../../workflows/meeting.messages';
@@ -108,7 +109,7 @@ export async function runMeetingScenario(scenario: MeetingScenario, bundle: Work
           } else if (step.do === 'captureHistory') {
             // Every payload of the meeting's history, decoded (this environment does not encrypt), one per line.
             const history = await env.client.workflow.getHandle(meetingWorkflowId(profile.id, step.kind as MeetingKind, step.date as string)).fetchHistory();
-            results[i] = decodedPayloads(history.events).join('\n');
+            results[i] = payloadsIn(history.events).map((p) => Buffer.from(p.data!).toString('utf8')).join('\n');
           } else if (step.do === 'releaseEnlistments') {
             for (const input of held.splice(0)) await enlist(input);
           } else if (isMeetingStep(step)) {
@@ -140,16 +141,6 @@ export async function runMeetingScenario(scenario: MeetingScenario, bundle: Work
     await env.teardown();
     if (!opts.outboxDir) await rm(outbox, { recursive: true, force: true });
   }
-}
-
-function decodedPayloads(value: unknown, found: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => decodedPayloads(v, found));
-  else if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if (o.metadata && typeof o.metadata === 'object' && o.data instanceof Uint8Array) found.push(Buffer.from(o.data).toString('utf8'));
-    else for (const v of Object.values(o)) decodedPayloads(v, found);
-  }
-  return found;
 }
 
 function defaultActor(name: CaseCommandName, fields: Record<string, unknown>, admin: string): Actor {
