@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../domain/config';
+import type { Database } from '../store/database';
 import type { CaseActivities, RetentionActivities } from '../workflows/activity-types';
 import { dataKeyStoreFor, type DataKeyStore } from '../worker/codec';
 import { createRetentionActivities } from './retention';
@@ -19,6 +20,8 @@ import { createMeetingWorkflowActivities } from './meeting-activities';
 import type { MeetingActivities } from '../workflows/meeting-activity-types';
 
 export interface ActivityDeps {
+  /** The service's store; none in a simulation, which keeps nothing once it ends. */
+  db?: Database;
   client: Client;
   taskQueue: string;
   subjectSecret: string;

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,9 @@ import { loadAuditCorpus, replayThroughput, type ReplayRun } from './lib/replay'
 import { renderReport, type BenchResult } from './lib/report';
 import { pool } from './lib/stats';
 import { writeBundle } from './lib/worker-child';
+import { freePort } from '../scripts/dev-server';
+import { startLocalPostgres } from '../scripts/postgres';
+import { ensureDatabase, migrateDatabase, openDatabase } from '../store/database';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -119,6 +122,14 @@ async function main(): Promise<void> {
   const server = await startBenchDevServer({ cli, log: say, dbDir });
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'hrda-bench-run-'));
   const stops: (() => Promise<void>)[] = [];
+  // The service's store: a PostgreSQL of the bench's own, as the embedded default runs it.
+  await chmod(scratch, 0o755);
+  const postgres = await startLocalPostgres({ dataDir: path.join(scratch, 'postgres'), passwordFile: path.join(scratch, 'postgres.password'), port: await freePort(), log: say });
+  stops.push(() => postgres.stop());
+  const databaseUrl = await ensureDatabase(postgres.adminUrl, 'hrda');
+  await migrateDatabase(databaseUrl);
+  const db = openDatabase(databaseUrl, { applicationName: 'hrda-bench' });
+  stops.push(() => db.end());
   try {
     say('Bundling the workflows (service and bare)…');
     const [hrdaBundle, bareBundle, registered] = await Promise.all([bundleHrdaWorkflows(), bundleBareWorkflows(), registeredWorkflowTypes()]);
@@ -172,7 +183,7 @@ async function main(): Promise<void> {
     });
 
     const accessLogDir = path.join(scratch, 'access-log');
-    const api = await buildApi({ config: { ...hrda.config, HRDA_ACCESS_LOG_DIR: accessLogDir }, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
+    const api = await buildApi({ config: { ...hrda.config, HRDA_ACCESS_LOG_DIR: accessLogDir, HRDA_DATABASE_URL: databaseUrl }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
     await api.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => api.close());
     const apiUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;

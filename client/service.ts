@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from '@temporalio/client';
-import { parseConfig, usesDevelopmentJwtSecret, usesEmbeddedServer, type Config } from '../domain/config';
+import { parseConfig, usesDevelopmentJwtSecret, usesEmbeddedDatabase, usesEmbeddedServer, type Config } from '../domain/config';
 import { createActivities, defaultAdapters } from '../activities';
 import { createWorker, type HrdaWorker } from '../worker/worker';
 import { connectClient } from './temporal';
@@ -14,10 +14,14 @@ import { createLogger } from '../worker/logger';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import type { Log } from '../scripts/run';
+import { startEmbeddedPostgres } from '../scripts/postgres';
+import { ensureDatabase, migrateDatabase, openDatabase, type Database } from '../store/database';
 
 export interface RunningService {
   config: Config;
   devServer?: DevServer;
+  /** The service's store (PostgreSQL): embedded unless HRDA_DATABASE_URL is set. */
+  db: Database;
   worker: HrdaWorker;
   api: FastifyInstance;
   apiUrl: string;
@@ -41,6 +45,8 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
     if (keyWarning) opts.log(keyWarning);
     // Only a URL for the Web UI to call: the API needs to be listening by the time someone opens a workflow, not now.
     const apiUrl = `http://${config.HRDA_API_HOST}:${config.HRDA_API_PORT}`;
+    const db = await openStore(config, opts.log, stops);
+
     let devServer: DevServer | undefined;
     if (usesEmbeddedServer(config)) {
       const cli = await ensureTemporalCli({ log: opts.log });
@@ -66,11 +72,11 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
     }
 
     opts.log('Starting the worker (bundling workflows)…');
-    const activities = createActivities({ client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config) });
+    const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config) });
     const worker = await createWorker(config, activities);
     const workerDone = worker.run();
     stops.push(() => worker.shutdown());
-    const api = await buildApi({ config, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', defaultAccessLogDir: dataDir, logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
+    const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', defaultAccessLogDir: dataDir, logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());
     if (usesDevelopmentJwtSecret(config)) {
@@ -82,9 +88,27 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
     }
 
     workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));
-    return { config, devServer, worker, api, apiUrl, stop: stopAll };
+    return { config, devServer, db, worker, api, apiUrl, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * The store: the embedded PostgreSQL in .data/postgres unless HRDA_DATABASE_URL names one; its schema
+ * brought up to date before anything reads it.
+ */
+async function openStore(config: Config, log: Log, stops: (() => Promise<void>)[]): Promise<Database> {
+  let url = config.HRDA_DATABASE_URL;
+  if (usesEmbeddedDatabase(config)) {
+    log(`Starting PostgreSQL on 127.0.0.1:${config.HRDA_POSTGRES_PORT} (data in .data/postgres)…`);
+    const server = await startEmbeddedPostgres(config.HRDA_POSTGRES_PORT, log);
+    stops.push(() => server.stop());
+    url = await ensureDatabase(server.adminUrl, 'hrda');
+  }
+  await migrateDatabase(url!, log);
+  const db = openDatabase(url!, { applicationName: 'hrda-service' });
+  stops.push(() => db.end());
+  return db;
 }

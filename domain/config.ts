@@ -113,6 +113,17 @@ export const configSchema = z
     HRDA_ENCRYPTION_KEYS: encryptionKeysSchema.prefault(developmentEncryptionKeys),
     /** The key new payloads are encrypted under; the last of HRDA_ENCRYPTION_KEYS when unset. */
     HRDA_ENCRYPTION_KEY_ID: z.string().regex(keyIdPattern, keyIdRule).optional(),
+    /**
+     * The service's own store (PostgreSQL 14+): the case record, the archive of closed workflows, the
+     * access log, idempotency records and the per-case data keys. When unset, `hrda start` runs an
+     * embedded PostgreSQL in .data/postgres. TLS is set in the URL (`?sslmode=verify-full&sslrootcert=…`).
+     */
+    HRDA_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database')
+      .optional(),
+    /** Port of the embedded PostgreSQL (when HRDA_DATABASE_URL is unset). */
+    HRDA_POSTGRES_PORT: port.default(7432),
     /** Origins of the Temporal Web UI allowed to call the codec server; the embedded UI's by default. */
     HRDA_UI_ORIGIN: originsSchema.optional(),
   })
@@ -152,6 +163,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 export const usesEmbeddedServer = (c: Config): boolean => c.TEMPORAL_ADDRESS === undefined;
 
 export const temporalAddress = (c: Config): string => c.TEMPORAL_ADDRESS ?? `127.0.0.1:${c.HRDA_DEV_SERVER_PORT}`;
+
+/** Whether the service should start and own a local PostgreSQL (no HRDA_DATABASE_URL). */
+export const usesEmbeddedDatabase = (c: Config): boolean => c.HRDA_DATABASE_URL === undefined;
 
 /** Whether the API verifies tokens with the published development secret (then `hrda start` prints tokens). */
 export const usesDevelopmentJwtSecret = (c: Config): boolean => c.HRDA_JWT_SECRET === developmentJwtSecret;

@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Client } from '@temporalio/client';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../../domain/config';
+import type { Database } from '../../store/database';
 import { dataKeyStoreFor } from '../../worker/codec';
 import { CaseClient } from '../cases';
 import { AccessLog, installAccessLogging } from './access-log';
@@ -20,6 +21,8 @@ import { registerHealthRoutes } from './routes/health';
 
 export interface ApiDeps {
   config: Config;
+  /** The service's store (store/database.ts), shared by every API process. */
+  db: Database;
   temporal: Client;
   /** Whether a worker for the task queue is running in this process (undefined: not ours to say). */
   workerRunning?: () => boolean;

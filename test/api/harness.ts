@@ -14,6 +14,7 @@ import { buildApi } from '../../client/api/server';
 import type { ApiRole } from '../../domain/auth';
 import { parseConfig, type Config } from '../../domain/config';
 import { dataConverterFor } from '../../worker/codec';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestDevServer, type TestDevServer } from '../support/servers';
 
 export const testSecret = 'test-only-jwt-secret-0123456789abcdef';
@@ -28,6 +29,8 @@ export const as = (role: ApiRole, agency?: string, extra: Record<string, string>
 /** The API over a dev server of the test's own, with a real worker running the real workflows on local adapters. */
 export interface ApiHarness {
   server: TestDevServer;
+  /** The harness's own database on the run's PostgreSQL server, migrated. */
+  database: TestDatabase;
   temporal: Client;
   config: Config;
   app: FastifyInstance;
@@ -46,13 +49,14 @@ export interface ApiHarnessOptions {
 
 /** The bundle should be built with workflowBundleOptions (worker/bundle), or failures raised in workflows are stored in clear. */
 export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMap, opts: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  const server = await startTestDevServer();
+  const [server, database] = await Promise.all([startTestDevServer(), createTestDatabase()]);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-api-'));
   const taskQueue = `hrda-api-${randomUUID()}`;
   const config = parseConfig({
     TEMPORAL_NAMESPACE: server.namespace,
     HRDA_TASK_QUEUE: taskQueue,
     HRDA_JWT_SECRET: testSecret,
+    HRDA_DATABASE_URL: database.url,
     HRDA_ACCESS_LOG_DIR: path.join(dir, 'access-log'),
     ...opts.env,
   });
@@ -67,6 +71,7 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
     workflowBundle,
     dataConverter,
     activities: createActivities({
+      db: database.db,
       client: temporal,
       taskQueue,
       subjectSecret: 'test-subject-key-0123456789',
@@ -77,13 +82,13 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
   const running = worker.run();
   const apps: FastifyInstance[] = [];
   const freshApp = async () => {
-    const app = await buildApi({ config, temporal, workerRunning: () => worker.getState() === 'RUNNING', ...(opts.logger ? { logger: opts.logger } : {}) });
+    const app = await buildApi({ config, db: database.db, temporal, workerRunning: () => worker.getState() === 'RUNNING', ...(opts.logger ? { logger: opts.logger } : {}) });
     apps.push(app);
     return app;
   };
   const app = await freshApp();
   return {
-    server, temporal, config, app, freshApp,
+    server, database, temporal, config, app, freshApp,
     async stop() {
       for (const a of apps) await a.close();
       worker.shutdown();
@@ -91,6 +96,7 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
       await connection.close();
       await nativeConnection.close();
       await server.cleanup();
+      await database.drop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -13,6 +13,7 @@ import { caseCommandFields } from '../../domain/case-commands';
 import { parseConfig } from '../../domain/config';
 import { exampleReferral } from '../support/referrals';
 import { as, testSecret } from './harness';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /**
  * The HTTP contract that holds before anything reaches Temporal: the OpenAPI document, problem
@@ -30,17 +31,20 @@ const unreachable = {
 
 let app: FastifyInstance;
 let dir: string;
+let database: TestDatabase;
 const logged: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-api-contract-'));
   const config = parseConfig({ HRDA_JWT_SECRET: testSecret, HRDA_ACCESS_LOG_DIR: dir });
   const sink = new Writable({ write: (chunk, _enc, done) => (logged.push(String(chunk)), done()) });
-  app = await buildApi({ config, temporal: unreachable, logger: pino({ level: 'error' }, sink) });
+  database = await createTestDatabase();
+  app = await buildApi({ config, db: database.db, temporal: unreachable, logger: pino({ level: 'error' }, sink) });
   await app.ready();
 });
 afterAll(async () => {
   await app?.close();
+  await database?.drop();
   await rm(dir, { recursive: true, force: true });
 });
 
