@@ -7,6 +7,9 @@ export const developmentJwtSecret = 'development-only-jwt-secret-do-not-use-in-p
  * The embedded default's payload key ring. Published in this file, so it protects nothing: it lets
  * the development service run with encryption on, and is never for real data (docs/data-protection.md).
  */
+/** Published too: it links a victim's referrals in the embedded development service only. */
+export const developmentSubjectKey = 'development-only-subject-key';
+
 export const developmentEncryptionKeys = 'dev-2026-01:Z8z/z/lp09lcUaAYqH9avYDhTF/PlGlhP7zgoKal8FE=';
 
 /**
@@ -86,7 +89,7 @@ export const configSchema = z
      * Secret for the keyed hash that identifies a subject (victim) across referrals.
      * The default is for the embedded development service only.
      */
-    HRDA_SUBJECT_KEY: z.string().min(16, 'at least 16 characters').default('development-only-subject-key'),
+    HRDA_SUBJECT_KEY: z.string().min(16, 'at least 16 characters').default(developmentSubjectKey),
     /** Where the outbox mail adapter writes messages (the embedded default for secure mail). */
     HRDA_OUTBOX_DIR: z.string().min(1).optional(),
     /** SMTP relay for secure mail; when unset, messages go to the outbox folder. */
@@ -169,6 +172,9 @@ export const usesEmbeddedDatabase = (c: Config): boolean => c.HRDA_DATABASE_URL 
 
 /** Whether the API verifies tokens with the published development secret (then `hrda start` prints tokens). */
 export const usesDevelopmentJwtSecret = (c: Config): boolean => c.HRDA_JWT_SECRET === developmentJwtSecret;
+
+/** Whether subjects are linked with the published development key. */
+export const usesDevelopmentSubjectKey = (c: Config): boolean => c.HRDA_SUBJECT_KEY === developmentSubjectKey;
 
 /** The key id new payloads are encrypted under. */
 export const activeEncryptionKeyId = (c: Pick<Config, 'HRDA_ENCRYPTION_KEYS' | 'HRDA_ENCRYPTION_KEY_ID'>): string =>
