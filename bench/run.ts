@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,7 +123,6 @@ async function main(): Promise<void> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'hrda-bench-run-'));
   const stops: (() => Promise<void>)[] = [];
   // The service's store: a PostgreSQL of the bench's own, as the embedded default runs it.
-  await chmod(scratch, 0o755);
   const postgres = await startLocalPostgres({ dataDir: path.join(scratch, 'postgres'), passwordFile: path.join(scratch, 'postgres.password'), port: await freePort(), log: say });
   stops.push(() => postgres.stop());
   const databaseUrl = await ensureDatabase(postgres.adminUrl, 'hrda');

@@ -92,9 +92,10 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
   const log = opts.log ?? (() => {});
   const bin = postgresBinDir();
   const account = serverAccount();
-  // The server account must be able to reach its folder: only the folder itself is private.
-  await mkdir(path.dirname(opts.dataDir), { recursive: true });
-  if (account) await chmod(path.dirname(opts.dataDir), 0o755).catch(() => {});
+  // The parent is private too; when the server runs as another account (we are root) that account
+  // may pass through it (0711) to reach its own 0700 folder, but not list what else is there.
+  await mkdir(path.dirname(opts.dataDir), { recursive: true, mode: 0o700 });
+  if (account) await chmod(path.dirname(opts.dataDir), 0o711).catch(() => {});
 
   let password: string;
   if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) {
