@@ -35,6 +35,7 @@ export const problemKinds = {
   'idempotency-key-in-use': { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
   'case-id-retired': { status: 410, title: 'The case ID belonged to a case whose personal data was destroyed' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'uri-too-long': { status: 414, title: 'The request path is too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for a different request' },
   'not-ready': { status: 503, title: 'The case is not ready yet' },

@@ -10,7 +10,8 @@ import { CaseClient } from '../cases';
 import { AccessLog, installAccessLogging } from './access-log';
 import { installAuthentication } from './auth';
 import { caseRestrictionsFrom, registerCodecRoutes } from './codec';
-import { installProblemHandling } from './error-handler';
+import { frameworkErrors, installProblemHandling } from './error-handler';
+import { installJsonBodies, maxBodyBytes } from './json-body';
 import { IdempotencyStore, installIdempotency } from './idempotency';
 import { installOpenApi } from './openapi';
 import { registerAccessLogRoutes } from './routes/access-log';
@@ -44,14 +45,18 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     // No per-request lines: URLs and headers stay out of the logs; failures are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
-    routerOptions: { ignoreTrailingSlash: true },
     // A HEAD of a case would be a read that shows nothing yet is logged: GET only.
     exposeHeadRoutes: false,
     // Request IDs go into the access log: unique across restarts, not a per-process counter.
     genReqId: () => randomUUID(),
+    bodyLimit: maxBodyBytes,
+    // Identifiers are at most 128 characters (a case ID): anything longer is answered 414 by the router.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
+    frameworkErrors,
   });
   // Bodies are JSON: anything else is 415 rather than a string that fails validation.
   app.removeContentTypeParser('text/plain');
+  installJsonBodies(app);
   app.setValidatorCompiler(validatorCompiler);
   // Responses go out as the case reports them (JSON); the response schemas document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
