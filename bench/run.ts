@@ -182,7 +182,8 @@ async function main(): Promise<void> {
     });
 
     const accessLogDir = path.join(scratch, 'access-log');
-    const api = await buildApi({ config: { ...hrda.config, HRDA_ACCESS_LOG_DIR: accessLogDir, HRDA_DATABASE_URL: databaseUrl }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
+    // The bench's clients share a few tokens: the per-principal limit would measure itself, not the API.
+    const api = await buildApi({ config: { ...hrda.config, HRDA_ACCESS_LOG_DIR: accessLogDir, HRDA_DATABASE_URL: databaseUrl, HRDA_RATE_LIMIT_PER_MINUTE: 1_000_000 }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
     await api.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => api.close());
     const apiUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;

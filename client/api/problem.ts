@@ -37,6 +37,7 @@ export const problemKinds = {
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'uri-too-long': { status: 414, title: 'The request path is too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for a different request' },
   'not-ready': { status: 503, title: 'The case is not ready yet' },
   unavailable: { status: 503, title: 'A service this API depends on is unavailable' },

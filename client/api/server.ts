@@ -11,6 +11,7 @@ import { AccessLog, installAccessLogging } from './access-log';
 import { installAuthentication } from './auth';
 import { caseRestrictionsFrom, registerCodecRoutes } from './codec';
 import { frameworkErrors, installProblemHandling } from './error-handler';
+import { installHardening } from './hardening';
 import { installJsonBodies, maxBodyBytes } from './json-body';
 import { IdempotencyStore, installIdempotency } from './idempotency';
 import { installOpenApi } from './openapi';
@@ -50,6 +51,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // Request IDs go into the access log: unique across restarts, not a per-process counter.
     genReqId: () => randomUUID(),
     bodyLimit: maxBodyBytes,
+    trustProxy: trustProxyOption(deps.config.HRDA_TRUST_PROXY),
     // Identifiers are at most 128 characters (a case ID): anything longer is answered 414 by the router.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
     frameworkErrors,
@@ -65,6 +67,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(deps.config) });
 
   installProblemHandling(app);
+  await installHardening(app, { requestsPerMinute: deps.config.HRDA_RATE_LIMIT_PER_MINUTE });
   installAuthentication(app, { secret: deps.config.HRDA_JWT_SECRET, ...(deps.now ? { now: deps.now } : {}) });
   installAccessLogging(app, accessLog, deps.now);
   installIdempotency(app, deps.idempotency ?? new IdempotencyStore());
@@ -78,4 +81,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerCodecRoutes(app, { config: deps.config, accessLog, restriction: caseRestrictionsFrom(deps.temporal), ...(deps.now ? { now: deps.now } : {}) });
 
   return app;
+}
+
+/** A hop count trusts that many proxies nearest the server (proxy-addr's meaning, which Fastify's types only take as a function). */
+function trustProxyOption(setting: Config['HRDA_TRUST_PROXY']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }

@@ -26,6 +26,7 @@ export const unreachableTemporal = {
   options: { namespace: 'hrda-test' },
   workflow: { executeUpdateWithStart: failing, getHandle: () => ({ query: failing, executeUpdate: failing, describe: failing }) },
   workflowService: { listWorkflowExecutions: failing },
+  connection: { workflowService: { getSystemInfo: async () => failing() } },
 } as unknown as Client;
 
 export async function startOfflineApi(opts: { env?: Record<string, string>; logger?: FastifyBaseLogger } = {}): Promise<OfflineApi> {
@@ -33,7 +34,7 @@ export async function startOfflineApi(opts: { env?: Record<string, string>; logg
   let database: TestDatabase | undefined;
   try {
     database = await createTestDatabase();
-    const config = parseConfig({ HRDA_JWT_SECRET: testSecret, HRDA_ACCESS_LOG_DIR: dir, ...opts.env });
+    const config = parseConfig({ HRDA_JWT_SECRET: testSecret, HRDA_ACCESS_LOG_DIR: dir, HRDA_RATE_LIMIT_PER_MINUTE: '1000000', ...opts.env });
     const app = await buildApi({ config, db: database.db, temporal: unreachableTemporal, ...(opts.logger ? { logger: opts.logger } : {}) });
     await app.ready();
     const db = database;
