@@ -14,7 +14,7 @@ import { caseListQuerySchema, listCases } from '../case-list';
 import { caseAccess } from '../permissions';
 import { canonicalJson, caseIdForKey, idempotencyKeyOf } from '../idempotency';
 import { caseNotFound, ProblemError, problemResponses } from '../problem';
-import { caseSkeleton, redactTimeline } from '../redaction';
+import { caseSkeleton, fullViewFor, redactTimeline } from '../redaction';
 import { caseListComponent, caseReadSchema, caseWriteResultSchema, jsonResponse, referralSubmissionSchema, timelineSchema } from '../schemas';
 import { caseParamsSchema, readCaseFor, readHeadersSchema, writeHeadersSchema } from './shared';
 import type { Client } from '@temporalio/client';
@@ -131,7 +131,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     const principal = principalOf(req);
     const { view, access } = await readCaseFor(deps.cases, req.params.caseId, principal);
     req.disclosure = { action: 'read', caseIds: [view.caseId], view: access, ...(view.restricted ? { restrictedCaseIds: [view.caseId] } : {}) };
-    return access === 'skeleton' ? caseSkeleton(view, { needToKnow: principal.role === 'chair' }) : view;
+    return access === 'skeleton' ? caseSkeleton(view, { needToKnow: principal.role === 'chair' }) : fullViewFor(principal, view);
   });
 
   app.get('/cases/:caseId/timeline', {
