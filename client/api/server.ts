@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../../domain/config';
 import type { Database } from '../../store/database';
-import { dataKeyStoreFor } from '../../worker/codec';
+import { dataKeyStoreFor, EncryptionCodec, KeyRing } from '../../worker/codec';
 import { CaseClient } from '../cases';
 import { AccessLog, installAccessLogging } from './access-log';
 import { installAuthentication } from './auth';
@@ -57,12 +57,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   const accessLog = new AccessLog(deps.config.HRDA_ACCESS_LOG_DIR ?? deps.defaultAccessLogDir ?? path.join(process.cwd(), '.data'));
-  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(deps.config) });
+  const keyRing = KeyRing.fromConfig(deps.config);
+  const dataKeys = dataKeyStoreFor(deps.config, keyRing);
+  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys });
 
   installProblemHandling(app);
   installAuthentication(app, { secret: deps.config.HRDA_JWT_SECRET, ...(deps.now ? { now: deps.now } : {}) });
   installAccessLogging(app, accessLog, deps.now);
-  installIdempotency(app, deps.idempotency ?? new IdempotencyStore());
+  installIdempotency(app, deps.idempotency ?? new IdempotencyStore(deps.db, new EncryptionCodec(keyRing, dataKeys)));
   await installOpenApi(app);
 
   registerHealthRoutes(app, deps);
