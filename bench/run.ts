@@ -182,8 +182,7 @@ async function main(): Promise<void> {
       await bare.start(openBare[i]!, openPlan);
     });
 
-    const accessLogDir = path.join(scratch, 'access-log');
-    const api = await buildApi({ config: { ...hrda.config, HRDA_ACCESS_LOG_DIR: accessLogDir, HRDA_DATABASE_URL: databaseUrl }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
+    const api = await buildApi({ config: { ...hrda.config, HRDA_DATABASE_URL: databaseUrl }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
     await api.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => api.close());
     const apiUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;

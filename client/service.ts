@@ -8,7 +8,6 @@ import { registerSearchAttributes } from './search-attributes';
 import { codecLoginPath } from './api/codec';
 import { buildApi } from './api/server';
 import { developmentTokenBanner, mintDevelopmentTokens } from './api/dev-tokens';
-import { dataDir } from '../scripts/paths';
 import { developmentKeyWarning } from '../worker/codec';
 import { createLogger } from '../worker/logger';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
@@ -76,7 +75,7 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
     const worker = await createWorker(config, activities);
     const workerDone = worker.run();
     stops.push(() => worker.shutdown());
-    const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', defaultAccessLogDir: dataDir, logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
+    const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());
     if (usesDevelopmentJwtSecret(config)) {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { validatorCompiler } from 'fastify-type-provider-zod';
@@ -7,7 +6,7 @@ import type { Config } from '../../domain/config';
 import type { Database } from '../../store/database';
 import { dataKeyStoreFor, EncryptionCodec, KeyRing } from '../../worker/codec';
 import { CaseClient } from '../cases';
-import { AccessLog, installAccessLogging } from './access-log';
+import { AccessLog, installAccessLogging, installSecurityEventLogging } from './access-log';
 import { installAuthentication } from './auth';
 import { caseRestrictionsFrom, registerCodecRoutes } from './codec';
 import { installProblemHandling } from './error-handler';
@@ -26,8 +25,6 @@ export interface ApiDeps {
   temporal: Client;
   /** Whether a worker for the task queue is running in this process (undefined: not ours to say). */
   workerRunning?: () => boolean;
-  /** Folder of the access log when HRDA_ACCESS_LOG_DIR is not set (the service passes the project's .data). */
-  defaultAccessLogDir?: string;
   /** Structured logger (pino); none by default. Request data is never logged. */
   logger?: FastifyBaseLogger;
   idempotency?: IdempotencyStore;
@@ -56,7 +53,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Responses go out as the case reports them (JSON); the response schemas document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  const accessLog = new AccessLog(deps.config.HRDA_ACCESS_LOG_DIR ?? deps.defaultAccessLogDir ?? path.join(process.cwd(), '.data'));
+  const accessLog = new AccessLog(deps.db);
   const keyRing = KeyRing.fromConfig(deps.config);
   const dataKeys = dataKeyStoreFor(deps.config, keyRing);
   const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys });
@@ -64,6 +61,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installProblemHandling(app);
   installAuthentication(app, { secret: deps.config.HRDA_JWT_SECRET, ...(deps.now ? { now: deps.now } : {}) });
   installAccessLogging(app, accessLog, deps.now);
+  installSecurityEventLogging(app, accessLog, deps.now);
   installIdempotency(app, deps.idempotency ?? new IdempotencyStore(deps.db, new EncryptionCodec(keyRing, dataKeys)));
   await installOpenApi(app);
 

@@ -125,7 +125,7 @@ describe('third-party disclosure through HTTP, on a dev server with a real worke
   it('`hrda case disclose` refuses without the consent, and otherwise writes the same export and logs it', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const ctx: CommandContext = { client: h.temporal, config: h.config, io: { out: (t) => void out.push(t), err: (t) => void err.push(t), errIsTTY: false } };
+    const ctx: CommandContext = { client: h.temporal, config: h.config, db: h.database.db, purpose: 'test', io: { out: (t) => void out.push(t), err: (t) => void err.push(t), errIsTTY: false } };
     await expect(discloseCase(ctx, caseId, { consent: 'court-2026-999', by: 'clerk' })).rejects.toThrow(CliError);
     expect(await disclosuresLogged()).toHaveLength(1);
 

@@ -57,7 +57,6 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
     HRDA_TASK_QUEUE: taskQueue,
     HRDA_JWT_SECRET: testSecret,
     HRDA_DATABASE_URL: database.url,
-    HRDA_ACCESS_LOG_DIR: path.join(dir, 'access-log'),
     ...opts.env,
   });
   const dataConverter = dataConverterFor(config);

@@ -30,6 +30,7 @@ import { MeetingClient } from '../../client/meetings';
 import { meetingWorkflowId } from '../../domain/agenda';
 import { dailyMeetingUpdates, monthlyMeetingUpdates } from '../../workflows/meeting.messages';
 import { sentMessages } from '../support/simulation';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const key = (byte: number) => Buffer.alloc(32, byte);
 const payload = (text: string): Payload => ({ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(text)) });
@@ -37,11 +38,14 @@ const caseContext = (caseId: string) => ({ type: 'workflow' as const, namespace:
 const metadataText = (p: Payload, name: string) => (p.metadata?.[name] ? Buffer.from(p.metadata[name]!).toString() : undefined);
 
 let dir: string;
+let database: TestDatabase;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-data-keys-'));
+  database = await createTestDatabase();
 });
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
+  await database?.drop();
 });
 
 describe('the data-key store', () => {
@@ -191,7 +195,7 @@ describe('retention on the time-skipping server', () => {
         // `hrda case show`, as ops run it, with the configuration naming this store.
         const out: string[] = [];
         const config = parseConfig({ HRDA_DATA_KEY_DIR: keysDir, TEMPORAL_NAMESPACE: env.namespace ?? 'default', HRDA_TASK_QUEUE: taskQueue });
-        await showCase({ client: env.client, config, io: { out: (t) => void out.push(t), err: () => undefined, errIsTTY: false } }, 'shred-1', {});
+        await showCase({ client: env.client, config, db: database.db, purpose: 'test', io: { out: (t) => void out.push(t), err: () => undefined, errIsTTY: false } }, 'shred-1', {});
         expect(out.join('\n')).toMatch(/^Case shred-1: personal data destroyed on 2035-01-09T10:00:00\.\d{3}Z \(the retention period ended\)\./);
         expect(out.join('\n')).toMatch(/risk\s+high/);
 
@@ -308,7 +312,7 @@ describe('meeting papers after a case is destroyed (issue 7 item 4)', () => {
         const config = parseConfig({ HRDA_DATA_KEY_DIR: keysDir, TEMPORAL_NAMESPACE: env.namespace ?? 'default', HRDA_TASK_QUEUE: taskQueue });
         const run = async (date: string, opts: Parameters<typeof meetingPack>[2]) => {
           const out: string[] = [];
-          await meetingPack({ client: env.client, config, io: { out: (t) => void out.push(t), err: () => undefined, errIsTTY: false } }, date, opts);
+          await meetingPack({ client: env.client, config, db: database.db, purpose: 'test', io: { out: (t) => void out.push(t), err: () => undefined, errIsTTY: false } }, date, opts);
           return out.join('\n');
         };
         for (const [date, opts] of [['2026-11-26', {}], ['2026-11-26', { minutes: true }], ['2026-12-23', { monthly: true }], ['2026-12-23', { monthly: true, minutes: true }]] as const) {
@@ -329,7 +333,7 @@ describe('meeting papers after a case is destroyed (issue 7 item 4)', () => {
         const file = path.join(outbox, 'referral.json');
         await writeFile(file, JSON.stringify(exampleReferral()));
         const io = { out: () => undefined, err: () => undefined, errIsTTY: false };
-        await expect(submitCase({ client: env.client, config, io }, file, { caseId: 'papers-1' })).rejects.toThrow(/^--case-id: case ID papers-1 belonged to a case whose personal data was destroyed/);
+        await expect(submitCase({ client: env.client, config, db: database.db, io }, file, { caseId: 'papers-1' })).rejects.toThrow(/^--case-id: case ID papers-1 belonged to a case whose personal data was destroyed/);
       });
     } finally {
       await env.teardown();
