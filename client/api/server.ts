@@ -8,7 +8,8 @@ import { dataKeyStoreFor, EncryptionCodec, KeyRing } from '../../worker/codec';
 import { CaseClient } from '../cases';
 import { AccessLog, installAccessLogging, installSecurityEventLogging } from './access-log';
 import { installAuthentication } from './auth';
-import { caseRestrictionsFrom, registerCodecRoutes } from './codec';
+import { CaseRestrictions, caseRestrictionsFrom } from './case-restrictions';
+import { registerCodecRoutes } from './codec';
 import { installProblemHandling } from './error-handler';
 import { IdempotencyStore, installIdempotency } from './idempotency';
 import { installOpenApi } from './openapi';
@@ -66,11 +67,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await installOpenApi(app);
 
   registerHealthRoutes(app, deps);
-  registerCaseRoutes(app, { cases, temporal: deps.temporal });
-  registerCaseCommandRoutes(app, { cases });
+  const restrictions = new CaseRestrictions(deps.db);
+  registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions });
+  registerCaseCommandRoutes(app, { cases, restrictions });
   registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });
-  registerCodecRoutes(app, { config: deps.config, accessLog, restriction: caseRestrictionsFrom(deps.temporal), ...(deps.now ? { now: deps.now } : {}) });
+  registerCodecRoutes(app, { config: deps.config, accessLog, restriction: caseRestrictionsFrom(deps.temporal, restrictions), ...(deps.now ? { now: deps.now } : {}) });
 
   return app;
 }
