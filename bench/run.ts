@@ -21,7 +21,6 @@ import { Runtime } from '@temporalio/worker';
 import { buildApi } from '../client/api/server';
 import { mintDevelopmentTokens } from '../client/api/dev-tokens';
 import { getProfile, defaultProfileId } from '../domain/profiles';
-import { dataConverterFor } from '../worker/codec';
 import { run as runCommand } from '../scripts/run';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { caseWorkflowId } from '../workflows/referral.messages';
@@ -242,7 +241,7 @@ async function main(): Promise<void> {
       ? `the audit corpus, test/replay/histories: ${corpus.histories.length} of ${corpus.files} histories (${corpus.skipped} of workflow types this bundle does not register left out)`
       : 'no audit corpus in test/replay/histories: the corpus row is empty';
     say(`Replay: ${corpusNote}; then ${hrdaHistories.length} of this run's closed cases and as many bare histories`);
-    const replayOptions = { minReplays: opts.replayMin, dataConverter: dataConverterFor(hrda.config) };
+    const replayOptions = { minReplays: opts.replayMin, dataConverter: hrda.client.options.dataConverter };
     const replayCorpus = await replayThroughput(hrdaBundle, corpus.histories, { ...replayOptions, replayName: 'bench-corpus' });
     const replayHrda = await replayThroughput(hrdaBundle, hrdaHistories, { ...replayOptions, replayName: 'bench-hrda' });
     const replayBare = await replayThroughput(bareBundle, bareHistories, { minReplays: opts.replayMin, replayName: 'bench-bare' });

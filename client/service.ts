@@ -61,7 +61,7 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
       stops.push(() => devServer!.stop());
     }
 
-    const temporal = await connectClient(config);
+    const temporal = await connectClient(config, db);
     stops.push(() => temporal.connection.close());
     if (!devServer) {
       // On an existing cluster the attributes may already exist, or be managed by its operators.
@@ -71,8 +71,8 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
     }
 
     opts.log('Starting the worker (bundling workflows)…');
-    const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config) });
-    const worker = await createWorker(config, activities);
+    const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config, db) });
+    const worker = await createWorker(config, db, activities);
     const workerDone = worker.run();
     stops.push(() => worker.shutdown());
     const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });

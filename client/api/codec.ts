@@ -6,7 +6,7 @@ import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import type { ApiRole, Principal } from '../../domain/auth';
 import { uiOrigins, type Config } from '../../domain/config';
 import { canRead, type RestrictionMarks } from '../../domain/restriction';
-import { dataKeyStoreFor, EncryptionCodec, KeyRing, PayloadDecryptionError, PersonalDataDestroyedError, UnknownEncryptionKeyError } from '../../worker/codec';
+import { type DataKeyStore, EncryptionCodec, KeyRing, PayloadDecryptionError, PersonalDataDestroyedError, UnknownEncryptionKeyError } from '../../worker/codec';
 import type { AccessLog } from './access-log';
 import { bearerSecurity, purposeHeader, purposeOf } from './auth';
 import { verifyToken } from './jwt';
@@ -69,6 +69,8 @@ const toJson = (p: Payload): PayloadJson => ({
 
 export interface CodecRouteDeps {
   config: Config;
+  /** The data keys in the service's store. */
+  dataKeys: DataKeyStore;
   accessLog: AccessLog;
   /**
    * Whether a case is restricted, and to whom (./case-restrictions.ts), read per decode request;
@@ -81,7 +83,7 @@ export interface CodecRouteDeps {
 export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const keyRing = KeyRing.fromConfig(deps.config);
-  const codec = new EncryptionCodec(keyRing, dataKeyStoreFor(deps.config, keyRing));
+  const codec = new EncryptionCodec(keyRing, deps.dataKeys);
   const origins = new Set(uiOrigins(deps.config));
   const now = deps.now ?? (() => new Date());
   const namespace = deps.config.TEMPORAL_NAMESPACE;

@@ -56,7 +56,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   const accessLog = new AccessLog(deps.db);
   const keyRing = KeyRing.fromConfig(deps.config);
-  const dataKeys = dataKeyStoreFor(deps.config, keyRing);
+  const dataKeys = dataKeyStoreFor(deps.db, deps.config, keyRing);
   const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys });
 
   installProblemHandling(app);
@@ -72,7 +72,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerCaseCommandRoutes(app, { cases, restrictions });
   registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });
-  registerCodecRoutes(app, { config: deps.config, accessLog, restriction: caseRestrictionsFrom(deps.temporal, restrictions), ...(deps.now ? { now: deps.now } : {}) });
+  registerCodecRoutes(app, { config: deps.config, dataKeys, accessLog, restriction: caseRestrictionsFrom(deps.temporal, restrictions), ...(deps.now ? { now: deps.now } : {}) });
 
   return app;
 }

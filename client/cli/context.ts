@@ -56,16 +56,16 @@ export async function withStore<T>(io: CliIo, fn: (ctx: StoreContext) => Promise
 /** Reads the configuration (the embedded default when nothing is set), connects, runs, disconnects. */
 export async function withTemporal<T>(io: CliIo, fn: (ctx: CommandContext) => Promise<T>, env: NodeJS.ProcessEnv = process.env, extra: { purpose?: string } = {}): Promise<T> {
   const config = configFrom(env);
+  const db = openCliDatabase(config);
   let client: Client;
   try {
-    client = await connectClient(config);
+    client = await connectClient(config, db);
   } catch (err) {
     throw new CliError(
       `Cannot reach the Temporal server at ${temporalAddress(config)} (namespace ${config.TEMPORAL_NAMESPACE}): ${(err as Error).message}\n`
         + 'Start the service with `hrda start`, or set TEMPORAL_ADDRESS (and TLS settings) for your cluster.',
     );
   }
-  const db = openCliDatabase(config);
   try {
     return await fn({ config, client, db, io, ...(extra.purpose ? { purpose: extra.purpose } : {}) });
   } catch (err) {

@@ -122,7 +122,7 @@ describe('Idempotency-Key', () => {
 
   it('refuses (410) a key whose case has had its personal data destroyed, naming the header, and starts nothing', async () => {
     // The store the service's codec uses (one per process and folder): destroyed here, destroyed for the API at once.
-    const dataKeys = dataKeyStoreFor(h.config);
+    const dataKeys = dataKeyStoreFor(h.database.db, h.config);
     const key = randomUUID();
     const body = referral();
     const first = await submit(body, { 'idempotency-key': key });

@@ -109,7 +109,7 @@ describe('third-party disclosure through HTTP, on a dev server with a real worke
   it('is rebuilt by the audit from the history alone: the consent and the withheld message agree with the workflow', async () => {
     const timeline = await eventually(() => new CaseClient(h.temporal, h.config.HRDA_TASK_QUEUE).timeline(caseId), (t) => t.some((e) => e.type === 'notification.withheld'));
     expect(timeline.filter((e) => e.type === 'notification.withheld').map((e) => e.data)).toEqual([{ notificationId: `${caseId}:info-request`, topic: 'info-request', positions: [dorsetHrda.infoRequest.agencies.indexOf('probation')] }]);
-    const audit = await auditCase(h.temporal, caseId, { workflowBundle: bundle, dataConverter: dataConverterFor(h.config) });
+    const audit = await auditCase(h.temporal, caseId, { workflowBundle: bundle, dataConverter: dataConverterFor(h.config, h.database.db) });
     expect(audit.replay).toEqual({ ok: true });
     expect(audit.rebuildProblems).toEqual([]);
     expect(audit.rebuilt.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['disclosure.consented', 'notification.withheld']));

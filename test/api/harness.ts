@@ -59,7 +59,7 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
     HRDA_DATABASE_URL: database.url,
     ...opts.env,
   });
-  const dataConverter = dataConverterFor(config);
+  const dataConverter = dataConverterFor(config, database.db);
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
   const temporal = new Client({ connection, namespace: server.namespace, dataConverter });

@@ -36,7 +36,7 @@ export async function auditReplay(ctx: CommandContext, caseId: string | undefine
   // Replaying decrypts every payload of each case's history.
   await logCliRead(ctx, 'hrda audit replay', ids);
   const workflowBundle = await bundleFor(ctx, deps);
-  const dataConverter = dataConverterFor(ctx.config);
+  const dataConverter = dataConverterFor(ctx.config, ctx.db);
   const progress = ids.length > 1 ? new Progress(ctx.io, ids.length, 'Replaying') : undefined;
   const records: object[] = [];
   let failed = 0;
@@ -76,7 +76,7 @@ export async function auditExport(ctx: CommandContext, caseId: string, opts: { o
   ctx.io.err(`Fetching and checking the history of case ${caseId}…`);
   const bundle = await exportCaseBundle(ctx.client, caseId, {
     workflowBundle,
-    dataConverter: dataConverterFor(ctx.config),
+    dataConverter: dataConverterFor(ctx.config, ctx.db),
     outDir,
     accessLog: new AccessLog(ctx.db),
     // The export's own read is in the log it exports.

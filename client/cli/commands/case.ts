@@ -17,7 +17,7 @@ import { logCliRead, requirePurpose } from '../access-log';
 import { discloseCase, type DiscloseOptions } from './disclose';
 import type { Runner } from './runner';
 
-const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(ctx.config) });
+const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(ctx.db, ctx.config) });
 
 /** How long a submission waits for the worker to register and route the case. */
 const submitTimeoutMs = 30_000;
@@ -67,7 +67,7 @@ const restrictedNote = 'details to the need-to-know list only (through the API, 
 
 export async function showCase(ctx: CommandContext, caseId: string, opts: { json?: boolean }): Promise<void> {
   requirePurpose(ctx, 'hrda case show');
-  const record = await readCaseRecord(cases(ctx), dataKeyStoreFor(ctx.config), caseId);
+  const record = await readCaseRecord(cases(ctx), dataKeyStoreFor(ctx.db, ctx.config), caseId);
   const restricted = record.personalData !== 'destroyed' && Boolean(record.case.restricted);
   // A destroyed case's skeleton and a restricted case's are all the CLI shows of them.
   await logCliRead(ctx, 'hrda case show', [caseId], { view: record.personalData === 'destroyed' || restricted ? 'skeleton' : 'full', restrictedCaseIds: restricted ? [caseId] : [] });

@@ -92,7 +92,7 @@ export async function meetingPack(ctx: CommandContext, date: string, opts: Meeti
   if (format !== 'html' && format !== 'markdown') throw new CliError('--format must be html or markdown');
   const kind = kindOf(opts);
   requirePurpose(ctx, 'hrda meeting pack');
-  const meetings = new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile ?? defaultProfileId, { dataKeys: dataKeyStoreFor(ctx.config) });
+  const meetings = new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile ?? defaultProfileId, { dataKeys: dataKeyStoreFor(ctx.db, ctx.config) });
   let papers: MeetingPapers | null;
   try {
     papers = opts.minutes ? await meetings.minutes(kind, dateArg(date)) : await meetings.pack(kind, dateArg(date));
