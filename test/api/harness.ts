@@ -45,11 +45,13 @@ export interface ApiHarnessOptions {
   police?: PoliceSystems;
   /** The API's logger (none by default). */
   logger?: FastifyBaseLogger;
+  /** A database of the test's own choosing (a PostgreSQL it stops and restarts); one on the run's server by default. */
+  database?: TestDatabase;
 }
 
 /** The bundle should be built with workflowBundleOptions (worker/bundle), or failures raised in workflows are stored in clear. */
 export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMap, opts: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  const [server, database] = await Promise.all([startTestDevServer(), createTestDatabase()]);
+  const [server, database] = await Promise.all([startTestDevServer(), opts.database ?? createTestDatabase()]);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-api-'));
   const taskQueue = `hrda-api-${randomUUID()}`;
   const config = parseConfig({
