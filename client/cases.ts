@@ -100,9 +100,13 @@ export class CaseClient {
     return this.temporal.workflow.getHandle<typeof referralWorkflow>(caseWorkflowId(caseId));
   }
 
-  async command<N extends CaseCommandName>(caseId: string, name: N, input: Omit<CaseCommandInput<N>, 'actor'>, actor: Actor): Promise<CaseView> {
+  /**
+   * `updateId`: the same ID sent again is the same update to Temporal, which answers it with the first
+   * one's result rather than applying it twice (the API derives it from the Idempotency-Key).
+   */
+  async command<N extends CaseCommandName>(caseId: string, name: N, input: Omit<CaseCommandInput<N>, 'actor'>, actor: Actor, opts: { updateId?: string } = {}): Promise<CaseView> {
     try {
-      return await this.handle(caseId).executeUpdate(caseUpdates[name], { args: [{ ...input, actor } as CaseCommandInput<N>] });
+      return await this.handle(caseId).executeUpdate(caseUpdates[name], { args: [{ ...input, actor } as CaseCommandInput<N>], ...(opts.updateId ? { updateId: opts.updateId } : {}) });
     } catch (err) {
       const translated = translateUpdateFailure(err);
       if (translated !== err) throw translated;

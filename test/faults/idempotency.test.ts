@@ -147,6 +147,17 @@ describe('two API processes on one database', () => {
     expect(await summariesOf(harness.app, caseId!)).toBe(2);
   });
 
+  it('a command whose idempotency record was lost after it reached the case is not applied again', async () => {
+    const { body: { caseId } } = await submit(harness.app, `idem-lost-${randomUUID()}`, benchReferral('idem-lost-record'));
+    const key = `idem-summary-${randomUUID()}`;
+    expect((await summarise(harness.app, key, caseId!, summary)).status).toBe(200);
+    // As if the store went down between the update and storing its response, and the claim's lease ran out.
+    await harness.database.db.query('DELETE FROM idempotency_records');
+    const retried = await summarise(other, key, caseId!, summary);
+    expect(retried.status).toBe(200);
+    expect(await summariesOf(other, caseId!)).toBe(1);
+  });
+
   it('two different referrals under one key: the second is refused 422 by the other process, and nothing is dropped in silence', async () => {
     const key = `idem-two-referrals-${randomUUID()}`;
     const before = await allCases();

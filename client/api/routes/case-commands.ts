@@ -123,7 +123,10 @@ export function registerCaseCommandRoutes(fastify: FastifyInstance, deps: { case
       refuse(checkCase?.(principal, input as never, view));
       let updated;
       try {
-        updated = await deps.cases.command(caseId, route.name, input as never, actor);
+        // Keyed writes are keyed updates: a retry after the idempotency record was lost (the store went
+        // down between the update and the record) is answered by Temporal, not applied again.
+        const updateId = req.idempotency ? `idempotency-${req.idempotency.scope}` : undefined;
+        updated = await deps.cases.command(caseId, route.name, input as never, actor, updateId ? { updateId } : {});
       } catch (err) {
         // A closed case's workflow has completed: Temporal says "not found" to an update, the case says "closed".
         if (err instanceof WorkflowNotFoundError && (await hasEnded(deps.cases, caseId))) throw new ProblemError('refused', `${route.name} refused: the case is closed`);
