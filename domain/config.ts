@@ -113,14 +113,6 @@ export const configSchema = z
      * The default is for the embedded development service only: `hrda start` prints tokens signed with it.
      */
     HRDA_JWT_SECRET: z.string().min(32, 'at least 32 characters').default(developmentJwtSecret),
-    /** Folder of the consultation and disclosure log (access-log.jsonl); the project's .data folder by default. */
-    HRDA_ACCESS_LOG_DIR: z.string().min(1).optional(),
-    /**
-     * Folder of the per-case data keys (crypto-shredding, docs/data-protection.md), each wrapped by the
-     * key ring; the project's .data/data-keys by default. Every process that reads or writes payloads
-     * needs the same store.
-     */
-    HRDA_DATA_KEY_DIR: z.string().min(1).optional(),
     /**
      * The payload key ring: AES-256 keys as `id:base64key`, comma-separated, newest last. New payloads
      * are encrypted under the active key; payloads under any key in the ring are decrypted.
