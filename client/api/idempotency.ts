@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { PersonalDataDestroyedError } from '../../worker/codec';
@@ -22,13 +22,17 @@ export const idempotencyKeySchema = z
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
   .meta({ description: 'Makes the write safe to retry: the same key from the same caller returns the first response (with Idempotent-Replayed: true) and changes nothing again.' });
 
-/** Namespace of the case IDs derived from idempotency keys (RFC 9562 §5.5, UUIDv5). */
-const caseIdNamespace = Buffer.from('b33ac1849f7245b08d6897e175733908', 'hex');
-
-export function caseIdForKey(sub: string, key: string): string {
-  const hash = createHash('sha1').update(caseIdNamespace).update(`${sub}|${key}`, 'utf8').digest();
+/**
+ * The case ID a submission with an Idempotency-Key gets: a keyed hash (HMAC-SHA256 under the
+ * service's secret, labelled so that it can never equal a subject's hash under the same key) of the
+ * caller and the key, in the shape of a UUID (version 8, RFC 9562 §5.8). The same caller and key
+ * always make the same case — that is what makes a retry safe after a restart — but nobody outside
+ * the service can compute a case's ID from them, as they could from a UUIDv5.
+ */
+export function caseIdForKey(secret: string, sub: string, key: string): string {
+  const hash = createHmac('sha256', secret).update('hrda case id\0').update(`${sub}|${key}`, 'utf8').digest();
   const b = hash.subarray(0, 16);
-  b[6] = (b[6]! & 0x0f) | 0x50;
+  b[6] = (b[6]! & 0x0f) | 0x80;
   b[8] = (b[8]! & 0x3f) | 0x80;
   const hex = b.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

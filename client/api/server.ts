@@ -76,7 +76,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, deps);
   const restrictions = new CaseRestrictions(deps.db);
-  registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions });
+  registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions, caseIdSecret: deps.config.HRDA_SUBJECT_KEY });
   registerCaseCommandRoutes(app, { cases, restrictions });
   registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });

@@ -38,12 +38,16 @@ describe('tokens', () => {
 });
 
 describe('idempotency', () => {
-  it('derives the same UUIDv5 case ID from the same caller and key, and different ones otherwise', () => {
-    const id = caseIdForKey('jo', 'key-0001');
-    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(caseIdForKey('jo', 'key-0001')).toBe(id);
-    expect(caseIdForKey('sam', 'key-0001')).not.toBe(id);
-    expect(caseIdForKey('jo', 'key-0002')).not.toBe(id);
+  it('derives the same case ID from the same caller and key, and different ones otherwise, under a keyed hash', () => {
+    const secret = 'x'.repeat(40);
+    const id = caseIdForKey(secret, 'jo', 'key-0001');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(caseIdForKey(secret, 'jo', 'key-0001')).toBe(id);
+    expect(caseIdForKey(secret, 'sam', 'key-0001')).not.toBe(id);
+    expect(caseIdForKey(secret, 'jo', 'key-0002')).not.toBe(id);
+    // Finding (medium): case IDs were a UUIDv5 of the caller and the key, derivable by anyone.
+    // Without the service's secret the same caller and key give another ID.
+    expect(caseIdForKey('y'.repeat(40), 'jo', 'key-0001')).not.toBe(id);
   });
   // The records themselves live in PostgreSQL: test/store/idempotency.test.ts.
 });

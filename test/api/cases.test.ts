@@ -142,7 +142,7 @@ describe('Idempotency-Key', () => {
     });
     // …and after Temporal has purged it: without the refusal this would start a new case under the retired ID, under the ring.
     const purgedKey = randomUUID();
-    const purgedId = caseIdForKey('test-administrator-police', purgedKey);
+    const purgedId = caseIdForKey(h.config.HRDA_SUBJECT_KEY, 'test-administrator-police', purgedKey);
     await dataKeys.destroy(`case:${purgedId}`, '2032-11-24T10:00:00.000Z', 'the retention period ended');
     const resent = await submit(referral(), { 'idempotency-key': purgedKey }, await h.freshApp());
     expect(resent.statusCode).toBe(410);

@@ -61,7 +61,7 @@ describe('the store down', () => {
     expect(during.headers['retry-after']).toBe('5');
     expect(during.json()).toMatchObject({ type: 'urn:hrda:problem:store-unavailable', status: 503, detail: expect.stringMatching(/same Idempotency-Key/) });
     // Nothing half written: no case was started under the key's case ID.
-    const caseId = caseIdForKey('test-administrator-police', key);
+    const caseId = caseIdForKey(harness.config.HRDA_SUBJECT_KEY, 'test-administrator-police', key);
     await expect(harness.temporal.workflow.getHandle(caseWorkflowId(caseId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     // A read cannot be logged, so it is not answered either.
     const read = await harness.app.inject({ method: 'GET', url: `/cases/${earlier}`, headers: as('administrator', 'police', { 'x-purpose': 'outage test' }) });

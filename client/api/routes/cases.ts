@@ -25,6 +25,8 @@ export interface CaseRouteDeps {
   temporal: Client;
   /** Where a case restricted at intake is recorded, for the codec server once its workflow is gone. */
   restrictions: CaseRestrictions;
+  /** The service's secret for case IDs derived from idempotency keys (HRDA_SUBJECT_KEY). */
+  caseIdSecret: string;
 }
 
 /**
@@ -77,7 +79,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     if (!checked.ok) throw new InvalidInputError('Invalid referral', checked.issues);
 
     const key = idempotencyKeyOf(req);
-    const caseId = key ? caseIdForKey(principal.sub, key) : randomUUID();
+    const caseId = key ? caseIdForKey(deps.caseIdSecret, principal.sub, key) : randomUUID();
     req.disclosure = { action: 'write', caseIds: [caseId], view: 'full', defaultPurpose: 'submitReferral' };
     reply.header('location', `/cases/${caseId}`);
 
