@@ -2,7 +2,8 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Config } from '../domain/config';
 import type { Database } from '../store/database';
 import { workflowsPath } from './bundle';
-import { dataConverterFor } from './codec';
+import { workerDataConverterFor } from './codec';
+import { createLogger } from './logger';
 import { connectionOptions } from './connection';
 
 export { workflowsPath };
@@ -22,6 +23,7 @@ export async function createWorker(
   activities: object,
   extra: Partial<WorkerOptions> = {},
 ): Promise<HrdaWorker> {
+  const refusals = createLogger(config.HRDA_LOG_LEVEL, 'hrda-worker');
   const connection = await NativeConnection.connect(connectionOptions(config));
   try {
     const worker = await Worker.create({
@@ -31,7 +33,7 @@ export async function createWorker(
       workflowsPath,
       activities,
       // A workflowBundle passed in `extra` must be built with workflowBundleOptions (worker/bundle).
-      dataConverter: dataConverterFor(config, db),
+      dataConverter: workerDataConverterFor(config, db, (message, fields) => refusals.warn(fields, message)),
       ...extra,
     });
     let running: Promise<void> | undefined;

@@ -13,7 +13,7 @@ import { signToken } from '../../client/api/jwt';
 import { buildApi } from '../../client/api/server';
 import type { ApiRole } from '../../domain/auth';
 import { parseConfig, type Config } from '../../domain/config';
-import { dataConverterFor } from '../../worker/codec';
+import { dataConverterFor, workerDataConverterFor } from '../../worker/codec';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestDevServer, type TestDevServer } from '../support/servers';
 
@@ -34,6 +34,8 @@ export interface ApiHarness {
   temporal: Client;
   config: Config;
   app: FastifyInstance;
+  /** What the worker refused as not encrypted (encoding and size of each payload). */
+  refusedPayloads: object[];
   /** A second API on the same Temporal: a restarted service that remembers nothing in memory. */
   freshApp(): Promise<FastifyInstance>;
   stop(): Promise<void>;
@@ -64,6 +66,9 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
     ...opts.env,
   });
   const dataConverter = dataConverterFor(config, database.db);
+  // The worker refuses payloads that are not encrypted, as the service's does (worker/worker.ts).
+  const refusedPayloads: object[] = [];
+  const workerDataConverter = workerDataConverterFor(config, database.db, (_message, fields) => void refusedPayloads.push(fields));
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
   const temporal = new Client({ connection, namespace: server.namespace, dataConverter });
@@ -72,7 +77,7 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
     namespace: server.namespace,
     taskQueue,
     workflowBundle,
-    dataConverter,
+    dataConverter: workerDataConverter,
     activities: createActivities({
       db: database.db,
       client: temporal,
@@ -91,7 +96,7 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
   };
   const app = await freshApp();
   return {
-    server, database, temporal, config, app, freshApp,
+    server, database, temporal, config, app, freshApp, refusedPayloads,
     async stop() {
       for (const a of apps) await a.close();
       worker.shutdown();

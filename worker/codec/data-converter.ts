@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../../domain/config';
 import type { Database } from '../../store/database';
-import { EncryptionCodec } from './encryption-codec';
+import { EncryptionCodec, type EncryptionCodecOptions } from './encryption-codec';
 import { PostgresDataKeyStore, type DataKeyStore } from './data-keys';
 import { KeyRing } from './key-ring';
 
@@ -14,8 +14,8 @@ export const failureConverterPath = fileURLToPath(new URL('./failure-converter.t
  * under their case's data key (or the key ring, for payloads that belong to no case), failures'
  * messages and stack traces encoded as payloads.
  */
-export function createDataConverter(keyRing: KeyRing, dataKeys?: DataKeyStore): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(keyRing, dataKeys)], failureConverterPath };
+export function createDataConverter(keyRing: KeyRing, dataKeys?: DataKeyStore, options: EncryptionCodecOptions = {}): DataConverter {
+  return { payloadCodecs: [new EncryptionCodec(keyRing, dataKeys, options)], failureConverterPath };
 }
 
 type CodecConfig = Pick<Config, 'HRDA_ENCRYPTION_KEYS' | 'HRDA_ENCRYPTION_KEY_ID'>;
@@ -36,7 +36,14 @@ export function dataKeyStoreFor(db: Database, config: CodecConfig, keyRing: KeyR
   return store;
 }
 
-export const dataConverterFor = (config: CodecConfig, db: Database): DataConverter => {
+export const dataConverterFor = (config: CodecConfig, db: Database, options: EncryptionCodecOptions = {}): DataConverter => {
   const keyRing = KeyRing.fromConfig(config);
-  return createDataConverter(keyRing, dataKeyStoreFor(db, config, keyRing));
+  return createDataConverter(keyRing, dataKeyStoreFor(db, config, keyRing), options);
 };
+
+/** The worker's: payloads that are not encrypted are refused (EncryptionCodecOptions.unencrypted), each refusal logged. */
+export const workerDataConverterFor = (config: CodecConfig, db: Database, log: (message: string, fields: object) => void): DataConverter =>
+  dataConverterFor(config, db, {
+    unencrypted: 'refuse',
+    onRefused: (payload) => log('Refused a payload that is not encrypted under the key ring (a start, signal or update from outside the service?)', payload),
+  });

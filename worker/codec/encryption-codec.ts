@@ -35,12 +35,34 @@ export class PayloadDecryptionError extends ValueError {
  * Destroying the data key at the end of retention then destroys that case's personal data
  * everywhere (worker/codec/data-keys.ts).
  */
+export interface EncryptionCodecOptions {
+  /**
+   * What decode does with a payload that is not encrypted. `pass` (clients, the codec server, the
+   * audit: histories written before encryption) hands it on as it is. `refuse` (the worker) puts
+   * {@link refusedPayload} in its place and calls `onRefused`: anyone who can reach the Temporal
+   * frontend could otherwise start a case or send an update with an actor of their choosing,
+   * while a payload under the key ring can only come from a holder of the key. The placeholder
+   * fails every schema the workflows parse their input with, so an update carrying it is refused
+   * by its validator and never enters the history.
+   */
+  unencrypted?: 'pass' | 'refuse';
+  onRefused?: (payload: { encoding: string | undefined; bytes: number }) => void;
+}
+
+/** What the worker decodes in place of a payload that was not encrypted. */
+export const refusedPayload = { refused: 'a payload that is not encrypted under the key ring' } as const;
+const refusedPayloadEncoded: Payload = {
+  metadata: { [METADATA_ENCODING_KEY]: utf8('json/plain') },
+  data: utf8(JSON.stringify(refusedPayload)),
+};
+
 export class EncryptionCodec implements PayloadCodec {
   private readonly scopes: DataKeyScopes | undefined;
 
   constructor(
     private readonly keyRing: KeyRing,
     private readonly dataKeys?: DataKeyStore,
+    private readonly options: EncryptionCodecOptions = {},
   ) {
     this.scopes = dataKeys ? new DataKeyScopes(dataKeys) : undefined;
   }
@@ -81,7 +103,12 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   private async decodeOne(payload: Payload): Promise<Payload> {
-    if (!EncryptionCodec.isEncrypted(payload)) return payload;
+    if (!EncryptionCodec.isEncrypted(payload)) {
+      if (this.options.unencrypted !== 'refuse') return payload;
+      // Named by its encoding and size only: what it holds is whatever an attacker chose to send.
+      this.options.onRefused?.({ encoding: text(payload.metadata?.[METADATA_ENCODING_KEY]), bytes: payload.data?.length ?? 0 });
+      return refusedPayloadEncoded;
+    }
     const dataKey = EncryptionCodec.dataKeyOf(payload);
     if (dataKey) {
       if (!this.dataKeys) throw new PayloadDecryptionError(`A payload is encrypted under the data key of ${dataKey.scope}, and this process has no data-key store (the service's PostgreSQL store).`);
