@@ -71,7 +71,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installAuthentication(app, { secret: deps.config.HRDA_JWT_SECRET, ...(deps.now ? { now: deps.now } : {}) });
   installAccessLogging(app, accessLog, deps.now);
   installSecurityEventLogging(app, accessLog, deps.now);
-  installIdempotency(app, deps.idempotency ?? new IdempotencyStore(deps.db, new EncryptionCodec(keyRing, dataKeys)));
+  const idempotency = deps.idempotency ?? new IdempotencyStore(deps.db, new EncryptionCodec(keyRing, dataKeys));
+  installIdempotency(app, idempotency);
+  // Records past their 24 hours are ignored when met; the sweep only keeps the table small.
+  const sweep = setInterval(() => void idempotency.sweep().catch(() => {}), 60 * 60 * 1000).unref();
+  app.addHook('onClose', async () => clearInterval(sweep));
   await installOpenApi(app);
 
   registerHealthRoutes(app, deps);

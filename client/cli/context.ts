@@ -3,6 +3,7 @@ import { ConfigError, parseConfig, temporalAddress, type Config } from '../../do
 import { InvalidInputError, RefusedError } from '../cases';
 import { embeddedDatabaseUrl } from '../../scripts/postgres';
 import { openDatabase, type Database } from '../../store/database';
+import { isStoreUnavailable } from '../../store/unavailable';
 import { connectClient } from '../temporal';
 import { CliError, type CliIo } from './output';
 
@@ -84,5 +85,8 @@ export function explain(err: unknown, config?: Config): unknown {
     return new CliError(`No case ${id} in namespace ${config?.TEMPORAL_NAMESPACE ?? '(configured)'} (workflow ${err.workflowId}). \`hrda case list\` shows the cases there.`);
   }
   if (err instanceof InvalidInputError || err instanceof RefusedError) return new CliError(err.message);
+  if (isStoreUnavailable(err)) {
+    return new CliError(`Cannot reach the service's store (PostgreSQL${config?.HRDA_DATABASE_URL ? ', HRDA_DATABASE_URL' : ` on 127.0.0.1:${config?.HRDA_POSTGRES_PORT ?? 7432}, started by \`hrda start\``}): the data keys and the access log are there. Retry once it is back.`);
+  }
   return err;
 }

@@ -6,6 +6,7 @@ import type { CaseView } from '../../../machines/referral';
 import { timelinePage } from '../../audit/report-html';
 import { listCases } from '../../case-list';
 import { CaseClient, CaseIdRetiredError } from '../../cases';
+import { CaseRestrictions } from '../../api/case-restrictions';
 import { caseSkeleton, redactTimeline } from '../../api/redaction';
 import { describeEntry } from '../../simulate/render';
 import { renderCaseSummary } from '../case-summary';
@@ -43,6 +44,8 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
       throw err;
     });
     const view = submitted.case;
+    // For the codec server once the case's workflow is gone (as the API records it).
+    await new CaseRestrictions(ctx.db).record(submitted.caseId, view);
     if (opts.json) {
       ctx.io.out(JSON.stringify({ caseId: submitted.caseId, route: view.route, meetingAt: view.meetingAt, stage: view.stage, restricted: Boolean(view.restricted) }, null, 2));
       return;
