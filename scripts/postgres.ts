@@ -184,3 +184,14 @@ async function stopStale(dataDir: string, log: Log): Promise<void> {
 export function startEmbeddedPostgres(port: number, log?: Log): Promise<LocalPostgres> {
   return startLocalPostgres({ dataDir: path.join(dataDir, 'postgres'), passwordFile: path.join(dataDir, 'postgres.password'), port, ...(log ? { log } : {}) });
 }
+
+/**
+ * The URL of the embedded default's `hrda` database, for processes that use the server `hrda start`
+ * runs (the CLI); undefined when it was never initialised here.
+ */
+export function embeddedDatabaseUrl(port: number): string | undefined {
+  const passwordFile = path.join(dataDir, 'postgres.password');
+  if (!existsSync(passwordFile)) return undefined;
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  return `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${port}/hrda`;
+}

@@ -7,6 +7,7 @@ import type { ApiRole, Principal } from '../../domain/auth';
 import { uiOrigins, type Config } from '../../domain/config';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { canRead, type RestrictionMarks } from '../../domain/restriction';
+import type { ArchivedCases } from '../archive/archived-cases';
 import { caseWorkflowId } from '../../workflows/referral.messages';
 import { dataKeyStoreFor, EncryptionCodec, KeyRing, PayloadDecryptionError, PersonalDataDestroyedError, UnknownEncryptionKeyError } from '../../worker/codec';
 import type { AccessLog } from './access-log';
@@ -78,13 +79,16 @@ export interface CodecRouteDeps {
 }
 
 /** A case's restriction marks as visibility holds them (HrdaRestricted, HrdaNeedToKnow); a case not found is not restricted. */
-export function caseRestrictionsFrom(client: Client): CodecRouteDeps['restriction'] {
+export function caseRestrictionsFrom(client: Client, archive?: Pick<ArchivedCases, 'restriction'>): CodecRouteDeps['restriction'] {
   return async (caseId) => {
     try {
       const { searchAttributes } = await client.workflow.getHandle(caseWorkflowId(caseId)).describe();
       const sa = searchAttributes as Record<string, unknown[] | undefined>;
       return { restricted: sa.HrdaRestricted?.[0] === true, needToKnow: (sa.HrdaNeedToKnow as string[] | undefined) ?? [] };
     } catch (err) {
+      // Once Temporal has forgotten the case, its archived payloads decode under the restriction it last had.
+      const archived = err instanceof WorkflowNotFoundError ? await archive?.restriction(caseId) : undefined;
+      if (archived) return archived;
       if (err instanceof WorkflowNotFoundError) return { restricted: false };
       throw err;
     }

@@ -6,6 +6,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../../domain/config';
 import type { Database } from '../../store/database';
 import { dataKeyStoreFor } from '../../worker/codec';
+import { ArchivedCases } from '../archive/archived-cases';
 import { CaseClient } from '../cases';
 import { AccessLog, installAccessLogging } from './access-log';
 import { installAuthentication } from './auth';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   /** Structured logger (pino); none by default. Request data is never logged. */
   logger?: FastifyBaseLogger;
   idempotency?: IdempotencyStore;
+  /** Whether /health reports the archive's backlog (store/archive); on by default. */
+  archiveStatus?: boolean;
   now?: () => Date;
 }
 
@@ -57,7 +60,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   const accessLog = new AccessLog(deps.config.HRDA_ACCESS_LOG_DIR ?? deps.defaultAccessLogDir ?? path.join(process.cwd(), '.data'));
-  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(deps.config) });
+  // A case whose workflows Temporal no longer has (retention) is read back from the archive.
+  const archive = new ArchivedCases(deps.db, deps.temporal.options.loadedDataConverter);
+  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(deps.config), archive });
 
   installProblemHandling(app);
   installAuthentication(app, { secret: deps.config.HRDA_JWT_SECRET, ...(deps.now ? { now: deps.now } : {}) });
@@ -65,12 +70,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installIdempotency(app, deps.idempotency ?? new IdempotencyStore());
   await installOpenApi(app);
 
-  registerHealthRoutes(app, deps);
+  registerHealthRoutes(app, { ...deps, archive: deps.archiveStatus ?? true });
   registerCaseRoutes(app, { cases, temporal: deps.temporal });
   registerCaseCommandRoutes(app, { cases });
   registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });
-  registerCodecRoutes(app, { config: deps.config, accessLog, restriction: caseRestrictionsFrom(deps.temporal), ...(deps.now ? { now: deps.now } : {}) });
+  registerCodecRoutes(app, { config: deps.config, accessLog, restriction: caseRestrictionsFrom(deps.temporal, archive), ...(deps.now ? { now: deps.now } : {}) });
 
   return app;
 }

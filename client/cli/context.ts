@@ -1,5 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ConfigError, parseConfig, temporalAddress, type Config } from '../../domain/config';
+import { embeddedDatabaseUrl } from '../../scripts/postgres';
+import { openDatabase, type Database } from '../../store/database';
 import { InvalidInputError, RefusedError } from '../cases';
 import { connectClient } from '../temporal';
 import { CliError, type CliIo } from './output';
@@ -9,6 +11,17 @@ export interface CommandContext {
   config: Config;
   client: Client;
   io: CliIo;
+  /**
+   * The service's store (HRDA_DATABASE_URL, or the embedded server `hrda start` runs): where reads of
+   * a case Temporal no longer has fall back to the archive. Absent when no store is configured.
+   */
+  db?: Database;
+}
+
+/** The store's pool for a command; it connects only when first queried. */
+export function openCommandStore(config: Config): Database | undefined {
+  const url = config.HRDA_DATABASE_URL ?? embeddedDatabaseUrl(config.HRDA_POSTGRES_PORT);
+  return url ? openDatabase(url, { max: 2, applicationName: 'hrda-cli' }) : undefined;
 }
 
 /** Reads the configuration (the embedded default when nothing is set), connects, runs, disconnects. */
@@ -29,12 +42,14 @@ export async function withTemporal<T>(io: CliIo, fn: (ctx: CommandContext) => Pr
         + 'Start the service with `hrda start`, or set TEMPORAL_ADDRESS (and TLS settings) for your cluster.',
     );
   }
+  const db = openCommandStore(config);
   try {
-    return await fn({ config, client, io });
+    return await fn({ config, client, io, ...(db ? { db } : {}) });
   } catch (err) {
     throw explain(err, config);
   } finally {
     await client.connection.close();
+    await db?.end();
   }
 }
 

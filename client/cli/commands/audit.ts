@@ -25,7 +25,7 @@ async function bundleFor(ctx: CommandContext, deps: AuditDeps): Promise<Workflow
 /** `hrda audit replay`: exit status 0 when every case passed, 1 when any did not (or could not be checked). */
 export async function auditReplay(ctx: CommandContext, caseId: string | undefined, opts: { all?: boolean; query?: string; json?: boolean }, deps: AuditDeps = {}): Promise<number> {
   if (Boolean(caseId) === Boolean(opts.all)) throw new CliError('Name one case (hrda audit replay <caseId>) or ask for all of them (--all).', 2);
-  const ids = caseId ? [caseId] : await listCaseIds(ctx.client, opts.query);
+  const ids = caseId ? [caseId] : await listCaseIds(ctx.client, opts.query, ctx.db);
   if (ids.length === 0) {
     ctx.io.err(`No cases in namespace ${ctx.config.TEMPORAL_NAMESPACE}${opts.query ? ` match ${opts.query}` : ''}.`);
     return 0;
@@ -40,7 +40,7 @@ export async function auditReplay(ctx: CommandContext, caseId: string | undefine
     let audit: CaseAudit | undefined;
     let error: string | undefined;
     try {
-      audit = await auditCase(ctx.client, id, { workflowBundle, dataConverter });
+      audit = await auditCase(ctx.client, id, { workflowBundle, dataConverter, ...(ctx.db ? { archive: ctx.db } : {}) });
     } catch (err) {
       const explained = explain(err, ctx.config);
       error = explained instanceof Error ? explained.message : String(explained);
@@ -71,6 +71,7 @@ export async function auditExport(ctx: CommandContext, caseId: string, opts: { o
   const bundle = await exportCaseBundle(ctx.client, caseId, {
     workflowBundle,
     dataConverter: dataConverterFor(ctx.config),
+    ...(ctx.db ? { archive: ctx.db } : {}),
     outDir,
     accessLogDir: ctx.config.HRDA_ACCESS_LOG_DIR ?? dataDir,
     source: { address: temporalAddress(ctx.config), namespace: ctx.config.TEMPORAL_NAMESPACE },

@@ -5,6 +5,7 @@ import { getProfile, profiles } from '../../../domain/profiles';
 import type { CaseView } from '../../../machines/referral';
 import { timelinePage } from '../../audit/report-html';
 import { listCases } from '../../case-list';
+import { ArchivedCases } from '../../archive/archived-cases';
 import { CaseClient, CaseIdRetiredError } from '../../cases';
 import { caseSkeleton, redactTimeline } from '../../api/redaction';
 import { describeEntry } from '../../simulate/render';
@@ -16,7 +17,11 @@ import { CliError, formatInstant, renderTable } from '../output';
 import { discloseCase, type DiscloseOptions } from './disclose';
 import type { Runner } from './runner';
 
-const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(ctx.config) });
+const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, {
+  dataKeys: dataKeyStoreFor(ctx.config),
+  // A case Temporal no longer has (retention) is read back from the archive.
+  ...(ctx.db ? { archive: new ArchivedCases(ctx.db, ctx.client.options.loadedDataConverter) } : {}),
+});
 
 /** How long a submission waits for the worker to register and route the case. */
 const submitTimeoutMs = 30_000;
