@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { archivePass, type ArchiverDeps } from '../../client/archive/archiver';
+import { archivedHistories } from '../../client/archive/archived-histories';
+import { archiveStatus } from '../../client/archive/status';
+import { auditExport, auditReplay } from '../../client/cli/commands/audit';
+import { caseTimeline, showCase } from '../../client/cli/commands/case';
+import type { CommandContext } from '../../client/cli/context';
+import type { CliIo } from '../../client/cli/output';
+import { workflowTypeOf } from '../../client/audit/history';
+import type { ReferralInput } from '../../domain/referral';
+import { sha256Hex } from '../../store/archive/archive-table';
+import { readCursor } from '../../store/archive/cursor';
+import { openAlerts } from '../../store/ops-alerts';
+import { dataConverterFor } from '../../worker/codec';
+import { as, eventually, startApiHarness, type ApiHarness } from '../api/harness';
+import { bundleWorkflows } from '../support/bundle';
+import { createTestDatabase } from '../support/database';
+import { exampleReferral } from '../support/referrals';
+
+const alteredWorkflowsPath = fileURLToPath(new URL('../support/workflows/altered-referral.ts', import.meta.url));
+
+let h: ApiHarness;
+let current: WorkflowBundleWithSourceMap;
+let altered: WorkflowBundleWithSourceMap;
+let dir: string;
+
+beforeAll(async () => {
+  [current, altered] = await Promise.all([bundleWorkflows(), bundleWorkflows(alteredWorkflowsPath)]);
+  h = await startApiHarness(current);
+  dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-archive-'));
+});
+
+afterAll(async () => {
+  await h?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const archiver = (db = h.database.db, extra: Partial<ArchiverDeps> = {}): ArchiverDeps => ({
+  db, client: h.temporal, workflowBundle: current, dataConverter: dataConverterFor(h.config), overlapMs: 60_000, ...extra,
+});
+
+function referral(risk: 'high' | 'medium' = 'high'): ReferralInput {
+  const { receivedAt: _now, ...rest } = exampleReferral({
+    victim: { name: `Sam Example ${randomUUID().slice(0, 8)}`, dateOfBirth: '1988-02-01', consent: { share: true, contact: true } },
+    ...(risk === 'medium' ? { assessment: { tool: 'police-dash', risk: 'medium', score: 10 } } : {}),
+  });
+  return rest;
+}
+
+async function submit(body: ReferralInput): Promise<string> {
+  const res = await h.app.inject({ method: 'POST', url: '/cases', headers: as('administrator', 'police', { 'idempotency-key': randomUUID() }), payload: body as object });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json<{ caseId: string }>().caseId;
+}
+
+const readHeaders = as('auditor', undefined, { 'x-purpose': 'domestic homicide review' });
+const read = (caseId: string, suffix = '') => h.app.inject({ method: 'GET', url: `/cases/${caseId}${suffix}`, headers: readHeaders });
+
+/** Every closed run visibility lists, as `workflowId/runId`. */
+async function closedRuns(): Promise<string[]> {
+  const runs: string[] = [];
+  for await (const wf of h.temporal.workflow.list({ query: 'ExecutionStatus != "Running"' })) runs.push(`${wf.workflowId}/${wf.runId}`);
+  return runs.sort();
+}
+
+async function archivedRunIds(db = h.database.db): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(`SELECT workflow_id || '/' || run_id AS id FROM archived_workflows ORDER BY 1`);
+  return rows.map((r) => r.id);
+}
+
+/** What retention does: every run of the workflow removed from Temporal. */
+async function deleteFromTemporal(workflowId: string): Promise<void> {
+  const runIds: string[] = [];
+  for await (const wf of h.temporal.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runIds.push(wf.runId);
+  for (const runId of runIds) {
+    await h.temporal.workflowService.deleteWorkflowExecution({ namespace: h.config.TEMPORAL_NAMESPACE, workflowExecution: { workflowId, runId } });
+  }
+  await eventually(
+    () => h.temporal.workflow.getHandle(workflowId).describe().then(() => 'present', (err) => (err instanceof WorkflowNotFoundError ? 'gone' : 'error')),
+    (s) => s === 'gone',
+    // The server removes a deleted execution about half a minute later.
+    100_000,
+  );
+  expect(await h.temporal.workflow.getHandle(workflowId).describe().catch((err) => err)).toBeInstanceOf(WorkflowNotFoundError);
+}
+
+function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (t) => void out.push(t), err: (t) => void err.push(t), errIsTTY: false };
+  return { io, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
+}
+const cli = () => {
+  const c = captureIo();
+  const ctx: CommandContext = { client: h.temporal, config: h.config, io: c.io, db: h.database.db };
+  return { ctx, ...c };
+};
+
+describe('the archive (real PostgreSQL, real Temporal dev server)', () => {
+  let closedCase: string;
+  let referredOn: string;
+  let before: { view: unknown; timeline: unknown; cliShow: string; cliTimeline: string };
+
+  it('takes every closed run into the store with its digest, after replaying it, and shows no backlog then', async () => {
+    closedCase = await submit(referral());
+    const close = await h.app.inject({ method: 'POST', url: `/cases/${closedCase}/close`, headers: as('administrator', 'police', { 'idempotency-key': randomUUID() }), payload: { rationale: 'Risk reduced; plan complete.' } });
+    expect(close.statusCode, close.body).toBe(200);
+    // A medium-risk referral is referred on and its case closes at once.
+    referredOn = await submit(referral('medium'));
+    await eventually(closedRuns, (runs) => runs.some((r) => r.startsWith(`case-${closedCase}/`)) && runs.some((r) => r.startsWith(`case-${referredOn}/`)));
+
+    const [view, timeline] = await Promise.all([read(closedCase), read(closedCase, '/timeline')]);
+    expect(view.statusCode).toBe(200);
+    expect(view.json().stage).toBe('closed');
+    const show = cli();
+    await showCase(show.ctx, closedCase, {});
+    const tl = cli();
+    await caseTimeline(tl.ctx, closedCase, {});
+    before = { view: view.json(), timeline: timeline.json(), cliShow: show.stdout(), cliTimeline: tl.stdout() };
+
+    const status = await archiveStatus(h.temporal, h.database.db);
+    expect(status.backlog).toBeGreaterThanOrEqual(2);
+
+    const pass = await archivePass(archiver());
+    expect(pass).toMatchObject({ replayFailures: 0, lost: 0, retryLater: 0, cursorAdvanced: true });
+    const closed = await closedRuns();
+    expect(await archivedRunIds()).toEqual(expect.arrayContaining(closed));
+
+    const { rows } = await h.database.db.query<{ history: Buffer; history_sha256: string; replayed_ok: boolean; workflow_type: string; status: string }>(
+      'SELECT history, history_sha256, replayed_ok, workflow_type, status FROM archived_workflows WHERE workflow_id = $1', [`case-${closedCase}`],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ replayed_ok: true, workflow_type: 'referralWorkflow', status: 'COMPLETED' });
+    expect(sha256Hex(rows[0]!.history)).toBe(rows[0]!.history_sha256);
+    // Payloads stay as Temporal stores them: encrypted, so the victim's name is nowhere in the bytes.
+    expect(rows[0]!.history.toString('latin1')).not.toContain('Sam Example');
+    expect(rows[0]!.history.toString('latin1')).toContain('binary/encrypted');
+
+    // The archived bytes are the history Temporal serves, and replay against the current code.
+    const [archived] = await archivedHistories(h.database.db, `case-${closedCase}`);
+    const live = await h.temporal.workflow.getHandle(`case-${closedCase}`).fetchHistory();
+    expect(archived!.history.events?.length).toBe(live.events?.length);
+    await Worker.runReplayHistory({ workflowBundle: current, dataConverter: dataConverterFor(h.config) }, archived!.history, `case-${closedCase}`);
+
+    const after = await archiveStatus(h.temporal, h.database.db);
+    expect(after.backlog).toBe(0);
+    expect(after.alerts).toEqual([]);
+    const health = await h.app.inject({ method: 'GET', url: '/health' });
+    expect(health.json().archive).toMatchObject({ backlog: 0, openAlerts: 0 });
+    expect(health.json().archive.archivedRuns).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reads a closed case back whole through the API, the CLI and the audit once Temporal has deleted its workflow', { timeout: 240_000 }, async () => {
+    await deleteFromTemporal(`case-${closedCase}`);
+
+    const [view, timeline] = await Promise.all([read(closedCase), read(closedCase, '/timeline')]);
+    expect(view.statusCode, view.body).toBe(200);
+    expect(view.json()).toEqual(before.view);
+    expect(timeline.statusCode, timeline.body).toBe(200);
+    expect(timeline.json()).toEqual(before.timeline);
+    // Ops still get the skeleton, and no one the case of another ID.
+    expect((await h.app.inject({ method: 'GET', url: `/cases/${closedCase}`, headers: as('ops', undefined, { 'x-purpose': 'checking the archive' }) })).json().victim).toBeUndefined();
+    expect((await read(`no-such-${randomUUID()}`)).statusCode).toBe(404);
+    // A command on it is refused as on any closed case, not started afresh.
+    const write = await h.app.inject({ method: 'POST', url: `/cases/${closedCase}/close`, headers: as('administrator', 'police', { 'idempotency-key': randomUUID() }), payload: { rationale: 'Again.' } });
+    expect(write.statusCode, write.body).toBe(409);
+
+    const show = cli();
+    await showCase(show.ctx, closedCase, {});
+    expect(show.stdout()).toBe(before.cliShow);
+    const tl = cli();
+    await caseTimeline(tl.ctx, closedCase, {});
+    expect(tl.stdout()).toBe(before.cliTimeline);
+
+    const replay = cli();
+    expect(await auditReplay(replay.ctx, closedCase, {}, { workflowBundle: current })).toBe(0);
+    expect(replay.stdout()).toMatch(new RegExp(`^OK {3}${closedCase} \\(completed; 1 run, \\d+ events, \\d+ timeline entries\\)$`));
+
+    const out = path.join(dir, 'bundle');
+    const exported = cli();
+    expect(await auditExport(exported.ctx, closedCase, { out }, { workflowBundle: current })).toBe(0);
+    expect(exported.stdout()).toContain('Checks passed');
+    const file = (name: string) => readFile(path.join(out, name), 'utf8');
+    expect(workflowTypeOf(historyFromJSON(JSON.parse(await file('history.json'))))).toBe('referralWorkflow');
+    expect(JSON.parse(await file('timeline.json'))).toEqual(before.timeline);
+    expect(JSON.parse(await file('audit.json'))).toMatchObject({ ok: true, historySource: 'archive', replay: { ok: true }, result: { ok: true } });
+    expect(await file('report.html')).toContain('from the archive');
+
+    // `--all` finds the archived case, which visibility no longer lists.
+    const all = cli();
+    expect(await auditReplay(all.ctx, undefined, { all: true }, { workflowBundle: current })).toBe(0);
+    expect(all.stdout()).toContain(`OK   ${closedCase}`);
+  });
+
+  it('killed part-way, then restarted twice at once, archives every closed run exactly once', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      let stored = 0;
+      const killed = archivePass(archiver(fresh.db, {
+        batchSize: 1,
+        afterStore: () => {
+          if (++stored === 1) throw new Error('killed');
+        },
+      }));
+      await expect(killed).rejects.toThrow('killed');
+      expect(await archivedRunIds(fresh.db)).toHaveLength(1);
+      // The pass did not finish: the cursor has not moved, and the rest shows as backlog.
+      expect((await readCursor(fresh.db)).passedAt).toBeNull();
+      expect((await archiveStatus(h.temporal, fresh.db)).backlog).toBeGreaterThanOrEqual(1);
+
+      // Two archivers (two worker processes) restart at the same moment: one passes, the other finds it busy, or both pass in turn.
+      const [a, b] = await Promise.all([archivePass(archiver(fresh.db)), archivePass(archiver(fresh.db))]);
+      const passes = [a, b].filter((p): p is Exclude<typeof p, 'busy'> => p !== 'busy');
+      expect(passes.length).toBeGreaterThanOrEqual(1);
+      const again = await archivePass(archiver(fresh.db));
+      expect(again).toMatchObject({ archived: 0, lost: 0, retryLater: 0 });
+
+      const closed = await closedRuns();
+      const archived = await archivedRunIds(fresh.db);
+      expect(new Set(archived).size).toBe(archived.length);
+      expect(archived).toEqual(expect.arrayContaining(closed));
+      const total = passes.reduce((n, p) => n + p.archived, 0) + 1;
+      expect(total).toBe(archived.length);
+      expect((await archiveStatus(h.temporal, fresh.db)).backlog).toBe(0);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('stores a history that does not replay against the current code, and raises an alert for it', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      // The altered workflow code arms a timer the recorded histories never had.
+      const pass = await archivePass(archiver(fresh.db, { workflowBundle: altered }));
+      if (pass === 'busy') throw new Error('no other archiver runs on this database');
+      expect(pass.replayFailures).toBeGreaterThanOrEqual(1);
+      const { rows } = await fresh.db.query<{ workflow_id: string; replayed_ok: boolean }>(
+        `SELECT workflow_id, replayed_ok FROM archived_workflows WHERE workflow_id = $1`, [`case-${referredOn}`],
+      );
+      expect(rows).toEqual([{ workflow_id: `case-${referredOn}`, replayed_ok: false }]);
+      const alerts = await openAlerts(fresh.db, 'archive.');
+      expect(alerts).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'archive.replay-failed', subject: expect.stringMatching(new RegExp(`^case-${referredOn}/`)) })]));
+      expect(alerts.every((a) => !a.detail.includes('Sam Example'))).toBe(true);
+      // A second pass raises nothing new: one open alert per run.
+      await archivePass(archiver(fresh.db, { workflowBundle: altered }));
+      expect(await openAlerts(fresh.db, 'archive.')).toHaveLength(alerts.length);
+      expect((await archiveStatus(h.temporal, fresh.db)).alerts).toHaveLength(alerts.length);
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
