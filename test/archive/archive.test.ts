@@ -12,6 +12,7 @@ import { archivedHistories } from '../../client/archive/archived-histories';
 import { archiveStatus } from '../../client/archive/status';
 import { auditExport, auditReplay } from '../../client/cli/commands/audit';
 import { caseTimeline, showCase } from '../../client/cli/commands/case';
+import { opsArchive } from '../../client/cli/commands/ops';
 import type { CommandContext } from '../../client/cli/context';
 import type { CliIo } from '../../client/cli/output';
 import { workflowTypeOf } from '../../client/audit/history';
@@ -153,6 +154,10 @@ describe('the archive (real PostgreSQL, real Temporal dev server)', () => {
     const after = await archiveStatus(h.temporal, h.database.db);
     expect(after.backlog).toBe(0);
     expect(after.alerts).toEqual([]);
+    const ops = cli();
+    expect(await opsArchive(ops.ctx, {})).toBe(0);
+    expect(ops.stdout()).toMatch(/backlog {10}0 closed runs not archived yet/);
+    expect(ops.stdout()).toContain('alerts           none');
     const health = await h.app.inject({ method: 'GET', url: '/health' });
     expect(health.json().archive).toMatchObject({ backlog: 0, openAlerts: 0 });
     expect(health.json().archive.archivedRuns).toBeGreaterThanOrEqual(2);
@@ -253,6 +258,9 @@ describe('the archive (real PostgreSQL, real Temporal dev server)', () => {
       await archivePass(archiver(fresh.db, { workflowBundle: altered }));
       expect(await openAlerts(fresh.db, 'archive.')).toHaveLength(alerts.length);
       expect((await archiveStatus(h.temporal, fresh.db)).alerts).toHaveLength(alerts.length);
+      const ops = cli();
+      expect(await opsArchive({ ...ops.ctx, db: fresh.db }, { json: true })).toBe(1);
+      expect(JSON.parse(ops.stdout()).alerts).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'archive.replay-failed' })]));
     } finally {
       await fresh.drop();
     }
