@@ -61,5 +61,9 @@ export function explain(err: unknown, config?: Config): unknown {
     return new CliError(`No case ${id} in namespace ${config?.TEMPORAL_NAMESPACE ?? '(configured)'} (workflow ${err.workflowId}). \`hrda case list\` shows the cases there.`);
   }
   if (err instanceof InvalidInputError || err instanceof RefusedError) return new CliError(err.message);
+  // The store (PostgreSQL) is read only when Temporal no longer has a case: say which one is unreachable.
+  if (['ECONNREFUSED', '28P01', '3D000'].includes((err as { code?: string })?.code ?? '')) {
+    return new CliError(`Cannot reach the store (${(err as Error).message}): set HRDA_DATABASE_URL, or start the service with \`hrda start\` for the embedded one.`);
+  }
   return err;
 }

@@ -21,7 +21,7 @@ import { sha256Hex } from '../../store/archive/archive-table';
 import { readCursor } from '../../store/archive/cursor';
 import { openAlerts } from '../../store/ops-alerts';
 import { dataConverterFor } from '../../worker/codec';
-import { as, eventually, startApiHarness, type ApiHarness } from '../api/harness';
+import { as, eventually, startApiHarness, tokenFor, type ApiHarness } from '../api/harness';
 import { bundleWorkflows } from '../support/bundle';
 import { createTestDatabase } from '../support/database';
 import { exampleReferral } from '../support/referrals';
@@ -48,16 +48,20 @@ const archiver = (db = h.database.db, extra: Partial<ArchiverDeps> = {}): Archiv
   db, client: h.temporal, workflowBundle: current, dataConverter: dataConverterFor(h.config), overlapMs: 60_000, ...extra,
 });
 
-function referral(risk: 'high' | 'medium' = 'high'): ReferralInput {
+function referral(risk: 'high' | 'medium' = 'high', flags?: ReferralInput['incident']['flags']): ReferralInput {
   const { receivedAt: _now, ...rest } = exampleReferral({
     victim: { name: `Sam Example ${randomUUID().slice(0, 8)}`, dateOfBirth: '1988-02-01', consent: { share: true, contact: true } },
     ...(risk === 'medium' ? { assessment: { tool: 'police-dash', risk: 'medium', score: 10 } } : {}),
+    ...(flags ? { incident: { occurredAt: '2026-11-23T22:10:00Z', summary: 'Threats from the extended family after she refused a marriage.', flags } } : {}),
   });
   return rest;
 }
 
-async function submit(body: ReferralInput): Promise<string> {
-  const res = await h.app.inject({ method: 'POST', url: '/cases', headers: as('administrator', 'police', { 'idempotency-key': randomUUID() }), payload: body as object });
+/** The administrator who refers the restricted case: the first on its need-to-know list. */
+const referrer = (extra: Record<string, string> = {}) => ({ authorization: `Bearer ${tokenFor('administrator', 'police', 'admin-referrer')}`, ...extra });
+
+async function submit(body: ReferralInput, headers = as('administrator', 'police')): Promise<string> {
+  const res = await h.app.inject({ method: 'POST', url: '/cases', headers: { ...headers, 'idempotency-key': randomUUID() }, payload: body as object });
   expect(res.statusCode, res.body).toBe(201);
   return res.json<{ caseId: string }>().caseId;
 }
@@ -108,6 +112,7 @@ const cli = () => {
 describe('the archive (real PostgreSQL, real Temporal dev server)', () => {
   let closedCase: string;
   let referredOn: string;
+  let restrictedCase: string;
   let before: { view: unknown; timeline: unknown; cliShow: string; cliTimeline: string };
 
   it('takes every closed run into the store with its digest, after replaying it, and shows no backlog then', async () => {
@@ -116,7 +121,11 @@ describe('the archive (real PostgreSQL, real Temporal dev server)', () => {
     expect(close.statusCode, close.body).toBe(200);
     // A medium-risk referral is referred on and its case closes at once.
     referredOn = await submit(referral('medium'));
-    await eventually(closedRuns, (runs) => runs.some((r) => r.startsWith(`case-${closedCase}/`)) && runs.some((r) => r.startsWith(`case-${referredOn}/`)));
+    // A forced-marriage case is restricted at intake to its referrer (and auditors).
+    restrictedCase = await submit(referral('high', ['forced-marriage']), referrer());
+    const closeRestricted = await h.app.inject({ method: 'POST', url: `/cases/${restrictedCase}/close`, headers: referrer({ 'idempotency-key': randomUUID(), 'x-purpose': 'closing' }), payload: { rationale: 'Moved out of area.' } });
+    expect(closeRestricted.statusCode, closeRestricted.body).toBe(200);
+    await eventually(closedRuns, (runs) => [closedCase, referredOn, restrictedCase].every((id) => runs.some((r) => r.startsWith(`case-${id}/`))));
 
     const [view, timeline] = await Promise.all([read(closedCase), read(closedCase, '/timeline')]);
     expect(view.statusCode).toBe(200);
@@ -164,7 +173,7 @@ describe('the archive (real PostgreSQL, real Temporal dev server)', () => {
   });
 
   it('reads a closed case back whole through the API, the CLI and the audit once Temporal has deleted its workflow', { timeout: 240_000 }, async () => {
-    await deleteFromTemporal(`case-${closedCase}`);
+    await Promise.all([deleteFromTemporal(`case-${closedCase}`), deleteFromTemporal(`case-${restrictedCase}`)]);
 
     const [view, timeline] = await Promise.all([read(closedCase), read(closedCase, '/timeline')]);
     expect(view.statusCode, view.body).toBe(200);
@@ -205,7 +214,40 @@ describe('the archive (real PostgreSQL, real Temporal dev server)', () => {
     expect(all.stdout()).toContain(`OK   ${closedCase}`);
   });
 
+  it('decodes archived payloads under the same rules as live ones once Temporal has forgotten the case', async () => {
+    const [archived] = await archivedHistories(h.database.db, `case-${restrictedCase}`);
+    const input = archived!.history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const payloads = input.map((p) => ({
+      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+    }));
+    const decode = (headers: Record<string, string>) => h.app.inject({
+      method: 'POST', url: '/codec/decode', payload: { payloads },
+      headers: { 'content-type': 'application/json', 'x-namespace': h.config.TEMPORAL_NAMESPACE, origin: 'http://127.0.0.1:8233', ...headers },
+    });
+    const text = (res: { json: () => { payloads: { data: string }[] } }) => Buffer.from(res.json().payloads[0]!.data, 'base64').toString();
+    for (const [who, headers] of [['on the list', referrer()], ['an auditor', as('auditor')]] as const) {
+      const res = await decode(headers);
+      expect(res.statusCode, `${who}: ${res.body}`).toBe(200);
+      expect(text(res), who).toContain('Sam Example');
+    }
+    for (const [who, headers] of [['another administrator', as('administrator', 'police')], ['a chair off the list', as('chair', 'police')]] as const) {
+      const res = await decode(headers);
+      expect(res.statusCode, `${who}: ${res.body}`).toBe(200);
+      expect(res.json().payloads, who).toEqual(payloads);
+      expect(res.headers['x-hrda-withheld'], who).toBe('1');
+    }
+    // Through the API too, the archived case keeps its restriction: another administrator does not learn it exists.
+    expect((await h.app.inject({ method: 'GET', url: `/cases/${restrictedCase}`, headers: as('administrator', 'police', { 'x-purpose': 'curious' }) })).statusCode).toBe(404);
+    const own = await h.app.inject({ method: 'GET', url: `/cases/${restrictedCase}`, headers: referrer({ 'x-purpose': 'follow-up' }) });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.json()).toMatchObject({ caseId: restrictedCase, restricted: true, stage: 'closed' });
+  });
+
   it('killed part-way, then restarted twice at once, archives every closed run exactly once', async () => {
+    // More closed runs than the one the kill lets through.
+    const more = await Promise.all([submit(referral('medium')), submit(referral('medium'))]);
+    await eventually(closedRuns, (runs) => more.every((id) => runs.some((r) => r.startsWith(`case-${id}/`))));
     const fresh = await createTestDatabase();
     try {
       let stored = 0;

@@ -70,7 +70,7 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
 const restrictedNote = 'details to the need-to-know list only (through the API, where each read is logged); a chair names who needs to know';
 
 export async function showCase(ctx: CommandContext, caseId: string, opts: { json?: boolean }): Promise<void> {
-  const record = await readCaseRecord(cases(ctx), dataKeyStoreFor(ctx.config), caseId);
+  const record = await readCaseRecord(cases(ctx), dataKeyStoreFor(ctx.config), caseId, ctx.db);
   if (record.personalData === 'destroyed') {
     ctx.io.out(opts.json ? JSON.stringify(record, null, 2) : renderSkeleton(record));
     return;
