@@ -8,6 +8,7 @@ import { insertArchivedRun, isArchived, sha256Hex } from '../../store/archive/ar
 import { advanceCursor, readCursor } from '../../store/archive/cursor';
 import { raiseAlert } from '../../store/ops-alerts';
 import { eventsOf, startedAttributes } from '../audit/history';
+import { captureQueries } from './queries';
 import { closedSinceQuery } from './visibility';
 
 const HistoryMessage = proto.temporal.api.history.v1.History;
@@ -142,6 +143,15 @@ async function archiveBatch(deps: ArchiverDeps, listed: WorkflowExecutionInfo[],
     const { wf, history } = fetched[i++]!;
     const bytes = HistoryMessage.encode(HistoryMessage.fromObject(history)).finish();
     const replayedOk = !result.error;
+    // A meeting is read by its queries: their answers are kept beside its history.
+    const queries = await captureQueries(deps.client, wf);
+    if (queries.missing.length) {
+      await raiseAlert(deps.db, {
+        kind: 'archive.queries-missing',
+        subject: `${wf.workflowId}/${wf.runId}`,
+        detail: `${wf.type}: queries ${queries.missing.join(', ')} were not answered when it was archived (no worker for its task queue?); its reads from the archive will lack them`,
+      });
+    }
     const stored = await insertArchivedRun(deps.db, {
       workflowId: wf.workflowId,
       runId: wf.runId,
@@ -155,6 +165,7 @@ async function archiveBatch(deps: ArchiverDeps, listed: WorkflowExecutionInfo[],
       historySha256: sha256Hex(bytes),
       events: eventsOf(history).length,
       replayedOk,
+      queries: queries.answers,
     });
     if (stored) pass.archived++;
     else pass.alreadyArchived++;

@@ -11,11 +11,11 @@ export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').upd
 export async function insertArchivedRun(db: Database, run: ArchivedRun): Promise<boolean> {
   const { rowCount } = await db.query(
     `INSERT INTO archived_workflows
-       (workflow_id, run_id, workflow_type, status, start_time, close_time, previous_run_id, search_attributes, history, history_sha256, events, replayed_ok)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       (workflow_id, run_id, workflow_type, status, start_time, close_time, previous_run_id, search_attributes, history, history_sha256, events, replayed_ok, queries)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT (workflow_id, run_id) DO NOTHING`,
     [run.workflowId, run.runId, run.workflowType, run.status, run.startTime, run.closeTime, run.previousRunId,
-      JSON.stringify(run.searchAttributes), Buffer.from(run.history), run.historySha256, run.events, run.replayedOk],
+      JSON.stringify(run.searchAttributes), Buffer.from(run.history), run.historySha256, run.events, run.replayedOk, run.queries === null ? null : JSON.stringify(run.queries)],
   );
   return rowCount === 1;
 }
@@ -28,13 +28,13 @@ export async function isArchived(db: Database, workflowId: string, runId: string
 interface Row {
   workflow_id: string; run_id: string; workflow_type: string; status: string; start_time: Date; close_time: Date;
   previous_run_id: string | null; search_attributes: Record<string, unknown>; history?: Buffer; history_sha256: string;
-  events: number; replayed_ok: boolean; archived_at: Date;
+  events: number; replayed_ok: boolean; archived_at: Date; queries: Record<string, string> | null;
 }
 
 const infoOf = (r: Row): ArchivedRunInfo => ({
   workflowId: r.workflow_id, runId: r.run_id, workflowType: r.workflow_type, status: r.status, startTime: r.start_time,
   closeTime: r.close_time, previousRunId: r.previous_run_id, searchAttributes: r.search_attributes, historySha256: r.history_sha256,
-  events: r.events, replayedOk: r.replayed_ok, archivedAt: r.archived_at,
+  events: r.events, replayedOk: r.replayed_ok, archivedAt: r.archived_at, queries: r.queries ?? null,
 });
 
 /**
@@ -55,7 +55,7 @@ export async function archivedRuns(db: Database, workflowId: string): Promise<(A
 /** The latest archived run of a workflow, without its history (its search attributes, say). */
 export async function latestArchivedRun(db: Database, workflowId: string): Promise<ArchivedRunInfo | undefined> {
   const { rows } = await db.query<Row>(
-    `SELECT workflow_id, run_id, workflow_type, status, start_time, close_time, previous_run_id, search_attributes, history_sha256, events, replayed_ok, archived_at
+    `SELECT workflow_id, run_id, workflow_type, status, start_time, close_time, previous_run_id, search_attributes, history_sha256, events, replayed_ok, archived_at, queries
      FROM archived_workflows WHERE workflow_id = $1 ORDER BY start_time DESC, close_time DESC LIMIT 1`, [workflowId],
   );
   return rows[0] ? infoOf(rows[0]) : undefined;

@@ -16,6 +16,8 @@ export const archivedRunSchema = z.object({
   /** The run this one continued from (continued-as-new); null for a workflow's first run. */
   previousRunId: z.string().nullable(),
   searchAttributes: z.record(z.string(), z.unknown()),
+  /** Query name → the answer's Payloads protobuf, base64 (still encrypted); null for workflows not read by queries. */
+  queries: z.record(z.string(), z.string()).nullable(),
   history: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected the history protobuf bytes'),
   /** SHA-256 of `history`, hex: what an auditor checks the archived bytes against. */
   historySha256: z.string().regex(/^[0-9a-f]{64}$/),

@@ -18,6 +18,10 @@ CREATE TABLE archived_workflows (
   -- The search attributes as visibility last listed them (non-personal by design: docs/data-protection.md),
   -- so that the codec server keeps a case's restriction once Temporal has forgotten it.
   search_attributes jsonb       NOT NULL DEFAULT '{}'::jsonb,
+  -- For workflows read by queries alone (meetings): each read-only query's answer when the run closed,
+  -- as the worker encoded it (query name → base64 temporal.api.common.v1.Payloads, encrypted like the
+  -- history), so `hrda meeting pack|agenda` still answer once Temporal has forgotten the meeting.
+  queries           jsonb,
   history           bytea       NOT NULL,
   history_sha256    text        NOT NULL,
   events            integer     NOT NULL,

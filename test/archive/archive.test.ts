@@ -13,6 +13,7 @@ import { archiveStatus } from '../../client/archive/status';
 import { auditExport, auditReplay } from '../../client/cli/commands/audit';
 import { caseTimeline, showCase } from '../../client/cli/commands/case';
 import { opsArchive } from '../../client/cli/commands/ops';
+import { MeetingClient, MeetingNotFoundError } from '../../client/meetings';
 import type { CommandContext } from '../../client/cli/context';
 import type { CliIo } from '../../client/cli/output';
 import { workflowTypeOf } from '../../client/audit/history';
@@ -242,6 +243,28 @@ describe('the archive (real PostgreSQL, real Temporal dev server)', () => {
     const own = await h.app.inject({ method: 'GET', url: `/cases/${restrictedCase}`, headers: referrer({ 'x-purpose': 'follow-up' }) });
     expect(own.statusCode, own.body).toBe(200);
     expect(own.json()).toMatchObject({ caseId: restrictedCase, restricted: true, stage: 'closed' });
+  });
+
+  it("keeps a meeting's answers, so that its agenda and papers read the same once Temporal has forgotten it", { timeout: 240_000 }, async () => {
+    const meetings = new MeetingClient(h.temporal, h.config.HRDA_TASK_QUEUE, 'dorset-hrda', { archive: h.database.db });
+    // A meeting whose day has passed runs to its end at once.
+    const date = '2026-11-02';
+    await meetings.ensure('daily', date);
+    const workflowId = meetings.workflowId('daily', date);
+    await eventually(closedRuns, (runs) => runs.some((r) => r.startsWith(`${workflowId}/`)), 60_000);
+    const [agenda, pack, outcomes] = await Promise.all([meetings.agenda('daily', date), meetings.packRecord('daily', date), meetings.outcomes('daily', date)]);
+    expect(agenda.date).toBe(date);
+
+    const pass = await archivePass(archiver());
+    expect(pass).toMatchObject({ replayFailures: 0, retryLater: 0 });
+    expect(await openAlerts(h.database.db, 'archive.')).toEqual([]);
+    await deleteFromTemporal(workflowId);
+
+    expect(await meetings.agenda('daily', date)).toEqual(agenda);
+    expect(await meetings.packRecord('daily', date)).toEqual(pack);
+    expect(await meetings.outcomes('daily', date)).toEqual(outcomes);
+    // Without the archive it would be unknown.
+    await expect(new MeetingClient(h.temporal, h.config.HRDA_TASK_QUEUE, 'dorset-hrda').agenda('daily', date)).rejects.toBeInstanceOf(MeetingNotFoundError);
   });
 
   it('killed part-way, then restarted twice at once, archives every closed run exactly once', async () => {
