@@ -2,7 +2,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { WorkflowNotFoundError, type DataConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import proto from '@temporalio/proto';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Database } from '../../store/database';
 import { insertArchivedRun, isArchived, sha256Hex } from '../../store/archive/archive-table';
 import { advanceCursor, readCursor } from '../../store/archive/cursor';
@@ -28,7 +28,7 @@ export interface ArchiverDeps {
   db: Database;
   client: Client;
   /** The current workflow code, bundled as the worker runs it (the service shares one bundle between them). */
-  workflowBundle: WorkflowBundleWithSourceMap;
+  workflowBundle: WorkflowBundleOption;
   /** The service's data converter: replaying decodes payloads as the worker does. */
   dataConverter: DataConverter;
   /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { fork } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,7 @@ import { bundleWorkflows } from '../support/bundle';
 import { createTestDatabase } from '../support/database';
 import { exampleReferral } from '../support/referrals';
 
+const archiverChild = fileURLToPath(new URL('../support/archiver-child.ts', import.meta.url));
 const alteredWorkflowsPath = fileURLToPath(new URL('../support/workflows/altered-referral.ts', import.meta.url));
 
 let h: ApiHarness;
@@ -267,20 +269,28 @@ describe('the archive (real PostgreSQL, real Temporal dev server)', () => {
     await expect(new MeetingClient(h.temporal, h.config.HRDA_TASK_QUEUE, 'dorset-hrda').agenda('daily', date)).rejects.toBeInstanceOf(MeetingNotFoundError);
   });
 
-  it('killed part-way, then restarted twice at once, archives every closed run exactly once', async () => {
+  it('killed part-way (SIGKILL), then restarted twice at once, archives every closed run exactly once', async () => {
     // More closed runs than the one the kill lets through.
     const more = await Promise.all([submit(referral('medium')), submit(referral('medium'))]);
     await eventually(closedRuns, (runs) => more.every((id) => runs.some((r) => r.startsWith(`case-${id}/`))));
     const fresh = await createTestDatabase();
     try {
-      let stored = 0;
-      const killed = archivePass(archiver(fresh.db, {
-        batchSize: 1,
-        afterStore: () => {
-          if (++stored === 1) throw new Error('killed');
-        },
-      }));
-      await expect(killed).rejects.toThrow('killed');
+      // An archiver in a process of its own, killed (SIGKILL) once it has stored one run.
+      const codePath = path.join(dir, 'bundle.js');
+      await writeFile(codePath, current.code);
+      const child = fork(archiverChild, [], {
+        execArgv: ['--import', 'tsx'],
+        env: { ...process.env, TEMPORAL_NAMESPACE: h.config.TEMPORAL_NAMESPACE, HRDA_TASK_QUEUE: h.config.HRDA_TASK_QUEUE, HRDA_DATABASE_URL: fresh.url, HRDA_TEST_TEMPORAL_ADDRESS: h.server.address, HRDA_TEST_BUNDLE: codePath },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
+      let output = '';
+      child.stdout!.on('data', (c: Buffer) => void (output += c.toString()));
+      child.stderr!.on('data', (c: Buffer) => void (output += c.toString()));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+      await eventually(async () => output, (o) => o.includes('stored ') || child.exitCode !== null, 90_000);
+      expect(output).toContain('stored ');
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
       expect(await archivedRunIds(fresh.db)).toHaveLength(1);
       // The pass did not finish: the cursor has not moved, and the rest shows as backlog.
       expect((await readCursor(fresh.db)).passedAt).toBeNull();
