@@ -81,7 +81,11 @@ export async function auditExport(ctx: CommandContext, caseId: string, opts: { o
     `Audit bundle for case ${caseId} in ${bundle.dir}:`,
     ...bundle.files.map((f) => `  ${f}`),
     `${bundle.accessLog.length} access-log entr${bundle.accessLog.length === 1 ? 'y' : 'ies'}; ${bundle.audit.runs} run${bundle.audit.runs === 1 ? '' : 's'}, ${bundle.audit.events} history events.`,
-    bundle.audit.ok ? 'Checks passed: the history replays and its rebuilt timeline matches the workflow’s.' : `Checks FAILED:\n${findings.map((f) => `  ${f}`).join('\n')}`,
+    !bundle.audit.ok
+      ? `Checks FAILED:\n${findings.map((f) => `  ${f}`).join('\n')}`
+      : bundle.audit.source === 'archive'
+        ? 'Checks passed: Temporal no longer has the workflow; its archived history replays and the case rebuilt from it matches what the workflow returned.'
+        : 'Checks passed: the history replays and its rebuilt timeline matches the workflow’s.',
   ].join('\n'));
   return bundle.audit.ok ? 0 : 1;
 }
