@@ -84,6 +84,7 @@ async function passUnderLock(deps: ArchiverDeps): Promise<ArchivePass> {
   const log = deps.log ?? (() => {});
   const startedAt = new Date();
   const cursor = await readCursor(deps.db);
+  await checkRetention(deps, cursor.passedAt ? cursor.closedAfter : undefined, startedAt);
   const pass: ArchivePass = { listed: 0, archived: 0, alreadyArchived: 0, replayFailures: 0, lost: 0, retryLater: 0, cursorAdvanced: false };
   let batch: WorkflowExecutionInfo[] = [];
   const flush = async () => {
@@ -114,6 +115,30 @@ async function passUnderLock(deps: ArchiverDeps): Promise<ArchivePass> {
     log(`Archive: ${pass.archived} run(s) archived, ${pass.replayFailures} did not replay, ${pass.lost} lost, ${pass.retryLater} to retry`);
   }
   return pass;
+}
+
+/**
+ * Runs that closed and were removed by retention before any pass listed them leave no trace in
+ * visibility, so they cannot be counted: what shows is that the archive fell behind the retention.
+ * The alert says from when runs may be missing.
+ */
+async function checkRetention(deps: ArchiverDeps, archivedThrough: Date | undefined, now: Date): Promise<void> {
+  if (!archivedThrough) return;
+  const retentionMs = await namespaceRetentionMs(deps.client);
+  if (retentionMs === undefined || archivedThrough.getTime() >= now.getTime() - retentionMs) return;
+  await raiseAlert(deps.db, {
+    kind: 'archive.behind-retention',
+    subject: deps.client.options.namespace,
+    detail: `the archive had taken everything closed before ${archivedThrough.toISOString()} only, more than the namespace's retention (${Math.round(retentionMs / 3_600_000)} h) ago: runs that closed after it and before ${new Date(now.getTime() - retentionMs).toISOString()} may have been removed unarchived`,
+  });
+}
+
+/** The namespace's retention of closed workflows, as Temporal reports it. */
+export async function namespaceRetentionMs(client: Client): Promise<number | undefined> {
+  const { config } = await client.workflowService.describeNamespace({ namespace: client.options.namespace });
+  const ttl = config?.workflowExecutionRetentionTtl;
+  if (!ttl) return undefined;
+  return Number(ttl.seconds ?? 0) * 1000 + Math.floor((ttl.nanos ?? 0) / 1e6);
 }
 
 async function archiveBatch(deps: ArchiverDeps, listed: WorkflowExecutionInfo[], pass: ArchivePass, log: (line: string) => void): Promise<void> {

@@ -3,6 +3,7 @@ import type { Database } from '../../store/database';
 import { archivedCountSince, archiveTotals } from '../../store/archive/archive-table';
 import { readCursor } from '../../store/archive/cursor';
 import { openAlerts, type OpsAlert } from '../../store/ops-alerts';
+import { namespaceRetentionMs } from './archiver';
 import { closedSinceQuery } from './visibility';
 
 /**
@@ -19,6 +20,8 @@ export interface ArchiveStatus {
   /** When an archiver last completed a pass; null before the first. */
   lastPassAt: string | null;
   archivedRuns: number;
+  /** The namespace's retention of closed workflows as Temporal reports it, in hours; the backlog must clear well within it. */
+  retentionHours: number | null;
   archivedBytes: number;
   /** Open alerts of the archive (a history that did not replay, a run lost before it was archived). */
   alerts: OpsAlert[];
@@ -26,17 +29,19 @@ export interface ArchiveStatus {
 
 export async function archiveStatus(client: Client, db: Database): Promise<ArchiveStatus> {
   const cursor = await readCursor(db);
-  const [{ count }, archivedSince, totals, alerts] = await Promise.all([
+  const [{ count }, archivedSince, totals, alerts, retentionMs] = await Promise.all([
     client.workflow.count(closedSinceQuery(cursor.closedAfter)),
     archivedCountSince(db, cursor.closedAfter),
     archiveTotals(db),
     openAlerts(db, 'archive.'),
+    namespaceRetentionMs(client),
   ]);
   return {
     backlog: Math.max(0, count - archivedSince),
     archivedThrough: cursor.closedAfter.toISOString(),
     lastPassAt: cursor.passedAt?.toISOString() ?? null,
     archivedRuns: totals.runs,
+    retentionHours: retentionMs === undefined ? null : retentionMs / 3_600_000,
     archivedBytes: totals.bytes,
     alerts,
   };

@@ -315,6 +315,23 @@ describe('the archive (real PostgreSQL, real Temporal dev server)', () => {
     }
   });
 
+  it('raises an alert when the archive has fallen further behind than the retention, since what closed in between may be gone unseen', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      expect((await archiveStatus(h.temporal, fresh.db)).retentionHours).toBeGreaterThan(0);
+      // The last pass took everything closed up to 30 days ago, and then the archiver was down.
+      await fresh.db.query(`INSERT INTO archive_cursor (id, closed_after, passed_at) VALUES (true, now() - interval '30 days', now() - interval '30 days')`);
+      const pass = await archivePass(archiver(fresh.db));
+      expect(pass).toMatchObject({ lost: 0, retryLater: 0, cursorAdvanced: true });
+      expect(await openAlerts(fresh.db, 'archive.')).toEqual([expect.objectContaining({ kind: 'archive.behind-retention', subject: h.config.TEMPORAL_NAMESPACE })]);
+      // Caught up: the next pass raises nothing more.
+      await archivePass(archiver(fresh.db));
+      expect(await openAlerts(fresh.db, 'archive.')).toHaveLength(1);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it('stores a history that does not replay against the current code, and raises an alert for it', async () => {
     const fresh = await createTestDatabase();
     try {

@@ -12,7 +12,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: Pick<ApiDeps, '
     const archive = !deps.archive
       ? undefined
       : await archiveStatus(deps.temporal, deps.db).then(
-        (s) => ({ backlog: s.backlog, archivedThrough: s.archivedThrough, lastPassAt: s.lastPassAt, archivedRuns: s.archivedRuns, openAlerts: s.alerts.length }),
+        (s) => ({ backlog: s.backlog, archivedThrough: s.archivedThrough, lastPassAt: s.lastPassAt, archivedRuns: s.archivedRuns, retentionHours: s.retentionHours, openAlerts: s.alerts.length }),
         (err: Error) => ({ unavailable: err.message }),
       );
     const healthy = temporal === 'ok' && worker !== 'stopped';

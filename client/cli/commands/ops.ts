@@ -39,7 +39,7 @@ export async function opsArchive(ctx: CommandContext, opts: OpsArchiveOptions, d
       `  archived through ${formatInstant(status.archivedThrough)} (every run closed before is in the archive)`,
       `  last pass        ${status.lastPassAt ? formatInstant(status.lastPassAt) : 'never'}`,
       `  archived         ${status.archivedRuns} run${status.archivedRuns === 1 ? '' : 's'}, ${(status.archivedBytes / 1024 / 1024).toFixed(1)} MiB`,
-      `  retention        ${ctx.config.HRDA_RETENTION_DAYS} days (HRDA_RETENTION_DAYS; a cluster's is its operators')`,
+      `  retention        ${status.retentionHours === null ? 'unknown' : `${+(status.retentionHours / 24).toFixed(2)} days`} (the namespace's: Temporal removes closed runs after it)`,
       status.alerts.length ? `  alerts (${status.alerts.length}):` : '  alerts           none',
       ...status.alerts.map((a) => `    ${formatInstant(a.raisedAt)}  ${a.kind}  ${a.subject}: ${a.detail}`),
     ].join('\n'));
