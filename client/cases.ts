@@ -15,6 +15,7 @@ import type { CaseView } from '../machines/referral';
 import { caseReadyUpdate, caseStateQuery, caseTimelineQuery, caseUpdates, caseWorkflowId } from '../workflows/referral.messages';
 import type { referralWorkflow } from '../workflows/referral.workflow';
 import { isScope, type DataKeyStore } from '../worker/codec/data-keys';
+import type { ArchivedCases } from './archive/archived-cases';
 
 /** Input that fails validation: nothing was started or changed. */
 export class InvalidInputError extends Error {
@@ -52,7 +53,11 @@ export class CaseClient {
     private readonly temporal: Client,
     readonly taskQueue: string,
     /** The data-key store: with it, a referral under a destroyed case's ID is refused (the API and the CLI pass theirs). */
-    private readonly opts: { dataKeys?: Pick<DataKeyStore, 'status'> } = {},
+    private readonly opts: {
+      dataKeys?: Pick<DataKeyStore, 'status'>;
+      /** The archive (client/archive): reads of a case Temporal no longer has fall back to it. */
+      archive?: Pick<ArchivedCases, 'read' | 'has'>;
+    } = {},
   ) {}
 
   /** Refuses (CaseIdRetiredError) a case ID whose case's personal data was destroyed; any other passes. */
@@ -74,6 +79,8 @@ export class CaseClient {
     if (!checked.ok) throw new InvalidInputError('Invalid referral', checked.issues);
     // A random ID is new by construction; a given one (an idempotency key, `--case-id`) may be a destroyed case's.
     if (opts.caseId) await this.assertCaseIdUsable(opts.caseId);
+    // After retention Temporal no longer rejects a duplicate ID: the archive still knows the case.
+    if (opts.caseId && (await this.opts.archive?.has(opts.caseId))) throw new RefusedError(`case ID ${opts.caseId} belongs to a closed case (in the archive); a new referral needs a new ID`);
     const caseId = opts.caseId ?? randomUUID();
     const workflowId = caseWorkflowId(caseId);
     const restricted = restrictingFlags(checked.referral.incident.flags, profile.restriction.flags).length > 0;
@@ -116,6 +123,7 @@ export class CaseClient {
       // A closed case's workflow has completed; servers word that answer differently, so ask.
       const status = await this.handle(caseId).describe().then((d) => d.status.name, () => undefined);
       if (status && status !== 'RUNNING') throw new RefusedError(`${name} refused: the case is closed`);
+      if (err instanceof WorkflowNotFoundError && (await this.opts.archive?.has(caseId))) throw new RefusedError(`${name} refused: the case is closed (in the archive)`);
       throw err;
     }
   }
@@ -134,12 +142,28 @@ export class CaseClient {
     return this.temporal.workflow.getHandle(disputeWorkflowId(caseId, disputeId)).query(disputeStateQuery);
   }
 
-  state(caseId: string): Promise<CaseView> {
-    return this.handle(caseId).query(caseStateQuery);
+  async state(caseId: string): Promise<CaseView> {
+    try {
+      return await this.handle(caseId).query(caseStateQuery);
+    } catch (err) {
+      return (await this.fromArchive(caseId, err)).view;
+    }
   }
 
-  timeline(caseId: string): Promise<TimelineEntry[]> {
-    return this.handle(caseId).query(caseTimelineQuery);
+  async timeline(caseId: string): Promise<TimelineEntry[]> {
+    try {
+      return await this.handle(caseId).query(caseTimelineQuery);
+    } catch (err) {
+      return (await this.fromArchive(caseId, err)).timeline;
+    }
+  }
+
+  /** A case Temporal no longer has (retention), read back from the archive; otherwise the error as it was. */
+  private async fromArchive(caseId: string, err: unknown) {
+    if (!(err instanceof WorkflowNotFoundError) || !this.opts.archive) throw err;
+    const archived = await this.opts.archive.read(caseId);
+    if (!archived) throw err;
+    return archived;
   }
 }
 

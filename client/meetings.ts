@@ -27,6 +27,9 @@ import {
   maracOutcomesQuery, meetingPlannerWorkflowType, meetingWorkflowTypes, minutesQuery, monthlyAgendaQuery, monthlyMeetingUpdates, monthlyOutcomesQuery, packQuery,
   type MeetingPlannerInput,
 } from '../workflows/meeting.messages';
+import type { Database } from '../store/database';
+import { ArchivedCases } from './archive/archived-cases';
+import { archivedQueryAnswer } from './archive/queries';
 import { CaseClient, InvalidInputError, RefusedError } from './cases';
 import { caseReaderFor, readMeetingPapers, type MeetingPapers } from './meeting-papers';
 
@@ -53,11 +56,15 @@ export class MeetingClient {
     private readonly temporal: Client,
     private readonly taskQueue: string,
     profileId: string = defaultProfileId,
-    /** The data-key store, to show a destroyed case's placeholder in papers read again (the CLI and the API pass theirs). */
-    private readonly opts: { dataKeys?: Pick<DataKeyStore, 'status'> } = {},
+    private readonly opts: {
+      /** The data-key store, to show a destroyed case's placeholder in papers read again (the CLI and the API pass theirs). */
+      dataKeys?: Pick<DataKeyStore, 'status'>;
+      /** The store: a meeting (and its cases) Temporal no longer has is read from the archive. */
+      archive?: Database;
+    } = {},
   ) {
     this.profile = getProfile(profileId);
-    this.cases = new CaseClient(temporal, taskQueue);
+    this.cases = new CaseClient(temporal, taskQueue, opts.archive ? { archive: new ArchivedCases(opts.archive, temporal.options.loadedDataConverter) } : {});
   }
 
   workflowId(kind: MeetingKind, date: LocalDate): string {
@@ -246,6 +253,11 @@ export class MeetingClient {
     try {
       return (await this.handle(kind, date).query(query)) as R;
     } catch (err) {
+      // A meeting Temporal has forgotten (retention) answers from what the archive kept of it.
+      const archived = err instanceof WorkflowNotFoundError && this.opts.archive
+        ? await archivedQueryAnswer(this.opts.archive, this.temporal.options.loadedDataConverter, this.workflowId(kind, date), query.name)
+        : undefined;
+      if (archived) return archived.value as R;
       if (err instanceof WorkflowNotFoundError) {
         throw new MeetingNotFoundError(`No ${kind} meeting workflow exists for ${this.profile.id} on ${date} (${this.workflowId(kind, date)}): no case has enlisted and the planner has not started it.`);
       }

@@ -4,6 +4,9 @@ import { parseConfig, usesDevelopmentJwtSecret, usesEmbeddedDatabase, usesEmbedd
 import { developmentModeGranted, startProblems, StartRefusedError } from '../domain/start-policy';
 import { createActivities, defaultAdapters } from '../activities';
 import { createWorker, type HrdaWorker } from '../worker/worker';
+import { dataConverterFor } from '../worker/codec';
+import { startArchiver } from './archive/archiver';
+import { auditBundle } from './audit/audit-case';
 import { connectClient } from './temporal';
 import { registerSearchAttributes } from './search-attributes';
 import { codecLoginPath } from './api/codec';
@@ -64,6 +67,7 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
         port: config.HRDA_DEV_SERVER_PORT,
         uiPort: config.HRDA_DEV_UI_PORT,
         codecEndpoint: `${apiUrl}/codec`,
+        retentionDays: config.HRDA_RETENTION_DAYS,
         log: opts.log,
       });
       stops.push(() => devServer!.stop());
@@ -79,10 +83,18 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
     }
 
     opts.log('Starting the worker (bundling workflows)…');
+    // One bundle for the worker and for the archiver, which replays each closed history against it.
+    const workflowBundle = await auditBundle();
     const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config, db) });
-    const worker = await createWorker(config, db, activities);
+    const worker = await createWorker(config, db, activities, { workflowBundle });
     const workerDone = worker.run();
     stops.push(() => worker.shutdown());
+    // Closed workflows into the store before the namespace's retention removes them (docs/ops.md).
+    const archiver = startArchiver({
+      db, client: temporal, workflowBundle, dataConverter: dataConverterFor(config, db),
+      intervalMs: config.HRDA_ARCHIVE_INTERVAL_SECONDS * 1000, log: opts.log,
+    });
+    stops.push(() => archiver.stop());
     const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());

@@ -130,6 +130,14 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database')
       .optional(),
+    /**
+     * How long Temporal keeps a closed workflow before removing it (the namespace's retention), in
+     * days; applied to the embedded dev server's namespace (a cluster's is set by its operators). The
+     * archiver must take every closed run into the store well within it (docs/ops.md).
+     */
+    HRDA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+    /** Seconds between two passes of the archiver (store/archive) in the service's process. */
+    HRDA_ARCHIVE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
     /** Port of the embedded PostgreSQL (when HRDA_DATABASE_URL is unset). */
     HRDA_POSTGRES_PORT: port.default(7432),
     /** Origins of the Temporal Web UI allowed to call the codec server; the embedded UI's by default. */

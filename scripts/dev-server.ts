@@ -17,6 +17,11 @@ export interface DevServerOptions {
   codecEndpoint?: string;
   /** No Web UI (tests). */
   headless?: boolean;
+  /**
+   * How long the namespace keeps closed workflows (HRDA_RETENTION_DAYS). `start-dev` creates its
+   * namespaces with 24 hours and has no flag for it, so it is set once the server is up.
+   */
+  retentionDays?: number;
   log?: Log;
 }
 
@@ -80,6 +85,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     ]);
     await Promise.all(['', '-wal', '-shm', '-journal'].map((suffix) => chmod(`${dbFile}${suffix}`, 0o600).catch(() => {})));
     await ensureSearchAttributes(opts.cli, address, opts.namespace, log);
+    if (opts.retentionDays !== undefined) await ensureRetention(opts.cli, address, opts.namespace, opts.retentionDays, log);
   } catch (err) {
     await stop();
     throw err;
@@ -95,6 +101,17 @@ export async function ensureSearchAttributes(cli: string, address: string, names
     log(`Registering search attribute ${name} (${type}) on namespace ${namespace}`);
     await run(cli, ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, '--name', name, '--type', type, '--yes']);
   }
+}
+
+/** Sets the namespace's retention of closed workflows (idempotent: the same value again changes nothing). */
+export async function ensureRetention(cli: string, address: string, namespace: string, days: number, log: Log = () => {}): Promise<void> {
+  const described = JSON.parse(await retry(() => run(cli, ['operator', 'namespace', 'describe', '--address', address, '--namespace', namespace, '--output', 'json']))) as {
+    config?: { workflowExecutionRetentionTtl?: string };
+  };
+  const wanted = days * 86_400;
+  if (parseFloat(described.config?.workflowExecutionRetentionTtl ?? '0') === wanted) return;
+  log(`Setting the retention of namespace ${namespace} to ${days} day${days === 1 ? '' : 's'} (HRDA_RETENTION_DAYS)`);
+  await run(cli, ['operator', 'namespace', 'update', '--address', address, '--namespace', namespace, '--retention', `${days * 24}h`]);
 }
 
 async function retry<T>(fn: () => Promise<T>, attempts = 20, delayMs = 500): Promise<T> {

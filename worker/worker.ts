@@ -30,7 +30,8 @@ export async function createWorker(
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.HRDA_TASK_QUEUE,
-      workflowsPath,
+      // A bundle built once by the caller (the service shares it with the archiver's replays), or the sources.
+      ...(extra.workflowBundle ? {} : { workflowsPath }),
       activities,
       // A workflowBundle passed in `extra` must be built with workflowBundleOptions (worker/bundle).
       dataConverter: workerDataConverterFor(config, db, (message, fields) => refusals.warn(fields, message)),

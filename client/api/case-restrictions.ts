@@ -1,3 +1,4 @@
+import type { ArchivedCases } from '../archive/archived-cases';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { RestrictionMarks } from '../../domain/restriction';
 import type { Database } from '../../store/database';
@@ -37,7 +38,7 @@ export class CaseRestrictions {
  * is gone, what the store recorded; undefined for a case neither knows, which the codec server
  * treats as restricted to auditors (it fails closed).
  */
-export function caseRestrictionsFrom(client: Client, store: CaseRestrictions): (caseId: string) => Promise<RestrictionMarks | undefined> {
+export function caseRestrictionsFrom(client: Client, store: CaseRestrictions, archive?: Pick<ArchivedCases, 'restriction'>): (caseId: string) => Promise<RestrictionMarks | undefined> {
   return async (caseId) => {
     try {
       const { searchAttributes } = await client.workflow.getHandle(caseWorkflowId(caseId)).describe();
@@ -46,7 +47,8 @@ export function caseRestrictionsFrom(client: Client, store: CaseRestrictions): (
       await store.record(caseId, marks);
       return marks;
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return store.recorded(caseId);
+      // Once Temporal has forgotten the case: the restriction recorded in the store, else the one its archived run last had.
+      if (err instanceof WorkflowNotFoundError) return (await store.recorded(caseId)) ?? (await archive?.restriction(caseId));
       throw err;
     }
   };

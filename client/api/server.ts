@@ -5,6 +5,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../../domain/config';
 import type { Database } from '../../store/database';
 import { dataKeyStoreFor, EncryptionCodec, KeyRing } from '../../worker/codec';
+import { ArchivedCases } from '../archive/archived-cases';
 import { CaseClient } from '../cases';
 import { AccessLog, installAccessLogging, installSecurityEventLogging } from './access-log';
 import { installAuthentication } from './auth';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   /** Structured logger (pino); none by default. Request data is never logged. */
   logger?: FastifyBaseLogger;
   idempotency?: IdempotencyStore;
+  /** Whether /health reports the archive's backlog (store/archive); on by default. */
+  archiveStatus?: boolean;
   now?: () => Date;
 }
 
@@ -64,7 +67,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const accessLog = new AccessLog(deps.db);
   const keyRing = KeyRing.fromConfig(deps.config);
   const dataKeys = dataKeyStoreFor(deps.db, deps.config, keyRing);
-  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys });
+  // A case whose workflows Temporal no longer has (retention) is read back from the archive.
+  const archive = new ArchivedCases(deps.db, deps.temporal.options.loadedDataConverter);
+  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys, archive });
 
   installProblemHandling(app);
   await installHardening(app, { requestsPerMinute: deps.config.HRDA_RATE_LIMIT_PER_MINUTE });
@@ -78,13 +83,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => clearInterval(sweep));
   await installOpenApi(app);
 
-  registerHealthRoutes(app, deps);
+  registerHealthRoutes(app, { ...deps, archive: deps.archiveStatus ?? true });
   const restrictions = new CaseRestrictions(deps.db);
   registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions, caseIdSecret: deps.config.HRDA_SUBJECT_KEY });
   registerCaseCommandRoutes(app, { cases, restrictions });
   registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });
-  registerCodecRoutes(app, { config: deps.config, dataKeys, accessLog, restriction: caseRestrictionsFrom(deps.temporal, restrictions), ...(deps.now ? { now: deps.now } : {}) });
+  registerCodecRoutes(app, { config: deps.config, dataKeys, accessLog, restriction: caseRestrictionsFrom(deps.temporal, restrictions, archive), ...(deps.now ? { now: deps.now } : {}) });
 
   return app;
 }

@@ -56,10 +56,14 @@ export async function exportCaseBundle(client: Client, caseId: string, opts: Exp
 
   const single = audit.histories.length === 1;
   for (const [i, history] of audit.histories.entries()) {
-    await write(single ? 'history.json' : `history-${i + 1}.json`, historyToJSON(history) + '\n', `Temporal history${single ? '' : ` of run ${i + 1} of ${audit.histories.length}`}, as stored (payloads encrypted)`);
+    await write(single ? 'history.json' : `history-${i + 1}.json`, historyToJSON(history) + '\n', `Temporal history${single ? '' : ` of run ${i + 1} of ${audit.histories.length}`}, as ${audit.source === 'archive' ? 'the archive holds it' : 'stored'} (payloads encrypted)`);
   }
   const timeline = audit.reported ?? audit.rebuilt.timeline;
-  await write('timeline.json', JSON.stringify(timeline, null, 2) + '\n', audit.reported ? 'The timeline as the workflow reports it (query `timeline`)' : 'The timeline rebuilt from the history (the workflow did not answer its query)');
+  await write('timeline.json', JSON.stringify(timeline, null, 2) + '\n', audit.reported
+    ? 'The timeline as the workflow reports it (query `timeline`)'
+    : audit.source === 'archive'
+      ? 'The timeline rebuilt from the archived history (Temporal no longer has the workflow)'
+      : 'The timeline rebuilt from the history (the workflow did not answer its query)');
   await write('access-log.json', JSON.stringify(accessLog, null, 2) + '\n', 'Reads and disclosures of the case recorded by the API (DPA 2018 s62)');
   const findings = auditFindings(audit);
   await write('audit.json', JSON.stringify(auditRecord(audit, findings), null, 2) + '\n', 'The replay and timeline checks (hrda audit replay)');
@@ -79,6 +83,7 @@ function auditRecord(a: CaseAudit, findings: string[]) {
     replay: a.replay,
     rebuildProblems: a.rebuildProblems,
     timeline: a.timeline,
+    historySource: a.source,
     ...(a.result ? { result: a.result } : {}),
     findings,
   };
@@ -90,11 +95,14 @@ function reportHtml(a: CaseAudit, findings: string[], accessLog: AccessLogEntry[
   const first = events[0];
   const last = events[events.length - 1];
   const timeline = a.reported ?? a.rebuilt.timeline;
-  return reportPage(`Audit bundle: case ${a.caseId}`, `Exported ${now.toISOString()}${source ? ` from ${source.address}, namespace ${source.namespace}` : ''}. Times in Europe/London.`, [
+  const from = a.source === 'archive' ? ' from the archive (Temporal no longer has the workflow)' : source ? ` from ${source.address}, namespace ${source.namespace}` : '';
+  return reportPage(`Audit bundle: case ${a.caseId}`, `Exported ${now.toISOString()}${from}. Times in Europe/London.`, [
     {
       heading: 'Checks',
       html: [
-        verdict(a.ok, a.ok ? 'The history replays against the current workflow code, and the timeline rebuilt from the history alone matches the one the workflow reports.' : 'The audit found problems:'),
+        verdict(a.ok, !a.ok ? 'The audit found problems:' : a.source === 'archive'
+          ? 'The archived history replays against the current workflow code, and the case rebuilt from it alone matches the result its workflow returned.'
+          : 'The history replays against the current workflow code, and the timeline rebuilt from the history alone matches the one the workflow reports.'),
         findings.length ? `<ul>${findings.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>` : '',
       ].join('\n'),
     },

@@ -10,7 +10,10 @@ import { CliError, type CliIo } from './output';
 /** What a command that needs only the store runs with: the configuration, the store, and where to write. */
 export interface StoreContext {
   config: Config;
-  /** The service's store (PostgreSQL): the access log, data keys, restrictions. */
+  /**
+   * The service's store (PostgreSQL): the access log, data keys, restrictions, and the archive that
+   * reads of a case Temporal no longer has fall back to.
+   */
   db: Database;
   io: CliIo;
 }

@@ -28,7 +28,7 @@ async function bundleFor(ctx: CommandContext, deps: AuditDeps): Promise<Workflow
 export async function auditReplay(ctx: CommandContext, caseId: string | undefined, opts: { all?: boolean; query?: string; json?: boolean }, deps: AuditDeps = {}): Promise<number> {
   if (Boolean(caseId) === Boolean(opts.all)) throw new CliError('Name one case (hrda audit replay <caseId>) or ask for all of them (--all).', 2);
   requirePurpose(ctx, 'hrda audit replay');
-  const ids = caseId ? [caseId] : await listCaseIds(ctx.client, opts.query);
+  const ids = caseId ? [caseId] : await listCaseIds(ctx.client, opts.query, ctx.db);
   if (ids.length === 0) {
     ctx.io.err(`No cases in namespace ${ctx.config.TEMPORAL_NAMESPACE}${opts.query ? ` match ${opts.query}` : ''}.`);
     return 0;
@@ -45,7 +45,7 @@ export async function auditReplay(ctx: CommandContext, caseId: string | undefine
     let audit: CaseAudit | undefined;
     let error: string | undefined;
     try {
-      audit = await auditCase(ctx.client, id, { workflowBundle, dataConverter });
+      audit = await auditCase(ctx.client, id, { workflowBundle, dataConverter, ...(ctx.db ? { archive: ctx.db } : {}) });
     } catch (err) {
       const explained = explain(err, ctx.config);
       error = explained instanceof Error ? explained.message : String(explained);
@@ -77,6 +77,7 @@ export async function auditExport(ctx: CommandContext, caseId: string, opts: { o
   const bundle = await exportCaseBundle(ctx.client, caseId, {
     workflowBundle,
     dataConverter: dataConverterFor(ctx.config, ctx.db),
+    archive: ctx.db,
     outDir,
     accessLog: new AccessLog(ctx.db),
     // The export's own read is in the log it exports.
@@ -88,7 +89,11 @@ export async function auditExport(ctx: CommandContext, caseId: string, opts: { o
     `Audit bundle for case ${caseId} in ${bundle.dir}:`,
     ...bundle.files.map((f) => `  ${f}`),
     `${bundle.accessLog.length} access-log entr${bundle.accessLog.length === 1 ? 'y' : 'ies'}; ${bundle.audit.runs} run${bundle.audit.runs === 1 ? '' : 's'}, ${bundle.audit.events} history events.`,
-    bundle.audit.ok ? 'Checks passed: the history replays and its rebuilt timeline matches the workflow’s.' : `Checks FAILED:\n${findings.map((f) => `  ${f}`).join('\n')}`,
+    !bundle.audit.ok
+      ? `Checks FAILED:\n${findings.map((f) => `  ${f}`).join('\n')}`
+      : bundle.audit.source === 'archive'
+        ? 'Checks passed: Temporal no longer has the workflow; its archived history replays and the case rebuilt from it matches what the workflow returned.'
+        : 'Checks passed: the history replays and its rebuilt timeline matches the workflow’s.',
   ].join('\n'));
   return bundle.audit.ok ? 0 : 1;
 }

@@ -5,6 +5,7 @@ import { getProfile, isProfileId, profiles } from '../../../domain/profiles';
 import type { CaseView } from '../../../machines/referral';
 import { timelinePage } from '../../audit/report-html';
 import { listCases } from '../../case-list';
+import { ArchivedCases } from '../../archive/archived-cases';
 import { CaseClient, CaseIdRetiredError } from '../../cases';
 import { CaseRestrictions } from '../../api/case-restrictions';
 import { caseSkeleton, redactTimeline } from '../../api/redaction';
@@ -18,7 +19,11 @@ import { logCliRead, requirePurpose } from '../access-log';
 import { discloseCase, type DiscloseOptions } from './disclose';
 import type { Runner } from './runner';
 
-const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(ctx.db, ctx.config) });
+const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, {
+  dataKeys: dataKeyStoreFor(ctx.db, ctx.config),
+  // A case Temporal no longer has (retention) is read back from the archive.
+  archive: new ArchivedCases(ctx.db, ctx.client.options.loadedDataConverter),
+});
 
 /** How long a submission waits for the worker to register and route the case. */
 const submitTimeoutMs = 30_000;
@@ -70,7 +75,7 @@ const restrictedNote = 'details to the need-to-know list only (through the API, 
 
 export async function showCase(ctx: CommandContext, caseId: string, opts: { json?: boolean }): Promise<void> {
   requirePurpose(ctx, 'hrda case show');
-  const record = await readCaseRecord(cases(ctx), dataKeyStoreFor(ctx.db, ctx.config), caseId);
+  const record = await readCaseRecord(cases(ctx), dataKeyStoreFor(ctx.db, ctx.config), caseId, ctx.db);
   const restricted = record.personalData !== 'destroyed' && Boolean(record.case.restricted);
   // A destroyed case's skeleton and a restricted case's are all the CLI shows of them.
   await logCliRead(ctx, 'hrda case show', [caseId], { view: record.personalData === 'destroyed' || restricted ? 'skeleton' : 'full', restrictedCaseIds: restricted ? [caseId] : [] });

@@ -32,7 +32,7 @@ export function registerMeetingCommands(program: Command, run: Runner): void {
     .option('--json', 'print JSON')
     .action((date: string, opts: { monthly?: boolean; marac?: boolean; profile: string; json?: boolean }) =>
       run(async (ctx) => {
-        const meetings = new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile);
+        const meetings = new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile, ctx.db ? { archive: ctx.db } : {});
         const agenda = await meetings.agenda(kindOf(opts), dateArg(date));
         if (!agenda) throw new CliError(`No ${kindOf(opts)} meeting of ${opts.profile} on ${date} exists yet.`);
         if (opts.json) return ctx.io.out(JSON.stringify(agenda, null, 2));
@@ -92,7 +92,7 @@ export async function meetingPack(ctx: CommandContext, date: string, opts: Meeti
   if (format !== 'html' && format !== 'markdown') throw new CliError('--format must be html or markdown');
   const kind = kindOf(opts);
   requirePurpose(ctx, 'hrda meeting pack');
-  const meetings = new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile ?? defaultProfileId, { dataKeys: dataKeyStoreFor(ctx.db, ctx.config) });
+  const meetings = new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile ?? defaultProfileId, { dataKeys: dataKeyStoreFor(ctx.db, ctx.config), archive: ctx.db });
   let papers: MeetingPapers | null;
   try {
     papers = opts.minutes ? await meetings.minutes(kind, dateArg(date)) : await meetings.pack(kind, dateArg(date));
