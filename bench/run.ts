@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Runtime } from '@temporalio/worker';
 import { buildApi } from '../client/api/server';
-import { mintDevelopmentTokens } from '../client/api/dev-tokens';
+import { startDevelopmentProvider } from '../client/api/identity/development-provider';
 import { getProfile, defaultProfileId } from '../domain/profiles';
 import { dataConverterFor } from '../worker/codec';
 import { run as runCommand } from '../scripts/run';
@@ -182,13 +182,17 @@ async function main(): Promise<void> {
     });
 
     const accessLogDir = path.join(scratch, 'access-log');
-    const api = await buildApi({ config: { ...hrda.config, HRDA_ACCESS_LOG_DIR: accessLogDir, HRDA_DATABASE_URL: databaseUrl }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
+    // Tokens from an OpenID provider of the bench's own, checked as a production provider's are.
+    const identity = await startDevelopmentProvider({ audience: 'urn:hrda:bench', port: 0 });
+    stops.push(() => identity.stop());
+    const identityConfig = { HRDA_OIDC_ISSUER: identity.issuer, HRDA_OIDC_AUDIENCE: identity.audience };
+    const api = await buildApi({ config: { ...hrda.config, ...identityConfig, HRDA_ACCESS_LOG_DIR: accessLogDir, HRDA_DATABASE_URL: databaseUrl }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
     await api.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => api.close());
     const apiUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
     const bareHttp = await startBareHttp(bare);
     stops.push(() => bareHttp.close());
-    const tokens = mintDevelopmentTokens(hrda.config.HRDA_JWT_SECRET);
+    const tokens = await identity.tokens();
     const housing = tokens.find((t) => t.role === 'agency-practitioner' && t.agency === 'housing')!.token;
     const admin = tokens.find((t) => t.role === 'administrator')!.token;
 

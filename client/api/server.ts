@@ -9,6 +9,7 @@ import { dataKeyStoreFor } from '../../worker/codec';
 import { CaseClient } from '../cases';
 import { AccessLog, installAccessLogging } from './access-log';
 import { installAuthentication } from './auth';
+import { createTokenVerifier, identitySettingsFrom, type TokenVerifier } from './identity';
 import { caseRestrictionsFrom, registerCodecRoutes } from './codec';
 import { installProblemHandling } from './error-handler';
 import { IdempotencyStore, installIdempotency } from './idempotency';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   /** Structured logger (pino); none by default. Request data is never logged. */
   logger?: FastifyBaseLogger;
   idempotency?: IdempotencyStore;
+  /** Accepts the identity provider's tokens; built from the HRDA_OIDC_* configuration when not given. */
+  verifier?: TokenVerifier;
   now?: () => Date;
 }
 
@@ -60,7 +63,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(deps.config) });
 
   installProblemHandling(app);
-  installAuthentication(app, { secret: deps.config.HRDA_JWT_SECRET, ...(deps.now ? { now: deps.now } : {}) });
+  const verifier = deps.verifier ?? createTokenVerifier(identitySettingsFrom(deps.config));
+  installAuthentication(app, { verifier, ...(deps.now ? { now: deps.now } : {}) });
   installAccessLogging(app, accessLog, deps.now);
   installIdempotency(app, deps.idempotency ?? new IdempotencyStore());
   await installOpenApi(app);
@@ -70,7 +74,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerCaseCommandRoutes(app, { cases });
   registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });
-  registerCodecRoutes(app, { config: deps.config, accessLog, restriction: caseRestrictionsFrom(deps.temporal), ...(deps.now ? { now: deps.now } : {}) });
+  registerCodecRoutes(app, { config: deps.config, db: deps.db, verifier, accessLog, restriction: caseRestrictionsFrom(deps.temporal), ...(deps.now ? { now: deps.now } : {}) });
 
   return app;
 }
