@@ -70,6 +70,42 @@ export function newSigningKey(): JWK {
   return { ...(privateKey.export({ format: 'jwk' }) as JWK), kid: `dev-${randomBytes(6).toString('hex')}`, alg: 'ES256', use: 'sig' };
 }
 
+/**
+ * Where the provider keeps what it issues: this process's memory, for as long as each lives. A
+ * restart forgets every token, which suits development (the signing key is new each start anyway);
+ * it is also what oidc-provider's own default does, without its warning that production needs more.
+ */
+function memoryAdapter(): new (model: string) => object {
+  const store = new Map<string, Record<string, unknown>>();
+  return class {
+    constructor(private readonly model: string) {}
+    private key(id: string) {
+      return `${this.model}:${id}`;
+    }
+    async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number) {
+      store.set(this.key(id), payload);
+      if (expiresIn) setTimeout(() => store.delete(this.key(id)), expiresIn * 1000).unref();
+    }
+    async find(id: string) {
+      return store.get(this.key(id));
+    }
+    async findByUid() {
+      return undefined;
+    }
+    async findByUserCode() {
+      return undefined;
+    }
+    async consume(id: string) {
+      const payload = store.get(this.key(id));
+      if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+    }
+    async destroy(id: string) {
+      store.delete(this.key(id));
+    }
+    async revokeByGrantId() {}
+  };
+}
+
 export async function startDevelopmentProvider(opts: DevelopmentProviderOptions): Promise<DevelopmentProvider> {
   const identities = opts.identities ?? developmentIdentities;
   const claimsFor = opts.claimsFor ?? defaultDevelopmentClaims;
@@ -93,7 +129,11 @@ export async function startDevelopmentProvider(opts: DevelopmentProviderOptions)
       response_types: [],
       redirect_uris: [],
       token_endpoint_auth_method: 'client_secret_basic',
+      // The provider's default (RS256) must be a key it holds.
+      id_token_signed_response_alg: signingKey.alg,
     })),
+    adapter: memoryAdapter(),
+    ttl: { ClientCredentials: developmentTokenLifetimeSeconds },
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: ['api'],
