@@ -18,6 +18,16 @@ export const developmentEncryptionKeys = 'dev-2026-01:Z8z/z/lp09lcUaAYqH9avYDhTF
 const port = z.coerce.number().int().min(1).max(65535);
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port, e.g. temporal.example.org:7233');
 
+/** Whether a URL names this machine (127.0.0.0/8, ::1, localhost): plain HTTP there never leaves it. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
 /** A claim name, or a dotted path into nested claims (`realm_access.roles`). */
 const claimPath = z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'expected a claim name, dotted for a nested claim (e.g. realm_access.roles)');
 
@@ -127,7 +137,11 @@ export const configSchema = z
      * Its signing keys come from the jwks_uri of its discovery document. When unset, `hrda start
      * --development` runs an embedded provider on loopback; anywhere else the service refuses to start.
      */
-    HRDA_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: 'expected the issuer URL, e.g. https://keycloak.example.org/realms/hrda' }).optional(),
+    HRDA_OIDC_ISSUER: z
+      .url({ protocol: /^https?$/, error: 'expected the issuer URL, e.g. https://keycloak.example.org/realms/hrda' })
+      // Its keys are fetched from it: over plain HTTP anyone on the way could hand the service keys of their own.
+      .refine((url) => url.startsWith('https://') || isLoopbackUrl(url), 'must be https:// (plain http only on loopback, e.g. a provider on this machine)')
+      .optional(),
     /** The `aud` the API's tokens must carry: its identifier at the provider (the API's URL, or Entra ID's api://… or client ID). */
     HRDA_OIDC_AUDIENCE: z.string().trim().min(1).optional(),
     /** The provider's public keys as a JWKS (JSON), instead of fetching its jwks_uri: for a provider the service cannot reach, and the tests. */

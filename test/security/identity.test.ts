@@ -210,10 +210,13 @@ describe('the claim mapping an operator configures', () => {
     expect(mapClaims({ ...base, hrda_role: 'toString' }, { ...mapping, roleMap: { chair: 'chair' } })).toMatchObject({ ok: false });
   });
 
-  it('refuses a role map or JWKS that is not what it should be, naming the variable', () => {
+  it('refuses a role map, JWKS or issuer that is not what it should be, naming the variable', () => {
     expect(() => parseConfig({ HRDA_OIDC_ROLE_MAP: '{"hrda-chair":"superuser"}' })).toThrow(/HRDA_OIDC_ROLE_MAP/);
     expect(() => parseConfig({ HRDA_OIDC_ROLE_MAP: 'not json' })).toThrow(/HRDA_OIDC_ROLE_MAP: is not valid JSON/);
     expect(() => parseConfig({ HRDA_OIDC_JWKS: JSON.stringify({ keys: [providerKey] }) })).toThrow(/HRDA_OIDC_JWKS.*private key/);
+    // Keys fetched over plain HTTP could be anyone's: http only for a provider on this machine.
+    expect(() => parseConfig({ HRDA_OIDC_ISSUER: 'http://keycloak.example.org/realms/hrda', HRDA_OIDC_AUDIENCE: 'hrda-api' })).toThrow(/HRDA_OIDC_ISSUER: must be https/);
+    expect(parseConfig({ HRDA_OIDC_ISSUER: 'http://127.0.0.1:8090', HRDA_OIDC_AUDIENCE: 'hrda-api' }).HRDA_OIDC_ISSUER).toBe('http://127.0.0.1:8090');
   });
 });
 

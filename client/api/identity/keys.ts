@@ -1,4 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import { isLoopbackUrl } from '../../../domain/config';
 import type { IdentitySettings } from './settings';
 
 /** The provider could not be asked for its keys: the caller gets 503, not a refusal of their token. */
@@ -43,5 +44,6 @@ async function discoverKeys(issuer: string): Promise<JWTVerifyGetKey> {
   // The document must be the issuer's own (Discovery §4.3): otherwise another party's keys would be trusted.
   if (doc.issuer !== issuer) throw new IdentityProviderUnavailableError(`its discovery document names another issuer (HRDA_OIDC_ISSUER must be exactly ${JSON.stringify(doc.issuer)})`);
   if (typeof doc.jwks_uri !== 'string' || !/^https?:\/\//.test(doc.jwks_uri)) throw new IdentityProviderUnavailableError('its discovery document has no jwks_uri');
+  if (!doc.jwks_uri.startsWith('https://') && !isLoopbackUrl(doc.jwks_uri)) throw new IdentityProviderUnavailableError('its jwks_uri is not https://');
   return createRemoteJWKSet(new URL(doc.jwks_uri), { timeoutDuration: requestTimeoutMs, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
 }
