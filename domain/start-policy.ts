@@ -36,7 +36,7 @@ export function developmentSecretsInUse(config: Config): StartProblem[] {
   if (usesEmbeddedIdentityProvider(config)) {
     // The embedded provider's tokens are minted by anyone who can run `hrda start`: development only.
     problems.push(
-      { variable: 'HRDA_OIDC_ISSUER', message: 'no identity provider is configured (the embedded one is for development): set the issuer URL of your OpenID provider (Entra ID, Keycloak…), docs/security.md' },
+      { variable: 'HRDA_OIDC_ISSUER', message: 'no identity provider is configured (the embedded one is for development): set the issuer URL of your OpenID provider (Entra ID, Keycloak…); it replaces HRDA_JWT_SECRET, docs/security.md' },
       { variable: 'HRDA_OIDC_AUDIENCE', message: 'set the audience (aud) your provider issues the API\'s access tokens for' },
     );
   }
