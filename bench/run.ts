@@ -186,7 +186,8 @@ async function main(): Promise<void> {
     const identity = await startDevelopmentProvider({ audience: 'urn:hrda:bench', port: 0 });
     stops.push(() => identity.stop());
     const identityConfig = { HRDA_OIDC_ISSUER: identity.issuer, HRDA_OIDC_AUDIENCE: identity.audience };
-    const api = await buildApi({ config: { ...hrda.config, ...identityConfig, HRDA_ACCESS_LOG_DIR: accessLogDir, HRDA_DATABASE_URL: databaseUrl }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
+    // The bench's clients share a few tokens: the per-principal limit would measure itself, not the API.
+    const api = await buildApi({ config: { ...hrda.config, ...identityConfig, HRDA_ACCESS_LOG_DIR: accessLogDir, HRDA_DATABASE_URL: databaseUrl, HRDA_RATE_LIMIT_PER_MINUTE: 1_000_000 }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
     await api.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => api.close());
     const apiUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;

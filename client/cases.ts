@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Actor } from '../domain/actor';
 import type { CaseCommandInput, CaseCommandName } from '../domain/case-commands';
 import { getProfile, defaultProfileId } from '../domain/profiles';
@@ -100,9 +101,14 @@ export class CaseClient {
     return this.temporal.workflow.getHandle<typeof referralWorkflow>(caseWorkflowId(caseId));
   }
 
-  async command<N extends CaseCommandName>(caseId: string, name: N, input: Omit<CaseCommandInput<N>, 'actor'>, actor: Actor): Promise<CaseView> {
+  /**
+   * One command on a case. `updateId` names the update (a new one by default); the attempts that
+   * `withSameUpdateId` makes all use it, so the case applies the command once whatever happens on the way.
+   */
+  async command<N extends CaseCommandName>(caseId: string, name: N, input: Omit<CaseCommandInput<N>, 'actor'>, actor: Actor, opts: { updateId?: string } = {}): Promise<CaseView> {
     try {
-      return await this.handle(caseId).executeUpdate(caseUpdates[name], { args: [{ ...input, actor } as CaseCommandInput<N>] });
+      return await withSameUpdateId(opts.updateId, (updateId) =>
+        this.handle(caseId).executeUpdate(caseUpdates[name], { args: [{ ...input, actor } as CaseCommandInput<N>], updateId }));
     } catch (err) {
       const translated = translateUpdateFailure(err);
       if (translated !== err) throw translated;
@@ -116,7 +122,8 @@ export class CaseClient {
   /** An action on one of the case's disputes: each dispute is a workflow of its own. */
   async disputeAction<N extends DisputeActionName>(caseId: string, disputeId: string, name: N, input: Omit<DisputeAction<N>, 'actor'>, actor: Actor): Promise<DisputeView> {
     try {
-      return await this.temporal.workflow.getHandle(disputeWorkflowId(caseId, disputeId)).executeUpdate(disputeUpdates[name], { args: [{ ...input, actor } as DisputeAction<N>] });
+      return await withSameUpdateId(undefined, (updateId) =>
+        this.temporal.workflow.getHandle(disputeWorkflowId(caseId, disputeId)).executeUpdate(disputeUpdates[name], { args: [{ ...input, actor } as DisputeAction<N>], updateId }));
     } catch (err) {
       throw translateUpdateFailure(err);
     }
@@ -132,6 +139,42 @@ export class CaseClient {
 
   timeline(caseId: string): Promise<TimelineEntry[]> {
     return this.handle(caseId).query(caseTimelineQuery);
+  }
+}
+
+/** How many times an update is sent in all, and the first pause between two attempts (doubled each time). */
+const updateAttempts = 5;
+const firstRetryAfterMs = 200;
+
+/**
+ * Whether an update's failure is a decision of the workflow: our workflows fail an update only
+ * with a typed ApplicationFailure (InvalidInput, Refused, ForwardFailed…), which a retry would
+ * only meet again. A case still being registered ("NotReady") asks to be tried again in a moment.
+ * Anything else — a gRPC error on the way, an update the server rejected because the worker never
+ * processed it (issue 14: "Workflow Update failed" while the SDK core logged "There are
+ * unprocessed protocol messages while receiving new work") — says nothing about the case.
+ */
+export function isRetryableUpdateFailure(err: unknown): boolean {
+  if (err instanceof WorkflowNotFoundError) return false;
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure && cause.type) return cause.type === 'NotReady';
+  return err instanceof WorkflowUpdateFailedError || err instanceof ServiceError;
+}
+
+/**
+ * Sends an update until the workflow decides it, every attempt under one update ID: Temporal
+ * deduplicates by update ID, so an attempt after one whose answer was lost gets that answer
+ * rather than applying the command twice.
+ */
+export async function withSameUpdateId<R>(updateId: string | undefined, send: (updateId: string) => Promise<R>): Promise<R> {
+  const id = updateId ?? randomUUID();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send(id);
+    } catch (err) {
+      if (attempt >= updateAttempts || !isRetryableUpdateFailure(err)) throw err;
+      await delay(firstRetryAfterMs * 2 ** (attempt - 1));
+    }
   }
 }
 

@@ -122,6 +122,19 @@ export const configSchema = z
     HRDA_API_HOST: z.string().min(1).default('127.0.0.1'),
     HRDA_API_PORT: port.default(8080),
     /**
+     * The proxies in front of the API whose X-Forwarded-* headers are believed: "false" (none, the
+     * default), "true" (any: only behind a proxy that overwrites them), a hop count, or addresses
+     * and CIDRs, comma-separated. It decides the client address (rate limits, logs) and whether a
+     * request came over TLS (the codec cookie is then Secure).
+     */
+    HRDA_TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|\d{1,2}|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/, 'expected true, false, a hop count, or comma-separated addresses/CIDRs')
+      .default('false')
+      .transform((v): boolean | number | string[] => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((a) => a.trim()))),
+    /** Requests per minute per principal (per API process), before 429. */
+    HRDA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /**
      * Secret for the keyed hash that identifies a subject (victim) across referrals.
      * The default is for the embedded development service only.
      */

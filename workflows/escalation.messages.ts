@@ -24,5 +24,8 @@ export interface DisputeProgress {
 }
 export const disputeProgressSignal = defineSignal<[DisputeProgress]>('disputeProgress');
 
+/** From the case to a dispute it raised by itself: what made it raise the dispute is gone (the reason says what). */
+export const disputeCauseEndedSignal = defineSignal<[{ reason: string }]>('causeEnded');
+
 /** Opaque ids only: no personal data in a workflow id. */
 export const disputeWorkflowId = (caseId: string, disputeId: string) => `dispute-${caseId}-${disputeId}`;

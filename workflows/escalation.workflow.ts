@@ -12,8 +12,9 @@ import {
   type DisputeActionEvent, type DisputeSnapshot, type DisputeView,
 } from '../machines/escalation';
 import type { CaseActivities } from './activity-types';
-import { disputeProgressSignal, disputeStateQuery, disputeUpdates } from './escalation.messages';
+import { disputeCauseEndedSignal, disputeProgressSignal, disputeStateQuery, disputeUpdates } from './escalation.messages';
 import { unlessWithheld } from './case/withheld';
+import { deadlineTimers } from './deadline-timers';
 
 export type EscalationWorkflowInput = DisputeStart;
 
@@ -86,6 +87,10 @@ export async function escalationWorkflow(raw: EscalationWorkflowInput): Promise<
     );
   for (const name of disputeActionNames) handleAction(name);
   setHandler(disputeStateQuery, () => disputeView(snapshot()));
+  // A dispute already resolved has nothing to end.
+  setHandler(disputeCauseEndedSignal, ({ reason }) => {
+    if (snapshot().status === 'active') actor.send({ type: 'causeEnded', at: now(), reason });
+  });
 
   const inFlight = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
@@ -134,6 +139,7 @@ export async function escalationWorkflow(raw: EscalationWorkflowInput): Promise<
     }
   };
 
+  const untilDeadline = deadlineTimers();
   let stuckAt: string | undefined;
   while (snapshot().status !== 'done') {
     deliverOutbox();
@@ -148,8 +154,8 @@ export async function escalationWorkflow(raw: EscalationWorkflowInput): Promise<
       await condition(() => version !== seen);
       continue;
     }
-    const wait = deadline === undefined ? undefined : Date.parse(deadline) - Date.now();
-    const woken = wait !== undefined && wait <= 0 ? false : await condition(() => version !== seen, wait);
+    const due = deadline === undefined ? undefined : Date.parse(deadline);
+    const woken = due !== undefined && due <= Date.now() ? false : await untilDeadline(due, () => version !== seen);
     if (!woken && snapshot().status === 'active') {
       stuckAt = deadline;
       // The timeline records the protocol's instant; the history keeps when the timer fired.

@@ -8,6 +8,7 @@ import {
   meetingCommandSchemas, recordedMeetingCommandSchemas, type MeetingCommand, type MeetingCommandName, type MeetingEffect, type RecordedMeetingCommand,
 } from '../machines/meeting';
 import type { ConfirmRequest, ForwardRequest, MeetingActivities } from './meeting-activity-types';
+import { deadlineTimers } from './deadline-timers';
 import { decisionDeliveredSignal, heldDecisionsQuery } from './meeting.messages';
 import { caseWorkflowId, rollOverSignal } from './referral.messages';
 
@@ -192,6 +193,7 @@ export async function hostMeeting<S>(host: MeetingHost<S>): Promise<void> {
     });
   };
   let indexed = '';
+  const untilDeadline = deadlineTimers();
   let stuckAt: Instant | undefined;
 
   for (;;) {
@@ -217,8 +219,8 @@ export async function hostMeeting<S>(host: MeetingHost<S>): Promise<void> {
       await condition(changed);
       continue;
     }
-    const wait = deadline === undefined ? undefined : Date.parse(deadline) - Date.now();
-    const woken = wait !== undefined && wait <= 0 ? false : await condition(changed, wait);
+    const due = deadline === undefined ? undefined : Date.parse(deadline);
+    const woken = due !== undefined && due <= Date.now() ? false : await untilDeadline(due, changed);
     if (!woken && deadline !== undefined) {
       await condition(() => !host.busy());
       stuckAt = deadline;

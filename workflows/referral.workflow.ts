@@ -10,6 +10,7 @@ import { caseView, createReferralMachine, nextDeadline, type CaseSnapshot, type 
 import type { CaseActivities } from './activity-types';
 import { handleCaseCommands } from './case/commands';
 import { CaseEffects, type EffectsState } from './case/effects';
+import { deadlineTimers } from './deadline-timers';
 import { backgroundChecks } from './case/police-checks';
 import { searchAttributeIndexer } from './case/search-attributes';
 import { disputeProgressSignal } from './escalation.messages';
@@ -98,6 +99,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
   const effects = (live.effects = new CaseEffects(effectsState, (ids) => actor.send({ type: 'delivered', ids })));
   const index = searchAttributeIndexer(profile);
 
+  const untilDeadline = deadlineTimers();
   let stuckAt: string | undefined;
   while (snapshot().status !== 'done') {
     // A machine that threw (a bug, or a date beyond the calendar's data) must not leave the case
@@ -122,8 +124,8 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
       await condition(() => version !== seen);
       continue;
     }
-    const wait = deadline === undefined ? undefined : Date.parse(deadline) - Date.now();
-    const woken = wait !== undefined && wait <= 0 ? false : await condition(() => version !== seen, wait);
+    const due = deadline === undefined ? undefined : Date.parse(deadline);
+    const woken = due !== undefined && due <= Date.now() ? false : await untilDeadline(due, () => version !== seen);
     if (!woken && snapshot().status === 'active') {
       stuckAt = deadline;
       // The timeline records the protocol's instant; the history keeps when the timer fired.
@@ -138,6 +140,8 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
   effects.run(snapshot());
   index(snapshot());
   await effects.drained();
+  // Histories recorded before this change may complete before a dispute's completion reaches them.
+  if (patched('case-awaits-its-disputes')) await effects.disputesCompleted();
   await condition(allHandlersFinished);
   return caseView(snapshot());
 }

@@ -1,6 +1,7 @@
-import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { plusDuration } from '../domain/duration';
 import type { RetentionActivities } from './activity-types';
+import { deadlineTimers } from './deadline-timers';
 
 /** A case whose personal data is kept for a period after it was received. */
 export interface RetainedCase {
@@ -48,13 +49,14 @@ export async function retentionWorkflow(input: RetentionInput): Promise<void> {
   setHandler(retainUntilQuery, retainUntil);
   upsertSearchAttributes({ HrdaKind: ['retention'] });
 
+  const untilRetained = deadlineTimers();
   for (;;) {
     const until = retainUntil();
     const known = cases.length;
     if (until !== null) upsertSearchAttributes({ HrdaNextDeadline: [new Date(until)] });
-    const wait = until === null ? undefined : Date.parse(until) - Date.now();
-    if (wait === undefined || wait > 0) {
-      const changed = await condition(() => cases.length !== known || workflowInfo().continueAsNewSuggested, wait);
+    const due = until === null ? undefined : Date.parse(until);
+    if (due === undefined || due > Date.now()) {
+      const changed = await untilRetained(due, () => cases.length !== known || workflowInfo().continueAsNewSuggested);
       if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof retentionWorkflow>({ ...input, cases });
       if (changed) continue;
     }

@@ -1,5 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { plusDuration } from '../domain/duration';
+import { deadlineTimers } from './deadline-timers';
 import type { Route } from '../domain/timeline';
 import type { PreviousPlan } from '../machines/referral';
 import { decideRepeat, stillRelevant, type RepeatDecision, type SubjectReferral } from '../machines/subject/repeats';
@@ -61,10 +62,11 @@ export async function subjectWorkflow(state?: SubjectState): Promise<void> {
     const latest = referrals.reduce((acc, r) => (r.receivedAt > acc ? r.receivedAt : acc), '');
     return latest ? plusDuration(latest, repeatWindow) : new Date().toISOString();
   };
+  const untilExpiry = deadlineTimers();
   for (;;) {
     const count = referrals.length;
-    const wait = Date.parse(expiry()) - Date.now();
-    const changed = wait > 0 && (await condition(() => referrals.length !== count || workflowInfo().continueAsNewSuggested, wait));
+    const due = Date.parse(expiry());
+    const changed = due > Date.now() && (await untilExpiry(due, () => referrals.length !== count || workflowInfo().continueAsNewSuggested));
     if (!changed) {
       referrals = stillRelevant(referrals, new Date().toISOString(), repeatWindow);
       if (referrals.length === 0) break;

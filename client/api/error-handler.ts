@@ -7,6 +7,17 @@ import { caseNotFound, problemContentType, ProblemError, type FieldProblem } fro
 
 const parts: Record<string, FieldProblem['in']> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
 
+/**
+ * Fastify's router answers a malformed or over-long URL before any handler runs; this gives those
+ * answers the same problem+json shape. The URL is not echoed: it could carry anything.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const problem = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? new ProblemError('uri-too-long', 'A path parameter is longer than any identifier this API issues.')
+    : new ProblemError('malformed-request', 'The request URL cannot be read.');
+  return reply.code(problem.status).type(problemContentType).send(problem.toProblem(''));
+}
+
 /** Every failure leaves as problem+json; a server error is logged by name and stack only, never with the request's data. */
 export function installProblemHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => sendProblem(req, reply, toProblemError(err, req)));

@@ -11,7 +11,9 @@ import { AccessLog, installAccessLogging } from './access-log';
 import { installAuthentication } from './auth';
 import { createTokenVerifier, identitySettingsFrom, type TokenVerifier } from './identity';
 import { caseRestrictionsFrom, registerCodecRoutes } from './codec';
-import { installProblemHandling } from './error-handler';
+import { frameworkErrors, installProblemHandling } from './error-handler';
+import { installHardening } from './hardening';
+import { installJsonBodies, maxBodyBytes } from './json-body';
 import { IdempotencyStore, installIdempotency } from './idempotency';
 import { installOpenApi } from './openapi';
 import { registerAccessLogRoutes } from './routes/access-log';
@@ -47,14 +49,19 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     // No per-request lines: URLs and headers stay out of the logs; failures are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
-    routerOptions: { ignoreTrailingSlash: true },
     // A HEAD of a case would be a read that shows nothing yet is logged: GET only.
     exposeHeadRoutes: false,
     // Request IDs go into the access log: unique across restarts, not a per-process counter.
     genReqId: () => randomUUID(),
+    bodyLimit: maxBodyBytes,
+    trustProxy: trustProxyOption(deps.config.HRDA_TRUST_PROXY),
+    // Identifiers are at most 128 characters (a case ID): anything longer is answered 414 by the router.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
+    frameworkErrors,
   });
   // Bodies are JSON: anything else is 415 rather than a string that fails validation.
   app.removeContentTypeParser('text/plain');
+  installJsonBodies(app);
   app.setValidatorCompiler(validatorCompiler);
   // Responses go out as the case reports them (JSON); the response schemas document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -63,6 +70,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(deps.config) });
 
   installProblemHandling(app);
+  await installHardening(app, { requestsPerMinute: deps.config.HRDA_RATE_LIMIT_PER_MINUTE });
   const verifier = deps.verifier ?? createTokenVerifier(identitySettingsFrom(deps.config));
   installAuthentication(app, { verifier, ...(deps.now ? { now: deps.now } : {}) });
   installAccessLogging(app, accessLog, deps.now);
@@ -77,4 +85,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerCodecRoutes(app, { config: deps.config, db: deps.db, verifier, accessLog, restriction: caseRestrictionsFrom(deps.temporal), ...(deps.now ? { now: deps.now } : {}) });
 
   return app;
+}
+
+/** A hop count trusts that many proxies nearest the server (proxy-addr's meaning, which Fastify's types only take as a function). */
+function trustProxyOption(setting: Config['HRDA_TRUST_PROXY']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }

@@ -10,6 +10,7 @@ import {
   type CaseEvent, type CaseSnapshot, type CaseView, type CheckResult, type ChecksOutput, type RepeatInfo,
 } from '../../machines/referral';
 import type { CaseActivities } from '../../workflows/activity-types';
+import { uncancelledDeadlineTimersPatch } from '../../workflows/deadline-timers';
 import { referralWorkflowType } from '../../workflows/referral.messages';
 import type { ReferralWorkflowInput } from '../../workflows/referral.workflow';
 import { activityNames, signalEvent, updateEvent, type MessageEvent } from './case-events';
@@ -65,7 +66,7 @@ export async function rebuildTimeline(runs: History | History[], opts: { dataCon
     const [input] = (await decodePayloads(converter, run.input)) as [ReferralWorkflowInput];
     host ??= new CaseHost(input, converter, hasPatchMarker(history, restrictedCasesPatch));
     if (i > 0 && end.kind !== 'continued-as-new') host.problem(`Run ${i + 1} follows a run that ended ${end.kind}, not by continuing as new`);
-    host.beginRun(input);
+    host.beginRun(input, uncancelledTimersFrom(run, patchMarkerEventId(history, uncancelledDeadlineTimersPatch)));
     end = run.end;
     for (const task of run.tasks) await host.handleTask(task, run, task.index === run.tasks.length - 1);
     if (end.kind === 'completed') [result] = await decodePayloads(converter, end.result);
@@ -78,11 +79,28 @@ export const restrictedCasesPatch = 'restricted-cases';
 
 /** Whether a history recorded `patched(id)`: the SDK's marker names the patch in its details. */
 export function hasPatchMarker(history: History, id: string): boolean {
-  return eventsOf(history).some((e) => {
-    const marker = e.markerRecordedEventAttributes;
-    if (marker?.markerName !== 'core_patch') return false;
-    return Object.values(marker.details ?? {}).some((p) => (p?.payloads ?? []).some((x) => x.data && Buffer.from(x.data).toString('utf8').includes(`"${id}"`)));
+  return patchMarkerEventId(history, id) !== undefined;
+}
+
+/** The event ID of the marker `patched(id)` recorded, if the history has one. */
+function patchMarkerEventId(history: History, id: string): number | undefined {
+  const marker = eventsOf(history).find((e) => {
+    const m = e.markerRecordedEventAttributes;
+    if (m?.markerName !== 'core_patch') return false;
+    return Object.values(m.details ?? {}).some((p) => (p?.payloads ?? []).some((x) => x.data && Buffer.from(x.data).toString('utf8').includes(`"${id}"`)));
   });
+  return marker ? int64(marker.eventId) : undefined;
+}
+
+/**
+ * The index of the first task whose waits arm one timer per deadline and never cancel it
+ * (workflows/deadline-timers.ts): the task that recorded the patch's marker, which a case already
+ * running when the change was deployed records at its first wait after it.
+ */
+function uncancelledTimersFrom(run: RunTasks, markerEventId: number | undefined): number {
+  if (markerEventId === undefined) return Infinity;
+  const before = run.tasks.filter((t) => t.completedEventId < markerEventId);
+  return before.at(-1)?.index ?? Infinity;
 }
 
 /** The workflow's host loop, replayed: what referralWorkflow does between its awaits. */
@@ -121,8 +139,11 @@ class CaseHost {
    * A run begins. A continued run starts from the snapshot its input carries, as the workflow
    * restores it; when the run before was rebuilt too, the two must agree.
    */
-  beginRun(input: ReferralWorkflowInput): void {
+  beginRun(input: ReferralWorkflowInput, uncancelledTimersFrom = Infinity): void {
     this.continuedRun = input.continued !== undefined;
+    // Each run arms its own timers.
+    this.uncancelledTimersFrom = uncancelledTimersFrom;
+    this.runningTimers.clear();
     // Event IDs start again in each run.
     this.checkResults.clear();
     if (!input.continued) return;
@@ -137,6 +158,10 @@ class CaseHost {
   }
 
   private continuedRun = false;
+  /** From this task of the run on, a deadline's timer is armed once and never cancelled. */
+  private uncancelledTimersFrom = Infinity;
+  /** The instants of the uncancelled timers armed and not yet fired. */
+  private readonly runningTimers = new Set<number>();
 
   private start(snapshot?: Snapshot<unknown>, repeat: RepeatInfo | null = null): void {
     const { caseId, profileId, referral, submittedBy } = this.input;
@@ -181,13 +206,18 @@ class CaseHost {
       apply(`update "${u.name}"`, u.eventId, updateEvent(u.name, arg, at));
     }
 
+    const uncancelled = task.index >= this.uncancelledTimersFrom;
     let timerFired: { eventId: number; fireAt: number } | undefined;
     let checksDone = false;
     let registered = false;
     for (const e of task.resolutions) {
       if (e.timerFiredEventAttributes) {
         const startedId = int64(e.timerFiredEventAttributes.startedEventId);
-        timerFired = { eventId: int64(e.eventId), fireAt: run.timerFireAt.get(startedId) ?? NaN };
+        const fireAt = run.timerFireAt.get(startedId) ?? NaN;
+        this.runningTimers.delete(fireAt);
+        // An uncancelled timer whose deadline has moved on fires into nothing.
+        if (uncancelled && !(this.state.kind === 'waiting' && this.state.fireAt === fireAt)) continue;
+        timerFired = { eventId: int64(e.eventId), fireAt };
         continue;
       }
       const scheduledId = scheduledEventIdOf(e);
@@ -252,8 +282,11 @@ class CaseHost {
 
     if (!canEnds) {
       const recorded = task.timersStarted.at(-1)?.fireAt;
-      if (looped && recorded !== armed) {
-        this.problem(`Event ${task.completedEventId}: the workflow ${recorded === undefined ? 'armed no timer' : `armed a timer for ${iso(recorded)}`}, but the rebuilt case ${armed === undefined ? 'has no deadline to wait for' : `waits for ${iso(armed)}`}`);
+      // A deadline whose timer is still running is waited for again without a new one.
+      const expected = uncancelled && armed !== undefined && this.runningTimers.has(armed) ? undefined : armed;
+      if (uncancelled && armed !== undefined) this.runningTimers.add(armed);
+      if (looped && recorded !== expected) {
+        this.problem(`Event ${task.completedEventId}: the workflow ${recorded === undefined ? 'armed no timer' : `armed a timer for ${iso(recorded)}`}, but the rebuilt case ${armed === undefined ? 'has no deadline to wait for' : `waits for ${iso(armed)}${expected === undefined ? ' on a timer already running' : ''}`}`);
       } else if (!looped && recorded !== undefined) {
         this.problem(`Event ${task.completedEventId}: the workflow armed a timer for ${iso(recorded)} where the rebuilt case had nothing to wake it`);
       }

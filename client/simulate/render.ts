@@ -23,5 +23,8 @@ export function renderSimulation(result: SimulationResult): string {
     }
     for (const r of c.rejected) out.push(`  REFUSED ${r.at} ${r.step}: ${r.error}`);
   }
+  // Every refused step once more, in the scenario's order, where a reader looks last.
+  out.push('', result.refusals.length ? `Refused steps (${result.refusals.length}):` : 'Refused steps: none');
+  for (const r of result.refusals) out.push(`  step ${r.index} ${r.at} ${r.step}${r.ref !== undefined ? ` ${r.ref}` : ''}: ${r.error}`);
   return out.join('\n');
 }

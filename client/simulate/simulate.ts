@@ -30,6 +30,15 @@ export interface SimulatedCase {
   rejected: { at: string; step: string; error: string }[];
 }
 
+/** A step the run did not apply: its place in the scenario's `steps`, its case's ref if it names one, and why. */
+export interface RefusedStep {
+  index: number;
+  at: string;
+  step: string;
+  ref?: string;
+  error: string;
+}
+
 export interface SimulationResult {
   profile: string;
   startAt: string;
@@ -39,6 +48,12 @@ export interface SimulationResult {
   meetings: Record<string, SimulatedMeeting>;
   /** Meeting steps refused by the meeting or the case behind it, with the reason. */
   refused: { at: string; step: string; error: string }[];
+  /**
+   * Every step refused, whatever refused it (a case, a meeting, the scenario's own checks), in the
+   * scenario's order: the one place to look (issue 14). `cases.<ref>.rejected` and `refused` hold
+   * the same refusals by case and for meetings.
+   */
+  refusals: RefusedStep[];
 }
 
 export interface SimulateOptions {
@@ -123,6 +138,12 @@ async function run(scenario: Scenario, env: TestWorkflowEnvironment, cases: Case
     return id;
   };
   const refused: SimulationResult['refused'] = [];
+  const refusals: RefusedStep[] = [];
+  const refuse = (index: number, raw: { at: string; do: string; ref?: string }, at: string, err: unknown) => {
+    const rejection = { at, step: raw.do, error: (err as Error).message };
+    refusals.push({ index, at, step: raw.do, ...(raw.ref !== undefined ? { ref: raw.ref } : {}), error: rejection.error });
+    return rejection;
+  };
   for (const [i, raw] of scenario.steps.entries()) {
     const at = new Date(Date.parse(raw.at)).toISOString();
     await skipTo(at);
@@ -131,7 +152,7 @@ async function run(scenario: Scenario, env: TestWorkflowEnvironment, cases: Case
       try {
         await runMeetingStep(meetings, meetingStepSchema.parse(raw), { caseIdOf, caseState: (id) => cases.state(id) });
       } catch (err) {
-        const rejection = { at, step: raw.do, error: (err as Error).message };
+        const rejection = refuse(i, raw, at, err);
         refused.push(rejection);
         if (raw.ref && refs.has(raw.ref)) refs.get(raw.ref)!.rejected.push(rejection);
       }
@@ -163,12 +184,12 @@ async function run(scenario: Scenario, env: TestWorkflowEnvironment, cases: Case
       const state = await cases.state(entry.caseId);
       await cases.command(entry.caseId, name, fields as never, actor ?? defaultActor(name, fields, state, profile.administrator.agency));
     } catch (err) {
-      entry.rejected.push({ at, step: raw.do, error: (err as Error).message });
+      entry.rejected.push(refuse(i, raw, at, err));
     }
   }
   await skipTo(scenario.until);
 
-  const result: SimulationResult = { profile: scenario.profile, startAt: scenario.startAt, until: scenario.until, cases: {}, meetings: {}, refused };
+  const result: SimulationResult = { profile: scenario.profile, startAt: scenario.startAt, until: scenario.until, cases: {}, meetings: {}, refused, refusals };
   for (const [ref, { caseId, rejected }] of refs) {
     if (!caseId) {
       result.cases[ref] = { caseId: '', state: null as unknown as CaseView, timeline: [], disputes: [], rejected };

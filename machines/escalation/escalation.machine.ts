@@ -5,7 +5,7 @@ import type { Instant } from '../../domain/time';
 import type { TimelineData, TimelineEntry, TimelineType } from '../../domain/timeline';
 import type { DisputeContext, DisputeInput, StepEntry, StepRecord } from './context';
 import { stepDeadline, stepReminder } from './deadlines';
-import type { DisputeActionEvent, DisputeEvent } from './events';
+import type { CauseEndedEvent, DisputeActionEvent, DisputeEvent } from './events';
 import { messages } from './messages';
 import { mayAct } from './parties';
 
@@ -52,6 +52,8 @@ export function createEscalationMachine(profile: Profile) {
       reminderDue: ({ context, event }) => !context.reminded && context.reminderAt !== null && event.type === 'clock' && context.reminderAt <= event.at,
       hasFurtherStep: ({ context }) => context.stepIndex < steps.length - 1,
       actorHoldsDispute: ({ context, event }) => 'actor' in event && mayAct(profile, context, event.actor),
+      // Only a dispute the case raised by itself ends with its cause: a party's dispute is theirs to resolve.
+      raisedByTheCase: ({ context }) => context.raisedByActor.role === 'system',
       // [000 Appendix 1 §4]: the Strategic Lead's case review ends in a written response.
       requiredResponseRecorded: ({ context }) => {
         const step = currentStep(context);
@@ -104,6 +106,16 @@ export function createEscalationMachine(profile: Profile) {
         };
         return { resolution, history, timeline: resolved.timeline, outbox: [...context.outbox, messages.resolved(profile, resolved)] };
       }),
+      // Issue 14: an automatic dispute whose cause is gone ends by itself, the parties told why.
+      recordCauseEnded: assign(({ context, event }) => {
+        const e = event as CauseEndedEvent;
+        const step = currentStep(context);
+        const resolution = { agreement: e.reason, learning: null, at: e.at, by: systemActor, step: step.step, stage: step.stage };
+        const history = context.history.map((s, i) => (i === context.history.length - 1 ? { ...s, leftAt: e.at } : s));
+        const timeline = withEntry(context, 'dispute.resolved', e.at, { disputeId: context.disputeId, agreement: e.reason }, systemActor,
+          'Raised by the case itself; its cause is gone, so it ends by itself.');
+        return { resolution, history, timeline, outbox: [...context.outbox, messages.resolved(profile, { ...context, resolution, history, timeline })] };
+      }),
     },
   }).createMachine({
     id: 'escalation',
@@ -148,6 +160,7 @@ export function createEscalationMachine(profile: Profile) {
           respond: { guard: 'actorHoldsDispute', actions: 'recordResponse' },
           advance: { guard: and(['actorHoldsDispute', 'hasFurtherStep']), actions: 'advanceToNextStep' },
           resolve: { guard: and(['actorHoldsDispute', 'requiredResponseRecorded']), target: 'resolved', actions: 'recordResolution' },
+          causeEnded: { guard: 'raisedByTheCase', target: 'resolved', actions: 'recordCauseEnded' },
         },
       },
       resolved: { type: 'final' },

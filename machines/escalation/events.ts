@@ -12,4 +12,14 @@ export interface ClockEvent {
   at: Instant;
 }
 
-export type DisputeEvent = DisputeActionEvent | ClockEvent | { type: 'delivered'; ids: string[] };
+/**
+ * The case says what made it raise this dispute by itself is gone (an action not progressed has
+ * since been progressed): the dispute ends, with that reason.
+ */
+export interface CauseEndedEvent {
+  type: 'causeEnded';
+  at: Instant;
+  reason: string;
+}
+
+export type DisputeEvent = DisputeActionEvent | ClockEvent | CauseEndedEvent | { type: 'delivered'; ids: string[] };

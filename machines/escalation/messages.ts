@@ -90,8 +90,9 @@ export const messages = {
 
   resolved: (profile: Profile, context: DisputeContext) => {
     const r = context.resolution!;
-    return message(context, 'resolved', allRecipients(profile, context), 'dispute-resolved', `Dispute ${context.disputeId} resolved at stage ${r.stage}`, [
-      `Resolved at ${r.at} by ${who(r)}, at step ${r.step} (stage ${r.stage}).`,
+    const ended = r.by.role === 'system';
+    return message(context, 'resolved', allRecipients(profile, context), 'dispute-resolved', `Dispute ${context.disputeId} ${ended ? 'ended: its cause is gone' : 'resolved'} at stage ${r.stage}`, [
+      ended ? `Ended at ${r.at} by the case that raised it, at step ${r.step} (stage ${r.stage}): its cause is gone.` : `Resolved at ${r.at} by ${who(r)}, at step ${r.step} (stage ${r.stage}).`,
       `Agreement: ${r.agreement}`,
       ...(r.learning ? [`Learning: ${r.learning}`] : []),
       `Parties: ${parties(context).join(', ')}. Record the agreement on the case file and feed any action back to the managers involved.`,

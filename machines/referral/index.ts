@@ -1,6 +1,7 @@
 export { backgroundChecksActor, createReferralMachine, type ReferralMachine } from './referral.machine';
 export { pendingDeadlines, nextDeadline, type CaseSnapshot } from './deadlines';
 export { refusalReason } from './refusals';
+export { endedDisputeCauses, type EndedCause } from './dispute-causes';
 export { caseView, publicStage, caseStages, type CaseView, type CaseStage } from './public-state';
 export type { CaseContext, CaseInput, CheckResult, RepeatInfo, PreviousPlan, MatrixAction } from './context';
 export type { CaseEvent, CommandEvent, ChecksOutput } from './events';

@@ -37,7 +37,7 @@ const logged: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-api-contract-'));
-  const config = parseConfig({ ...testIdentityEnv, HRDA_ACCESS_LOG_DIR: dir });
+  const config = parseConfig({ ...testIdentityEnv, HRDA_ACCESS_LOG_DIR: dir, HRDA_RATE_LIMIT_PER_MINUTE: '1000000' });
   const sink = new Writable({ write: (chunk, _enc, done) => (logged.push(String(chunk)), done()) });
   database = await createTestDatabase();
   app = await buildApi({ config, db: database.db, temporal: unreachable, logger: pino({ level: 'error' }, sink) });

@@ -90,7 +90,8 @@ describe('hrda case', () => {
       const c = context();
       await listCasesCommand(c.ctx, {});
       return c.stdout();
-    }, (text) => text.includes('3 cases'));
+      // Visibility catches up with each case's stage separately: wait for the last one to be routed.
+    }, (text) => text.includes('3 cases') && /^cli-closing +preparing/m.test(text));
     const [header, rule, ...rows] = all.split('\n');
     expect(header).toMatch(/^Case +Stage +Risk +Route +Next meeting +Next deadline +Overdue +Disputes +Restricted +Started$/);
     expect(rule).toMatch(/^─+( +─+)+$/);

@@ -470,3 +470,31 @@ describe('profiles are data', () => {
     expect(h.snap().context.overdue).toBe(true);
   });
 });
+
+describe('a dispute the case raised by itself ends with its cause (issue 14)', () => {
+  const system: Actor = { role: 'system' };
+  const automatic = { disputeId: 'anp-a1', area: 'actions-not-progressed', raisedBy: 'domestic-abuse-advisor', with: ['housing'], raisedByActor: system };
+
+  it('ends at whatever step it has reached, the reason on the timeline, and tells every party', () => {
+    const h = startDispute(automatic);
+    for (const step of STEPS.slice(0, 4)) h.send(clock(DEADLINES[step]));
+    expect(h.snap().context.history.at(-1)!.step).toBe('strategy-group');
+    const reason = 'Action a1 (owner housing) was marked completed at 2026-12-04T10:00:00.000Z: it is no longer not progressed.';
+    h.send({ type: 'causeEnded', at: '2026-12-04T10:00:00.000Z', reason });
+    expect(h.snap().status).toBe('done');
+    expect(h.entries('dispute.resolved')).toEqual([expect.objectContaining({ at: '2026-12-04T10:00:00.000Z', actor: system, data: { disputeId: 'anp-a1', agreement: reason } })]);
+    expect(disputeView(h.snap())).toMatchObject({ status: 'resolved', step: 'strategy-group' });
+    const [told] = h.byTopic('dispute-resolved');
+    expect(told!.subject).toContain('Dispute anp-a1 ended: its cause is gone');
+    expect(told!.to).toEqual(expect.arrayContaining(['domestic-abuse-advisor', 'housing']));
+    // Nothing is left to time.
+    expect(nextDeadline(h.snap())).toBeUndefined();
+  });
+
+  it('leaves a dispute a party raised to the parties', () => {
+    const h = startDispute();
+    h.send({ type: 'causeEnded', at: '2026-11-28T10:00:00.000Z', reason: 'Not this one.' });
+    expect(h.snap().status).toBe('active');
+    expect(h.entries('dispute.resolved')).toEqual([]);
+  });
+});

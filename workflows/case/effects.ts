@@ -1,11 +1,11 @@
-import { getExternalWorkflowHandle, ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, ParentClosePolicy, patched, proxyActivities, startChild } from '@temporalio/workflow';
 import type { AgendaEntry, MeetingKind } from '../../domain/agenda';
 import { getProfile } from '../../domain/profiles';
-import type { CaseSnapshot, PreviousPlan } from '../../machines/referral';
+import { endedDisputeCauses, type CaseSnapshot, type PreviousPlan } from '../../machines/referral';
 import { agendaEntryOf } from '../../machines/referral/agenda-entry';
 import type { CaseActivities } from '../activity-types';
 import { escalationWorkflow } from '../escalation.workflow';
-import { disputeWorkflowId } from '../escalation.messages';
+import { disputeCauseEndedSignal, disputeWorkflowId } from '../escalation.messages';
 import { planUpdatedSignal, routeDecidedSignal } from '../subject.workflow';
 import { unlessWithheld } from './withheld';
 
@@ -17,7 +17,12 @@ export interface EffectsState {
   disputesStarted: string[];
   /** Whether the subject has been told of a route decided after registration (a MASH case referred to MARAC). */
   routeShared?: boolean;
+  /** Disputes raised by the case itself that have been told their cause is gone. */
+  disputesEnded?: string[];
 }
+
+/** Cases recorded before this change left an automatic dispute open after its cause had gone. */
+const automaticDisputesEndPatch = 'automatic-disputes-end-with-cause';
 
 const { sendNotification, enlistInMeeting } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '1 minute',
@@ -35,6 +40,9 @@ export class CaseEffects {
   private readonly enlisted: Set<string>;
   private readonly disputesStarted: Set<string>;
   private readonly disputesStarting = new Set<string>();
+  private readonly disputesEnded: Set<string>;
+  /** The disputes this run started, until each has completed. */
+  private readonly disputesRunning = new Set<Promise<unknown>>();
   private planSent: string;
   private routeShared: boolean;
   readonly subjectWorkflowId: string | null;
@@ -44,12 +52,14 @@ export class CaseEffects {
     this.planSent = state.planSent;
     this.enlisted = new Set(state.enlisted);
     this.disputesStarted = new Set(state.disputesStarted);
+    this.disputesEnded = new Set(state.disputesEnded ?? []);
     this.routeShared = state.routeShared ?? false;
   }
 
   run(s: CaseSnapshot): void {
     this.deliverOutbox(s);
     this.startDisputes(s);
+    this.endDisputes(s);
     this.enlist(s);
     this.sharePlan(s);
     this.shareRoute(s);
@@ -67,10 +77,21 @@ export class CaseEffects {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
+  /**
+   * Waits for the disputes this run started to complete, as each does once it is resolved (a case
+   * closes only then). A child completing after its parent has completed leaves the Java
+   * time-skipping test server's clock locked for good (its "notify parent" lock is released by the
+   * parent's update, which a completed parent refuses), and `hrda simulate` then waits for ever.
+   */
+  async disputesCompleted(): Promise<void> {
+    while (this.disputesRunning.size) await Promise.all([...this.disputesRunning]);
+  }
+
   carry(): EffectsState {
     return {
       subjectWorkflowId: this.subjectWorkflowId, planSent: this.planSent, enlisted: [...this.enlisted], disputesStarted: [...this.disputesStarted],
       ...(this.routeShared ? { routeShared: true } : {}),
+      ...(this.disputesEnded.size ? { disputesEnded: [...this.disputesEnded] } : {}),
     };
   }
 
@@ -93,7 +114,28 @@ export class CaseEffects {
       this.disputesStarting.add(start.disputeId);
       this.track(
         startChild(escalationWorkflow, { workflowId: disputeWorkflowId(start.caseId, start.disputeId), args: [start], parentClosePolicy: ParentClosePolicy.ABANDON })
-          .then(() => this.disputesStarted.add(start.disputeId)),
+          .then((child) => {
+            this.disputesStarted.add(start.disputeId);
+            const completed: Promise<unknown> = child.result().catch(() => undefined).finally(() => this.disputesRunning.delete(completed));
+            this.disputesRunning.add(completed);
+          }),
+      );
+    }
+  }
+
+  /**
+   * A dispute the case raised by itself is told once when its cause is gone, and ends (issue 14);
+   * its `dispute.resolved` comes back as progress like any other, and the case may then close.
+   */
+  private endDisputes(s: CaseSnapshot): void {
+    for (const { disputeId, reason } of endedDisputeCauses(s.context)) {
+      if (this.disputesEnded.has(disputeId) || !this.disputesStarted.has(disputeId)) continue;
+      if (!patched(automaticDisputesEndPatch)) return;
+      this.disputesEnded.add(disputeId);
+      this.track(
+        getExternalWorkflowHandle(disputeWorkflowId(s.context.caseId, disputeId)).signal(disputeCauseEndedSignal, { reason }).catch(() => {
+          // The dispute has ended already: nothing is left to tell it.
+        }),
       );
     }
   }

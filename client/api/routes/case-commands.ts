@@ -6,7 +6,7 @@ import { caseCommandFields, caseCommandSchemas, type CaseCommandInput, type Case
 import type { CaseClient } from '../../cases';
 import { bearerSecurity, principalOf } from '../auth';
 import { caseAccess, commandRules, restrictionCommands, type CommandRule } from '../permissions';
-import { caseSkeleton } from '../redaction';
+import { caseSkeleton, fullViewFor } from '../redaction';
 import { ProblemError, problemResponses } from '../problem';
 import { caseWriteResultSchema, jsonResponse } from '../schemas';
 import { actorOf, caseParamsSchema, readCaseFor, writeHeadersSchema } from './shared';
@@ -131,7 +131,7 @@ export function registerCaseCommandRoutes(fastify: FastifyInstance, deps: { case
       // A chair who amends a list they are not on (or leaves it) is answered with the skeleton.
       const shown = caseAccess(principal, updated) === 'full' ? 'full' : 'skeleton';
       req.disclosure = { action: 'write', caseIds: [caseId], view: shown, defaultPurpose: route.name, ...(updated.restricted ? { restrictedCaseIds: [caseId] } : {}) };
-      return { caseId, case: shown === 'full' ? updated : caseSkeleton(updated, { needToKnow: principal.role === 'chair' }) };
+      return { caseId, case: shown === 'full' ? fullViewFor(principal, updated) : caseSkeleton(updated, { needToKnow: principal.role === 'chair' }) };
     });
   }
 }

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { caseFiltersSchema } from '../../../domain/case-filters';
-import { getProfile, profiles } from '../../../domain/profiles';
+import { getProfile, isProfileId, profiles } from '../../../domain/profiles';
 import type { CaseView } from '../../../machines/referral';
 import { timelinePage } from '../../audit/report-html';
 import { listCases } from '../../case-list';
@@ -28,7 +28,7 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
   } catch (err) {
     throw new CliError(`Cannot read the referral in ${file}: ${(err as Error).message}`);
   }
-  if (opts.profile && !profiles[opts.profile]) throw new CliError(`Unknown profile "${opts.profile}"; known profiles: ${Object.keys(profiles).join(', ')}`);
+  if (opts.profile && !isProfileId(opts.profile)) throw new CliError(`Unknown profile "${opts.profile}"; known profiles: ${Object.keys(profiles).join(', ')}`);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new CliError(
