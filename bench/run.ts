@@ -21,7 +21,6 @@ import { Runtime } from '@temporalio/worker';
 import { buildApi } from '../client/api/server';
 import { startDevelopmentProvider } from '../client/api/identity/development-provider';
 import { getProfile, defaultProfileId } from '../domain/profiles';
-import { dataConverterFor } from '../worker/codec';
 import { run as runCommand } from '../scripts/run';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { caseWorkflowId } from '../workflows/referral.messages';
@@ -181,13 +180,12 @@ async function main(): Promise<void> {
       await bare.start(openBare[i]!, openPlan);
     });
 
-    const accessLogDir = path.join(scratch, 'access-log');
     // Tokens from an OpenID provider of the bench's own, checked as a production provider's are.
     const identity = await startDevelopmentProvider({ audience: 'urn:hrda:bench', port: 0 });
     stops.push(() => identity.stop());
     const identityConfig = { HRDA_OIDC_ISSUER: identity.issuer, HRDA_OIDC_AUDIENCE: identity.audience };
     // The bench's clients share a few tokens: the per-principal limit would measure itself, not the API.
-    const api = await buildApi({ config: { ...hrda.config, ...identityConfig, HRDA_ACCESS_LOG_DIR: accessLogDir, HRDA_DATABASE_URL: databaseUrl, HRDA_RATE_LIMIT_PER_MINUTE: 1_000_000 }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
+    const api = await buildApi({ config: { ...hrda.config, ...identityConfig, HRDA_DATABASE_URL: databaseUrl, HRDA_RATE_LIMIT_PER_MINUTE: 1_000_000 }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
     await api.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => api.close());
     const apiUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
@@ -247,7 +245,7 @@ async function main(): Promise<void> {
       ? `the audit corpus, test/replay/histories: ${corpus.histories.length} of ${corpus.files} histories (${corpus.skipped} of workflow types this bundle does not register left out)`
       : 'no audit corpus in test/replay/histories: the corpus row is empty';
     say(`Replay: ${corpusNote}; then ${hrdaHistories.length} of this run's closed cases and as many bare histories`);
-    const replayOptions = { minReplays: opts.replayMin, dataConverter: dataConverterFor(hrda.config) };
+    const replayOptions = { minReplays: opts.replayMin, dataConverter: hrda.client.options.dataConverter };
     const replayCorpus = await replayThroughput(hrdaBundle, corpus.histories, { ...replayOptions, replayName: 'bench-corpus' });
     const replayHrda = await replayThroughput(hrdaBundle, hrdaHistories, { ...replayOptions, replayName: 'bench-hrda' });
     const replayBare = await replayThroughput(bareBundle, bareHistories, { minReplays: opts.replayMin, replayName: 'bench-bare' });

@@ -10,7 +10,6 @@ import { codecLoginPath } from './api/codec';
 import { buildApi } from './api/server';
 import { developmentTokenBanner } from './api/dev-tokens';
 import { startDevelopmentProvider, type DevelopmentProvider } from './api/identity/development-provider';
-import { dataDir } from '../scripts/paths';
 import { developmentKeyWarning } from '../worker/codec';
 import { createLogger } from '../worker/logger';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
@@ -83,7 +82,7 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
       stops.push(() => devServer!.stop());
     }
 
-    const temporal = await connectClient(config);
+    const temporal = await connectClient(config, db);
     stops.push(() => temporal.connection.close());
     if (!devServer) {
       // On an existing cluster the attributes may already exist, or be managed by its operators.
@@ -93,11 +92,11 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
     }
 
     opts.log('Starting the worker (bundling workflows)…');
-    const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config) });
-    const worker = await createWorker(config, activities);
+    const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config, db) });
+    const worker = await createWorker(config, db, activities);
     const workerDone = worker.run();
     stops.push(() => worker.shutdown());
-    const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', defaultAccessLogDir: dataDir, logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
+    const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());
     // Tokens only in development mode, from the embedded provider: a real provider's are never ours to print.

@@ -175,14 +175,6 @@ export const configSchema = z
     HRDA_OIDC_MAX_TOKEN_LIFETIME: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
     /** Port of the embedded development OpenID provider (loopback only, development mode only). */
     HRDA_OIDC_PORT: port.default(8090),
-    /** Folder of the consultation and disclosure log (access-log.jsonl); the project's .data folder by default. */
-    HRDA_ACCESS_LOG_DIR: z.string().min(1).optional(),
-    /**
-     * Folder of the per-case data keys (crypto-shredding, docs/data-protection.md), each wrapped by the
-     * key ring; the project's .data/data-keys by default. Every process that reads or writes payloads
-     * needs the same store.
-     */
-    HRDA_DATA_KEY_DIR: z.string().min(1).optional(),
     /**
      * The payload key ring: AES-256 keys as `id:base64key`, comma-separated, newest last. New payloads
      * are encrypted under the active key; payloads under any key in the ring are decrypted.

@@ -181,7 +181,24 @@ async function stopStale(dataDir: string, log: Log): Promise<void> {
   throw new Error(`A PostgreSQL server (pid ${pid}) is still running on ${dataDir}; stop it and start again.`);
 }
 
+/** The embedded server's password file, beside its cluster. */
+const embeddedPasswordFile = () => path.join(dataDir, 'postgres.password');
+
+/**
+ * The URL of the embedded default's database (the service's `hrda` database on the server `hrda start`
+ * runs), for the CLI and other processes beside the service; undefined when it was never initialised.
+ */
+export function embeddedDatabaseUrl(port: number): string | undefined {
+  let password: string;
+  try {
+    password = readFileSync(embeddedPasswordFile(), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  return `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${port}/hrda`;
+}
+
 /** The embedded default's server: its cluster in .data/postgres, its generated password beside it. */
 export function startEmbeddedPostgres(port: number, log?: Log): Promise<LocalPostgres> {
-  return startLocalPostgres({ dataDir: path.join(dataDir, 'postgres'), passwordFile: path.join(dataDir, 'postgres.password'), port, ...(log ? { log } : {}) });
+  return startLocalPostgres({ dataDir: path.join(dataDir, 'postgres'), passwordFile: embeddedPasswordFile(), port, ...(log ? { log } : {}) });
 }

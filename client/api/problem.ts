@@ -41,6 +41,7 @@ export const problemKinds = {
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for a different request' },
   'not-ready': { status: 503, title: 'The case is not ready yet' },
   unavailable: { status: 503, title: 'A service this API depends on is unavailable' },
+  'store-unavailable': { status: 503, title: "The service's store is unavailable" },
   internal: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 export type ProblemKind = keyof typeof problemKinds;

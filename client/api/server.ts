@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../../domain/config';
 import type { Database } from '../../store/database';
-import { dataKeyStoreFor } from '../../worker/codec';
+import { dataKeyStoreFor, EncryptionCodec, KeyRing } from '../../worker/codec';
 import { CaseClient } from '../cases';
-import { AccessLog, installAccessLogging } from './access-log';
+import { AccessLog, installAccessLogging, installSecurityEventLogging } from './access-log';
 import { installAuthentication } from './auth';
 import { createTokenVerifier, identitySettingsFrom, type TokenVerifier } from './identity';
-import { caseRestrictionsFrom, registerCodecRoutes } from './codec';
+import { CaseRestrictions, caseRestrictionsFrom } from './case-restrictions';
+import { registerCodecRoutes } from './codec';
 import { frameworkErrors, installProblemHandling } from './error-handler';
 import { installHardening } from './hardening';
 import { installJsonBodies, maxBodyBytes } from './json-body';
@@ -29,8 +29,6 @@ export interface ApiDeps {
   temporal: Client;
   /** Whether a worker for the task queue is running in this process (undefined: not ours to say). */
   workerRunning?: () => boolean;
-  /** Folder of the access log when HRDA_ACCESS_LOG_DIR is not set (the service passes the project's .data). */
-  defaultAccessLogDir?: string;
   /** Structured logger (pino); none by default. Request data is never logged. */
   logger?: FastifyBaseLogger;
   idempotency?: IdempotencyStore;
@@ -66,23 +64,27 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Responses go out as the case reports them (JSON); the response schemas document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  const accessLog = new AccessLog(deps.config.HRDA_ACCESS_LOG_DIR ?? deps.defaultAccessLogDir ?? path.join(process.cwd(), '.data'));
-  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(deps.config) });
+  const accessLog = new AccessLog(deps.db);
+  const keyRing = KeyRing.fromConfig(deps.config);
+  const dataKeys = dataKeyStoreFor(deps.db, deps.config, keyRing);
+  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys });
 
   installProblemHandling(app);
   await installHardening(app, { requestsPerMinute: deps.config.HRDA_RATE_LIMIT_PER_MINUTE });
   const verifier = deps.verifier ?? createTokenVerifier(identitySettingsFrom(deps.config));
   installAuthentication(app, { verifier, ...(deps.now ? { now: deps.now } : {}) });
   installAccessLogging(app, accessLog, deps.now);
-  installIdempotency(app, deps.idempotency ?? new IdempotencyStore());
+  installSecurityEventLogging(app, accessLog, deps.now);
+  installIdempotency(app, deps.idempotency ?? new IdempotencyStore(deps.db, new EncryptionCodec(keyRing, dataKeys)));
   await installOpenApi(app);
 
   registerHealthRoutes(app, deps);
-  registerCaseRoutes(app, { cases, temporal: deps.temporal });
-  registerCaseCommandRoutes(app, { cases });
+  const restrictions = new CaseRestrictions(deps.db);
+  registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions });
+  registerCaseCommandRoutes(app, { cases, restrictions });
   registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });
-  registerCodecRoutes(app, { config: deps.config, db: deps.db, verifier, accessLog, restriction: caseRestrictionsFrom(deps.temporal), ...(deps.now ? { now: deps.now } : {}) });
+  registerCodecRoutes(app, { config: deps.config, db: deps.db, verifier, dataKeys, accessLog, restriction: caseRestrictionsFrom(deps.temporal, restrictions), ...(deps.now ? { now: deps.now } : {}) });
 
   return app;
 }

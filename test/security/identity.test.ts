@@ -1,7 +1,4 @@
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
@@ -43,7 +40,6 @@ function forge(claims: Record<string, unknown>, header: Record<string, unknown> 
 
 let database: TestDatabase;
 let provider: DevelopmentProvider;
-let dir: string;
 let app: FastifyInstance;
 /** The API's clock: real time unless a test moves it. */
 let clockOffsetMs = 0;
@@ -52,7 +48,7 @@ const providers: DevelopmentProvider[] = [];
 
 async function apiFor(env: Record<string, string>): Promise<FastifyInstance> {
   const api = await buildApi({
-    config: parseConfig({ HRDA_ACCESS_LOG_DIR: dir, ...env }),
+    config: parseConfig(env),
     db: database.db,
     temporal: unreachable,
     now: () => new Date(Date.now() + clockOffsetMs),
@@ -62,7 +58,6 @@ async function apiFor(env: Record<string, string>): Promise<FastifyInstance> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-identity-'));
   database = await createTestDatabase();
   provider = await startDevelopmentProvider({ audience, port: 0, signingKey: providerKey });
   providers.push(provider);
@@ -72,7 +67,6 @@ afterAll(async () => {
   for (const a of apps) await a.close();
   for (const p of providers) await p.stop();
   await database?.drop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const now = () => Math.floor(Date.now() / 1000);

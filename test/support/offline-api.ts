@@ -34,7 +34,7 @@ export async function startOfflineApi(opts: { env?: Record<string, string>; logg
   let database: TestDatabase | undefined;
   try {
     database = await createTestDatabase();
-    const config = parseConfig({ ...testIdentityEnv, HRDA_ACCESS_LOG_DIR: dir, HRDA_RATE_LIMIT_PER_MINUTE: '1000000', ...opts.env });
+    const config = parseConfig({ ...testIdentityEnv, HRDA_RATE_LIMIT_PER_MINUTE: '1000000', ...opts.env });
     const app = await buildApi({ config, db: database.db, temporal: unreachableTemporal, ...(opts.logger ? { logger: opts.logger } : {}) });
     await app.ready();
     const db = database;

@@ -18,10 +18,13 @@ import { caseSkeleton, fullViewFor, redactTimeline } from '../redaction';
 import { caseListComponent, caseReadSchema, caseWriteResultSchema, jsonResponse, referralSubmissionSchema, timelineSchema } from '../schemas';
 import { caseParamsSchema, readCaseFor, readHeadersSchema, writeHeadersSchema } from './shared';
 import type { Client } from '@temporalio/client';
+import type { CaseRestrictions } from '../case-restrictions';
 
 export interface CaseRouteDeps {
   cases: CaseClient;
   temporal: Client;
+  /** Where a case restricted at intake is recorded, for the codec server once its workflow is gone. */
+  restrictions: CaseRestrictions;
 }
 
 /**
@@ -95,6 +98,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     }
     const submitted = await deps.cases.submitReferral(referral, { profileId, caseId, submittedBy: principal.sub });
     if (submitted.case.restricted) req.disclosure.restrictedCaseIds = [caseId];
+    await deps.restrictions.record(caseId, submitted.case);
     return reply.code(201).send({ caseId, case: submitted.case });
   });
 
