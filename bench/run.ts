@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Runtime } from '@temporalio/worker';
 import { buildApi } from '../client/api/server';
-import { mintDevelopmentTokens } from '../client/api/dev-tokens';
+import { startDevelopmentProvider } from '../client/api/identity/development-provider';
 import { getProfile, defaultProfileId } from '../domain/profiles';
 import { run as runCommand } from '../scripts/run';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
@@ -180,14 +180,18 @@ async function main(): Promise<void> {
       await bare.start(openBare[i]!, openPlan);
     });
 
+    // Tokens from an OpenID provider of the bench's own, checked as a production provider's are.
+    const identity = await startDevelopmentProvider({ audience: 'urn:hrda:bench', port: 0 });
+    stops.push(() => identity.stop());
+    const identityConfig = { HRDA_OIDC_ISSUER: identity.issuer, HRDA_OIDC_AUDIENCE: identity.audience };
     // The bench's clients share a few tokens: the per-principal limit would measure itself, not the API.
-    const api = await buildApi({ config: { ...hrda.config, HRDA_DATABASE_URL: databaseUrl, HRDA_RATE_LIMIT_PER_MINUTE: 1_000_000 }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
+    const api = await buildApi({ config: { ...hrda.config, ...identityConfig, HRDA_DATABASE_URL: databaseUrl, HRDA_RATE_LIMIT_PER_MINUTE: 1_000_000 }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
     await api.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => api.close());
     const apiUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
     const bareHttp = await startBareHttp(bare);
     stops.push(() => bareHttp.close());
-    const tokens = mintDevelopmentTokens(hrda.config.HRDA_JWT_SECRET);
+    const tokens = await identity.tokens();
     const housing = tokens.find((t) => t.role === 'agency-practitioner' && t.agency === 'housing')!.token;
     const admin = tokens.find((t) => t.role === 'administrator')!.token;
 

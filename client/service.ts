@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from '@temporalio/client';
-import { parseConfig, usesDevelopmentJwtSecret, usesEmbeddedDatabase, usesEmbeddedServer, type Config } from '../domain/config';
+import { parseConfig, usesEmbeddedDatabase, usesEmbeddedIdentityProvider, usesEmbeddedServer, type Config } from '../domain/config';
 import { developmentModeGranted, startProblems, StartRefusedError } from '../domain/start-policy';
 import { createActivities, defaultAdapters } from '../activities';
 import { createWorker, type HrdaWorker } from '../worker/worker';
@@ -11,7 +11,8 @@ import { connectClient } from './temporal';
 import { registerSearchAttributes } from './search-attributes';
 import { codecLoginPath } from './api/codec';
 import { buildApi } from './api/server';
-import { developmentTokenBanner, mintDevelopmentTokens } from './api/dev-tokens';
+import { developmentTokenBanner } from './api/dev-tokens';
+import { startDevelopmentProvider, type DevelopmentProvider } from './api/identity/development-provider';
 import { developmentKeyWarning } from '../worker/codec';
 import { createLogger } from '../worker/logger';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
@@ -21,7 +22,10 @@ import { startEmbeddedPostgres } from '../scripts/postgres';
 import { ensureDatabase, migrateDatabase, openDatabase, type Database } from '../store/database';
 
 export interface RunningService {
+  /** As configured; in development mode without HRDA_OIDC_ISSUER, naming the embedded identity provider. */
   config: Config;
+  /** The embedded identity provider (development mode without HRDA_OIDC_ISSUER only). */
+  identityProvider?: DevelopmentProvider;
   devServer?: DevServer;
   /** The service's store (PostgreSQL): embedded unless HRDA_DATABASE_URL is set. */
   db: Database;
@@ -40,7 +44,7 @@ export interface RunningService {
  */
 export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; development?: boolean }): Promise<RunningService> {
   const env = opts.env ?? process.env;
-  const config = parseConfig(env);
+  let config = parseConfig(env);
   const mode = { development: opts.development ?? false, nodeEnv: env.NODE_ENV };
   const problems = startProblems(config, mode);
   if (problems.length > 0) throw new StartRefusedError(problems);
@@ -56,6 +60,15 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
     // Only a URL for the Web UI to call: the API needs to be listening by the time someone opens a workflow, not now.
     const apiUrl = `http://${config.HRDA_API_HOST}:${config.HRDA_API_PORT}`;
     const db = await openStore(config, opts.log, stops);
+
+    // No provider configured: start policy allowed that in development mode only, with the embedded one.
+    let identityProvider: DevelopmentProvider | undefined;
+    if (usesEmbeddedIdentityProvider(config)) {
+      opts.log(`Starting the development OpenID provider on 127.0.0.1:${config.HRDA_OIDC_PORT}…`);
+      identityProvider = await startDevelopmentProvider({ audience: apiUrl, port: config.HRDA_OIDC_PORT });
+      stops.push(() => identityProvider!.stop());
+      config = { ...config, HRDA_OIDC_ISSUER: identityProvider.issuer, HRDA_OIDC_AUDIENCE: apiUrl };
+    }
 
     let devServer: DevServer | undefined;
     if (usesEmbeddedServer(config)) {
@@ -98,16 +111,16 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
     const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());
-    // Tokens only in development mode: anywhere else the secret is the operator's and never printed.
-    if (development && usesDevelopmentJwtSecret(config)) {
-      opts.log(developmentTokenBanner(mintDevelopmentTokens(config.HRDA_JWT_SECRET), apiUrl));
+    // Tokens only in development mode, from the embedded provider: a real provider's are never ours to print.
+    if (development && identityProvider) {
+      opts.log(developmentTokenBanner(await identityProvider.tokens(), apiUrl, identityProvider.issuer));
     }
     if (devServer) {
       opts.log(`Web UI payloads are decoded by ${apiUrl}/codec for administrators, chairs and auditors: sign in at ${apiUrl}${codecLoginPath} with a token, then in the Web UI's Codec Server settings tick "Include cross-origin credentials" (docs/data-protection.md).`);
     }
 
     workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));
-    return { config, devServer, db, worker, api, apiUrl, stop: stopAll };
+    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, db, worker, api, apiUrl, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

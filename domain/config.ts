@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Known to everyone who reads this file: tokens signed with it prove nothing outside development. */
-export const developmentJwtSecret = 'development-only-jwt-secret-do-not-use-in-production';
+import { apiRoleSchema } from './auth';
 
 /**
  * The embedded default's payload key ring. Published in this file, so it protects nothing: it lets
@@ -19,6 +17,44 @@ export const developmentEncryptionKeys = 'dev-2026-01:Z8z/z/lp09lcUaAYqH9avYDhTF
  */
 const port = z.coerce.number().int().min(1).max(65535);
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port, e.g. temporal.example.org:7233');
+
+/** Whether a URL names this machine (127.0.0.0/8, ::1, localhost): plain HTTP there never leaves it. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/** A claim name, or a dotted path into nested claims (`realm_access.roles`). */
+const claimPath = z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'expected a claim name, dotted for a nested claim (e.g. realm_access.roles)');
+
+/** JSON given in a variable, parsed; a message names what is wrong without echoing the value. */
+const jsonText = z.string().transform((raw, ctx) => {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+    return z.NEVER;
+  }
+});
+
+/** Public signing keys (RFC 7517): each an object with a kty; private members are refused, so a private key is never configured by mistake. */
+const jwksSchema = jsonText.pipe(
+  z.object({
+    keys: z
+      .array(z.looseObject({ kty: z.string(), kid: z.string().optional() }).refine((k) => !('d' in k), 'holds a private key (the "d" member): give the public key only'))
+      .min(1, 'expected at least one key'),
+  }),
+);
+
+const roleMapSchema = jsonText.pipe(
+  z.record(z.string().min(1), apiRoleSchema, {
+    error: 'expected a JSON object from the provider\'s values to the service\'s roles, e.g. {"HRDA.Chair":"chair"}',
+  }),
+);
 
 const keyIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const keyIdRule = 'a key id is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit';
@@ -109,10 +145,36 @@ export const configSchema = z
     HRDA_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://user:pass@host:port').optional(),
     HRDA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /**
-     * HMAC-SHA256 key that signs and verifies the API's bearer tokens (JWT, HS256).
-     * The default is for the embedded development service only: `hrda start` prints tokens signed with it.
+     * The OpenID provider whose access tokens the API accepts (its `iss`, e.g.
+     * https://login.microsoftonline.com/<tenant>/v2.0 or https://keycloak.example.org/realms/hrda).
+     * Its signing keys come from the jwks_uri of its discovery document. When unset, `hrda start
+     * --development` runs an embedded provider on loopback; anywhere else the service refuses to start.
      */
-    HRDA_JWT_SECRET: z.string().min(32, 'at least 32 characters').default(developmentJwtSecret),
+    HRDA_OIDC_ISSUER: z
+      .url({ protocol: /^https?$/, error: 'expected the issuer URL, e.g. https://keycloak.example.org/realms/hrda' })
+      // Its keys are fetched from it: over plain HTTP anyone on the way could hand the service keys of their own.
+      .refine((url) => url.startsWith('https://') || isLoopbackUrl(url), 'must be https:// (plain http only on loopback, e.g. a provider on this machine)')
+      .optional(),
+    /** The `aud` the API's tokens must carry: its identifier at the provider (the API's URL, or Entra ID's api://… or client ID). */
+    HRDA_OIDC_AUDIENCE: z.string().trim().min(1).optional(),
+    /** The provider's public keys as a JWKS (JSON), instead of fetching its jwks_uri: for a provider the service cannot reach, and the tests. */
+    HRDA_OIDC_JWKS: jwksSchema.optional(),
+    /** The claim holding the role (dotted for nested claims, e.g. `realm_access.roles`); a string or a list of strings. */
+    HRDA_OIDC_ROLE_CLAIM: claimPath.default('hrda_role'),
+    /** The claim holding the agency an agency practitioner or lead professional acts for. */
+    HRDA_OIDC_AGENCY_CLAIM: claimPath.default('hrda_agency'),
+    /** The claim naming the person (written as `actor.name`): `sub` by default; `oid` or `preferred_username` are common. */
+    HRDA_OIDC_SUBJECT_CLAIM: claimPath.default('sub'),
+    /**
+     * The provider's role or group values and the service's role each one means, as JSON, e.g.
+     * {"HRDA.Chair":"chair","hrda-auditor":"auditor"}. When set, only mapped values count; when unset, the
+     * claim holds the service's role names themselves.
+     */
+    HRDA_OIDC_ROLE_MAP: roleMapSchema.optional(),
+    /** The longest lifetime (exp − iat, in seconds) of a token accepted: 12 hours by default. */
+    HRDA_OIDC_MAX_TOKEN_LIFETIME: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
+    /** Port of the embedded development OpenID provider (loopback only, development mode only). */
+    HRDA_OIDC_PORT: port.default(8090),
     /**
      * The payload key ring: AES-256 keys as `id:base64key`, comma-separated, newest last. New payloads
      * are encrypted under the active key; payloads under any key in the ring are decrypted.
@@ -151,6 +213,9 @@ export const configSchema = z
         message: `names no key in HRDA_ENCRYPTION_KEYS (its key ids: ${c.HRDA_ENCRYPTION_KEYS.map((k) => k.id).join(', ')})`,
       });
     }
+    if (c.HRDA_OIDC_ISSUER && !c.HRDA_OIDC_AUDIENCE) {
+      ctx.addIssue({ code: 'custom', path: ['HRDA_OIDC_AUDIENCE'], message: 'is required with HRDA_OIDC_ISSUER: the audience (aud) the API\'s tokens are issued for' });
+    }
     if (Boolean(c.TEMPORAL_TLS_CERT) !== Boolean(c.TEMPORAL_TLS_KEY)) {
       const missing = c.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY are set together (mTLS needs both)' });
@@ -183,8 +248,8 @@ export const temporalAddress = (c: Config): string => c.TEMPORAL_ADDRESS ?? `127
 /** Whether the service should start and own a local PostgreSQL (no HRDA_DATABASE_URL). */
 export const usesEmbeddedDatabase = (c: Config): boolean => c.HRDA_DATABASE_URL === undefined;
 
-/** Whether the API verifies tokens with the published development secret (then `hrda start` prints tokens). */
-export const usesDevelopmentJwtSecret = (c: Config): boolean => c.HRDA_JWT_SECRET === developmentJwtSecret;
+/** Whether no identity provider is configured: then only development mode may run, on the embedded provider. */
+export const usesEmbeddedIdentityProvider = (c: Config): boolean => c.HRDA_OIDC_ISSUER === undefined;
 
 /** Whether subjects are linked with the published development key. */
 export const usesDevelopmentSubjectKey = (c: Config): boolean => c.HRDA_SUBJECT_KEY === developmentSubjectKey;

@@ -1,13 +1,14 @@
 import {
   usesDevelopmentEncryptionKeys,
-  usesDevelopmentJwtSecret,
   usesDevelopmentSubjectKey,
+  usesEmbeddedIdentityProvider,
   type Config,
 } from './config';
 
 /**
- * Whether the service may start with the secrets published in this repository. They protect
- * nothing — anyone with the source can mint tokens, decrypt payloads and link subjects — so they
+ * Whether the service may start with the secrets published in this repository, or with the embedded
+ * identity provider. They protect nothing — anyone with the source (or a shell on the machine) can
+ * mint tokens, decrypt payloads and link subjects — so they
  * are allowed only when someone asked for development mode explicitly (`hrda start --development`,
  * which `npm start` passes), outside NODE_ENV=production, with the API reachable from this
  * machine only. Everywhere else the service refuses to start and names each variable to set.
@@ -32,8 +33,12 @@ export const isLoopbackHost = (host: string): boolean => loopbackHosts.has(host.
 /** The development secrets in use, each with the variable that replaces it. */
 export function developmentSecretsInUse(config: Config): StartProblem[] {
   const problems: StartProblem[] = [];
-  if (usesDevelopmentJwtSecret(config)) {
-    problems.push({ variable: 'HRDA_JWT_SECRET', message: 'the published development secret signs and verifies tokens: set 32+ random characters (e.g. `openssl rand -base64 48`)' });
+  if (usesEmbeddedIdentityProvider(config)) {
+    // The embedded provider's tokens are minted by anyone who can run `hrda start`: development only.
+    problems.push(
+      { variable: 'HRDA_OIDC_ISSUER', message: 'no identity provider is configured (the embedded one is for development): set the issuer URL of your OpenID provider (Entra ID, Keycloak…); it replaces HRDA_JWT_SECRET, docs/security.md' },
+      { variable: 'HRDA_OIDC_AUDIENCE', message: 'set the audience (aud) your provider issues the API\'s access tokens for' },
+    );
   }
   if (usesDevelopmentEncryptionKeys(config)) {
     problems.push({ variable: 'HRDA_ENCRYPTION_KEYS', message: 'the published development key ring encrypts payloads: set keys of your own as id:base64key (`openssl rand -base64 32`), docs/data-protection.md' });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiRole, Principal } from '../../domain/auth';
-import { verifyToken } from './jwt';
+import { IdentityProviderUnavailableError, type TokenVerifier } from './identity';
 import { ProblemError } from './problem';
 
 /** Who may call a route (its `config.access`); a route without `roles` is public. */
@@ -40,12 +40,12 @@ export function purposeOf(req: FastifyRequest): string | undefined {
  * a valid token gets 401, a role the route does not admit gets 403, and a read of a case without
  * a stated purpose gets 400.
  */
-export function installAuthentication(app: FastifyInstance, opts: { secret: string; now?: () => Date }): void {
+export function installAuthentication(app: FastifyInstance, opts: { verifier: TokenVerifier; now?: () => Date }): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
     const access = req.routeOptions.config.access;
     if (!access?.roles) return;
-    const principal = authenticate(req.headers.authorization, opts.secret, opts.now?.() ?? new Date());
+    const principal = (await authenticateToken(bearerToken(req.headers.authorization), opts.verifier, opts.now?.() ?? new Date())).principal;
     req.principal = principal;
     if (!access.roles.includes(principal.role)) {
       throw new ProblemError('forbidden', `The ${principal.role} role may not call ${req.method} ${req.routeOptions.url}${principal.role === 'auditor' ? ' (auditors read and never write)' : ''}.`);
@@ -58,12 +58,27 @@ export function installAuthentication(app: FastifyInstance, opts: { secret: stri
   });
 }
 
-function authenticate(authorization: string | undefined, secret: string, now: Date): Principal {
-  const challenge = (error?: string) => ({ 'www-authenticate': `Bearer realm="hrda"${error ? `, error="${error}"` : ''}` });
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!match) throw new ProblemError('unauthenticated', 'Send a bearer token: Authorization: Bearer <JWT>.', undefined, challenge());
-  const verified = verifyToken(match[1]!, secret, Math.floor(now.getTime() / 1000));
+const challenge = (error?: string) => ({ 'www-authenticate': `Bearer realm="hrda"${error ? `, error="${error}"` : ''}` });
+
+/** The token of an `Authorization: Bearer` header, if there is one. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+}
+
+/**
+ * The principal a token proves, and when the token expires; 401 with a challenge when there is
+ * no token or it is refused, 503 when the identity provider cannot be asked for its keys.
+ */
+export async function authenticateToken(token: string | undefined, verifier: TokenVerifier, now: Date, missing = 'Send a bearer token: Authorization: Bearer <JWT>.'): Promise<{ principal: Principal; exp: number }> {
+  if (!token) throw new ProblemError('unauthenticated', missing, undefined, challenge());
+  let verified;
+  try {
+    verified = await verifier.verify(token, now);
+  } catch (err) {
+    if (err instanceof IdentityProviderUnavailableError) throw new ProblemError('unavailable', 'The identity provider cannot be reached to check the token; try again shortly.');
+    throw err;
+  }
   if (!verified.ok) throw new ProblemError('unauthenticated', `The bearer token was not accepted: ${verified.reason}.`, undefined, challenge('invalid_token'));
-  const { sub, role, agency } = verified.claims;
-  return { sub, role, ...(agency ? { agency } : {}) };
+  const { sub, role, agency, exp } = verified.claims;
+  return { principal: { sub, role, ...(agency ? { agency } : {}) }, exp };
 }

@@ -8,8 +8,10 @@ import { uiOrigins, type Config } from '../../domain/config';
 import { canRead, type RestrictionMarks } from '../../domain/restriction';
 import { type DataKeyStore, EncryptionCodec, KeyRing, PayloadDecryptionError, PersonalDataDestroyedError, UnknownEncryptionKeyError } from '../../worker/codec';
 import type { AccessLog } from './access-log';
-import { bearerSecurity, purposeHeader, purposeOf } from './auth';
-import { verifyToken } from './jwt';
+import { authenticateToken, bearerSecurity, bearerToken, purposeHeader, purposeOf } from './auth';
+import { CodecSessions } from './codec-sessions';
+import type { TokenVerifier } from './identity';
+import type { Database } from '../../store/database';
 import { ProblemError, problemResponses, type FieldProblem } from './problem';
 import { jsonResponse } from './schemas';
 
@@ -18,8 +20,9 @@ import { jsonResponse } from './schemas';
  * /codec/encode in the remote-codec protocol's shape, behind the API's bearer tokens and roles.
  * Decoding discloses a case's personal data: only roles that see every case in full decode, and
  * every decode is written to the access log before the answer leaves. The Web UI cannot attach an
- * API token of its own, so a browser signs in once at /codec/login and the token rides in an
- * HttpOnly cookie scoped to /codec, sent by the UI's "Include cross-origin credentials".
+ * API token of its own, so a browser signs in once at /codec/login with a token and gets an HttpOnly
+ * cookie scoped to /codec holding a session reference (./codec-sessions.ts) — never the token —
+ * sent by the UI's "Include cross-origin credentials".
  * The routes speak Temporal's remote-codec protocol rather than the case API's contract (no
  * Idempotency-Key, no case resource), so they are left out of the OpenAPI document.
  */
@@ -69,6 +72,9 @@ const toJson = (p: Payload): PayloadJson => ({
 
 export interface CodecRouteDeps {
   config: Config;
+  /** The store of the browser sessions. */
+  db: Database;
+  verifier: TokenVerifier;
   /** The data keys in the service's store. */
   dataKeys: DataKeyStore;
   accessLog: AccessLog;
@@ -87,6 +93,21 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
   const origins = new Set(uiOrigins(deps.config));
   const now = deps.now ?? (() => new Date());
   const namespace = deps.config.TEMPORAL_NAMESPACE;
+  const sessions = new CodecSessions(deps.db);
+
+  /** As the API authenticates (client/api/auth.ts), with a session opened at the login page as the alternative to a token. */
+  const authenticate = async (req: FastifyRequest): Promise<Principal> => {
+    const token = bearerToken(req.headers.authorization);
+    const reference = token ? undefined : sessionReference(req.headers.cookie);
+    if (reference === undefined) {
+      return (await authenticateToken(token, deps.verifier, now(), `Send a bearer token (Authorization: Bearer <JWT>), or sign in at ${codecLoginPath}.`)).principal;
+    }
+    const principal = await sessions.find(reference, now());
+    if (!principal) {
+      throw new ProblemError('unauthenticated', `The codec session has ended (signed out or expired): sign in again at ${codecLoginPath}.`, undefined, { 'www-authenticate': 'Bearer realm="hrda", error="invalid_token"' });
+    }
+    return principal;
+  };
 
   /** CORS for the Web UI's origins; any other browser origin is refused before anything is read. */
   const allowUiOrigin = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -96,7 +117,7 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
     reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin');
   };
   const authorise = (roles: readonly ApiRole[], what: string) => async (req: FastifyRequest) => {
-    const { principal } = authenticate(req, deps.config.HRDA_JWT_SECRET, now());
+    const principal = await authenticate(req);
     req.principal = principal;
     if (!roles.includes(principal.role)) {
       throw new ProblemError('forbidden', `The ${principal.role} role is not shown payloads ${what}: only ${roles.join(', ')} may. The Web UI shows them encoded.`);
@@ -225,19 +246,24 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
     schema: {
       hide: true,
       tags: ['codec'],
-      summary: 'Keep the bearer token in a cookie for the Web UI\'s codec requests',
-      description: 'Sets an HttpOnly, SameSite=Strict cookie scoped to /codec holding the token, until the token expires. The login page at /codec/login calls it.',
+      summary: 'Open a session for the Web UI\'s codec requests',
+      description: 'Sets an HttpOnly, SameSite=Strict cookie scoped to /codec holding a random session reference (never the token), until the token expires or 8 hours, whichever is first. The login page at /codec/login calls it.',
       security: bearerSecurity,
       response: { 200: jsonResponse(sessionSchema, 'Signed in'), ...problemResponses(401, 403) },
     },
   }, async (req, reply) => {
-    const { principal, token, exp } = authenticate(req, deps.config.HRDA_JWT_SECRET, now(), false);
-    const maxAge = Math.max(0, exp - Math.floor(now().getTime() / 1000));
-    reply.header('set-cookie', `${codecSessionCookie}=${token}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${req.protocol === 'https' ? '; Secure' : ''}`);
-    return { sub: principal.sub, role: principal.role, decodes: (decodingRoles as readonly string[]).includes(principal.role), expiresAt: new Date(exp * 1000).toISOString() };
+    // Only a token opens a session: a session cannot extend itself.
+    const { principal, exp } = await authenticateToken(bearerToken(req.headers.authorization), deps.verifier, now());
+    const at = now();
+    const session = await sessions.open(principal, new Date(exp * 1000), at);
+    const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - at.getTime()) / 1000));
+    reply.header('set-cookie', `${codecSessionCookie}=${session.reference}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${req.protocol === 'https' ? '; Secure' : ''}`);
+    return { sub: principal.sub, role: principal.role, decodes: (decodingRoles as readonly string[]).includes(principal.role), expiresAt: session.expiresAt.toISOString() };
   });
 
-  app.delete('/codec/session', { onRequest: sameOriginOnly, schema: { hide: true, tags: ['codec'], summary: 'Forget the codec session cookie' } }, async (_req, reply) => {
+  app.delete('/codec/session', { onRequest: sameOriginOnly, schema: { hide: true, tags: ['codec'], summary: 'End the codec session' } }, async (req, reply) => {
+    const reference = sessionReference(req.headers.cookie);
+    if (reference !== undefined) await sessions.close(reference);
     reply.header('set-cookie', `${codecSessionCookie}=; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=0`);
     return reply.code(204).send();
   });
@@ -258,27 +284,13 @@ async function sameOriginOnly(req: FastifyRequest): Promise<void> {
   if (origin !== undefined && origin !== `${req.protocol}://${req.host}`) throw new ProblemError('forbidden', 'The codec session is set from the login page of this server only.');
 }
 
-function bearerToken(authorization: string | undefined): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-}
-
-function cookieToken(cookieHeader: string | undefined): string | undefined {
+/** The session reference of the codec cookie, if the request carries one. */
+function sessionReference(cookieHeader: string | undefined): string | undefined {
   for (const part of (cookieHeader ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
     if (name === codecSessionCookie && value.join('=')) return value.join('=');
   }
   return undefined;
-}
-
-/** As the API authenticates (client/api/auth.ts), with the login cookie as a second place to find the token. */
-function authenticate(req: FastifyRequest, secret: string, now: Date, cookie = true): { principal: Principal; token: string; exp: number } {
-  const challenge = (error?: string) => ({ 'www-authenticate': `Bearer realm="hrda"${error ? `, error="${error}"` : ''}` });
-  const token = bearerToken(req.headers.authorization) ?? (cookie ? cookieToken(req.headers.cookie) : undefined);
-  if (!token) throw new ProblemError('unauthenticated', `Send a bearer token (Authorization: Bearer <JWT>), or sign in at ${codecLoginPath}.`, undefined, challenge());
-  const verified = verifyToken(token, secret, Math.floor(now.getTime() / 1000));
-  if (!verified.ok) throw new ProblemError('unauthenticated', `The bearer token was not accepted: ${verified.reason}.`, undefined, challenge('invalid_token'));
-  const { sub, role, agency, exp } = verified.claims;
-  return { principal: { sub, role, ...(agency ? { agency } : {}) }, token, exp };
 }
 
 /** What the Web UI shows for a payload whose personal data was destroyed: when, and nothing else. */
@@ -333,8 +345,9 @@ const loginPage = `<!doctype html>
 <body>
 <h1>Read payloads in the Temporal Web UI</h1>
 <p>Paste a bearer token. Administrators, chairs and auditors are shown the payloads of case workflows decoded;
-every decode is recorded in the access log under the token's name. The token is kept in an HttpOnly cookie
-for this server's <code>/codec</code> routes until it expires or you sign out.</p>
+every decode is recorded in the access log under the token's name. The token itself is not kept: this server
+opens a session for its <code>/codec</code> routes (an HttpOnly cookie holding a random reference) that ends
+when the token would have expired, after 8 hours, or when you sign out.</p>
 <p>Then, in the Web UI's Codec Server settings, use your browser setting with this endpoint
 (<code>…/codec</code> on this server) and tick <em>Include cross-origin credentials</em>.</p>
 <form id="signin"><label>Token <input id="token" type="password" autocomplete="off" required></label>

@@ -1,32 +1,4 @@
-import type { ApiRole, TokenClaims } from '../../domain/auth';
-import { signToken } from './jwt';
-
-/** One development identity per role, with the agency each typically acts for in the default profile. */
-export const developmentIdentities: readonly { role: ApiRole; sub: string; agency?: string }[] = [
-  { role: 'administrator', sub: 'dev-administrator', agency: 'police' },
-  { role: 'chair', sub: 'dev-chair', agency: 'police' },
-  { role: 'agency-practitioner', sub: 'dev-housing-practitioner', agency: 'housing' },
-  { role: 'lead-professional', sub: 'dev-daa-lead', agency: 'domestic-abuse-advisor' },
-  { role: 'auditor', sub: 'dev-auditor' },
-  { role: 'ops', sub: 'dev-ops' },
-];
-
-export interface DevelopmentToken {
-  role: ApiRole;
-  sub: string;
-  agency?: string;
-  token: string;
-}
-
-/** Tokens for trying the API on the embedded development service; never for real data. */
-export function mintDevelopmentTokens(secret: string, opts: { now?: Date; validForSeconds?: number } = {}): DevelopmentToken[] {
-  const iat = Math.floor((opts.now ?? new Date()).getTime() / 1000);
-  const exp = iat + (opts.validForSeconds ?? 30 * 24 * 60 * 60);
-  return developmentIdentities.map((id) => {
-    const claims: TokenClaims = { sub: id.sub, role: id.role, ...(id.agency ? { agency: id.agency } : {}), iat, exp };
-    return { ...id, token: signToken(claims, secret) };
-  });
-}
+import { developmentTokenLifetimeSeconds, type DevelopmentToken } from './identity/development-provider';
 
 /** The referral of CONTRACT.md §1 with fictional people; received now. */
 const exampleReferral = {
@@ -38,11 +10,14 @@ const exampleReferral = {
   children: [{ name: 'C Person', dateOfBirth: '2019-06-30' }],
 };
 
-/** What `hrda start` prints: the tokens and a curl to submit the example referral with the first. */
-export function developmentTokenBanner(tokens: DevelopmentToken[], apiUrl: string): string {
+/**
+ * What `hrda start --development` prints: tokens the embedded identity provider issued (the path a
+ * production provider's tokens take too), and a curl to submit the example referral with the first.
+ */
+export function developmentTokenBanner(tokens: DevelopmentToken[], apiUrl: string, issuer: string): string {
   const admin = tokens.find((t) => t.role === 'administrator');
   return [
-    'Development tokens (signed with the published development secret; set HRDA_JWT_SECRET for real use):',
+    `Development tokens from the embedded OpenID provider at ${issuer} (loopback only; valid ${developmentTokenLifetimeSeconds / 3600} hours; set HRDA_OIDC_ISSUER and HRDA_OIDC_AUDIENCE for a real provider):`,
     ...tokens.map((t) => `  ${`${t.role}${t.agency ? ` (${t.agency})` : ''}`.padEnd(44)} ${t.token}`),
     '',
     'Try it:',

@@ -17,14 +17,14 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         description: [
           'Case-lifecycle orchestration for multi-agency high-risk domestic abuse arrangements.',
           '',
-          'Every call except /health and the docs carries a bearer token (JWT, HS256) naming a role and an agency.',
+          'Every call except /health and the docs carries a bearer token: an access token from the configured OpenID provider (a JWT signed RS256 or ES256) naming a role and an agency.',
           'Reads of a case state their purpose in `X-Purpose`; every read and disclosure is logged.',
           'Writes accept `Idempotency-Key`; errors are `application/problem+json` (RFC 9457).',
         ].join('\n'),
       },
       components: {
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Claims: sub, role, agency, exp. `hrda start` prints development tokens.' },
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An OpenID provider\'s access token: iss and aud required, exp − iat at most 12 hours by default; the role and agency claims as the operator maps them (docs/security.md). `hrda start --development` prints tokens from the embedded provider.' },
         },
       },
       tags: [

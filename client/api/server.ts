@@ -9,6 +9,7 @@ import { ArchivedCases } from '../archive/archived-cases';
 import { CaseClient } from '../cases';
 import { AccessLog, installAccessLogging, installSecurityEventLogging } from './access-log';
 import { installAuthentication } from './auth';
+import { createTokenVerifier, identitySettingsFrom, type TokenVerifier } from './identity';
 import { CaseRestrictions, caseRestrictionsFrom } from './case-restrictions';
 import { registerCodecRoutes } from './codec';
 import { frameworkErrors, installProblemHandling } from './error-handler';
@@ -34,6 +35,8 @@ export interface ApiDeps {
   idempotency?: IdempotencyStore;
   /** Whether /health reports the archive's backlog (store/archive); on by default. */
   archiveStatus?: boolean;
+  /** Accepts the identity provider's tokens; built from the HRDA_OIDC_* configuration when not given. */
+  verifier?: TokenVerifier;
   now?: () => Date;
 }
 
@@ -73,7 +76,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   installProblemHandling(app);
   await installHardening(app, { requestsPerMinute: deps.config.HRDA_RATE_LIMIT_PER_MINUTE });
-  installAuthentication(app, { secret: deps.config.HRDA_JWT_SECRET, ...(deps.now ? { now: deps.now } : {}) });
+  const verifier = deps.verifier ?? createTokenVerifier(identitySettingsFrom(deps.config));
+  installAuthentication(app, { verifier, ...(deps.now ? { now: deps.now } : {}) });
   installAccessLogging(app, accessLog, deps.now);
   installSecurityEventLogging(app, accessLog, deps.now);
   const idempotency = deps.idempotency ?? new IdempotencyStore(deps.db, new EncryptionCodec(keyRing, dataKeys));
@@ -89,7 +93,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerCaseCommandRoutes(app, { cases, restrictions });
   registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });
-  registerCodecRoutes(app, { config: deps.config, dataKeys, accessLog, restriction: caseRestrictionsFrom(deps.temporal, restrictions, archive), ...(deps.now ? { now: deps.now } : {}) });
+  registerCodecRoutes(app, { config: deps.config, db: deps.db, verifier, dataKeys, accessLog, restriction: caseRestrictionsFrom(deps.temporal, restrictions, archive), ...(deps.now ? { now: deps.now } : {}) });
 
   return app;
 }

@@ -1,41 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { caseListVisibilityQuery, literal } from '../../client/api/case-list';
 import { caseListQuery } from '../../client/case-list';
-import { developmentTokenBanner, mintDevelopmentTokens } from '../../client/api/dev-tokens';
 import { caseIdForKey } from '../../client/api/idempotency';
-import { signToken, verifyToken } from '../../client/api/jwt';
 import { profiles } from '../../domain/profiles';
-import { apiRoles } from '../../domain/auth';
-import { developmentJwtSecret, parseConfig, usesDevelopmentJwtSecret } from '../../domain/config';
-
-describe('tokens', () => {
-  const secret = 'a-secret-for-the-token-tests-0123456789';
-  it('verifies an HS256 token it signed, and only until it expires', () => {
-    const token = signToken({ sub: 'jo', role: 'chair', agency: 'police', exp: 2_000 }, secret);
-    expect(verifyToken(token, secret, 1_000)).toEqual({ ok: true, claims: { sub: 'jo', role: 'chair', agency: 'police', exp: 2_000 } });
-    expect(verifyToken(token, secret, 2_100)).toEqual({ ok: false, reason: 'the token has expired' });
-    expect(verifyToken(token, `${secret}x`, 1_000)).toMatchObject({ ok: false, reason: expect.stringMatching(/signature/) });
-  });
-
-  it('mints one development token per role, each valid under the development secret', () => {
-    const tokens = mintDevelopmentTokens(developmentJwtSecret, { now: new Date('2026-11-22T12:00:00Z') });
-    expect(tokens.map((t) => t.role).sort()).toEqual([...apiRoles].sort());
-    for (const t of tokens) {
-      const verified = verifyToken(t.token, developmentJwtSecret, Date.parse('2026-11-23T12:00:00Z') / 1000);
-      expect(verified, t.role).toMatchObject({ ok: true, claims: { role: t.role, sub: t.sub } });
-    }
-    expect(tokens.find((t) => t.role === 'agency-practitioner')?.agency).toBe('housing');
-    const banner = developmentTokenBanner(tokens, 'http://127.0.0.1:8080');
-    expect(banner).toContain('curl -s -X POST http://127.0.0.1:8080/cases');
-    for (const t of tokens) expect(banner).toContain(t.token);
-  });
-
-  it('knows when the published development secret is in use', () => {
-    expect(usesDevelopmentJwtSecret(parseConfig({}))).toBe(true);
-    expect(usesDevelopmentJwtSecret(parseConfig({ HRDA_JWT_SECRET: 'x'.repeat(32) }))).toBe(false);
-    expect(() => parseConfig({ HRDA_JWT_SECRET: 'short' })).toThrow(/HRDA_JWT_SECRET: at least 32 characters/);
-  });
-});
 
 describe('idempotency', () => {
   it('derives the same case ID from the same caller and key, and different ones otherwise, under a keyed hash', () => {

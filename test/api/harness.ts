@@ -9,19 +9,17 @@ import { createActivities } from '../../activities';
 import { OutboxMail } from '../../activities/mail.outbox';
 import { LocalPoliceSystems } from '../../activities/police-systems.local';
 import type { PoliceSystems } from '../../activities/police-systems.port';
-import { signToken } from '../../client/api/jwt';
 import { buildApi } from '../../client/api/server';
 import type { ApiRole } from '../../domain/auth';
 import { parseConfig, type Config } from '../../domain/config';
 import { dataConverterFor, workerDataConverterFor } from '../../worker/codec';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { signTestToken, testClaims, testIdentityEnv } from '../support/identity';
 import { startTestDevServer, type TestDevServer } from '../support/servers';
 
-export const testSecret = 'test-only-jwt-secret-0123456789abcdef';
-
-/** A bearer token for a role and agency, signed with the test secret. */
-export function tokenFor(role: ApiRole, agency?: string, sub = `test-${role}${agency ? `-${agency}` : ''}`): string {
-  return signToken({ sub, role, ...(agency ? { agency } : {}), exp: Math.floor(Date.now() / 1000) + 3600 }, testSecret);
+/** A bearer token for a role and agency, signed with the test identity provider's key (test/support/identity.ts). */
+export function tokenFor(role: ApiRole, agency?: string, sub?: string): string {
+  return signTestToken(testClaims(role, agency, sub));
 }
 
 export const as = (role: ApiRole, agency?: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${tokenFor(role, agency)}`, ...extra });
@@ -59,7 +57,7 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
   const config = parseConfig({
     TEMPORAL_NAMESPACE: server.namespace,
     HRDA_TASK_QUEUE: taskQueue,
-    HRDA_JWT_SECRET: testSecret,
+    ...testIdentityEnv,
     HRDA_DATABASE_URL: database.url,
     // Tests send hundreds of requests a minute under one token; the limit has tests of its own.
     HRDA_RATE_LIMIT_PER_MINUTE: '1000000',

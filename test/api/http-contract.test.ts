@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -7,12 +8,12 @@ import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { caseCommandRoutes } from '../../client/api/routes/case-commands';
-import { signToken } from '../../client/api/jwt';
 import { buildApi } from '../../client/api/server';
 import { caseCommandFields } from '../../domain/case-commands';
 import { parseConfig } from '../../domain/config';
 import { exampleReferral } from '../support/referrals';
-import { as, testSecret } from './harness';
+import { as } from './harness';
+import { signTestToken, testClaims, testIdentityEnv } from '../support/identity';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /**
@@ -36,7 +37,7 @@ const logged: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-api-contract-'));
-  const config = parseConfig({ HRDA_JWT_SECRET: testSecret, HRDA_RATE_LIMIT_PER_MINUTE: '1000000' });
+  const config = parseConfig({ ...testIdentityEnv, HRDA_RATE_LIMIT_PER_MINUTE: '1000000' });
   const sink = new Writable({ write: (chunk, _enc, done) => (logged.push(String(chunk)), done()) });
   database = await createTestDatabase();
   app = await buildApi({ config, db: database.db, temporal: unreachable, logger: pino({ level: 'error' }, sink) });
@@ -225,15 +226,17 @@ describe('authentication and roles', () => {
     expect(none.headers['www-authenticate']).toBe('Bearer realm="hrda"');
     expect(none.headers['content-type']).toMatch(/^application\/problem\+json/);
 
-    const claims = { sub: 'mallory', role: 'administrator', agency: 'police', exp: now() + 600 };
-    const forged = signToken(claims as never, 'another-secret-another-secret-another');
+    const claims = testClaims('administrator', 'police', 'mallory');
+    const anotherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const forged = signTestToken(claims, {}, anotherKey);
     const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
-    const [h, , s] = signToken(claims as never, testSecret).split('.');
-    const tampered = `${h}.${b64({ ...claims, role: 'auditor' })}.${s}`;
-    const expired = signToken({ ...claims, exp: now() - 3600 } as never, testSecret);
-    const noExpiry = signToken({ sub: 'x', role: 'administrator' } as never, testSecret);
-    const noAgency = signToken({ sub: 'x', role: 'agency-practitioner', exp: now() + 600 } as never, testSecret);
-    const system = signToken({ sub: 'x', role: 'system', exp: now() + 600 } as never, testSecret);
+    const [h, , s] = signTestToken(claims).split('.');
+    const tampered = `${h}.${b64({ ...claims, hrda_role: 'auditor' })}.${s}`;
+    const expired = signTestToken({ ...claims, iat: now() - 7200, exp: now() - 3600 });
+    const { exp: _exp, ...withoutExpiry } = claims;
+    const noExpiry = signTestToken(withoutExpiry);
+    const noAgency = signTestToken(testClaims('agency-practitioner'));
+    const system = signTestToken({ ...claims, hrda_role: 'system' });
     for (const token of [forged, unsigned, tampered, expired, noExpiry, noAgency, system, 'not-a-jwt']) {
       const res = await read(`Bearer ${token}`);
       expect(res.statusCode, token).toBe(401);

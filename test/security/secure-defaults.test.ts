@@ -8,14 +8,15 @@ import { developmentModeGranted, startProblems } from '../../domain/start-policy
 import { freePort } from '../../scripts/dev-server';
 
 /**
- * Finding (critical): the published development JWT secret, key ring and subject key were the
+ * Finding (critical): the published development JWT secret (now: no identity provider configured), key ring and subject key were the
  * defaults of every deployment, and the service printed 30-day tokens for every role even with
  * NODE_ENV=production, a cluster address and the API on 0.0.0.0.
  */
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const k = (n: number) => Buffer.alloc(32, n).toString('base64');
 const ownSecrets = {
-  HRDA_JWT_SECRET: 'x'.repeat(48),
+  HRDA_OIDC_ISSUER: 'https://keycloak.example.org/realms/hrda',
+  HRDA_OIDC_AUDIENCE: 'hrda-api',
   HRDA_ENCRYPTION_KEYS: `prod-1:${k(7)}`,
   HRDA_SUBJECT_KEY: 'y'.repeat(40),
 };
@@ -24,19 +25,23 @@ const variables = (env: Record<string, string>, mode: { development: boolean; no
 
 describe('secure by default', () => {
   it('refuses every published development secret unless development mode is asked for, naming each variable', () => {
-    expect(variables({}, { development: false })).toEqual(['HRDA_JWT_SECRET', 'HRDA_ENCRYPTION_KEYS', 'HRDA_SUBJECT_KEY']);
+    expect(variables({}, { development: false })).toEqual(['HRDA_OIDC_ISSUER', 'HRDA_OIDC_AUDIENCE', 'HRDA_ENCRYPTION_KEYS', 'HRDA_SUBJECT_KEY']);
     // One published secret is enough to refuse, and only that one is named.
     expect(variables({ ...ownSecrets, HRDA_SUBJECT_KEY: '' }, { development: false })).toEqual(['HRDA_SUBJECT_KEY']);
     expect(variables({ ...ownSecrets, HRDA_ENCRYPTION_KEYS: `prod-1:${k(7)},dev-2026-01:Z8z/z/lp09lcUaAYqH9avYDhTF/PlGlhP7zgoKal8FE=` }, { development: false })).toEqual(['HRDA_ENCRYPTION_KEYS']);
     expect(variables(ownSecrets, { development: false })).toEqual([]);
+    // No identity provider means the embedded one, whose tokens anyone on the machine can obtain.
+    expect(variables({ ...ownSecrets, HRDA_OIDC_ISSUER: '', HRDA_OIDC_AUDIENCE: '' }, { development: false })).toEqual(['HRDA_OIDC_ISSUER', 'HRDA_OIDC_AUDIENCE']);
+    // An issuer without its audience is not a configuration at all.
+    expect(() => parseConfig({ ...ownSecrets, HRDA_OIDC_AUDIENCE: '' })).toThrow(/HRDA_OIDC_AUDIENCE: is required with HRDA_OIDC_ISSUER/);
   });
 
   it('grants development mode only when asked, outside production, with the API on loopback', () => {
     expect(variables({}, { development: true })).toEqual([]);
     expect(developmentModeGranted(parseConfig({}), { development: true })).toBe(true);
     expect(developmentModeGranted(parseConfig({ HRDA_API_HOST: 'localhost' }), { development: true })).toBe(true);
-    expect(variables({}, { development: true, nodeEnv: 'production' })).toEqual(['NODE_ENV', 'HRDA_JWT_SECRET', 'HRDA_ENCRYPTION_KEYS', 'HRDA_SUBJECT_KEY']);
-    expect(variables({ HRDA_API_HOST: '0.0.0.0' }, { development: true })).toEqual(['HRDA_API_HOST', 'HRDA_JWT_SECRET', 'HRDA_ENCRYPTION_KEYS', 'HRDA_SUBJECT_KEY']);
+    expect(variables({}, { development: true, nodeEnv: 'production' })).toEqual(['NODE_ENV', 'HRDA_OIDC_ISSUER', 'HRDA_OIDC_AUDIENCE', 'HRDA_ENCRYPTION_KEYS', 'HRDA_SUBJECT_KEY']);
+    expect(variables({ HRDA_API_HOST: '0.0.0.0' }, { development: true })).toEqual(['HRDA_API_HOST', 'HRDA_OIDC_ISSUER', 'HRDA_OIDC_AUDIENCE', 'HRDA_ENCRYPTION_KEYS', 'HRDA_SUBJECT_KEY']);
     expect(developmentModeGranted(parseConfig({ HRDA_API_HOST: '10.0.0.5' }), { development: true })).toBe(false);
     // With secrets of its own the service starts anywhere, development flag or not.
     expect(variables({ ...ownSecrets, HRDA_API_HOST: '0.0.0.0' }, { development: true, nodeEnv: 'production' })).toEqual([]);
@@ -61,7 +66,7 @@ describe('secure by default', () => {
       );
       expect(failure, `hrda ${args.join(' ')} must refuse`).toBeDefined();
       expect(failure!.code).not.toBe(0);
-      for (const variable of ['HRDA_JWT_SECRET', 'HRDA_ENCRYPTION_KEYS', 'HRDA_SUBJECT_KEY']) expect(failure!.stderr).toContain(variable);
+      for (const variable of ['HRDA_OIDC_ISSUER', 'HRDA_OIDC_AUDIENCE', 'HRDA_ENCRYPTION_KEYS', 'HRDA_SUBJECT_KEY']) expect(failure!.stderr).toContain(variable);
       // No token is ever printed on a refusal.
       expect(failure!.stdout + failure!.stderr).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
     }

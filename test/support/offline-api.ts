@@ -5,8 +5,8 @@ import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApi } from '../../client/api/server';
 import { parseConfig } from '../../domain/config';
-import { testSecret } from '../api/harness';
 import { createTestDatabase, type TestDatabase } from './database';
+import { testIdentityEnv } from './identity';
 
 /**
  * The HTTP API on a real store but with a Temporal that fails every call, as an unreachable
@@ -34,7 +34,7 @@ export async function startOfflineApi(opts: { env?: Record<string, string>; logg
   let database: TestDatabase | undefined;
   try {
     database = await createTestDatabase();
-    const config = parseConfig({ HRDA_JWT_SECRET: testSecret, HRDA_RATE_LIMIT_PER_MINUTE: '1000000', ...opts.env });
+    const config = parseConfig({ ...testIdentityEnv, HRDA_RATE_LIMIT_PER_MINUTE: '1000000', ...opts.env });
     const app = await buildApi({ config, db: database.db, temporal: unreachableTemporal, ...(opts.logger ? { logger: opts.logger } : {}) });
     await app.ready();
     const db = database;
