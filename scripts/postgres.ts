@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import pg from 'pg';
 import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -154,7 +155,34 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
     throw err;
   }
   const adminUrl = `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`;
+  try {
+    await acceptingQueries(adminUrl, 30_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   return { adminUrl, port: opts.port, dataDir: opts.dataDir, stop };
+}
+
+/**
+ * The postmaster listens before it takes queries (crash recovery, "the database system is starting
+ * up"): a server is ready once a query is answered, not once its port is open.
+ */
+async function acceptingQueries(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`PostgreSQL did not answer a query within ${timeoutMs} ms: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
 }
 
 /** A server left running on this folder by a process that was killed: stop it before starting ours. */
