@@ -11,6 +11,7 @@ import type { CaseActivities } from './activity-types';
 import { handleCaseCommands } from './case/commands';
 import { CaseEffects, type EffectsState } from './case/effects';
 import { backgroundChecks } from './case/police-checks';
+import { CaseRecorder } from './case/record';
 import { searchAttributeIndexer } from './case/search-attributes';
 import { disputeProgressSignal } from './escalation.messages';
 import { caseBlockedContactsQuery, caseReadyUpdate, caseStateQuery, caseTimelineQuery, notificationWithheldSignal, rollOverSignal } from './referral.messages';
@@ -97,6 +98,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
   actor.start();
   const effects = (live.effects = new CaseEffects(effectsState, (ids) => actor.send({ type: 'delivered', ids })));
   const index = searchAttributeIndexer(profile);
+  const recorder = new CaseRecorder(workflowInfo().workflowId);
 
   let stuckAt: string | undefined;
   while (snapshot().status !== 'done') {
@@ -107,9 +109,13 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
     if (current.status === 'error') throw new Error(`The case machine stopped with an error: ${String((current.error as Error)?.message ?? current.error)}`);
     effects.run(snapshot());
     index(snapshot());
+    recorder.record(snapshot());
 
     const quiescent = !snapshot().matches({ preparing: { checks: 'running' } }) && effects.idle;
-    if (workflowInfo().historyLength > profile.workflow.continueAsNewAfterEvents && quiescent) {
+    const due = workflowInfo().historyLength > profile.workflow.continueAsNewAfterEvents && quiescent;
+    // A record write in flight is let finish first (the loop wakes when it has), so that no write of
+    // this run can land after the next run's. Histories without the record never wait here.
+    if (due && recorder.idle) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof referralWorkflow>({ ...input, continued: { snapshot: actor.getPersistedSnapshot(), ...effects.carry() } });
     }
@@ -123,7 +129,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
       continue;
     }
     const wait = deadline === undefined ? undefined : Date.parse(deadline) - Date.now();
-    const woken = wait !== undefined && wait <= 0 ? false : await condition(() => version !== seen, wait);
+    const woken = wait !== undefined && wait <= 0 ? false : await condition(() => version !== seen || (due && recorder.idle), wait);
     if (!woken && snapshot().status === 'active') {
       stuckAt = deadline;
       // The timeline records the protocol's instant; the history keeps when the timer fired.
@@ -139,5 +145,8 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
   index(snapshot());
   await effects.drained();
   await condition(allHandlersFinished);
+  // The last record says the case is closed and its workflow done.
+  recorder.record(snapshot(), 'completed');
+  await recorder.drained();
   return caseView(snapshot());
 }

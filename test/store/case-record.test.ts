@@ -1,0 +1,123 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { OutboxMail } from '../../activities/mail.outbox';
+import { LocalPoliceSystems } from '../../activities/police-systems.local';
+import { CaseClient } from '../../client/cases';
+import { registerSearchAttributes } from '../../client/search-attributes';
+import { caseRecordOfView } from '../../machines/referral';
+import { readCaseRecord } from '../../store/records/read';
+import { writeCaseRecord } from '../../store/records/write';
+import { createDataConverter, developmentKeyRing, EncryptionCodec, LocalDataKeyStore } from '../../worker/codec';
+import proto from '@temporalio/proto';
+import { bundleWorkflows } from '../support/bundle';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { exampleReferral } from '../support/referrals';
+
+/**
+ * The case record on real PostgreSQL, written by the real case workflow on the time-skipping server:
+ * it follows a case from referral to closure, its personal part is sealed under the case's data key,
+ * and an older version never replaces a newer one.
+ */
+let bundle: WorkflowBundleWithSourceMap;
+let database: TestDatabase;
+let env: TestWorkflowEnvironment;
+let dir: string;
+const ring = developmentKeyRing();
+let dataKeys: LocalDataKeyStore;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-record-'));
+  dataKeys = new LocalDataKeyStore(path.join(dir, 'keys'), ring);
+  [bundle, database] = await Promise.all([bundleWorkflows(), createTestDatabase()]);
+  process.env.HRDA_TEST_SERVER_START_TIME = '2026-11-23T08:00:00Z';
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('testServer') } }, client: { dataConverter: createDataConverter(ring, dataKeys) } });
+  delete process.env.HRDA_TEST_SERVER_START_TIME;
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+});
+
+afterAll(async () => {
+  await env?.teardown();
+  await database?.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the case record', () => {
+  it('follows a case from referral to closure, written by its workflow', async () => {
+    const taskQueue = 'hrda-case-record';
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      dataConverter: createDataConverter(ring, dataKeys),
+      activities: createActivities({ db: database.db, client: env.client, taskQueue, subjectSecret: 'test-subject-key-0123456789', mail: new OutboxMail(path.join(dir, 'outbox')), police: new LocalPoliceSystems(), dataKeys }),
+    });
+    const converter = env.client.options.loadedDataConverter;
+    const stored = () => readCaseRecord(database.db, 'rec-1', converter);
+    await worker.runUntil(async () => {
+      const skipTo = async (at: string) => env.sleep(Math.max(0, Date.parse(at) - (await env.currentTimeMs())));
+      const cases = new CaseClient(env.client, taskQueue);
+      await skipTo('2026-11-24T10:00:00Z');
+      await cases.submitReferral(
+        exampleReferral({ receivedAt: '2026-11-24T10:00:00Z', victim: { ...exampleReferral().victim, dateOfBirth: '1988-03-14', equality: { gender: 'female', ethnicity: 'white-british' } } }),
+        { caseId: 'rec-1', now: new Date('2026-11-24T10:00:00Z') },
+      );
+      // Activities run as time is skipped: wait until the record has caught up with the case.
+      const settle = async (ok: (r: Awaited<ReturnType<typeof stored>>) => boolean) => {
+        for (let i = 0; i < 100; i++) {
+          const r = await stored();
+          if (ok(r)) return r;
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        return stored();
+      };
+      // The case moves on as time is skipped: compare the record with a view read at the same version.
+      const matchesView = async () => {
+        let last: { expected: ReturnType<typeof caseRecordOfView>; record: Awaited<ReturnType<typeof stored>> } | undefined;
+        for (let i = 0; i < 100; i++) {
+          const view = await cases.state('rec-1');
+          const timeline = await cases.timeline('rec-1');
+          const record = await stored();
+          const expected = caseRecordOfView(view, { version: timeline.length, startedAt: record?.startedAt ?? '', status: 'running' });
+          last = { expected, record };
+          if (JSON.stringify(record) === JSON.stringify(expected)) break;
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        return last!;
+      };
+      let { expected, record } = await matchesView();
+      expect(record).toEqual(expected);
+      expect(record).toMatchObject({ stage: 'preparing', route: 'hrda', risk: 'high', status: 'running', heardAt: null, personal: { victimDateOfBirth: '1988-03-14', equality: { gender: 'female', ethnicity: 'white-british' } } });
+
+      // The personal part is a payload under the case's own data key: nothing personal in clear.
+      const { rows } = await database.db.query<{ personal: Buffer }>('SELECT personal FROM case_records WHERE case_id = $1', ['rec-1']);
+      const payload = proto.temporal.api.common.v1.Payload.decode(rows[0]!.personal);
+      expect(EncryptionCodec.dataKeyOf(payload)?.scope).toBe('case:rec-1');
+      expect(rows[0]!.personal.toString('latin1')).not.toContain('1988-03-14');
+
+      await skipTo('2026-11-26T12:30:00Z');
+      const admin = { role: 'administrator', agency: 'police' } as const;
+      await cases.command('rec-1', 'recordMeetingOutcome', { outcome: { risks: ['Strangulation'], actions: [{ id: 'a1', owner: 'housing', description: 'Change the locks.' }], leads: {}, rationale: 'Practical safety first.' } }, admin);
+      ({ expected, record } = await matchesView());
+      expect(record).toEqual(expected);
+      expect(record).toMatchObject({ stage: 'monitoring', heardAt: expect.any(String), actions: [{ id: 'a1', owner: 'housing', status: 'open', overdue: false }] });
+      expect(record!.agencies).toContain('housing');
+
+      await cases.command('rec-1', 'updateAction', { actionId: 'a1', status: 'completed', note: 'Locks changed.' }, { role: 'agency-practitioner', agency: 'housing' });
+      // With every action complete the case closes itself.
+      await env.client.workflow.getHandle('case-rec-1').result();
+      const closed = await settle((r) => r?.status === 'completed');
+      expect(closed).toMatchObject({ stage: 'closed', status: 'completed', closedAt: expect.any(String), actions: [{ id: 'a1', status: 'completed' }] });
+      expect(closed!.version).toBe((await cases.timeline('rec-1')).length);
+
+      // An older version (an activity retried late, a rebuild racing the case) never replaces it.
+      const older = { ...expected, version: closed!.version - 1, stage: 'monitoring', personal: closed!.personal! };
+      expect(await writeCaseRecord(database.db, converter, env.namespace ?? 'default', older, 'case-rec-1')).toBe(false);
+      expect((await stored())!.stage).toBe('closed');
+    });
+  });
+});
