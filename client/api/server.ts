@@ -66,7 +66,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await installOpenApi(app);
 
   registerHealthRoutes(app, deps);
-  registerCaseRoutes(app, { cases, temporal: deps.temporal });
+  registerCaseRoutes(app, { cases, temporal: deps.temporal, db: deps.db });
   registerCaseCommandRoutes(app, { cases });
   registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });

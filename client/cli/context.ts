@@ -3,12 +3,22 @@ import { ConfigError, parseConfig, temporalAddress, type Config } from '../../do
 import { InvalidInputError, RefusedError } from '../cases';
 import { connectClient } from '../temporal';
 import { CliError, type CliIo } from './output';
+import { openDatabase, type Database } from '../../store/database';
+import { storeUrl } from '../../store/connect';
 
 /** What a command runs with: the configuration from the environment, a Temporal client, and where to write. */
 export interface CommandContext {
   config: Config;
   client: Client;
   io: CliIo;
+  /** The service's store (lists and reports read the case record there); absent when none is configured or running. */
+  db?: Database;
+}
+
+/** The store, for a command that reads it: a clear error when there is none. */
+export function storeOf(ctx: CommandContext): Database {
+  if (!ctx.db) throw new CliError('No store to read: set HRDA_DATABASE_URL, or start the service (`hrda start`) so that its embedded PostgreSQL is there.');
+  return ctx.db;
 }
 
 /** Reads the configuration (the embedded default when nothing is set), connects, runs, disconnects. */
@@ -29,12 +39,16 @@ export async function withTemporal<T>(io: CliIo, fn: (ctx: CommandContext) => Pr
         + 'Start the service with `hrda start`, or set TEMPORAL_ADDRESS (and TLS settings) for your cluster.',
     );
   }
+  // The pool connects on its first query: commands that do not read the store never touch it.
+  const url = await storeUrl(config);
+  const db = url ? openDatabase(url, { max: 4, applicationName: 'hrda-cli' }) : undefined;
   try {
-    return await fn({ config, client, io });
+    return await fn({ config, client, io, ...(db ? { db } : {}) });
   } catch (err) {
     throw explain(err, config);
   } finally {
     await client.connection.close();
+    await db?.end();
   }
 }
 

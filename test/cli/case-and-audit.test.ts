@@ -35,7 +35,7 @@ let current: WorkflowBundleWithSourceMap;
 let dir: string;
 const context = () => {
   const captured = captureIo();
-  const ctx: CommandContext = { client: harness.temporal, config: harness.config, io: captured.io };
+  const ctx: CommandContext = { client: harness.temporal, config: harness.config, io: captured.io, db: harness.database.db };
   return { ctx, ...captured };
 };
 
@@ -221,6 +221,8 @@ describe('the hrda command', () => {
       TEMPORAL_NAMESPACE: harness.config.TEMPORAL_NAMESPACE,
       HRDA_TASK_QUEUE: harness.config.HRDA_TASK_QUEUE,
       HRDA_ACCESS_LOG_DIR: harness.config.HRDA_ACCESS_LOG_DIR,
+      // Lists and reports read the case record in the store.
+      HRDA_DATABASE_URL: harness.database.url,
     },
     timeout: 90_000,
   });

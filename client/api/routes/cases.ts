@@ -18,10 +18,13 @@ import { caseSkeleton, redactTimeline } from '../redaction';
 import { caseListComponent, caseReadSchema, caseWriteResultSchema, jsonResponse, referralSubmissionSchema, timelineSchema } from '../schemas';
 import { caseParamsSchema, readCaseFor, readHeadersSchema, writeHeadersSchema } from './shared';
 import type { Client } from '@temporalio/client';
+import type { Database } from '../../../store/database';
 
 export interface CaseRouteDeps {
   cases: CaseClient;
   temporal: Client;
+  /** The store: case lists read the case record (store/records). */
+  db: Database;
 }
 
 /**
@@ -100,7 +103,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     schema: {
       tags: ['cases'],
       summary: 'List cases by stage, risk, route, overdue actions, meeting date, agency or profile',
-      description: 'Read from the search attributes (Temporal visibility, eventually consistent). Agency roles see only the cases their agency is involved in.',
+      description: 'Read from the case record in the service\'s store, which each case\'s workflow keeps up to date as the case moves (a moment behind it). Newest first. Agency roles see only the cases their agency is involved in.',
       security: bearerSecurity,
       headers: readHeadersSchema,
       querystring: caseListQuerySchema,
@@ -108,7 +111,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     },
   }, async (req) => {
     const principal = principalOf(req);
-    const list = await listCases(deps.temporal, req.query, principal);
+    const list = await listCases(deps.db, req.query, principal);
     req.disclosure = { action: 'list', caseIds: list.items.map((i) => i.caseId), view: 'skeleton', restrictedCaseIds: list.items.filter((i) => i.restricted).map((i) => i.caseId) };
     return list;
   });
