@@ -3,6 +3,7 @@ import { registerAuditCommands } from './commands/audit';
 import { registerCaseCommands } from './commands/case';
 import { registerDisputeCommands } from './commands/disputes';
 import { registerMeetingCommands } from './commands/meeting';
+import { registerOpsCommands } from './commands/ops-records';
 import { registerReportCommands } from './commands/report';
 import { createRunner } from './commands/runner';
 import { registerSimulateCommand } from './commands/simulate';
@@ -20,6 +21,7 @@ registerAuditCommands(program, run);
 registerMeetingCommands(program, run);
 registerDisputeCommands(program, run);
 registerReportCommands(program, run);
+registerOpsCommands(program, run);
 registerSimulateCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
