@@ -4,13 +4,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import { caseRecordSchema } from '../domain/case-record';
 import type { Database } from '../store/database';
 import { writeCaseRecord } from '../store/records/write';
+import { disputeRecordSchema } from '../domain/dispute-record';
+import { writeDisputeRecord } from '../store/records/disputes';
 import type { CaseActivities } from '../workflows/activity-types';
 
 /**
- * The case record's writer (store/records): the case workflow calls it whenever the record it derives
- * from its view changes. Without a store (a simulation) there is nothing to keep.
+ * The writers of the case and dispute records (store/records): each workflow calls its own whenever
+ * the record it derives from its view changes. Without a store (a simulation) there is nothing to keep.
  */
-export function createCaseRecordActivities(deps: { db?: Database; client: Client }): Pick<CaseActivities, 'recordCase'> {
+export function createCaseRecordActivities(deps: { db?: Database; client: Client }): Pick<CaseActivities, 'recordCase' | 'recordDispute'> {
   return {
     async recordCase({ workflowId, record }) {
       if (!deps.db) return { written: false };
@@ -19,6 +21,13 @@ export function createCaseRecordActivities(deps: { db?: Database; client: Client
       if (!parsed.success) throw ApplicationFailure.nonRetryable(`Not a case record: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`, 'InvalidRecord');
       const namespace = activityNamespace() ?? deps.client.options.namespace;
       return { written: await writeCaseRecord(deps.db, deps.client.options.loadedDataConverter, namespace, parsed.data, workflowId) };
+    },
+    async recordDispute({ workflowId, record }) {
+      if (!deps.db) return { written: false };
+      const parsed = disputeRecordSchema.safeParse(record);
+      if (!parsed.success) throw ApplicationFailure.nonRetryable(`Not a dispute record: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`, 'InvalidRecord');
+      const namespace = activityNamespace() ?? deps.client.options.namespace;
+      return { written: await writeDisputeRecord(deps.db, deps.client.options.loadedDataConverter, namespace, parsed.data, workflowId) };
     },
   };
 }

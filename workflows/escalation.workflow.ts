@@ -14,6 +14,7 @@ import {
 import type { CaseActivities } from './activity-types';
 import { disputeProgressSignal, disputeStateQuery, disputeUpdates } from './escalation.messages';
 import { unlessWithheld } from './case/withheld';
+import { disputeRecorder } from './dispute-record';
 
 export type EscalationWorkflowInput = DisputeStart;
 
@@ -134,11 +135,13 @@ export async function escalationWorkflow(raw: EscalationWorkflowInput): Promise<
     }
   };
 
+  const recorder = disputeRecorder(workflowInfo().workflowId);
   let stuckAt: string | undefined;
   while (snapshot().status !== 'done') {
     deliverOutbox();
     tellParent();
     index();
+    recorder.record(snapshot());
 
     const seen = version;
     const deadline = nextDeadline(snapshot());
@@ -162,8 +165,10 @@ export async function escalationWorkflow(raw: EscalationWorkflowInput): Promise<
   deliverOutbox();
   tellParent();
   index();
+  recorder.record(snapshot());
   await Promise.all([...inFlight]);
   await telling;
+  await recorder.drained();
   await condition(allHandlersFinished);
   return disputeView(snapshot());
 }

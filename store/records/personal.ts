@@ -9,7 +9,7 @@ const Payload = proto.temporal.api.common.v1.Payload;
  * Temporal: encoded, then encrypted by the codec under the case's data key (the serialization context
  * names the case's workflow, worker/codec/scopes.ts). Destroying the key destroys it here too.
  */
-export async function sealPersonalFacts(converter: LoadedDataConverter, namespace: string, workflowId: string, facts: CasePersonalFacts): Promise<Buffer> {
+export async function sealPersonalFacts(converter: LoadedDataConverter, namespace: string, workflowId: string, facts: unknown): Promise<Buffer> {
   let payloads = [converter.payloadConverter.toPayload(facts)];
   for (const codec of converter.payloadCodecs) payloads = await codec.encode(payloads, { type: 'workflow', namespace, workflowId });
   return Buffer.from(Payload.encode(payloads[0]!).finish());
@@ -17,6 +17,12 @@ export async function sealPersonalFacts(converter: LoadedDataConverter, namespac
 
 /** The personal facts, or null when they cannot be read (the case's data key was destroyed). */
 export async function openPersonalFacts(converter: LoadedDataConverter, sealed: Uint8Array): Promise<CasePersonalFacts | null> {
+  const value = await openSealed(converter, sealed);
+  return value === null ? null : casePersonalFactsSchema.parse(value);
+}
+
+/** A sealed value, or null when its data key was destroyed. */
+export async function openSealed(converter: LoadedDataConverter, sealed: Uint8Array): Promise<unknown> {
   let payloads: TemporalPayload[] = [Payload.decode(sealed)];
   try {
     for (const codec of [...converter.payloadCodecs].reverse()) payloads = await codec.decode(payloads);
@@ -24,5 +30,5 @@ export async function openPersonalFacts(converter: LoadedDataConverter, sealed: 
     if ((err as Error).name === 'PersonalDataDestroyedError') return null;
     throw err;
   }
-  return casePersonalFactsSchema.parse(converter.payloadConverter.fromPayload(payloads[0]!));
+  return converter.payloadConverter.fromPayload(payloads[0]!);
 }

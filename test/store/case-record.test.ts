@@ -11,6 +11,7 @@ import { Client } from '@temporalio/client';
 import { fetchRuns } from '../../client/audit/audit-case';
 import { CaseClient } from '../../client/cases';
 import { rebuildCaseRecords } from '../../client/records/rebuild';
+import { buildDisputesReport, readDisputes } from '../../client/reports/disputes';
 import { registerSearchAttributes } from '../../client/search-attributes';
 import { caseRecordOfView } from '../../machines/referral';
 import { readCaseRecord } from '../../store/records/read';
@@ -124,11 +125,44 @@ describe('the case record', () => {
     });
   });
 
+  it("keeps each dispute's record, which the escalation report reads in place of each dispute's workflow", async () => {
+    const taskQueue = 'hrda-dispute-record';
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      dataConverter: createDataConverter(ring, dataKeys),
+      activities: createActivities({ db: database.db, client: env.client, taskQueue, subjectSecret: 'test-subject-key-0123456789', mail: new OutboxMail(path.join(dir, 'outbox')), police: new LocalPoliceSystems(), dataKeys }),
+    });
+    const converter = env.client.options.loadedDataConverter;
+    await worker.runUntil(async () => {
+      const cases = new CaseClient(env.client, taskQueue);
+      const now = new Date(await env.currentTimeMs()).toISOString();
+      await cases.submitReferral(exampleReferral({ receivedAt: now }), { caseId: 'rec-2', now: new Date(now) });
+      const admin = { role: 'administrator', agency: 'police' } as const;
+      await cases.command('rec-2', 'raiseDispute', { dispute: 'd1', area: 'lead-professional', raisedBy: 'housing', with: ['probation'], matter: 'Who leads for the children.' }, { role: 'agency-practitioner', agency: 'housing' });
+      await cases.disputeAction('rec-2', 'd1', 'respond', { response: 'Probation will lead.' }, admin);
+      await cases.disputeAction('rec-2', 'd1', 'resolve', { agreement: 'Probation leads.', learning: 'Name the lead at the meeting.' }, admin);
+      const view = await cases.dispute('rec-2', 'd1');
+      const [from, to] = ['2026-01-01T00:00:00.000Z', '2028-01-01T00:00:00.000Z'];
+      let read = await readDisputes(database.db, converter, from, to);
+      for (let i = 0; i < 100 && read[0]?.status !== 'resolved'; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        read = await readDisputes(database.db, converter, from, to);
+      }
+      expect(buildDisputesReport(read, from, to)).toEqual(buildDisputesReport([view], from, to));
+      expect(read).toEqual([expect.objectContaining({ caseId: 'rec-2', disputeId: 'd1', status: 'resolved', resolution: { learning: 'Name the lead at the meeting.' } })]);
+      // The learning is free text: only sealed under the case's data key in the store.
+      const { rows } = await database.db.query<{ personal: Buffer }>('SELECT personal FROM dispute_records');
+      expect(EncryptionCodec.dataKeyOf(proto.temporal.api.common.v1.Payload.decode(rows[0]!.personal))?.scope).toBe('case:rec-2');
+    });
+  });
+
   it('is rebuilt from the live histories, and from archived ones, to the same rows', async () => {
     const converter = env.client.options.loadedDataConverter;
     const rows = async () => {
-      const { rows: records } = await database.db.query<Record<string, unknown>>('SELECT * FROM case_records ORDER BY case_id');
-      const { rows: actions } = await database.db.query('SELECT * FROM case_record_actions ORDER BY case_id, action_id');
+      const { rows: records } = await database.db.query<Record<string, unknown>>(`SELECT * FROM case_records WHERE case_id = 'rec-1'`);
+      const { rows: actions } = await database.db.query(`SELECT * FROM case_record_actions WHERE case_id = 'rec-1' ORDER BY action_id`);
       // The sealed personal part has a fresh IV each time: compared decrypted.
       return { actions, records: records.map(({ recorded_at: _at, personal: _p, ...r }) => r), personal: await readCaseRecord(database.db, 'rec-1', converter).then((r) => r?.personal) };
     };
@@ -136,7 +170,7 @@ describe('the case record', () => {
     expect(written.records).toHaveLength(1);
     expect(written.personal).toMatchObject({ victimDateOfBirth: '1988-03-14' });
 
-    await database.db.query('DELETE FROM case_records');
+    await database.db.query(`DELETE FROM case_records WHERE case_id = 'rec-1'`);
     // (The time-skipping server lists no workflows: the case is named, as `--case` does.)
     const live = await rebuildCaseRecords(env.client, database.db, { caseIds: ['rec-1'] });
     expect(live).toEqual([{ caseId: 'rec-1', source: 'live', result: 'written', version: expect.any(Number) }]);
@@ -150,7 +184,7 @@ describe('the case record', () => {
     const histories = (await fetchRuns(env.client, 'case-rec-1')).map((r) => ({ runId: r.runId, bytes: Buffer.from(proto.temporal.api.history.v1.History.encode(r.history).finish()) }));
     await database.db.query('CREATE TABLE IF NOT EXISTS workflow_archive (workflow_id text NOT NULL, run_id text NOT NULL, workflow_type text NOT NULL, history bytea NOT NULL)');
     for (const h of histories) await database.db.query('INSERT INTO workflow_archive (workflow_id, run_id, workflow_type, history) VALUES ($1, $2, $3, $4)', ['case-rec-1', h.runId, 'referralWorkflow', h.bytes]);
-    await database.db.query('DELETE FROM case_records');
+    await database.db.query(`DELETE FROM case_records WHERE case_id = 'rec-1'`);
     const forgetful = new Client({ connection: env.connection, namespace: 'hrda-forgotten', dataConverter: createDataConverter(ring, dataKeys) });
     expect(await rebuildCaseRecords(forgetful, database.db, { caseIds: ['rec-1'] })).toEqual([{ caseId: 'rec-1', source: 'archive', result: 'written', version: expect.any(Number) }]);
     expect(await rows()).toEqual(written);
