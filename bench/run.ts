@@ -38,6 +38,7 @@ import { agencySummary, benchReferral, pastDating, practitioner, victimContact }
 import { loadAuditCorpus, replayThroughput, type ReplayRun } from './lib/replay';
 import { renderReport, type BenchResult } from './lib/report';
 import { pool } from './lib/stats';
+import { safeLivesReadComparison } from './lib/reports';
 import { writeBundle } from './lib/worker-child';
 import { freePort } from '../scripts/dev-server';
 import { startLocalPostgres } from '../scripts/postgres';
@@ -56,6 +57,7 @@ const { values: args } = parseArgs({
     'open-cases': { type: 'string' },
     'memory-cases': { type: 'string' },
     'replay-min': { type: 'string' },
+    'report-rounds': { type: 'string' },
     'db-dir': { type: 'string' },
     out: { type: 'string' },
   },
@@ -79,6 +81,7 @@ const opts = {
   openCases: int(args['open-cases'], quick ? 50 : 100, 'open-cases'),
   memoryCases: int(args['memory-cases'], quick ? 60 : 100, 'memory-cases'),
   replayMin: int(args['replay-min'], quick ? 100 : 150, 'replay-min'),
+  reportRounds: int(args['report-rounds'], quick ? 2 : 3, 'report-rounds'),
 };
 /**
  * The dev server's SQLite file goes in a temporary folder on tmpfs (/dev/shm) when there is one,
@@ -137,7 +140,7 @@ async function main(): Promise<void> {
 
     const hrda = await connectHrda(server.address, server.namespace, 'hrda-bench');
     stops.push(() => hrda.close());
-    const hrdaWorker = await startHrdaWorker({ address: server.address, side: hrda, bundle: hrdaBundle, outboxDir: path.join(scratch, 'outbox') });
+    const hrdaWorker = await startHrdaWorker({ address: server.address, side: hrda, bundle: hrdaBundle, outboxDir: path.join(scratch, 'outbox'), db });
     stops.push(() => hrdaWorker.stop());
     const bare = await BareClient.connect(server.address, server.namespace, 'bare-bench');
     stops.push(() => bare.close());
@@ -168,6 +171,15 @@ async function main(): Promise<void> {
     const bareShape = meanShape(bareHistories.map((h) => historyShape(h.history)));
 
     timings.bareLifecycle = lap();
+
+    // 1b. The SafeLives return over the lifecycle's cases (heard at their past meeting): from the
+    // case record in the store, beside the same return read by one workflow query per case.
+    const safeLivesFrom = new Date(Date.parse(dating.receivedAt) - 86_400_000).toISOString();
+    const safeLivesTo = new Date(Date.now() + 86_400_000).toISOString();
+    say(`SafeLives return over the ${opts.cases} closed cases: from the store, then by workflow queries (${opts.reportRounds} rounds)`);
+    const safeLives = await safeLivesReadComparison(hrda.client, db, safeLivesFrom, safeLivesTo, opts.reportRounds);
+
+    timings.safeLives = lap();
 
     // 2. Latency of user actions on open cases, 50 clients at once.
     say(`Latency: ${opts.openCases} open cases of each kind, ${opts.clients} clients × ${opts.updatesPerClient} updates`);
@@ -304,10 +316,12 @@ async function main(): Promise<void> {
       latency: latencyRuns,
       replay: { corpus: { note: corpusNote, ...replayCorpus }, hrda: replayHrda, bare: replayBare },
       memory: { hrda: memoryHrda, bare: memoryBare },
+      reports: { safeLives },
     };
     await writeResult(result);
     process.stdout.write(renderReport(result));
-    const failures = hrdaRun.failed + bareRun.failed + replayCorpus.failed + replayHrda.failed + replayBare.failed
+    if (!safeLives.same) say('The SafeLives return read from the store differs from the one read by workflow queries.');
+    const failures = (safeLives.same ? 0 : 1) + hrdaRun.failed + bareRun.failed + replayCorpus.failed + replayHrda.failed + replayBare.failed
       + latencyRuns.httpApi.hrda.errors + latencyRuns.httpApi.bare.errors + latencyRuns.typedClient.hrda.errors + latencyRuns.typedClient.bare.errors;
     if (failures) {
       say(`${failures} operations failed: see "failed", "errors" and "firstError" in the result file.`);
