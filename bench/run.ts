@@ -129,7 +129,12 @@ async function main(): Promise<void> {
   await chmod(scratch, 0o755);
   const postgres = await startLocalPostgres({ dataDir: path.join(scratch, 'postgres'), passwordFile: path.join(scratch, 'postgres.password'), port: await freePort(), log: say });
   stops.push(() => postgres.stop());
-  const databaseUrl = await ensureDatabase(postgres.adminUrl, 'hrda');
+  // A freshly initialised server accepts connections a moment before it accepts queries (57P03).
+  const databaseUrl = await untilStarted(() => ensureDatabase(postgres.adminUrl, 'hrda')).catch(async (err: Error) => {
+    await postgres.stop();
+    await server.cleanup();
+    throw err;
+  });
   await migrateDatabase(databaseUrl);
   const db = openDatabase(databaseUrl, { applicationName: 'hrda-bench' });
   stops.push(() => db.end());
@@ -331,6 +336,17 @@ async function main(): Promise<void> {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => say(`while stopping: ${err.message}`));
     await server.cleanup();
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function untilStarted<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if ((err as { code?: string }).code !== '57P03' || attempt >= 60) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }
 
