@@ -12,6 +12,7 @@ import { fetchRuns } from '../../client/audit/audit-case';
 import { CaseClient } from '../../client/cases';
 import { rebuildCaseRecords } from '../../client/records/rebuild';
 import { buildDisputesReport, readDisputes } from '../../client/reports/disputes';
+import { readSafeLivesCases } from '../../client/reports/safelives';
 import { registerSearchAttributes } from '../../client/search-attributes';
 import { caseRecordOfView } from '../../machines/referral';
 import { readCaseRecord } from '../../store/records/read';
@@ -188,5 +189,13 @@ describe('the case record', () => {
     const forgetful = new Client({ connection: env.connection, namespace: 'hrda-forgotten', dataConverter: createDataConverter(ring, dataKeys) });
     expect(await rebuildCaseRecords(forgetful, database.db, { caseIds: ['rec-1'] })).toEqual([{ caseId: 'rec-1', source: 'archive', result: 'written', version: expect.any(Number) }]);
     expect(await rows()).toEqual(written);
+  });
+
+  it("no longer reads a case's personal facts once its data key is destroyed; the clear columns stay", async () => {
+    const converter = env.client.options.loadedDataConverter;
+    expect(await readSafeLivesCases(database.db, converter, '2026-01-01T00:00:00.000Z')).toEqual(expect.arrayContaining([expect.objectContaining({ caseId: 'rec-1' })]));
+    await dataKeys.destroy('case:rec-1', '2033-01-01T00:00:00.000Z', 'the retention period ended');
+    expect(await readCaseRecord(database.db, 'rec-1', converter)).toMatchObject({ caseId: 'rec-1', stage: 'closed', heardAt: expect.any(String), personal: null });
+    expect((await readSafeLivesCases(database.db, converter, '2026-01-01T00:00:00.000Z')).map((c) => c.caseId)).not.toContain('rec-1');
   });
 });
