@@ -4,6 +4,7 @@ import type { Database } from '../store/database';
 import type { CaseActivities, RetentionActivities } from '../workflows/activity-types';
 import { dataKeyStoreFor, type DataKeyStore } from '../worker/codec';
 import { createRetentionActivities } from './retention';
+import { createCaseRecordActivities } from './case-record';
 import type { MailPort } from './mail.port';
 import { OutboxMail } from './mail.outbox';
 import { SmtpMail } from './mail.smtp';
@@ -49,6 +50,7 @@ export function createActivities(deps: ActivityDeps): CaseActivities & MeetingAc
     ...createSubjectActivities(guarded),
     ...createMeetingActivities(guarded),
     ...createRetentionActivities(deps),
+    ...createCaseRecordActivities(deps),
   };
 }
 

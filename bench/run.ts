@@ -37,6 +37,7 @@ import { agencySummary, benchReferral, pastDating, practitioner, victimContact }
 import { loadAuditCorpus, replayThroughput, type ReplayRun } from './lib/replay';
 import { renderReport, type BenchResult } from './lib/report';
 import { pool } from './lib/stats';
+import { safeLivesReadComparison } from './lib/reports';
 import { writeBundle } from './lib/worker-child';
 import { freePort } from '../scripts/dev-server';
 import { startLocalPostgres } from '../scripts/postgres';
@@ -55,6 +56,7 @@ const { values: args } = parseArgs({
     'open-cases': { type: 'string' },
     'memory-cases': { type: 'string' },
     'replay-min': { type: 'string' },
+    'report-rounds': { type: 'string' },
     'db-dir': { type: 'string' },
     out: { type: 'string' },
   },
@@ -78,6 +80,7 @@ const opts = {
   openCases: int(args['open-cases'], quick ? 50 : 100, 'open-cases'),
   memoryCases: int(args['memory-cases'], quick ? 60 : 100, 'memory-cases'),
   replayMin: int(args['replay-min'], quick ? 100 : 150, 'replay-min'),
+  reportRounds: int(args['report-rounds'], quick ? 2 : 3, 'report-rounds'),
 };
 /**
  * The dev server's SQLite file goes in a temporary folder on tmpfs (/dev/shm) when there is one,
@@ -124,7 +127,12 @@ async function main(): Promise<void> {
   // The service's store: a PostgreSQL of the bench's own, as the embedded default runs it.
   const postgres = await startLocalPostgres({ dataDir: path.join(scratch, 'postgres'), passwordFile: path.join(scratch, 'postgres.password'), port: await freePort(), log: say });
   stops.push(() => postgres.stop());
-  const databaseUrl = await ensureDatabase(postgres.adminUrl, 'hrda');
+  // A freshly initialised server accepts connections a moment before it accepts queries (57P03).
+  const databaseUrl = await untilStarted(() => ensureDatabase(postgres.adminUrl, 'hrda')).catch(async (err: Error) => {
+    await postgres.stop();
+    await server.cleanup();
+    throw err;
+  });
   await migrateDatabase(databaseUrl);
   const db = openDatabase(databaseUrl, { applicationName: 'hrda-bench' });
   stops.push(() => db.end());
@@ -135,7 +143,7 @@ async function main(): Promise<void> {
 
     const hrda = await connectHrda(server.address, server.namespace, 'hrda-bench');
     stops.push(() => hrda.close());
-    const hrdaWorker = await startHrdaWorker({ address: server.address, side: hrda, bundle: hrdaBundle, outboxDir: path.join(scratch, 'outbox') });
+    const hrdaWorker = await startHrdaWorker({ address: server.address, side: hrda, bundle: hrdaBundle, outboxDir: path.join(scratch, 'outbox'), db });
     stops.push(() => hrdaWorker.stop());
     const bare = await BareClient.connect(server.address, server.namespace, 'bare-bench');
     stops.push(() => bare.close());
@@ -166,6 +174,15 @@ async function main(): Promise<void> {
     const bareShape = meanShape(bareHistories.map((h) => historyShape(h.history)));
 
     timings.bareLifecycle = lap();
+
+    // 1b. The SafeLives return over the lifecycle's cases (heard at their past meeting): from the
+    // case record in the store, beside the same return read by one workflow query per case.
+    const safeLivesFrom = new Date(Date.parse(dating.receivedAt) - 86_400_000).toISOString();
+    const safeLivesTo = new Date(Date.now() + 86_400_000).toISOString();
+    say(`SafeLives return over the ${opts.cases} closed cases: from the store, then by workflow queries (${opts.reportRounds} rounds)`);
+    const safeLives = await safeLivesReadComparison(hrda.client, db, safeLivesFrom, safeLivesTo, opts.reportRounds);
+
+    timings.safeLives = lap();
 
     // 2. Latency of user actions on open cases, 50 clients at once.
     say(`Latency: ${opts.openCases} open cases of each kind, ${opts.clients} clients × ${opts.updatesPerClient} updates`);
@@ -306,10 +323,12 @@ async function main(): Promise<void> {
       latency: latencyRuns,
       replay: { corpus: { note: corpusNote, ...replayCorpus }, hrda: replayHrda, bare: replayBare },
       memory: { hrda: memoryHrda, bare: memoryBare },
+      reports: { safeLives },
     };
     await writeResult(result);
     process.stdout.write(renderReport(result));
-    const failures = hrdaRun.failed + bareRun.failed + replayCorpus.failed + replayHrda.failed + replayBare.failed
+    if (!safeLives.same) say('The SafeLives return read from the store differs from the one read by workflow queries.');
+    const failures = (safeLives.same ? 0 : 1) + hrdaRun.failed + bareRun.failed + replayCorpus.failed + replayHrda.failed + replayBare.failed
       + latencyRuns.httpApi.hrda.errors + latencyRuns.httpApi.bare.errors + latencyRuns.typedClient.hrda.errors + latencyRuns.typedClient.bare.errors;
     if (failures) {
       say(`${failures} operations failed: see "failed", "errors" and "firstError" in the result file.`);
@@ -319,6 +338,17 @@ async function main(): Promise<void> {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => say(`while stopping: ${err.message}`));
     await server.cleanup();
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function untilStarted<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if ((err as { code?: string }).code !== '57P03' || attempt >= 60) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }
 

@@ -1,6 +1,8 @@
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { atLocal, addDays } from '../domain/calendar';
 import type { CaseFilters } from '../domain/case-filters';
+import type { Database } from '../store/database';
+import { listCaseRecords } from '../store/records/list';
 
 export interface CaseListItem {
   caseId: string;
@@ -42,14 +44,30 @@ export function caseListQuery(f: Omit<CaseFilters, 'pageSize'>): string {
   return clauses.join(' AND ');
 }
 
-/** Cases matching the filters, newest first, read from search attributes (no case payload is decoded). */
-export async function listCases(client: Client, filters: CaseFilters): Promise<CaseListItem[]> {
-  const items: CaseListItem[] = [];
-  for await (const wf of client.workflow.list({ query: caseListQuery(filters), pageSize: filters.pageSize })) {
-    items.push(caseListItemOf(wf));
-    if (items.length >= filters.pageSize) break;
-  }
-  return items;
+/**
+ * Cases matching the filters, newest first, read from the case record (store/records): one query on
+ * the store, no case payload decoded. Status names are Temporal's (RUNNING, COMPLETED), as before.
+ */
+export async function listCases(db: Database, filters: CaseFilters): Promise<CaseListItem[]> {
+  const { meetingDate, ...rest } = filters;
+  const meeting = meetingDate ? { from: atLocal(meetingDate, '00:00'), to: atLocal(addDays(meetingDate, 1), '00:00') } : undefined;
+  const { rows } = await listCaseRecords(db, { ...rest, ...(meeting ? { meeting } : {}) });
+  return rows.map((r) => ({
+    caseId: r.case_id,
+    workflowId: r.workflow_id,
+    stage: r.stage,
+    risk: r.risk,
+    ...(r.route ? { route: r.route } : {}),
+    profile: r.profile,
+    agencies: r.agencies,
+    ...(r.next_deadline ? { nextDeadline: r.next_deadline } : {}),
+    ...(r.next_meeting ? { nextMeeting: r.next_meeting } : {}),
+    overdueActions: r.overdue_actions,
+    openDisputes: r.open_disputes,
+    restricted: r.restricted,
+    startedAt: r.started_at,
+    status: r.status.toUpperCase(),
+  }));
 }
 
 /** What visibility says of a case: its search attributes and times, nothing personal. */

@@ -3,6 +3,8 @@ import type { Notification } from '../domain/notification';
 import type { PoliceSystem } from '../domain/timeline';
 import type { RepeatDecision } from '../machines/subject/repeats';
 import type { Route } from '../domain/timeline';
+import type { CaseRecord } from '../domain/case-record';
+import type { DisputeRecord } from '../domain/dispute-record';
 
 /**
  * The activities workflows call, by signature only: workflows import these types, never the
@@ -30,6 +32,12 @@ export interface CaseActivities {
     /** The profile's retention period (absent in activities scheduled before retention existed: the default profile's). */
     retention?: string;
   }): Promise<RepeatDecision & { subjectWorkflowId: string }>;
+
+  /** Keeps the case's record (store/records) in step with its view; refused quietly when the store holds a later one. */
+  recordCase(input: { workflowId: string; record: CaseRecord }): Promise<{ written: boolean }>;
+
+  /** Keeps a dispute's record (store/records) in step with it, as recordCase does for a case. */
+  recordDispute(input: { workflowId: string; record: DisputeRecord }): Promise<{ written: boolean }>;
 }
 
 /** What the retention workflow asks of the data-key store. */

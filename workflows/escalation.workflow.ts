@@ -15,6 +15,7 @@ import type { CaseActivities } from './activity-types';
 import { disputeCauseEndedSignal, disputeProgressSignal, disputeStateQuery, disputeUpdates } from './escalation.messages';
 import { unlessWithheld } from './case/withheld';
 import { deadlineTimers } from './deadline-timers';
+import { disputeRecorder } from './dispute-record';
 
 export type EscalationWorkflowInput = DisputeStart;
 
@@ -140,11 +141,13 @@ export async function escalationWorkflow(raw: EscalationWorkflowInput): Promise<
   };
 
   const untilDeadline = deadlineTimers();
+  const recorder = disputeRecorder(workflowInfo().workflowId);
   let stuckAt: string | undefined;
   while (snapshot().status !== 'done') {
     deliverOutbox();
     tellParent();
     index();
+    recorder.record(snapshot());
 
     const seen = version;
     const deadline = nextDeadline(snapshot());
@@ -168,8 +171,10 @@ export async function escalationWorkflow(raw: EscalationWorkflowInput): Promise<
   deliverOutbox();
   tellParent();
   index();
+  recorder.record(snapshot());
   await Promise.all([...inFlight]);
   await telling;
+  await recorder.drained();
   await condition(allHandlersFinished);
   return disputeView(snapshot());
 }

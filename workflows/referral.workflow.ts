@@ -12,6 +12,7 @@ import { handleCaseCommands } from './case/commands';
 import { CaseEffects, type EffectsState } from './case/effects';
 import { deadlineTimers } from './deadline-timers';
 import { backgroundChecks } from './case/police-checks';
+import { CaseRecorder } from './case/record';
 import { searchAttributeIndexer } from './case/search-attributes';
 import { disputeProgressSignal } from './escalation.messages';
 import { caseBlockedContactsQuery, caseReadyUpdate, caseStateQuery, caseTimelineQuery, notificationWithheldSignal, rollOverSignal } from './referral.messages';
@@ -98,6 +99,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
   actor.start();
   const effects = (live.effects = new CaseEffects(effectsState, (ids) => actor.send({ type: 'delivered', ids })));
   const index = searchAttributeIndexer(profile);
+  const recorder = new CaseRecorder(workflowInfo().workflowId);
 
   const untilDeadline = deadlineTimers();
   let stuckAt: string | undefined;
@@ -109,9 +111,13 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
     if (current.status === 'error') throw new Error(`The case machine stopped with an error: ${String((current.error as Error)?.message ?? current.error)}`);
     effects.run(snapshot());
     index(snapshot());
+    recorder.record(snapshot());
 
     const quiescent = !snapshot().matches({ preparing: { checks: 'running' } }) && effects.idle;
-    if (workflowInfo().historyLength > profile.workflow.continueAsNewAfterEvents && quiescent) {
+    const due = workflowInfo().historyLength > profile.workflow.continueAsNewAfterEvents && quiescent;
+    // A record write in flight is let finish first (the loop wakes when it has), so that no write of
+    // this run can land after the next run's. Histories without the record never wait here.
+    if (due && recorder.idle) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof referralWorkflow>({ ...input, continued: { snapshot: actor.getPersistedSnapshot(), ...effects.carry() } });
     }
@@ -124,8 +130,8 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
       await condition(() => version !== seen);
       continue;
     }
-    const due = deadline === undefined ? undefined : Date.parse(deadline);
-    const woken = due !== undefined && due <= Date.now() ? false : await untilDeadline(due, () => version !== seen);
+    const dueAt = deadline === undefined ? undefined : Date.parse(deadline);
+    const woken = dueAt !== undefined && dueAt <= Date.now() ? false : await untilDeadline(dueAt, () => version !== seen || (due && recorder.idle));
     if (!woken && snapshot().status === 'active') {
       stuckAt = deadline;
       // The timeline records the protocol's instant; the history keeps when the timer fired.
@@ -143,5 +149,8 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
   // Histories recorded before this change may complete before a dispute's completion reaches them.
   if (patched('case-awaits-its-disputes')) await effects.disputesCompleted();
   await condition(allHandlersFinished);
+  // The last record says the case is closed and its workflow done.
+  recorder.record(snapshot(), 'completed');
+  await recorder.drained();
   return caseView(snapshot());
 }

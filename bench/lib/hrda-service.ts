@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import type { Database } from '../../store/database';
 import { OutboxMail } from '../../activities/mail.outbox';
 import type { MailPort } from '../../activities/mail.port';
 import { meetingWorkflowTypes } from '../../workflows/meeting.messages';
@@ -51,8 +52,10 @@ export function benchActivities(deps: {
   police?: PoliceSystems;
   registered: Set<string>;
   now?: () => number;
+  /** The service's store: with it, cases keep their record (store/records) as the service's do. */
+  db?: Database;
 }): ReturnType<typeof createActivities> {
-  const real = createActivities({ client: deps.client, taskQueue: deps.taskQueue, subjectSecret: benchSubjectKey, mail: deps.mail, police: deps.police ?? new LocalPoliceSystems() });
+  const real = createActivities({ ...(deps.db ? { db: deps.db } : {}), client: deps.client, taskQueue: deps.taskQueue, subjectSecret: benchSubjectKey, mail: deps.mail, police: deps.police ?? new LocalPoliceSystems() });
   const now = deps.now ?? Date.now;
   return {
     ...real,
@@ -107,6 +110,7 @@ export async function startHrdaWorker(opts: {
   police?: PoliceSystems;
   mail?: MailPort;
   options?: Partial<WorkerOptions>;
+  db?: Database;
 }): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: opts.address });
   const worker = await Worker.create({
@@ -121,6 +125,7 @@ export async function startHrdaWorker(opts: {
       mail: opts.mail ?? new OutboxMail(opts.outboxDir),
       ...(opts.police ? { police: opts.police } : {}),
       registered: await registeredWorkflowTypes(),
+      ...(opts.db ? { db: opts.db } : {}),
     }),
     ...opts.options,
   });

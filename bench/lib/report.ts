@@ -4,6 +4,7 @@ import type { LatencyRun } from './latency';
 import type { ThroughputRun } from './lifecycle';
 import type { MemoryRun } from './memory';
 import type { ReplayRun } from './replay';
+import type { ReportReadRun } from './reports';
 import { ratio } from './stats';
 
 type Work = ReturnType<typeof workDone>;
@@ -26,6 +27,8 @@ export interface BenchResult {
   latency: { httpApi: { hrda: LatencyRun; bare: LatencyRun }; typedClient: { hrda: LatencyRun; bare: LatencyRun } };
   replay: { corpus: ReplayRun & { note: string }; hrda: ReplayRun; bare: ReplayRun };
   memory: { hrda: MemoryRun; bare: MemoryRun };
+  /** Reports over the lifecycle's cases: from the case record in the store, and by workflow queries. */
+  reports?: { safeLives: ReportReadRun };
 }
 
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -62,7 +65,15 @@ export function renderReport(r: BenchResult): string {
     ['worker RSS per cached open case', `${fixed(r.memory.hrda.rssPerCaseKiB)} KiB`, `${fixed(r.memory.bare.rssPerCaseKiB)} KiB`, times(ratio(r.memory.hrda.rssPerCaseKiB, r.memory.bare.rssPerCaseKiB))],
   ];
   const m = r.machine;
+  const sl = r.reports?.safeLives;
+  const reportRows = sl
+    ? [
+      ['report', 'from the store (case record)', 'by workflow queries', 'queries ÷ store'],
+      [`SafeLives return over ${hrda.count} cases (${sl.cases} heard), seconds`, fixed(sl.storeSeconds, 2), fixed(sl.queriesSeconds, 2), times(ratio(sl.queriesSeconds, sl.storeSeconds))],
+    ]
+    : undefined;
   const notes = [
+    ...(sl ? [`SafeLives return: median of ${sl.rounds} rounds, each the whole return read and built; from the store: one query on case_records and each record's personal facts decrypted under its case's key; by workflow queries: a visibility list and one state query to each case's (closed) workflow, as the report read before the case record. ${sl.same ? 'Both gave the same return.' : 'THE TWO RETURNS DIFFERED.'}`] : []),
     `Calendar: ${r.calendar.compressed ? 'COMPRESSED' : 'not compressed'}. ${r.calendar.note}`,
     `Meetings: ${r.calendar.meetings}`,
     `Per case the service did ${fixed(hrda.work.activities, 0)} activities, ${fixed(hrda.work.timers, 0)} timer(s), ${fixed(hrda.work.updates, 0)} updates and signalled its subject ${fixed(hrda.history.byType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED ?? 0, 0)} time(s); each case also keeps a subject entity workflow (${fixed(hrda.subjectHistory.events)} events, ${kib(hrda.subjectHistory.bytes)}), not counted above.`,
@@ -74,5 +85,5 @@ export function renderReport(r: BenchResult): string {
     `Time taken (s): ${Object.entries(r.timings).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     `Command: ${r.command}`,
   ];
-  return `\n${table(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
+  return `\n${table(rows)}\n${reportRows ? `\n${table(reportRows)}\n` : ''}\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
 }

@@ -1,18 +1,18 @@
-import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
-import proto from '@temporalio/proto';
 import { z } from 'zod';
 import { isAgencyScoped, type Principal } from '../../domain/auth';
+import { addDays, atLocal } from '../../domain/calendar';
 import { caseFiltersSchema } from '../../domain/case-filters';
 import { profiles } from '../../domain/profiles';
+import type { Database } from '../../store/database';
+import { listCaseRecords, type ListCursor, type ListScope } from '../../store/records/list';
 import { caseListQuery } from '../case-list';
-import { involvementClause, restrictionClause } from './permissions';
+import { involvementClause, profilesAsking, restrictionClause } from './permissions';
 import { ProblemError } from './problem';
 
 /**
- * Case lists from Temporal visibility: a query on the search attributes the case workflow
- * upserts, read from the list itself (no query to each workflow). Every value reaches the
- * query through a schema that admits only its own vocabulary, and then as an escaped literal.
+ * Case lists from the case record (store/records): one query on the service's store, whatever the
+ * number of cases, and no query to any workflow. Every value reaches the query through a schema that
+ * admits only its own vocabulary, and then as a bind parameter.
  */
 export const profileIdSchema = z.enum(Object.keys(profiles) as [string, ...string[]]);
 
@@ -45,7 +45,11 @@ export function literal(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** The CLI's query on the search attributes (client/case-list.ts), limited to the caller's cases for an agency role. */
+/**
+ * The same list as a Temporal visibility query on the search attributes (client/case-list.ts), limited
+ * to the caller's cases for an agency role: for ops in the Web UI and `temporal workflow list`, and
+ * what lists read before the case record.
+ */
 export function caseListVisibilityQuery(filters: Omit<CaseListQuery, 'pageSize' | 'pageToken'>, principal: Principal): string {
   const query = caseListQuery(filters);
   const restriction = restrictionClause(principal, literal);
@@ -56,60 +60,49 @@ export function caseListVisibilityQuery(filters: Omit<CaseListQuery, 'pageSize' 
   return `${query} AND (${ordinary} OR ${restriction.onList})`;
 }
 
-const statusNames = proto.temporal.api.enums.v1.WorkflowExecutionStatus;
-
-export async function listCases(temporal: Client, query: CaseListQuery, principal: Principal): Promise<CaseList> {
-  const { pageSize, pageToken, ...filters } = query;
-  let response;
-  try {
-    response = await temporal.workflowService.listWorkflowExecutions({
-      namespace: temporal.options.namespace,
-      query: caseListVisibilityQuery(filters, principal),
-      pageSize,
-      ...(pageToken ? { nextPageToken: Buffer.from(pageToken, 'base64url') } : {}),
-    });
-  } catch (err) {
-    // gRPC INVALID_ARGUMENT on a page token the server did not issue (or that has expired).
-    if (pageToken && (err as { code?: number }).code === 3) {
-      throw new ProblemError('invalid-input', 'The page token is not valid; start again from the first page.', [{ path: 'pageToken', message: 'not a token this list issued', in: 'query' }]);
-    }
-    throw err;
-  }
-  const items = response.executions.map((raw): CaseListItem => {
-    const fields = raw.searchAttributes?.indexedFields ?? {};
-    const value = (name: string): unknown => {
-      const payload = fields[name];
-      return payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
-    };
-    const one = (name: string): string | null => {
-      const v = value(name);
-      const first = Array.isArray(v) ? v[0] : v;
-      return first === undefined || first === null ? null : String(first);
-    };
-    const count = (name: string) => Number(one(name) ?? 0);
-    const agencies = value('HrdaAgencies');
-    const workflowId = raw.execution?.workflowId ?? '';
-    return {
-      caseId: workflowId.replace(/^case-/, ''),
-      status: (statusNames[raw.status ?? 0] ?? 'UNSPECIFIED').replace('WORKFLOW_EXECUTION_STATUS_', '').toLowerCase(),
-      stage: one('HrdaStage'),
-      risk: one('HrdaRisk'),
-      route: one('HrdaRoute'),
-      profile: one('HrdaProfile'),
-      agencies: Array.isArray(agencies) ? agencies.map(String) : typeof agencies === 'string' ? [agencies] : [],
-      nextDeadline: isoOrNull(one('HrdaNextDeadline')),
-      nextMeeting: isoOrNull(one('HrdaNextMeeting')),
-      overdueActions: count('HrdaOverdueActions'),
-      openDisputes: count('HrdaOpenDisputes'),
-      restricted: one('HrdaRestricted') === 'true',
-    };
-  });
-  const next = response.nextPageToken;
-  return { items, nextPageToken: next && next.length ? Buffer.from(next).toString('base64url') : null };
+/** The rules of client/api/permissions.ts for a list: involvement for agency roles, the need-to-know list for restricted cases. */
+export function listScopeOf(principal: Principal): ListScope {
+  return {
+    ...(isAgencyScoped(principal.role) ? { involvement: { agency: principal.agency ?? '', askedProfiles: profilesAsking(principal.agency ?? '') } } : {}),
+    ...(restrictionClause(principal, literal) ? { needToKnowSub: principal.sub } : {}),
+  };
 }
 
-function isoOrNull(v: string | null): string | null {
-  if (v === null) return null;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? v : new Date(t).toISOString();
+const cursorSchema = z.tuple([z.string().max(64), z.string().max(256)]);
+const tokenOf = (c: ListCursor) => Buffer.from(JSON.stringify([c.startedAt, c.caseId])).toString('base64url');
+function cursorOf(token: string): ListCursor {
+  let parsed: ReturnType<typeof cursorSchema.safeParse> | undefined;
+  try {
+    parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed?.success) {
+    throw new ProblemError('invalid-input', 'The page token is not valid; start again from the first page.', [{ path: 'pageToken', message: 'not a token this list issued', in: 'query' }]);
+  }
+  return { startedAt: parsed.data[0], caseId: parsed.data[1] };
+}
+
+export async function listCases(db: Database, query: CaseListQuery, principal: Principal): Promise<CaseList> {
+  const { pageToken, meetingDate, ...filters } = query;
+  const after = pageToken ? cursorOf(pageToken) : undefined;
+  const meeting = meetingDate ? { from: atLocal(meetingDate, '00:00'), to: atLocal(addDays(meetingDate, 1), '00:00') } : undefined;
+  const { rows, next } = await listCaseRecords(db, { ...filters, ...(meeting ? { meeting } : {}) }, listScopeOf(principal), after);
+  return {
+    items: rows.map((r): CaseListItem => ({
+      caseId: r.case_id,
+      status: r.status,
+      stage: r.stage,
+      risk: r.risk,
+      route: r.route,
+      profile: r.profile,
+      agencies: r.agencies,
+      nextDeadline: r.next_deadline,
+      nextMeeting: r.next_meeting,
+      overdueActions: r.overdue_actions,
+      openDisputes: r.open_disputes,
+      restricted: r.restricted,
+    })),
+    nextPageToken: next ? tokenOf(next) : null,
+  };
 }

@@ -45,12 +45,15 @@ export function maySee(principal: Principal, view: CaseView): boolean {
 /** Commands a chair who is not on a restricted case's list may still give: deciding who needs to know. */
 export const restrictionCommands: readonly CaseCommandName[] = ['restrictCase', 'amendNeedToKnow'];
 
+/** The profiles whose information request goes to the agency: it is involved in their HRDA cases. */
+export const profilesAsking = (agency: AgencyId): string[] => Object.values(profiles).filter((p) => p.infoRequest.agencies.includes(agency)).map((p) => p.id);
+
 /**
  * The visibility-query form of the same rule, for lists: the agencies the case workflow indexes
  * (HrdaAgencies), or an HRDA case of a profile whose information request goes to the agency.
  */
 export function involvementClause(agency: AgencyId, literal: (s: string) => string): string {
-  const asked = Object.values(profiles).filter((p) => p.infoRequest.agencies.includes(agency)).map((p) => literal(p.id));
+  const asked = profilesAsking(agency).map(literal);
   const indexed = `HrdaAgencies = ${literal(agency)}`;
   return asked.length ? `(${indexed} OR (HrdaRoute = 'hrda' AND HrdaProfile IN (${asked.join(', ')})))` : indexed;
 }

@@ -89,7 +89,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, { ...deps, archive: deps.archiveStatus ?? true });
   const restrictions = new CaseRestrictions(deps.db);
-  registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions, caseIdSecret: deps.config.HRDA_SUBJECT_KEY });
+  registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions, caseIdSecret: deps.config.HRDA_SUBJECT_KEY, db: deps.db });
   registerCaseCommandRoutes(app, { cases, restrictions });
   registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });

@@ -18,6 +18,11 @@ export interface StoreContext {
   io: CliIo;
 }
 
+/** The store, for a command that reads it (lists and reports read the case record there). */
+export function storeOf(ctx: StoreContext): Database {
+  return ctx.db;
+}
+
 /** What a command runs with: the store's context, a Temporal client, and why (`--purpose`) when it reads personal data. */
 export interface CommandContext extends StoreContext {
   client: Client;

@@ -4,6 +4,7 @@ import { registerCaseCommands } from './commands/case';
 import { registerDisputeCommands } from './commands/disputes';
 import { registerMeetingCommands } from './commands/meeting';
 import { registerOpsCommands } from './commands/ops';
+import { addRebuildRecordsCommand } from './commands/ops-records';
 import { registerReportCommands } from './commands/report';
 import { createRunner, createStoreRunner } from './commands/runner';
 import { registerSimulateCommand } from './commands/simulate';
@@ -21,7 +22,7 @@ registerAuditCommands(program, run, createStoreRunner());
 registerMeetingCommands(program, run);
 registerDisputeCommands(program, run);
 registerReportCommands(program, run);
-registerOpsCommands(program, run);
+addRebuildRecordsCommand(registerOpsCommands(program, run), run);
 registerSimulateCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {

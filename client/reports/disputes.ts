@@ -1,4 +1,7 @@
 import type { Client } from '@temporalio/client';
+import type { LoadedDataConverter } from '@temporalio/common';
+import type { Database } from '../../store/database';
+import { readDisputeRecords } from '../../store/records/disputes';
 import type { DisputeView } from '../../machines/escalation';
 import { disputeStateQuery } from '../../workflows/escalation.messages';
 
@@ -37,8 +40,13 @@ export interface ReportLine {
 const count = (keys: string[]) => keys.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
 const hours = (ms: number) => Math.round((ms / 3_600_000) * 10) / 10;
 
+/** What the report reads of a dispute: its view has it, and so has its record (store/records). */
+export type DisputeReportItem = Pick<DisputeView, 'caseId' | 'disputeId' | 'area' | 'parties' | 'raisedAt' | 'highestStage' | 'highestStep' | 'status' | 'timeToResolutionMs'> & {
+  resolution: { learning?: string | null } | null;
+};
+
 /** Disputes raised in [from, to). */
-export function buildDisputesReport(views: DisputeView[], from: string, to: string): DisputesReport {
+export function buildDisputesReport(views: readonly DisputeReportItem[], from: string, to: string): DisputesReport {
   const inPeriod = views.filter((v) => v.raisedAt >= from && v.raisedAt < to).sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
   const lines: ReportLine[] = inPeriod.map((v) => ({
     caseId: v.caseId,
@@ -74,7 +82,15 @@ export function buildDisputesReport(views: DisputeView[], from: string, to: stri
   };
 }
 
-/** Reads every dispute raised in the period from the server (visibility, then each dispute's state). */
+/** Every dispute raised in the period, from the dispute record (store/records): one query on the store. */
+export async function readDisputes(db: Database, converter: LoadedDataConverter, from: string, to: string): Promise<DisputeReportItem[]> {
+  return (await readDisputeRecords(db, converter, from, to)).map((r) => ({
+    caseId: r.caseId, disputeId: r.disputeId, area: r.area, parties: r.parties, raisedAt: r.raisedAt, highestStage: r.highestStage,
+    highestStep: r.highestStep, status: r.status, timeToResolutionMs: r.timeToResolutionMs, resolution: r.status === 'resolved' ? { learning: r.personal.learning } : null,
+  }));
+}
+
+/** Reads every dispute raised in the period from the server (visibility, then each dispute's state): what the report read before the record. */
 export async function collectDisputes(client: Client, from: string, to: string): Promise<DisputeView[]> {
   const views: DisputeView[] = [];
   const query = `HrdaKind = 'dispute' AND StartTime >= '${new Date(from).toISOString()}' AND StartTime < '${new Date(to).toISOString()}'`;

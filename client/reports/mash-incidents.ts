@@ -5,6 +5,8 @@ import { getProfile, profiles } from '../../domain/profiles';
 import type { Profile } from '../../domain/profile';
 import type { CaseView } from '../../machines/referral';
 import { caseStateQuery } from '../../workflows/referral.messages';
+import type { Database } from '../../store/database';
+import { readMashRecords } from '../../store/records/read';
 
 /**
  * A case of a profile with a MASH stage, as the MASH's reports count it (client/reports/mash-weekly.ts,
@@ -57,6 +59,27 @@ export function mashProfile(id?: string): Profile & { mash: NonNullable<Profile[
 
 export const mashProfileIds = (): string[] => Object.values(profiles).filter((p) => p.mash).map((p) => p.id);
 
+/**
+ * Every case of the profile still open at `from` or received since, read from the case record
+ * (store/records): one query on the store, nothing personal read.
+ */
+export async function readMashIncidents(db: Database, profileId: string, from: string): Promise<MashIncident[]> {
+  const records = await readMashRecords(db, profileId, from);
+  return records
+    .flatMap((r): MashIncident[] => (r.mash ? [{
+      caseId: r.caseId,
+      profile: r.profile,
+      receivedAt: r.receivedAt,
+      risk: r.receivedRisk,
+      referrer: r.referrerAgency,
+      completeBy: r.mash.completeBy,
+      screening: r.mash.screening,
+      closedAt: r.closedAt,
+      restricted: r.restricted,
+    }] : []))
+    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.caseId.localeCompare(b.caseId));
+}
+
 /** Quotes escaped (as client/case-list.ts does), so no value can alter the query. */
 const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
@@ -66,7 +89,7 @@ export function mashIncidentsQuery(profileId: string, from: string): string {
 }
 
 /**
- * Reads every case of the profile still open at `from` or received since: listed by visibility,
+ * The same incidents read the way the reports read them before the case record: listed by visibility,
  * then each case's state, a few at a time. A case that continued as new is listed once per run and read once.
  */
 export async function collectMashIncidents(client: Client, profileId: string, from: string, opts: { concurrency?: number } = {}): Promise<MashIncident[]> {

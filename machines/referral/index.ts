@@ -7,3 +7,4 @@ export type { CaseContext, CaseInput, CheckResult, RepeatInfo, PreviousPlan, Mat
 export type { CaseEvent, CommandEvent, ChecksOutput } from './events';
 export { dailySchedule, monthlyMeetingFor } from './schedule';
 export { intakeRestriction, restrictionProblem } from './restriction';
+export { caseRecordOfView } from './record';

@@ -3,7 +3,7 @@ import { CaseClient } from '../../client/cases';
 import { safeLivesReportCommand } from '../../client/cli/commands/report';
 import type { CommandContext } from '../../client/cli/context';
 import type { CliIo } from '../../client/cli/output';
-import { collectSafeLivesCases } from '../../client/reports/safelives';
+import { buildSafeLivesReport, collectSafeLivesCases, readSafeLivesCases } from '../../client/reports/safelives';
 import type { ReferralInput } from '../../domain/referral';
 import { eventually, startApiHarness, type ApiHarness } from '../api/harness';
 import { bundleWorkflows } from '../support/bundle';
@@ -57,6 +57,21 @@ describe('hrda report safelives on a dev server', () => {
     const later = new Date(Date.now() + 60_000).toISOString();
     expect(await eventually(() => ids(later), (v) => v.length === 1)).toEqual(['sl-open']);
     expect(await collectSafeLivesCases(harness.temporal, started, { profile: 'no-such-profile' })).toEqual([]);
+  });
+
+  it('reads from the case record the same return as from each case workflow, in one query on the store', async () => {
+    const to = new Date(Date.now() + 86_400_000).toISOString();
+    const converter = harness.temporal.options.loadedDataConverter;
+    const fromRecord = await eventually(
+      async () => buildSafeLivesReport(await readSafeLivesCases(harness.database.db, converter, started), started, to),
+      (r) => r.referredInPeriod.cases === 2 && r.referredInPeriod.closedWithoutHearing === 1,
+    );
+    const byQuery = buildSafeLivesReport(await collectSafeLivesCases(harness.temporal, started), started, to);
+    expect(fromRecord).toEqual(byQuery);
+    expect(fromRecord.referredInPeriod).toEqual({ cases: 2, heard: 0, awaitingHearing: 1, closedWithoutHearing: 1 });
+    // The record holds the victims' dates of birth and equality answers only sealed: nothing personal in clear.
+    const { rows } = await harness.database.db.query<{ row: string }>(`SELECT row_to_json(r)::text AS row FROM case_records r`);
+    for (const { row } of rows) expect(row).not.toMatch(/1990-04-01|white-british|Report/);
   });
 
   it('prints the return as a table, CSV and JSON, with no personal data', async () => {

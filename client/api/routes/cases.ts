@@ -19,6 +19,7 @@ import { caseListComponent, caseReadSchema, caseWriteResultSchema, jsonResponse,
 import { caseParamsSchema, readCaseFor, readHeadersSchema, writeHeadersSchema } from './shared';
 import type { Client } from '@temporalio/client';
 import type { CaseRestrictions } from '../case-restrictions';
+import type { Database } from '../../../store/database';
 
 export interface CaseRouteDeps {
   cases: CaseClient;
@@ -27,6 +28,8 @@ export interface CaseRouteDeps {
   restrictions: CaseRestrictions;
   /** The service's secret for case IDs derived from idempotency keys (HRDA_SUBJECT_KEY). */
   caseIdSecret: string;
+  /** The store: case lists read the case record (store/records). */
+  db: Database;
 }
 
 /**
@@ -109,7 +112,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     schema: {
       tags: ['cases'],
       summary: 'List cases by stage, risk, route, overdue actions, meeting date, agency or profile',
-      description: 'Read from the search attributes (Temporal visibility, eventually consistent). Agency roles see only the cases their agency is involved in.',
+      description: 'Read from the case record in the service\'s store, which each case\'s workflow keeps up to date as the case moves (a moment behind it). Newest first. Agency roles see only the cases their agency is involved in.',
       security: bearerSecurity,
       headers: readHeadersSchema,
       querystring: caseListQuerySchema,
@@ -117,7 +120,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     },
   }, async (req) => {
     const principal = principalOf(req);
-    const list = await listCases(deps.temporal, req.query, principal);
+    const list = await listCases(deps.db, req.query, principal);
     req.disclosure = { action: 'list', caseIds: list.items.map((i) => i.caseId), view: 'skeleton', restrictedCaseIds: list.items.filter((i) => i.restricted).map((i) => i.caseId) };
     return list;
   });

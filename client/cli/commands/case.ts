@@ -11,7 +11,7 @@ import { CaseRestrictions } from '../../api/case-restrictions';
 import { caseSkeleton, redactTimeline } from '../../api/redaction';
 import { describeEntry } from '../../simulate/render';
 import { renderCaseSummary } from '../case-summary';
-import type { CommandContext } from '../context';
+import { storeOf, type CommandContext } from '../context';
 import { readCaseRecord, renderSkeleton } from '../../case-record';
 import { dataKeyStoreFor } from '../../../worker/codec';
 import { CliError, formatInstant, renderTable } from '../output';
@@ -131,7 +131,7 @@ export async function listCasesCommand(ctx: CommandContext, opts: ListOptions): 
     const option = (path: PropertyKey) => `--${String(path) === 'pageSize' ? 'limit' : String(path).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     throw new CliError(`Invalid filters:\n${parsed.error.issues.map((i) => `  ${option(i.path[0] ?? '')}: ${i.message}`).join('\n')}`);
   }
-  const items = await listCases(ctx.client, parsed.data);
+  const items = await listCases(storeOf(ctx), parsed.data);
   if (opts.json) {
     ctx.io.out(JSON.stringify(items, null, 2));
     return;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { buildDisputesReport, collectDisputes, renderDisputesReport } from '../../reports/disputes';
+import { buildDisputesReport, readDisputes, renderDisputesReport } from '../../reports/disputes';
+import { storeOf } from '../context';
 import { CliError } from '../output';
 import type { Runner } from './runner';
 
@@ -22,7 +23,7 @@ export function registerDisputeCommands(program: Command, run: Runner): void {
     .action((opts: { from: string; to: string; json?: boolean }) =>
       run(async (ctx) => {
         const [from, to] = [instant('--from', opts.from), instant('--to', opts.to)];
-        const report = buildDisputesReport(await collectDisputes(ctx.client, from, to), from, to);
+        const report = buildDisputesReport(await readDisputes(storeOf(ctx), ctx.client.options.loadedDataConverter, from, to), from, to);
         ctx.io.out(opts.json ? JSON.stringify(report, null, 2) : renderDisputesReport(report));
       }),
     );

@@ -47,8 +47,8 @@ export async function opsArchive(ctx: CommandContext, opts: OpsArchiveOptions, d
   return status.alerts.length ? 1 : 0;
 }
 
-export function registerOpsCommands(program: Command, run: Runner): void {
-  const group = program.command('ops').description('the state of the service for operators');
+export function registerOpsCommands(program: Command, run: Runner): Command {
+  const group = program.command('ops').description('the state of the service and its store, for operators');
   group
     .command('archive')
     .description("the archive of closed workflows: its backlog (closed, not yet archived), last pass and open alerts; exit status 1 while an alert is open")
@@ -64,4 +64,5 @@ export function registerOpsCommands(program: Command, run: Runner): void {
       }
       return run((ctx) => opsArchive(ctx, opts));
     });
+  return group;
 }

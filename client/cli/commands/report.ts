@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { atLocal } from '../../../domain/calendar';
 import { isProfileId, profiles } from '../../../domain/profiles';
-import { buildSafeLivesReport, collectSafeLivesCases, renderSafeLivesCsv, renderSafeLivesReport } from '../../reports/safelives';
+import { buildSafeLivesReport, readSafeLivesCases, renderSafeLivesCsv, renderSafeLivesReport } from '../../reports/safelives';
 import { drawMashAuditSample, newSampleSeed, renderMashAuditSample } from '../../reports/mash-audit-sample';
-import { collectMashIncidents, mashProfile } from '../../reports/mash-incidents';
+import { mashProfile, readMashIncidents } from '../../reports/mash-incidents';
 import { buildMashWeeklyReport, mashReportWeek, renderMashWeeklyReport } from '../../reports/mash-weekly';
-import type { CommandContext } from '../context';
+import { storeOf, type CommandContext } from '../context';
 import { CliError } from '../output';
 import type { Runner } from './runner';
 
@@ -38,7 +38,7 @@ export async function safeLivesReportCommand(ctx: CommandContext, opts: SafeLive
   if (opts.csv && opts.json) throw new CliError('choose one of --csv and --json');
   if (opts.profile && !isProfileId(opts.profile)) throw new CliError(`Unknown profile "${opts.profile}"; known profiles: ${Object.keys(profiles).join(', ')}`);
   const scope = opts.profile ? { profile: opts.profile } : {};
-  const report = buildSafeLivesReport(await collectSafeLivesCases(ctx.client, from, scope), from, to, scope);
+  const report = buildSafeLivesReport(await readSafeLivesCases(storeOf(ctx), ctx.client.options.loadedDataConverter, from, scope), from, to, scope);
   ctx.io.out(opts.json ? JSON.stringify(report, null, 2) : opts.csv ? renderSafeLivesCsv(report).trimEnd() : renderSafeLivesReport(report));
 }
 
@@ -66,7 +66,7 @@ export async function mashWeeklyReportCommand(ctx: CommandContext, opts: MashWee
   } catch (err) {
     throw new CliError(`--week-ending: ${(err as Error).message}`);
   }
-  const report = buildMashWeeklyReport(profile.id, profile.mash, await collectMashIncidents(ctx.client, profile.id, week.weekStart), opts.weekEnding, new Date().toISOString());
+  const report = buildMashWeeklyReport(profile.id, profile.mash, await readMashIncidents(storeOf(ctx), profile.id, week.weekStart), opts.weekEnding, new Date().toISOString());
   ctx.io.out(opts.json ? JSON.stringify(report, null, 2) : renderMashWeeklyReport(report));
 }
 
@@ -85,7 +85,7 @@ export async function mashAuditSampleCommand(ctx: CommandContext, opts: MashAudi
   if (from >= to) throw new CliError(`--from (${from}) must be before --to (${to})`);
   if (opts.seed !== undefined && !/^[A-Za-z0-9._-]{1,128}$/.test(opts.seed)) throw new CliError('--seed must be 1–128 letters, digits, ".", "_" or "-"');
   const seed = opts.seed ?? newSampleSeed();
-  const sample = drawMashAuditSample(profile.id, profile.mash, await collectMashIncidents(ctx.client, profile.id, from), from, to, seed);
+  const sample = drawMashAuditSample(profile.id, profile.mash, await readMashIncidents(storeOf(ctx), profile.id, from), from, to, seed);
   ctx.io.out(opts.json ? JSON.stringify(sample, null, 2) : renderMashAuditSample(sample));
 }
 

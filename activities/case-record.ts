@@ -1,0 +1,41 @@
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { caseRecordSchema } from '../domain/case-record';
+import type { Database } from '../store/database';
+import { writeCaseRecord } from '../store/records/write';
+import { disputeRecordSchema } from '../domain/dispute-record';
+import { writeDisputeRecord } from '../store/records/disputes';
+import type { CaseActivities } from '../workflows/activity-types';
+
+/**
+ * The writers of the case and dispute records (store/records): each workflow calls its own whenever
+ * the record it derives from its view changes. Without a store (a simulation) there is nothing to keep.
+ */
+export function createCaseRecordActivities(deps: { db?: Database; client: Client }): Pick<CaseActivities, 'recordCase' | 'recordDispute'> {
+  return {
+    async recordCase({ workflowId, record }) {
+      if (!deps.db) return { written: false };
+      const parsed = caseRecordSchema.safeParse(record);
+      // A record that does not parse will not parse on a retry either.
+      if (!parsed.success) throw ApplicationFailure.nonRetryable(`Not a case record: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`, 'InvalidRecord');
+      const namespace = activityNamespace() ?? deps.client.options.namespace;
+      return { written: await writeCaseRecord(deps.db, deps.client.options.loadedDataConverter, namespace, parsed.data, workflowId) };
+    },
+    async recordDispute({ workflowId, record }) {
+      if (!deps.db) return { written: false };
+      const parsed = disputeRecordSchema.safeParse(record);
+      if (!parsed.success) throw ApplicationFailure.nonRetryable(`Not a dispute record: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`, 'InvalidRecord');
+      const namespace = activityNamespace() ?? deps.client.options.namespace;
+      return { written: await writeDisputeRecord(deps.db, deps.client.options.loadedDataConverter, namespace, parsed.data, workflowId) };
+    },
+  };
+}
+
+function activityNamespace(): string | undefined {
+  try {
+    return Context.current().info.workflowNamespace;
+  } catch {
+    return undefined;
+  }
+}
