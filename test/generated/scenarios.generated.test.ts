@@ -58,6 +58,8 @@ describe(`generated scenarios through simulate (${total}, ${parallel} at a time)
           if (run.kind === 'hung') stats.hung++;
           if (run.kind === 'finished') stats.refused += run.result.refusals.length;
         });
+        // Progress for long runs (HRDA_GENERATED_FULL): one line a batch.
+        if (total > 20) console.log(`[generated] ${stats.runs}/${total} runs, ${stats.hung} hung, longest ${(stats.maxMs / 1000).toFixed(1)} s`);
         const found = runs.map((run, i) => faults(batch[i]!, run));
         expect(found.flat(), JSON.stringify(batch.filter((_, i) => found[i]!.length > 0))).toEqual([]);
       }),
