@@ -63,9 +63,9 @@ function signalWithheld(client: Client): NonNullable<NotificationDeps['reportWit
   };
 }
 
-/** The embedded defaults: the local police-systems fixture, the outbox folder unless SMTP is configured, the local data-key store. */
-export function defaultAdapters(config: Config): Pick<ActivityDeps, 'mail' | 'police' | 'dataKeys'> {
-  return { mail: mailFromConfig(config), police: new LocalPoliceSystems(), dataKeys: dataKeyStoreFor(config) };
+/** The embedded defaults: the local police-systems fixture, the outbox folder unless SMTP is configured, the data-key store in the service's store. */
+export function defaultAdapters(config: Config, db: Database): Pick<ActivityDeps, 'mail' | 'police' | 'dataKeys'> {
+  return { mail: mailFromConfig(config), police: new LocalPoliceSystems(), dataKeys: dataKeyStoreFor(db, config) };
 }
 
 function mailFromConfig(config: Config): MailPort {

@@ -29,7 +29,8 @@ export class OutboxMail implements MailPort {
     const key = keyOf(mail.id);
     const eml = join(this.dir, `${key}.eml`);
     if (await exists(eml)) return 'already-sent';
-    await mkdir(this.dir, { recursive: true });
+    // Messages hold personal data: the folder is the service's alone (0700), each file 0600.
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
 
     const messageId = outboxMessageId(mail.id);
     const { message } = await composer.sendMail({
@@ -48,7 +49,7 @@ export class OutboxMail implements MailPort {
    */
   private async publish(target: string, data: string | Buffer, mode: 'once' | 'replace'): Promise<boolean> {
     const temp = join(this.dir, `.${randomUUID()}.tmp`);
-    const handle = await open(temp, 'wx');
+    const handle = await open(temp, 'wx', 0o600);
     try {
       await handle.writeFile(data);
       await handle.sync();

@@ -11,7 +11,7 @@ export function createRetentionActivities(deps: { client: Client; dataKeys?: Dat
   return {
     async destroyPersonalData({ subjectKey, caseIds, at }) {
       const store = deps.dataKeys;
-      if (!store) throw ApplicationFailure.nonRetryable('This worker was started without a data-key store (HRDA_DATA_KEY_DIR), so it cannot destroy data keys.', 'NoDataKeyStore');
+      if (!store) throw ApplicationFailure.nonRetryable('This worker was started without a data-key store, so it cannot destroy data keys.', 'NoDataKeyStore');
       const stillOpen: string[] = [];
       for (const caseId of caseIds) {
         const status = await deps.client.workflow.getHandle(caseWorkflowId(caseId)).describe().then(

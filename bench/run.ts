@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,6 @@ import { Runtime } from '@temporalio/worker';
 import { buildApi } from '../client/api/server';
 import { mintDevelopmentTokens } from '../client/api/dev-tokens';
 import { getProfile, defaultProfileId } from '../domain/profiles';
-import { dataConverterFor } from '../worker/codec';
 import { run as runCommand } from '../scripts/run';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { caseWorkflowId } from '../workflows/referral.messages';
@@ -123,7 +122,6 @@ async function main(): Promise<void> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'hrda-bench-run-'));
   const stops: (() => Promise<void>)[] = [];
   // The service's store: a PostgreSQL of the bench's own, as the embedded default runs it.
-  await chmod(scratch, 0o755);
   const postgres = await startLocalPostgres({ dataDir: path.join(scratch, 'postgres'), passwordFile: path.join(scratch, 'postgres.password'), port: await freePort(), log: say });
   stops.push(() => postgres.stop());
   const databaseUrl = await ensureDatabase(postgres.adminUrl, 'hrda');
@@ -182,8 +180,8 @@ async function main(): Promise<void> {
       await bare.start(openBare[i]!, openPlan);
     });
 
-    const accessLogDir = path.join(scratch, 'access-log');
-    const api = await buildApi({ config: { ...hrda.config, HRDA_ACCESS_LOG_DIR: accessLogDir, HRDA_DATABASE_URL: databaseUrl }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
+    // The bench's clients share a few tokens: the per-principal limit would measure itself, not the API.
+    const api = await buildApi({ config: { ...hrda.config, HRDA_DATABASE_URL: databaseUrl, HRDA_RATE_LIMIT_PER_MINUTE: 1_000_000 }, db, temporal: hrda.client, workerRunning: () => hrdaWorker.worker.getState() === 'RUNNING' });
     await api.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => api.close());
     const apiUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
@@ -243,7 +241,7 @@ async function main(): Promise<void> {
       ? `the audit corpus, test/replay/histories: ${corpus.histories.length} of ${corpus.files} histories (${corpus.skipped} of workflow types this bundle does not register left out)`
       : 'no audit corpus in test/replay/histories: the corpus row is empty';
     say(`Replay: ${corpusNote}; then ${hrdaHistories.length} of this run's closed cases and as many bare histories`);
-    const replayOptions = { minReplays: opts.replayMin, dataConverter: dataConverterFor(hrda.config) };
+    const replayOptions = { minReplays: opts.replayMin, dataConverter: hrda.client.options.dataConverter };
     const replayCorpus = await replayThroughput(hrdaBundle, corpus.histories, { ...replayOptions, replayName: 'bench-corpus' });
     const replayHrda = await replayThroughput(hrdaBundle, hrdaHistories, { ...replayOptions, replayName: 'bench-hrda' });
     const replayBare = await replayThroughput(bareBundle, bareHistories, { minReplays: opts.replayMin, replayName: 'bench-bare' });

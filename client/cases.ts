@@ -104,8 +104,9 @@ export class CaseClient {
   }
 
   /**
-   * One command on a case. `updateId` names the update (a new one by default); the attempts that
-   * `withSameUpdateId` makes all use it, so the case applies the command once whatever happens on the way.
+   * One command on a case. `updateId` names the update (a new one by default; the API derives it from
+   * the Idempotency-Key): the same ID sent again is the same update to Temporal, which answers it with
+   * the first one's result rather than applying it twice, and the attempts `withSameUpdateId` makes all use it.
    */
   async command<N extends CaseCommandName>(caseId: string, name: N, input: Omit<CaseCommandInput<N>, 'actor'>, actor: Actor, opts: { updateId?: string } = {}): Promise<CaseView> {
     try {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from '@temporalio/client';
 import { parseConfig, usesDevelopmentJwtSecret, usesEmbeddedDatabase, usesEmbeddedServer, type Config } from '../domain/config';
+import { developmentModeGranted, startProblems, StartRefusedError } from '../domain/start-policy';
 import { createActivities, defaultAdapters } from '../activities';
 import { createWorker, type HrdaWorker } from '../worker/worker';
 import { connectClient } from './temporal';
@@ -8,7 +9,6 @@ import { registerSearchAttributes } from './search-attributes';
 import { codecLoginPath } from './api/codec';
 import { buildApi } from './api/server';
 import { developmentTokenBanner, mintDevelopmentTokens } from './api/dev-tokens';
-import { dataDir } from '../scripts/paths';
 import { developmentKeyWarning } from '../worker/codec';
 import { createLogger } from '../worker/logger';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
@@ -31,10 +31,17 @@ export interface RunningService {
 /**
  * The embedded default in one call: the dev server (unless TEMPORAL_ADDRESS names a cluster),
  * the worker and the HTTP API. Whatever started is stopped again if a later part fails,
- * so a failed start leaves no process behind.
+ * so a failed start leaves no process behind. With any published development secret in the
+ * configuration it refuses before starting anything, unless development mode is granted
+ * (domain/start-policy.ts).
  */
-export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }): Promise<RunningService> {
-  const config = parseConfig(opts.env ?? process.env);
+export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; development?: boolean }): Promise<RunningService> {
+  const env = opts.env ?? process.env;
+  const config = parseConfig(env);
+  const mode = { development: opts.development ?? false, nodeEnv: env.NODE_ENV };
+  const problems = startProblems(config, mode);
+  if (problems.length > 0) throw new StartRefusedError(problems);
+  const development = developmentModeGranted(config, mode);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => opts.log(`while stopping: ${err.message}`));
@@ -62,7 +69,7 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
       stops.push(() => devServer!.stop());
     }
 
-    const temporal = await connectClient(config);
+    const temporal = await connectClient(config, db);
     stops.push(() => temporal.connection.close());
     if (!devServer) {
       // On an existing cluster the attributes may already exist, or be managed by its operators.
@@ -72,15 +79,15 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log }):
     }
 
     opts.log('Starting the worker (bundling workflows)…');
-    const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config) });
-    const worker = await createWorker(config, activities);
+    const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config, db) });
+    const worker = await createWorker(config, db, activities);
     const workerDone = worker.run();
     stops.push(() => worker.shutdown());
-    const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', defaultAccessLogDir: dataDir, logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
+    const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());
-    if (usesDevelopmentJwtSecret(config)) {
-      if (!usesEmbeddedServer(config)) opts.log('WARNING: HRDA_JWT_SECRET is not set: the API accepts tokens signed with the published development secret.');
+    // Tokens only in development mode: anywhere else the secret is the operator's and never printed.
+    if (development && usesDevelopmentJwtSecret(config)) {
       opts.log(developmentTokenBanner(mintDevelopmentTokens(config.HRDA_JWT_SECRET), apiUrl));
     }
     if (devServer) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const agencyIdSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'agency identifiers are kebab-case, e.g. childrens-social-care');
+export const agencyIdSchema = z.string().max(64).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'agency identifiers are kebab-case, e.g. childrens-social-care');
 export type AgencyId = z.infer<typeof agencyIdSchema>;
 
 export const roles = ['administrator', 'chair', 'agency-practitioner', 'lead-professional', 'auditor', 'ops', 'system'] as const;
@@ -12,7 +12,7 @@ export const actorSchema = z.object({
   role: roleSchema,
   agency: agencyIdSchema.optional(),
   /** A person's name or staff reference; kept in the (encrypted) payload, never in logs. */
-  name: z.string().min(1).optional(),
+  name: z.string().min(1).max(200).optional(),
 });
 export type Actor = z.infer<typeof actorSchema>;
 

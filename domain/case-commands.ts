@@ -12,13 +12,16 @@ import { riskConfirmationCommandFields } from './risk-confirmation';
 import { riskSchema } from './referral';
 import { needToKnowSchema, staffSubSchema } from './restriction';
 import { actionStatusSchema, victimContactOutcomeSchema } from './timeline';
+import { multiLineText, singleLineText, textLimits } from './text';
 import { instantSchema } from './time';
 
 /**
  * What people do to a case: one schema per user action. A scenario step (CONTRACT.md §3)
  * and an HTTP write carry the same fields; `actor` says who acted.
  */
-const text = z.string().trim().min(1).max(20_000);
+const text = multiLineText(textLimits.note);
+/** Risks and actions one Matrix or review may record: well above any real plan. */
+export const maxPlanItems = 50;
 
 export const agencySummarySchema = z.object({
   involvement: text,
@@ -53,27 +56,27 @@ export const caseCommandFields = {
   }),
   recordMeetingOutcome: z.object({
     outcome: z.object({
-      risks: z.array(text).min(1, 'the HRDA Matrix records at least one risk'),
-      actions: z.array(actionInputSchema),
+      risks: z.array(text).min(1, 'the HRDA Matrix records at least one risk').max(maxPlanItems),
+      actions: z.array(actionInputSchema).max(maxPlanItems),
       leads: leadsInputSchema.default({}),
       rationale: text,
     }),
   }),
-  updateAction: z.object({ actionId: z.string().min(1), status: actionStatusSchema.exclude(['open']), note: text }),
-  requestReview: z.object({ reason: z.string().min(1), summary: text }),
+  updateAction: z.object({ actionId: z.string().min(1).max(64), status: actionStatusSchema.exclude(['open']), note: text }),
+  requestReview: z.object({ reason: singleLineText(textLimits.shortText), summary: text }),
   recordQaDecision: z.object({ accepted: z.boolean(), feedback: text.optional() }),
   recordReviewOutcome: z.object({
-    risks: z.array(text).default([]),
-    actions: z.array(actionInputSchema).default([]),
+    risks: z.array(text).max(maxPlanItems).default([]),
+    actions: z.array(actionInputSchema).max(maxPlanItems).default([]),
     rationale: text,
   }),
   changeRisk: z.object({ risk: riskSchema, rationale: text }),
   /** Any practitioner on a case may raise a dispute (PROTOCOL.md §1.6); it runs as a workflow of its own. */
   raiseDispute: z.object({
     dispute: disputeIdSchema,
-    area: z.string().min(1),
+    area: z.string().min(1).max(200),
     raisedBy: agencyIdSchema,
-    with: z.union([agencyIdSchema.transform((a) => [a]), z.array(agencyIdSchema).min(1)]),
+    with: z.union([agencyIdSchema.transform((a) => [a]), z.array(agencyIdSchema).min(1).max(30)]),
     matter: text.optional(),
   }),
   closeCase: z.object({ rationale: text }),

@@ -4,18 +4,21 @@ import { riskSchema } from './referral';
 import { routeSchema } from './timeline';
 import { localDateSchema } from './time';
 
+/** true/false, yes/no, 1/0, on/off: a few characters at most. */
+const flag = z.string().max(8).pipe(z.stringbool());
+
 /** Filters for listing cases (API query string and `hrda case list` options alike). */
 export const caseFiltersSchema = z.object({
   stage: z.enum(['received', 'preparing', 'at-meeting', 'monitoring', 'closed', 'screening', 'rag-rating', 'triage', 'mash-meeting']).optional(),
   risk: riskSchema.optional(),
   route: routeSchema.optional(),
-  overdue: z.stringbool().optional(),
+  overdue: flag.optional(),
   /** Cases whose next meeting falls on this Europe/London date. */
   meetingDate: localDateSchema.optional(),
   agency: agencyIdSchema.optional(),
-  profile: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  profile: z.string().max(64).regex(/^[a-z0-9-]+$/).optional(),
   /** Only restricted cases (true) or only unrestricted ones (false); a list never shows more than the caller may see. */
-  restricted: z.stringbool().optional(),
+  restricted: flag.optional(),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type CaseFilters = z.infer<typeof caseFiltersSchema>;

@@ -7,6 +7,9 @@ export const developmentJwtSecret = 'development-only-jwt-secret-do-not-use-in-p
  * The embedded default's payload key ring. Published in this file, so it protects nothing: it lets
  * the development service run with encryption on, and is never for real data (docs/data-protection.md).
  */
+/** Published too: it links a victim's referrals in the embedded development service only. */
+export const developmentSubjectKey = 'development-only-subject-key';
+
 export const developmentEncryptionKeys = 'dev-2026-01:Z8z/z/lp09lcUaAYqH9avYDhTF/PlGlhP7zgoKal8FE=';
 
 /**
@@ -83,10 +86,23 @@ export const configSchema = z
     HRDA_API_HOST: z.string().min(1).default('127.0.0.1'),
     HRDA_API_PORT: port.default(8080),
     /**
+     * The proxies in front of the API whose X-Forwarded-* headers are believed: "false" (none, the
+     * default), "true" (any: only behind a proxy that overwrites them), a hop count, or addresses
+     * and CIDRs, comma-separated. It decides the client address (rate limits, logs) and whether a
+     * request came over TLS (the codec cookie is then Secure).
+     */
+    HRDA_TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|\d{1,2}|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/, 'expected true, false, a hop count, or comma-separated addresses/CIDRs')
+      .default('false')
+      .transform((v): boolean | number | string[] => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((a) => a.trim()))),
+    /** Requests per minute per principal (per API process), before 429. */
+    HRDA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /**
      * Secret for the keyed hash that identifies a subject (victim) across referrals.
      * The default is for the embedded development service only.
      */
-    HRDA_SUBJECT_KEY: z.string().min(16, 'at least 16 characters').default('development-only-subject-key'),
+    HRDA_SUBJECT_KEY: z.string().min(16, 'at least 16 characters').default(developmentSubjectKey),
     /** Where the outbox mail adapter writes messages (the embedded default for secure mail). */
     HRDA_OUTBOX_DIR: z.string().min(1).optional(),
     /** SMTP relay for secure mail; when unset, messages go to the outbox folder. */
@@ -97,14 +113,6 @@ export const configSchema = z
      * The default is for the embedded development service only: `hrda start` prints tokens signed with it.
      */
     HRDA_JWT_SECRET: z.string().min(32, 'at least 32 characters').default(developmentJwtSecret),
-    /** Folder of the consultation and disclosure log (access-log.jsonl); the project's .data folder by default. */
-    HRDA_ACCESS_LOG_DIR: z.string().min(1).optional(),
-    /**
-     * Folder of the per-case data keys (crypto-shredding, docs/data-protection.md), each wrapped by the
-     * key ring; the project's .data/data-keys by default. Every process that reads or writes payloads
-     * needs the same store.
-     */
-    HRDA_DATA_KEY_DIR: z.string().min(1).optional(),
     /**
      * The payload key ring: AES-256 keys as `id:base64key`, comma-separated, newest last. New payloads
      * are encrypted under the active key; payloads under any key in the ring are decrypted.
@@ -169,6 +177,9 @@ export const usesEmbeddedDatabase = (c: Config): boolean => c.HRDA_DATABASE_URL 
 
 /** Whether the API verifies tokens with the published development secret (then `hrda start` prints tokens). */
 export const usesDevelopmentJwtSecret = (c: Config): boolean => c.HRDA_JWT_SECRET === developmentJwtSecret;
+
+/** Whether subjects are linked with the published development key. */
+export const usesDevelopmentSubjectKey = (c: Config): boolean => c.HRDA_SUBJECT_KEY === developmentSubjectKey;
 
 /** The key id new payloads are encrypted under. */
 export const activeEncryptionKeyId = (c: Pick<Config, 'HRDA_ENCRYPTION_KEYS' | 'HRDA_ENCRYPTION_KEY_ID'>): string =>

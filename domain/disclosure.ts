@@ -26,7 +26,7 @@ export const disclosureConsentFields = z.object({
   /** The organisation or process receiving it (e.g. "Family Court, Bournemouth"); never the perpetrator. */
   recipient: text.max(500),
   purpose: disclosurePurposeSchema,
-  scope: z.array(disclosurePartSchema).min(1).transform((parts) => [...new Set(parts)]),
+  scope: z.array(disclosurePartSchema).min(1).max(disclosureParts.length).transform((parts) => [...new Set(parts)]),
   /** After this instant the consent no longer allows an export. */
   expiresAt: instantSchema.optional(),
   rationale: text,

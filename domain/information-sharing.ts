@@ -35,7 +35,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case, e.g. crime-child-resident');
+const slug = z.string().max(64).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case, e.g. crime-child-resident');
 
 export const sharingCriterionSchema = z.object({
   id: slug,

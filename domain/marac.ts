@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLineText, textLimits } from './text';
 import { agencyIdSchema } from './actor';
 import { isoDurationSchema as duration } from './iso-duration';
 import { riskSchema } from './referral';
@@ -46,7 +47,7 @@ export const maracSchema = z.object({
 });
 export type MaracRules = z.infer<typeof maracSchema>;
 
-const text = z.string().trim().min(1).max(20_000);
+const text = multiLineText(textLimits.note);
 const actionId = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"');
 
 /** The commands' own fields (domain/case-commands.ts adds `actor`). */
@@ -55,14 +56,14 @@ export const maracCommandFields = {
   referToMarac: z.object({ category: maracCategorySchema, rationale: text }),
   /** [002] 3.17–3.23, 3.33: what the MARAC found and the actions it set. */
   recordMaracOutcome: z.object({
-    risks: z.array(text).default([]),
+    risks: z.array(text).max(50).default([]),
     actions: z.array(z.object({
       id: actionId,
       owner: agencyIdSchema,
       description: text,
       dueAt: z.iso.datetime({ precision: 3 }).optional(),
       contactsVictim: z.boolean().optional(),
-    })).default([]),
+    })).max(50).default([]),
     rationale: text,
   }),
 } as const;

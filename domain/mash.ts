@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLineText, textLimits } from './text';
 import { agencyIdSchema, roleSchema } from './actor';
 import { isoDurationSchema } from './iso-duration';
 import { instantInputSchema, referralFlags, riskSchema } from './referral';
@@ -14,8 +15,8 @@ import { instantSchema, weeklySlotSchema } from './time';
  * MARAC. A profile runs this stage when it has a `mash` section; other profiles never enter it.
  */
 
-const kebab = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case, e.g. early-help');
-const text = z.string().trim().min(1).max(20_000);
+const kebab = z.string().max(64).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case, e.g. early-help');
+const text = multiLineText(textLimits.note);
 
 /** 003 §7.3.1(3): what the support officers decide for each incident. */
 export const screeningOutcomes = ['no-further-action', 'share-for-support', 'refer-to-mash'] as const;
@@ -84,7 +85,7 @@ export const mashCommandFields = {
   /** 003 §7.3.1(3), §13: the screening decision, by the police support officers or social care. */
   recordScreening: z.object({
     outcome: screeningOutcomeSchema,
-    sharedWith: z.array(agencyIdSchema).default([]),
+    sharedWith: z.array(agencyIdSchema).max(30).default([]),
     rationale: text,
   }),
   /** 003 §12.1, §14.5: the team manager's RAG rating; again at the end of triage to re-assess it. */
@@ -103,7 +104,7 @@ export const mashCommandFields = {
    * escalate (§17.2); a case that meets §17.2's other criteria is referred whatever it says.
    */
   recordMashDecision: z.object({
-    outcomes: z.array(kebab).min(1, 'name at least one outcome (003 §14.6, §15.5)'),
+    outcomes: z.array(kebab).min(1, 'name at least one outcome (003 §14.6, §15.5)').max(20),
     leadAgency: agencyIdSchema.optional(),
     referToMarac: z.boolean().optional(),
     rationale: text,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLineText, textLimits } from './text';
 import type { Actor } from './actor';
 import { plusDuration } from './duration';
 import { instantInputSchema } from './referral';
@@ -16,7 +17,7 @@ import type { Instant } from './time';
  *   and a breach is reportable while it is in force.
  */
 const itemId = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"');
-const text = z.string().trim().min(1).max(20_000);
+const text = multiLineText(textLimits.note);
 
 export const dvdsRoutes = ['right-to-ask', 'right-to-know'] as const;
 export const dvdsRouteSchema = z.enum(dvdsRoutes);
@@ -37,7 +38,7 @@ export const noticeCommandFields = {
     madeAt: instantInputSchema,
     days: z.number().int().min(dvpoDays.min).max(dvpoDays.max),
     protectedPremises: text,
-    terms: z.array(text).min(1, 'a DVPO has at least one term'),
+    terms: z.array(text).min(1, 'a DVPO has at least one term').max(50),
   }),
   reportDvpoBreach: z.object({ dvpoId: itemId, occurredAt: instantInputSchema, details: text }),
 } as const;

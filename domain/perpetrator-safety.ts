@@ -85,3 +85,27 @@ export function blockedRecipients(recipients: readonly string[], blocked: Blocke
   });
   return hits;
 }
+
+/**
+ * Agencies whose work is with the perpetrator (police, probation, youth offending, perpetrator
+ * programmes): their practitioners see the perpetrator's and associates' contact details. Every
+ * other agency role reads the case without them — a housing officer or a GP needs to know who the
+ * perpetrator is, not how to reach them (docs/data-protection.md, "Who sees contact details").
+ */
+export const agenciesWorkingWithPerpetrators: readonly string[] = [
+  'police', 'probation', 'probation-nps', 'probation-crc', 'youth-offending-team', 'perpetrator-programme',
+];
+
+/** The referral without the contact details of the perpetrator, their associates and household members connected to them. */
+export function withoutPerpetratorContacts<R extends Pick<Referral, 'perpetrator' | 'household'>>(referral: R): R {
+  const { contact: _perpetratorContact, associates, ...perpetrator } = referral.perpetrator;
+  return {
+    ...referral,
+    perpetrator: { ...perpetrator, ...(associates ? { associates: associates.map(({ contact: _contact, ...a }) => a) } : {}) },
+    household: (referral.household ?? []).map((m) => {
+      if (!m.connectedToPerpetrator) return m;
+      const { contact: _contact, ...member } = m;
+      return member;
+    }),
+  };
+}

@@ -52,8 +52,32 @@ export function validateReferral(input: unknown, profile: Profile, receivedAtDef
       });
     }
   }
+  if (parsed.success && receivedAt !== undefined) issues.push(...implausibleDates(parsed.data, receivedAt));
   if (!parsed.success || issues.length) return { ok: false, issues };
   return { ok: true, referral: { ...parsed.data, receivedAt: parsed.data.receivedAt ?? receivedAtDefault } };
+}
+
+/** The earliest date of birth taken as real: anything before is a typing error. */
+const earliestDateOfBirth = '1900-01-01';
+
+/**
+ * Dates that cannot be true of a referral received at `receivedAt`: a date of birth in the future
+ * or before 1900, an incident after the referral about it. Each would skew a deadline, an age
+ * (16–17 in the SafeLives return) or the agenda's order, so it is refused naming the field.
+ */
+function implausibleDates(r: Omit<Referral, 'receivedAt'> & { receivedAt?: string }, receivedAt: string): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const day = localDate(receivedAt);
+  const birth = (path: string, dob: string | undefined) => {
+    if (dob === undefined) return;
+    if (dob > day) issues.push({ path, message: `a date of birth after the referral was received (${day})` });
+    else if (dob < earliestDateOfBirth) issues.push({ path, message: `a date of birth before ${earliestDateOfBirth}` });
+  };
+  birth('victim.dateOfBirth', r.victim.dateOfBirth);
+  birth('perpetrator.dateOfBirth', r.perpetrator.dateOfBirth);
+  r.children.forEach((c, i) => birth(`children.${i}.dateOfBirth`, c.dateOfBirth));
+  if (r.incident.occurredAt > receivedAt) issues.push({ path: 'incident.occurredAt', message: `after the referral was received (${receivedAt})` });
+  return issues;
 }
 
 type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

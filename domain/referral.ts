@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { equalityMonitoringSchema } from './equality';
 import { incidentFactsSchema } from './incident-facts';
+import { multiLineText, singleLineText, textLimits } from './text';
 import { instantSchema, localDateSchema } from './time';
 
 /** Accepts any ISO-8601 instant with an offset and writes it down in the canonical UTC form. */
@@ -35,20 +36,27 @@ export const referralSources = ['police-incident', 'third-party', 'marac-transfe
 export const referralSourceSchema = z.enum(referralSources);
 export type ReferralSource = z.infer<typeof referralSourceSchema>;
 
+/**
+ * Far above any real household, far below what would strain a case's history: a referral past
+ * them is refused naming the field, not truncated.
+ */
+export const maxChildren = 30;
+export const maxHousehold = 30;
+
 const consentSchema = z.object({ share: z.boolean(), contact: z.boolean() });
-const personName = z.string().trim().min(1).max(200);
+const personName = singleLineText(textLimits.name);
 
 const contactDetailsSchema = z.object({
-  email: z.email().optional(),
-  phone: z.string().min(3).max(40).optional(),
-  address: z.string().min(1).max(500).optional(),
+  email: z.email().max(254).optional(),
+  phone: singleLineText(40).optional(),
+  address: multiLineText(textLimits.shortText).optional(),
 });
 export type ContactDetails = z.infer<typeof contactDetailsSchema>;
 
 /** Someone connected to the perpetrator (PROTOCOL.md §1.1 invariant; [002] 3.41). */
 const associateSchema = z.object({
   name: personName,
-  relationship: z.string().trim().min(1).max(200),
+  relationship: singleLineText(textLimits.name),
   contact: contactDetailsSchema.optional(),
 });
 
@@ -59,7 +67,7 @@ export const referralSchema = z
     referrer: z.object({
       agency: agencyIdSchema,
       name: personName,
-      contact: z.string().min(1).max(200),
+      contact: singleLineText(textLimits.name),
       /** Police referrals pass through the Safeguarding Referral Unit: who forwarded it, and when. */
       sru: z.object({ forwardedBy: personName, forwardedAt: instantInputSchema }).optional(),
     }),
@@ -67,12 +75,12 @@ export const referralSchema = z
       tool: assessmentToolSchema,
       risk: riskSchema,
       score: z.number().int().min(0).max(27).optional(),
-      override: z.object({ risk: riskSchema, rationale: z.string().min(1), by: z.string().min(1) }).optional(),
+      override: z.object({ risk: riskSchema, rationale: multiLineText(textLimits.note), by: singleLineText(textLimits.name) }).optional(),
     }),
     incident: z.object({
       occurredAt: instantInputSchema,
-      summary: z.string().min(1).max(10_000),
-      flags: z.array(z.enum(referralFlags)).default([]),
+      summary: multiLineText(textLimits.summary),
+      flags: z.array(z.enum(referralFlags)).max(referralFlags.length).default([]),
       /** The officer's answers to the information-sharing questions; a profile with criteria requires those it reads. */
       facts: incidentFactsSchema.optional(),
     }),
@@ -98,14 +106,14 @@ export const referralSchema = z
        */
       associates: z.array(associateSchema).max(50).optional(),
     }),
-    children: z.array(z.object({ name: personName, dateOfBirth: localDateSchema })).default([]),
+    children: z.array(z.object({ name: personName, dateOfBirth: localDateSchema })).max(maxChildren).default([]),
     household: z.array(z.object({
       name: personName,
-      relationship: z.string().min(1),
+      relationship: singleLineText(textLimits.name),
       contact: contactDetailsSchema.optional(),
       /** Marks a household member as connected to the perpetrator: their contact details are blocked like the perpetrator's. */
       connectedToPerpetrator: z.boolean().optional(),
-    })).default([]),
+    })).max(maxHousehold).default([]),
     /** What brings the referral ([002] 2.2); see referralSources. */
     source: referralSourceSchema.optional(),
   })

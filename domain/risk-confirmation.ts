@@ -11,7 +11,7 @@ import type { Instant } from './time';
  * factors (2.40). A trigger in an incident more than 12 months old is not current high risk
  * unless the disclosure triggers a police investigation (2.41).
  */
-const kebab = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case, e.g. vulnerable-victim');
+const kebab = z.string().max(64).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case, e.g. vulnerable-victim');
 
 export const riskConfirmationSchema = z.object({
   /** 2.37: what each level means, shown with the confirmation. */
@@ -19,7 +19,7 @@ export const riskConfirmationSchema = z.object({
   /** 2.39: referral flags that are triggers for high risk. */
   triggers: z.array(z.enum(referralFlags)).min(1),
   /** 2.40: the other factors a chair may name. */
-  factors: z.array(kebab).default([]),
+  factors: z.array(kebab).max(20).default([]),
   /** 2.41: a trigger older than this many months is historic unless it triggers a police investigation. */
   historicAfterMonths: z.number().int().min(1),
 });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { searchAttributeTypes } from '../domain/search-attributes';
@@ -38,7 +38,7 @@ export const defaultDbFile = () => path.join(dataDir, 'temporal.sqlite');
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
   const log = opts.log ?? (() => {});
   const dbFile = opts.dbFile ?? defaultDbFile();
-  await mkdir(path.dirname(dbFile), { recursive: true });
+  await mkdir(path.dirname(dbFile), { recursive: true, mode: 0o700 });
   const address = `127.0.0.1:${opts.port}`;
   const args = [
     'server', 'start-dev',
@@ -52,7 +52,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
     ...(opts.headless ? ['--headless'] : []),
   ];
-  const child = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The SQLite file holds every case's (encrypted) history: umask 077 makes it, its journal and
+  // its WAL 0600 whoever else shares the machine. An existing file from before is tightened too.
+  const child = spawn('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', opts.cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const capture = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
@@ -76,6 +78,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
         throw new Error(`temporal server start-dev exited with ${code} before accepting connections:\n${output}`);
       }),
     ]);
+    await Promise.all(['', '-wal', '-shm', '-journal'].map((suffix) => chmod(`${dbFile}${suffix}`, 0o600).catch(() => {})));
     await ensureSearchAttributes(opts.cli, address, opts.namespace, log);
   } catch (err) {
     await stop();

@@ -92,9 +92,10 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
   const log = opts.log ?? (() => {});
   const bin = postgresBinDir();
   const account = serverAccount();
-  // The server account must be able to reach its folder: only the folder itself is private.
-  await mkdir(path.dirname(opts.dataDir), { recursive: true });
-  if (account) await chmod(path.dirname(opts.dataDir), 0o755).catch(() => {});
+  // The parent is private too; when the server runs as another account (we are root) that account
+  // may pass through it (0711) to reach its own 0700 folder, but not list what else is there.
+  await mkdir(path.dirname(opts.dataDir), { recursive: true, mode: 0o700 });
+  if (account) await chmod(path.dirname(opts.dataDir), 0o711).catch(() => {});
 
   let password: string;
   if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) {
@@ -180,7 +181,24 @@ async function stopStale(dataDir: string, log: Log): Promise<void> {
   throw new Error(`A PostgreSQL server (pid ${pid}) is still running on ${dataDir}; stop it and start again.`);
 }
 
+/** The embedded server's password file, beside its cluster. */
+const embeddedPasswordFile = () => path.join(dataDir, 'postgres.password');
+
+/**
+ * The URL of the embedded default's database (the service's `hrda` database on the server `hrda start`
+ * runs), for the CLI and other processes beside the service; undefined when it was never initialised.
+ */
+export function embeddedDatabaseUrl(port: number): string | undefined {
+  let password: string;
+  try {
+    password = readFileSync(embeddedPasswordFile(), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  return `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${port}/hrda`;
+}
+
 /** The embedded default's server: its cluster in .data/postgres, its generated password beside it. */
 export function startEmbeddedPostgres(port: number, log?: Log): Promise<LocalPostgres> {
-  return startLocalPostgres({ dataDir: path.join(dataDir, 'postgres'), passwordFile: path.join(dataDir, 'postgres.password'), port, ...(log ? { log } : {}) });
+  return startLocalPostgres({ dataDir: path.join(dataDir, 'postgres'), passwordFile: embeddedPasswordFile(), port, ...(log ? { log } : {}) });
 }

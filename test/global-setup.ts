@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -16,8 +16,6 @@ import { ensureTestServer } from '../scripts/test-server';
 export default async function setup(project: TestProject) {
   const log = (line: string) => console.error(`[provision] ${line}`);
   const folder = await mkdtemp(path.join(os.tmpdir(), 'hrda-test-postgres-'));
-  // When we are root the server runs as `nobody`, which must be able to reach its own folder.
-  await chmod(folder, 0o755);
   const [temporalCli, testServer, postgres] = await Promise.all([
     ensureTemporalCli({ log }),
     ensureTestServer({ log }),

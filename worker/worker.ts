@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../domain/config';
+import type { Database } from '../store/database';
 import { workflowsPath } from './bundle';
 import { dataConverterFor } from './codec';
 import { connectionOptions } from './connection';
@@ -16,6 +17,8 @@ export interface HrdaWorker {
 
 export async function createWorker(
   config: Config,
+  /** The service's store: the data keys the payloads are encrypted under. */
+  db: Database,
   activities: object,
   extra: Partial<WorkerOptions> = {},
 ): Promise<HrdaWorker> {
@@ -28,7 +31,7 @@ export async function createWorker(
       workflowsPath,
       activities,
       // A workflowBundle passed in `extra` must be built with workflowBundleOptions (worker/bundle).
-      dataConverter: dataConverterFor(config),
+      dataConverter: dataConverterFor(config, db),
       ...extra,
     });
     let running: Promise<void> | undefined;

@@ -13,7 +13,7 @@ import { parseConfig, type Config } from '../../domain/config';
 import { plusDuration } from '../../domain/duration';
 import { getProfile } from '../../domain/profiles';
 import { managementMeeting } from '../../machines/meeting';
-import { dataConverterFor } from '../../worker/codec';
+import { createDataConverter, developmentKeyRing } from '../../worker/codec';
 import { workflowBundleOptions, workflowsPath } from '../../worker/bundle';
 
 export const benchSubjectKey = 'bench-subject-key-0123456789';
@@ -77,11 +77,18 @@ export interface HrdaSide {
   close(): Promise<void>;
 }
 
+/**
+ * The bench's and the fault tests' data converter: payloads encrypted under the key ring, not per-case
+ * data keys, because their worker processes (worker-process.ts) have no store of their own to share
+ * keys through. Crypto-shredding is tested with the store (test/protection/crypto-shredding.test.ts).
+ */
+const benchDataConverter = () => createDataConverter(developmentKeyRing());
+
 /** A client of the service (its data converter) on the given server. */
 export async function connectHrda(address: string, namespace: string, taskQueue: string): Promise<HrdaSide> {
   const config = hrdaConfig(namespace, taskQueue);
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace, dataConverter: dataConverterFor(config) });
+  const client = new Client({ connection, namespace, dataConverter: benchDataConverter() });
   return { config, client, cases: new CaseClient(client, taskQueue), taskQueue, connection, close: () => connection.close() };
 }
 
@@ -107,7 +114,7 @@ export async function startHrdaWorker(opts: {
     namespace: opts.side.config.TEMPORAL_NAMESPACE,
     taskQueue: opts.side.taskQueue,
     workflowBundle: opts.bundle,
-    dataConverter: dataConverterFor(opts.side.config),
+    dataConverter: benchDataConverter(),
     activities: benchActivities({
       client: opts.side.client,
       taskQueue: opts.side.taskQueue,

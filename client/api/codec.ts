@@ -5,10 +5,8 @@ import { z } from 'zod';
 import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import type { ApiRole, Principal } from '../../domain/auth';
 import { uiOrigins, type Config } from '../../domain/config';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { canRead, type RestrictionMarks } from '../../domain/restriction';
-import { caseWorkflowId } from '../../workflows/referral.messages';
-import { dataKeyStoreFor, EncryptionCodec, KeyRing, PayloadDecryptionError, PersonalDataDestroyedError, UnknownEncryptionKeyError } from '../../worker/codec';
+import { type DataKeyStore, EncryptionCodec, KeyRing, PayloadDecryptionError, PersonalDataDestroyedError, UnknownEncryptionKeyError } from '../../worker/codec';
 import type { AccessLog } from './access-log';
 import { bearerSecurity, purposeHeader, purposeOf } from './auth';
 import { verifyToken } from './jwt';
@@ -71,30 +69,21 @@ const toJson = (p: Payload): PayloadJson => ({
 
 export interface CodecRouteDeps {
   config: Config;
+  /** The data keys in the service's store. */
+  dataKeys: DataKeyStore;
   accessLog: AccessLog;
-  /** Whether a case is restricted, and to whom: read per decode request from the case's search attributes. */
-  restriction: (caseId: string) => Promise<RestrictionMarks>;
+  /**
+   * Whether a case is restricted, and to whom (./case-restrictions.ts), read per decode request;
+   * undefined when the case cannot be placed (its workflow gone and nothing recorded).
+   */
+  restriction: (caseId: string) => Promise<RestrictionMarks | undefined>;
   now?: () => Date;
-}
-
-/** A case's restriction marks as visibility holds them (HrdaRestricted, HrdaNeedToKnow); a case not found is not restricted. */
-export function caseRestrictionsFrom(client: Client): CodecRouteDeps['restriction'] {
-  return async (caseId) => {
-    try {
-      const { searchAttributes } = await client.workflow.getHandle(caseWorkflowId(caseId)).describe();
-      const sa = searchAttributes as Record<string, unknown[] | undefined>;
-      return { restricted: sa.HrdaRestricted?.[0] === true, needToKnow: (sa.HrdaNeedToKnow as string[] | undefined) ?? [] };
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return { restricted: false };
-      throw err;
-    }
-  };
 }
 
 export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const keyRing = KeyRing.fromConfig(deps.config);
-  const codec = new EncryptionCodec(keyRing, dataKeyStoreFor(deps.config, keyRing));
+  const codec = new EncryptionCodec(keyRing, deps.dataKeys);
   const origins = new Set(uiOrigins(deps.config));
   const now = deps.now ?? (() => new Date());
   const namespace = deps.config.TEMPORAL_NAMESPACE;
@@ -148,10 +137,12 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
     let decrypted = 0;
     let withheld = 0;
     // One lookup per case named in the request, not per payload.
-    const marks = new Map<string, Promise<RestrictionMarks>>();
+    const marks = new Map<string, Promise<RestrictionMarks | undefined>>();
     const mayReadCase = async (caseId: string): Promise<boolean> => {
       if (!marks.has(caseId)) marks.set(caseId, deps.restriction(caseId));
-      return canRead(principal, await marks.get(caseId)!);
+      const found = await marks.get(caseId)!;
+      // A case that cannot be placed might be restricted: it fails closed, to auditors only.
+      return found ? canRead(principal, found) : principal.role === 'auditor';
     };
     const mayRead = async (payload: Payload): Promise<boolean> => {
       const scope = EncryptionCodec.dataKeyOf(payload)?.scope;

@@ -3,9 +3,24 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { QueryNotRegisteredError, ServiceError } from '@temporalio/client';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { CaseIdRetiredError, InvalidInputError, RefusedError } from '../cases';
+import { isStoreUnavailable } from '../../store/unavailable';
 import { caseNotFound, problemContentType, ProblemError, type FieldProblem } from './problem';
 
+/** What a caller is told to wait when the store is down: a restarted PostgreSQL is back within seconds. */
+const storeRetryAfterSeconds = 5;
+
 const parts: Record<string, FieldProblem['in']> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
+
+/**
+ * Fastify's router answers a malformed or over-long URL before any handler runs; this gives those
+ * answers the same problem+json shape. The URL is not echoed: it could carry anything.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const problem = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? new ProblemError('uri-too-long', 'A path parameter is longer than any identifier this API issues.')
+    : new ProblemError('malformed-request', 'The request URL cannot be read.');
+  return reply.code(problem.status).type(problemContentType).send(problem.toProblem(''));
+}
 
 /** Every failure leaves as problem+json; a server error is logged by name and stack only, never with the request's data. */
 export function installProblemHandling(app: FastifyInstance): void {
@@ -41,6 +56,11 @@ function toProblemError(err: FastifyError, req: FastifyRequest): ProblemError {
     return new ProblemError('case-id-retired', `${err.message}.`, [{ path: 'Idempotency-Key', message: 'made a case whose personal data was destroyed; a new referral needs a new key', in: 'headers' }]);
   }
   if (err instanceof WorkflowNotFoundError) return caseNotFound((req.params as { caseId?: string } | undefined)?.caseId ?? '');
+  // Before the generic server-error path: not a fault of this request, and nothing about it to log but the fact.
+  if (isStoreUnavailable(err)) {
+    req.log.warn({ route: req.routeOptions.url, method: req.method, requestId: req.id }, 'the store is unavailable');
+    return new ProblemError('store-unavailable', "The service's store (PostgreSQL) cannot be reached. Retry after the time in Retry-After; a write retried with the same Idempotency-Key is applied once.", undefined, { 'retry-after': String(storeRetryAfterSeconds) });
+  }
   if (err instanceof QueryNotRegisteredError) return new ProblemError('not-ready', 'The case is still being registered; retry in a moment.', undefined, { 'retry-after': '1' });
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

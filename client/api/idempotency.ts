@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { PersonalDataDestroyedError } from '../../worker/codec';
+import type { Database } from '../../store/database';
 import { z } from 'zod';
 import type { Disclosure } from './access-log';
 import { principalOf } from './auth';
@@ -38,53 +41,111 @@ export interface StoredResponse {
   disclosure: Disclosure | null;
 }
 
-type Entry = { fingerprint: string; expiresAt: number } & ({ state: 'pending' } | { state: 'done'; response: StoredResponse });
 export type Begin = { kind: 'new' } | { kind: 'replay'; response: StoredResponse } | { kind: 'mismatch' } | { kind: 'in-progress' };
 
-/** A bounded, least-recently-used memory of completed writes, by (caller, key). */
+/** What a `done` row holds: the body sealed (it may carry personal data), the rest in clear. */
+interface StoredRow {
+  status: number;
+  headers: Record<string, string>;
+  disclosure: Disclosure | null;
+  /** The body as an encrypted Temporal payload (protobuf JSON's shape: metadata and data in base64). */
+  sealed: { metadata: Record<string, string>; data: string };
+}
+
+/**
+ * The idempotency records of every write, in the store (table idempotency_records), so every API
+ * process sees the same ones and a restart forgets nothing. A (caller, key) is claimed by one INSERT:
+ * the process whose INSERT lands performs the write; any other request with the key meanwhile gets
+ * `in-progress` (the API answers 409 idempotency-key-in-use with Retry-After: 1) and, once the first
+ * finished, `replay` of its stored response, or `mismatch` (422) if its request differs.
+ *
+ * A claim whose process died mid-write is taken over after `leaseMs`: a case's own writes are
+ * idempotent as well (a submission's case ID derives from the key), so the second attempt finds
+ * what the first did. The stored body is sealed under the case's data key (the key ring when it
+ * names no case): destroying the case's key destroys it too.
+ */
 export class IdempotencyStore {
-  private readonly entries = new Map<string, Entry>();
-  private readonly maxEntries: number;
   private readonly ttlMs: number;
-  private readonly now: () => number;
+  private readonly leaseMs: number;
 
-  constructor(opts: { maxEntries?: number; ttlMs?: number; now?: () => number } = {}) {
-    this.maxEntries = opts.maxEntries ?? 10_000;
+  constructor(
+    private readonly db: Database,
+    private readonly codec: PayloadCodec,
+    opts: { ttlMs?: number; leaseMs?: number } = {},
+  ) {
     this.ttlMs = opts.ttlMs ?? 24 * 60 * 60 * 1000;
-    this.now = opts.now ?? Date.now;
+    this.leaseMs = opts.leaseMs ?? 60_000;
   }
 
-  begin(scope: string, fingerprint: string): Begin {
-    const entry = this.entries.get(scope);
-    if (entry && entry.expiresAt > this.now()) {
-      this.entries.delete(scope);
-      this.entries.set(scope, entry);
-      if (entry.fingerprint !== fingerprint) return { kind: 'mismatch' };
-      return entry.state === 'done' ? { kind: 'replay', response: entry.response } : { kind: 'in-progress' };
+  /** The scope as stored: a hash, so the caller's key itself is not kept. */
+  static scopeOf(sub: string, key: string): string {
+    return createHash('sha256').update(`${sub}\n${key}`, 'utf8').digest('base64url');
+  }
+
+  async begin(scope: string, fingerprint: string): Promise<Begin> {
+    // Claimed if new, expired, or a pending claim whose lease ran out; otherwise the row as it stands.
+    const claimed = await this.db.query(
+      `INSERT INTO idempotency_records AS r (scope, fingerprint, state, claimed_at, expires_at)
+       VALUES ($1, $2, 'pending', now(), now() + $3 * interval '1 millisecond')
+       ON CONFLICT (scope) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, state = 'pending', response = NULL,
+         claimed_at = now(), expires_at = EXCLUDED.expires_at
+       WHERE r.expires_at < now() OR (r.state = 'pending' AND r.fingerprint = EXCLUDED.fingerprint AND r.claimed_at < now() - $4 * interval '1 millisecond')
+       RETURNING scope`,
+      [scope, fingerprint, this.ttlMs, this.leaseMs],
+    );
+    if (claimed.rowCount) return { kind: 'new' };
+    const { rows } = await this.db.query<{ fingerprint: string; state: 'pending' | 'done'; response: StoredRow | null }>(
+      'SELECT fingerprint, state, response FROM idempotency_records WHERE scope = $1', [scope],
+    );
+    const row = rows[0];
+    // Deleted between the two statements (abandoned by the process that held it): try again.
+    if (!row) return this.begin(scope, fingerprint);
+    if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
+    if (row.state === 'pending' || !row.response) return { kind: 'in-progress' };
+    const { sealed, ...rest } = row.response;
+    let plain: Payload | undefined;
+    try {
+      [plain] = await this.codec.decode([{
+        metadata: Object.fromEntries(Object.entries(sealed.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+        data: Buffer.from(sealed.data, 'base64'),
+      }]);
+    } catch (err) {
+      if (!(err instanceof PersonalDataDestroyedError)) throw err;
+      // The case's data key was destroyed: the response is gone with it. The write runs again and the
+      // route answers as for a key whose case was retired (410).
+      await this.db.query(`DELETE FROM idempotency_records WHERE scope = $1 AND state = 'done'`, [scope]);
+      return this.begin(scope, fingerprint);
     }
-    this.set(scope, { fingerprint, state: 'pending', expiresAt: this.now() + this.ttlMs });
-    return { kind: 'new' };
+    return { kind: 'replay', response: { ...rest, payload: Buffer.from(plain!.data ?? new Uint8Array()).toString('utf8') } };
   }
 
-  complete(scope: string, fingerprint: string, response: StoredResponse): void {
-    this.set(scope, { fingerprint, state: 'done', response, expiresAt: this.now() + this.ttlMs });
+  async complete(scope: string, fingerprint: string, response: StoredResponse): Promise<void> {
+    const { payload, ...rest } = response;
+    const caseId = response.disclosure?.caseIds.length === 1 ? response.disclosure.caseIds[0] : undefined;
+    const context = caseId ? { type: 'workflow' as const, namespace: '', workflowId: `case-${caseId}` } : undefined;
+    const [sealed] = await this.codec.encode([{ metadata: { encoding: Buffer.from('binary/plain') }, data: Buffer.from(payload, 'utf8') }], context);
+    const stored: StoredRow = {
+      ...rest,
+      sealed: {
+        metadata: Object.fromEntries(Object.entries(sealed!.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+        data: Buffer.from(sealed!.data ?? new Uint8Array()).toString('base64'),
+      },
+    };
+    await this.db.query(
+      `UPDATE idempotency_records SET state = 'done', response = $3, expires_at = now() + $4 * interval '1 millisecond'
+       WHERE scope = $1 AND fingerprint = $2`,
+      [scope, fingerprint, JSON.stringify(stored), this.ttlMs],
+    );
   }
 
-  abandon(scope: string): void {
-    if (this.entries.get(scope)?.state === 'pending') this.entries.delete(scope);
+  /** A failed write changed nothing: the key is free again. */
+  async abandon(scope: string, fingerprint: string): Promise<void> {
+    await this.db.query(`DELETE FROM idempotency_records WHERE scope = $1 AND fingerprint = $2 AND state = 'pending'`, [scope, fingerprint]);
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
-  private set(scope: string, entry: Entry): void {
-    this.entries.delete(scope);
-    this.entries.set(scope, entry);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+  /** Removes records past their time (the start-up and an hourly sweep); returns how many. */
+  async sweep(): Promise<number> {
+    return (await this.db.query('DELETE FROM idempotency_records WHERE expires_at < now()')).rowCount ?? 0;
   }
 }
 
@@ -120,11 +181,11 @@ export function installIdempotency(app: FastifyInstance, store: IdempotencyStore
   app.addHook('preHandler', async (req, reply) => {
     const key = idempotencyKeyOf(req);
     if (!req.routeOptions.config.idempotent || key === undefined) return;
-    const scope = `${principalOf(req).sub}\n${key}`;
+    const scope = IdempotencyStore.scopeOf(principalOf(req).sub, key);
     const fingerprint = createHash('sha256')
       .update(canonicalJson({ method: req.method, route: req.routeOptions.url, params: req.params, query: req.query, body: req.body }))
       .digest('base64url');
-    const begun = store.begin(scope, fingerprint);
+    const begun = await store.begin(scope, fingerprint);
     switch (begun.kind) {
       case 'mismatch':
         throw new ProblemError('idempotency-key-reused', 'This Idempotency-Key was already used for a different request; use a new key for a new request.');
@@ -151,15 +212,15 @@ export function installIdempotency(app: FastifyInstance, store: IdempotencyStore
         const v = reply.getHeader(h);
         return v === undefined ? [] : [[h, String(v)]];
       }));
-      store.complete(pending.scope, pending.fingerprint, { status: reply.statusCode, headers, payload, disclosure: req.disclosure });
+      await store.complete(pending.scope, pending.fingerprint, { status: reply.statusCode, headers, payload, disclosure: req.disclosure });
     } else {
       // A failed write changed nothing: the same key may try again.
-      store.abandon(pending.scope);
+      await store.abandon(pending.scope, pending.fingerprint);
     }
     return payload;
   });
 
   app.addHook('onResponse', async (req) => {
-    if (req.idempotency && !req.idempotency.settled) store.abandon(req.idempotency.scope);
+    if (req.idempotency && !req.idempotency.settled) await store.abandon(req.idempotency.scope, req.idempotency.fingerprint).catch(() => {});
   });
 }

@@ -35,10 +35,13 @@ export const problemKinds = {
   'idempotency-key-in-use': { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
   'case-id-retired': { status: 410, title: 'The case ID belonged to a case whose personal data was destroyed' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'uri-too-long': { status: 414, title: 'The request path is too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for a different request' },
   'not-ready': { status: 503, title: 'The case is not ready yet' },
   unavailable: { status: 503, title: 'A service this API depends on is unavailable' },
+  'store-unavailable': { status: 503, title: "The service's store is unavailable" },
   internal: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 export type ProblemKind = keyof typeof problemKinds;

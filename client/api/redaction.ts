@@ -4,6 +4,8 @@ import { assessmentToolSchema, riskSchema } from '../../domain/referral';
 import { actionStatusSchema, policeSystemSchema, routeSchema } from '../../domain/timeline';
 import type { TimelineEntry } from '../../domain/timeline';
 import { caseStages, type CaseView } from '../../machines/referral';
+import { isAgencyScoped, type Principal } from '../../domain/auth';
+import { agenciesWorkingWithPerpetrators, withoutPerpetratorContacts } from '../../domain/perpetrator-safety';
 
 /**
  * What ops staff see of a case: its state without personal data (issue 6). Identifiers, stages,
@@ -161,4 +163,15 @@ function keepNested(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => nonPersonalNestedKeys.has(k)).map(([k, v]) => [k, keepNested(v)]));
   }
   return value;
+}
+
+/**
+ * The full case as this caller reads it: administrators, chairs and auditors read all of it; an
+ * agency role reads the perpetrator's and associates' contact details only when its agency works
+ * with perpetrators (domain/perpetrator-safety.ts). Least data: a practitioner who does not need to
+ * reach the perpetrator never holds the means to.
+ */
+export function fullViewFor(principal: Principal, view: CaseView): CaseView {
+  if (!isAgencyScoped(principal.role) || agenciesWorkingWithPerpetrators.includes(principal.agency ?? '')) return view;
+  return { ...view, referral: withoutPerpetratorContacts(view.referral) };
 }

@@ -14,7 +14,7 @@ import { caseSkeletonSchema, redactedTimelineEntrySchema } from './redaction';
 /** An OpenAPI response entry with its description (a bare schema would be "Default Response"). */
 export const jsonResponse = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
 
-export const caseIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'a case ID as returned by POST /cases');
+export const caseIdSchema = z.string().max(128).regex(/^[A-Za-z0-9._-]{1,128}$/, 'a case ID as returned by POST /cases');
 
 export const referralSubmissionSchema = referralSchema
   .safeExtend({ profile: profileIdSchema.optional().meta({ description: 'The local protocol to run; the default profile when absent (also accepted as ?profile=).' }) })

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../../domain/config';
 import type { Database } from '../../store/database';
-import { dataKeyStoreFor } from '../../worker/codec';
+import { dataKeyStoreFor, EncryptionCodec, KeyRing } from '../../worker/codec';
 import { CaseClient } from '../cases';
-import { AccessLog, installAccessLogging } from './access-log';
+import { AccessLog, installAccessLogging, installSecurityEventLogging } from './access-log';
 import { installAuthentication } from './auth';
-import { caseRestrictionsFrom, registerCodecRoutes } from './codec';
-import { installProblemHandling } from './error-handler';
+import { CaseRestrictions, caseRestrictionsFrom } from './case-restrictions';
+import { registerCodecRoutes } from './codec';
+import { frameworkErrors, installProblemHandling } from './error-handler';
+import { installHardening } from './hardening';
+import { installJsonBodies, maxBodyBytes } from './json-body';
 import { IdempotencyStore, installIdempotency } from './idempotency';
 import { installOpenApi } from './openapi';
 import { registerAccessLogRoutes } from './routes/access-log';
@@ -26,8 +28,6 @@ export interface ApiDeps {
   temporal: Client;
   /** Whether a worker for the task queue is running in this process (undefined: not ours to say). */
   workerRunning?: () => boolean;
-  /** Folder of the access log when HRDA_ACCESS_LOG_DIR is not set (the service passes the project's .data). */
-  defaultAccessLogDir?: string;
   /** Structured logger (pino); none by default. Request data is never logged. */
   logger?: FastifyBaseLogger;
   idempotency?: IdempotencyStore;
@@ -44,33 +44,48 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     // No per-request lines: URLs and headers stay out of the logs; failures are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
-    routerOptions: { ignoreTrailingSlash: true },
     // A HEAD of a case would be a read that shows nothing yet is logged: GET only.
     exposeHeadRoutes: false,
     // Request IDs go into the access log: unique across restarts, not a per-process counter.
     genReqId: () => randomUUID(),
+    bodyLimit: maxBodyBytes,
+    trustProxy: trustProxyOption(deps.config.HRDA_TRUST_PROXY),
+    // Identifiers are at most 128 characters (a case ID): anything longer is answered 414 by the router.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
+    frameworkErrors,
   });
   // Bodies are JSON: anything else is 415 rather than a string that fails validation.
   app.removeContentTypeParser('text/plain');
+  installJsonBodies(app);
   app.setValidatorCompiler(validatorCompiler);
   // Responses go out as the case reports them (JSON); the response schemas document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  const accessLog = new AccessLog(deps.config.HRDA_ACCESS_LOG_DIR ?? deps.defaultAccessLogDir ?? path.join(process.cwd(), '.data'));
-  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(deps.config) });
+  const accessLog = new AccessLog(deps.db);
+  const keyRing = KeyRing.fromConfig(deps.config);
+  const dataKeys = dataKeyStoreFor(deps.db, deps.config, keyRing);
+  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys });
 
   installProblemHandling(app);
+  await installHardening(app, { requestsPerMinute: deps.config.HRDA_RATE_LIMIT_PER_MINUTE });
   installAuthentication(app, { secret: deps.config.HRDA_JWT_SECRET, ...(deps.now ? { now: deps.now } : {}) });
   installAccessLogging(app, accessLog, deps.now);
-  installIdempotency(app, deps.idempotency ?? new IdempotencyStore());
+  installSecurityEventLogging(app, accessLog, deps.now);
+  installIdempotency(app, deps.idempotency ?? new IdempotencyStore(deps.db, new EncryptionCodec(keyRing, dataKeys)));
   await installOpenApi(app);
 
   registerHealthRoutes(app, deps);
-  registerCaseRoutes(app, { cases, temporal: deps.temporal });
-  registerCaseCommandRoutes(app, { cases });
+  const restrictions = new CaseRestrictions(deps.db);
+  registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions });
+  registerCaseCommandRoutes(app, { cases, restrictions });
   registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
   registerAccessLogRoutes(app, { accessLog });
-  registerCodecRoutes(app, { config: deps.config, accessLog, restriction: caseRestrictionsFrom(deps.temporal), ...(deps.now ? { now: deps.now } : {}) });
+  registerCodecRoutes(app, { config: deps.config, dataKeys, accessLog, restriction: caseRestrictionsFrom(deps.temporal, restrictions), ...(deps.now ? { now: deps.now } : {}) });
 
   return app;
+}
+
+/** A hop count trusts that many proxies nearest the server (proxy-addr's meaning, which Fastify's types only take as a function). */
+function trustProxyOption(setting: Config['HRDA_TRUST_PROXY']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }

@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { AccessLog, type AccessLogEntry } from '../api/access-log';
+import type { AccessLog} from '../api/access-log';
+import { type AccessLogEntry } from '../api/access-log';
 import { auditCase, type AuditOptions, type CaseAudit } from './audit-case';
 import { auditFindings } from './findings';
 import { eventsOf, eventTimeMs } from './history';
@@ -12,8 +13,10 @@ import { accessLogTable, escapeHtml, reportPage, timelineTable, verdict } from '
 export interface ExportOptions extends AuditOptions {
   /** The bundle's folder; created if missing. */
   outDir: string;
-  /** Folder of the API's access log (HRDA_ACCESS_LOG_DIR, or the project's .data). */
-  accessLogDir: string;
+  /** The access log in the store, shared by the API and the CLI. */
+  accessLog: AccessLog;
+  /** Called before the case is read (the CLI logs its own read there). */
+  beforeRead?: () => Promise<void>;
   /** Named in the report: where the histories came from. */
   source?: { address: string; namespace: string };
   now?: Date;
@@ -39,8 +42,9 @@ export interface ExportedBundle {
  * The files hold personal data: they are written readable by their owner only.
  */
 export async function exportCaseBundle(client: Client, caseId: string, opts: ExportOptions): Promise<ExportedBundle> {
+  await opts.beforeRead?.();
   const audit = await auditCase(client, caseId, opts);
-  const accessLog = await new AccessLog(opts.accessLogDir).read({ caseId, limit: Number.MAX_SAFE_INTEGER });
+  const accessLog = await opts.accessLog.read({ caseId, limit: Number.MAX_SAFE_INTEGER });
   const now = opts.now ?? new Date();
   await mkdir(opts.outDir, { recursive: true, mode: 0o700 });
 

@@ -97,7 +97,7 @@ export function accessLogTable(entries: readonly AccessLogEntry[]): string {
   return `<table>
 <thead><tr><th>When</th><th>Who</th><th>Role</th><th>Agency</th><th>Action</th><th>Route</th><th>View</th><th>Purpose</th></tr></thead>
 <tbody>
-${entries.map((e) => `<tr><td>${when(e.at)}</td><td>${escapeHtml(e.sub)}</td><td>${escapeHtml(e.role)}</td><td>${escapeHtml(e.agency ?? '')}</td><td>${escapeHtml(e.action)}</td><td><code>${escapeHtml(e.route)}</code></td><td>${escapeHtml(e.view)}</td><td>${escapeHtml(e.purpose)}</td></tr>`).join('\n')}
+${entries.map((e) => `<tr><td>${when(e.at)}</td><td>${escapeHtml(e.sub)}</td><td>${escapeHtml(e.role ?? '')}</td><td>${escapeHtml(e.agency ?? '')}</td><td>${escapeHtml(e.action)}</td><td><code>${escapeHtml(e.route)}</code></td><td>${escapeHtml(e.view)}</td><td>${escapeHtml(e.purpose)}</td></tr>`).join('\n')}
 </tbody>
 </table>`;
 }

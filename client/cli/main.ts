@@ -4,7 +4,7 @@ import { registerCaseCommands } from './commands/case';
 import { registerDisputeCommands } from './commands/disputes';
 import { registerMeetingCommands } from './commands/meeting';
 import { registerReportCommands } from './commands/report';
-import { createRunner } from './commands/runner';
+import { createRunner, createStoreRunner } from './commands/runner';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerStartCommand } from './commands/start';
 
@@ -16,7 +16,7 @@ const program = new Command('hrda')
 const run = createRunner();
 registerStartCommand(program);
 registerCaseCommands(program, run);
-registerAuditCommands(program, run);
+registerAuditCommands(program, run, createStoreRunner());
 registerMeetingCommands(program, run);
 registerDisputeCommands(program, run);
 registerReportCommands(program, run);

@@ -12,8 +12,11 @@ export const profiles: Readonly<Record<string, Profile>> = {
 };
 export const defaultProfileId = dorsetHrda.id;
 
+/** Own properties only: "__proto__", "constructor" or "toString" name no profile. */
+export const isProfileId = (id: unknown): id is string => typeof id === 'string' && Object.hasOwn(profiles, id);
+
 export function getProfile(id: string): Profile {
-  const profile = profiles[id];
+  const profile = isProfileId(id) ? profiles[id] : undefined;
   if (!profile) throw new Error(`Unknown profile "${id}"; known profiles: ${Object.keys(profiles).join(', ')}`);
   return profile;
 }

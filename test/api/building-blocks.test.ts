@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { caseListVisibilityQuery, literal } from '../../client/api/case-list';
 import { caseListQuery } from '../../client/case-list';
 import { developmentTokenBanner, mintDevelopmentTokens } from '../../client/api/dev-tokens';
-import { caseIdForKey, IdempotencyStore, type StoredResponse } from '../../client/api/idempotency';
+import { caseIdForKey } from '../../client/api/idempotency';
 import { signToken, verifyToken } from '../../client/api/jwt';
 import { profiles } from '../../domain/profiles';
 import { apiRoles } from '../../domain/auth';
@@ -45,36 +45,7 @@ describe('idempotency', () => {
     expect(caseIdForKey('sam', 'key-0001')).not.toBe(id);
     expect(caseIdForKey('jo', 'key-0002')).not.toBe(id);
   });
-
-  const response = (payload: string): StoredResponse => ({ status: 200, headers: {}, payload, disclosure: null });
-
-  it('replays a completed write, refuses the key for another request, and lets a failed one be retried', () => {
-    const store = new IdempotencyStore();
-    expect(store.begin('jo\nk', 'f1')).toEqual({ kind: 'new' });
-    expect(store.begin('jo\nk', 'f1')).toEqual({ kind: 'in-progress' });
-    store.complete('jo\nk', 'f1', response('first'));
-    expect(store.begin('jo\nk', 'f1')).toEqual({ kind: 'replay', response: response('first') });
-    expect(store.begin('jo\nk', 'f2')).toEqual({ kind: 'mismatch' });
-
-    expect(store.begin('jo\nother', 'f1')).toEqual({ kind: 'new' });
-    store.abandon('jo\nother');
-    expect(store.begin('jo\nother', 'f1')).toEqual({ kind: 'new' });
-  });
-
-  it('forgets the least recently used keys beyond its size, and keys past their time', () => {
-    let now = 0;
-    const store = new IdempotencyStore({ maxEntries: 2, ttlMs: 1_000, now: () => now });
-    for (const k of ['a', 'b']) {
-      store.begin(k, 'f');
-      store.complete(k, 'f', response(k));
-    }
-    store.begin('a', 'f');
-    store.begin('c', 'f');
-    expect(store.size).toBe(2);
-    expect(store.begin('b', 'f')).toEqual({ kind: 'new' });
-    now = 5_000;
-    expect(store.begin('a', 'other')).toEqual({ kind: 'new' });
-  });
+  // The records themselves live in PostgreSQL: test/store/idempotency.test.ts.
 });
 
 describe('case-list queries', () => {

@@ -109,7 +109,7 @@ describe('third-party disclosure through HTTP, on a dev server with a real worke
   it('is rebuilt by the audit from the history alone: the consent and the withheld message agree with the workflow', async () => {
     const timeline = await eventually(() => new CaseClient(h.temporal, h.config.HRDA_TASK_QUEUE).timeline(caseId), (t) => t.some((e) => e.type === 'notification.withheld'));
     expect(timeline.filter((e) => e.type === 'notification.withheld').map((e) => e.data)).toEqual([{ notificationId: `${caseId}:info-request`, topic: 'info-request', positions: [dorsetHrda.infoRequest.agencies.indexOf('probation')] }]);
-    const audit = await auditCase(h.temporal, caseId, { workflowBundle: bundle, dataConverter: dataConverterFor(h.config) });
+    const audit = await auditCase(h.temporal, caseId, { workflowBundle: bundle, dataConverter: dataConverterFor(h.config, h.database.db) });
     expect(audit.replay).toEqual({ ok: true });
     expect(audit.rebuildProblems).toEqual([]);
     expect(audit.rebuilt.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['disclosure.consented', 'notification.withheld']));
@@ -125,7 +125,7 @@ describe('third-party disclosure through HTTP, on a dev server with a real worke
   it('`hrda case disclose` refuses without the consent, and otherwise writes the same export and logs it', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const ctx: CommandContext = { client: h.temporal, config: h.config, io: { out: (t) => void out.push(t), err: (t) => void err.push(t), errIsTTY: false } };
+    const ctx: CommandContext = { client: h.temporal, config: h.config, db: h.database.db, purpose: 'test', io: { out: (t) => void out.push(t), err: (t) => void err.push(t), errIsTTY: false } };
     await expect(discloseCase(ctx, caseId, { consent: 'court-2026-999', by: 'clerk' })).rejects.toThrow(CliError);
     expect(await disclosuresLogged()).toHaveLength(1);
 

@@ -111,7 +111,7 @@ describe('the MASH reports on a dev server', () => {
   const context = () => {
     const out: string[] = [];
     const io: CliIo = { out: (t) => void out.push(t), err: () => {}, errIsTTY: false };
-    const ctx: CommandContext = { client: h.temporal, config: h.config, io };
+    const ctx: CommandContext = { client: h.temporal, config: h.config, db: h.database.db, purpose: 'test', io };
     return { ctx, stdout: () => out.join('\n') };
   };
   // The Friday (17:00 London) that ends the week we are in.

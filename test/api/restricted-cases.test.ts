@@ -160,14 +160,17 @@ describe('restricted cases through HTTP (issue 7 item 3; 003 §18.3)', () => {
     expect(res.statusCode, res.body).toBe(200);
     const entries = res.json<{ items: { sub: string; restricted?: boolean; view: string; action: string }[] }>().items;
     expect(entries.length).toBeGreaterThan(0);
-    expect(entries.every((e) => e.restricted === true)).toBe(true);
+    // Refused requests are there as security events; every read is marked restricted.
+    const refused = entries.filter((e) => e.action === 'refused');
+    expect(refused.map((e) => e.sub)).toEqual(expect.arrayContaining(['admin-other', 'housing-worker']));
+    expect(entries.filter((e) => e.action !== 'refused').every((e) => e.restricted === true)).toBe(true);
     expect(entries).toEqual(expect.arrayContaining([
       expect.objectContaining({ sub: 'daa-smith', action: 'read', view: 'full' }),
       expect.objectContaining({ sub: 'chair-jones', action: 'read', view: 'skeleton' }),
       expect.objectContaining({ sub: 'auditor-1', action: 'read', view: 'full' }),
     ]));
     // Refused reads disclosed nothing and are not logged as reads.
-    expect(entries.some((e) => e.sub === 'admin-other' || e.sub === 'housing-worker')).toBe(false);
+    expect(entries.some((e) => (e.sub === 'admin-other' || e.sub === 'housing-worker') && e.action !== 'refused')).toBe(false);
   });
 
   it('hrda audit rebuilds the restricted case\'s timeline from its history alone, restriction and amendment included', async () => {
@@ -226,5 +229,44 @@ describe('restricted cases through HTTP (issue 7 item 3; 003 §18.3)', () => {
     // Only what was decoded is logged as a read of the case.
     const log = (await get(`/access-log?caseId=${caseId}&limit=100`, auditor())).json<{ items: { action: string; sub: string }[] }>().items;
     expect(log.filter((e) => e.action === 'decode').map((e) => e.sub).sort()).toEqual(['admin-referrer', 'auditor-1']);
+  });
+
+  it('once the workflow is gone, the codec server places the case by the restriction the store recorded, and a case it cannot place decodes for auditors only', async () => {
+    const { caseId } = await submit(['forced-marriage']);
+    const { caseId: openId } = await submit(['stalking']);
+    const payloadsOf = async (id: string) => {
+      const history = await h.temporal.workflow.getHandle(caseWorkflowId(id)).fetchHistory();
+      return history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!.map((p) => ({
+        metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+        data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+      }));
+    };
+    const restricted = await payloadsOf(caseId);
+    const open = await payloadsOf(openId);
+    // What retention does a day after a case closes: Temporal forgets the workflow.
+    for (const id of [caseId, openId]) {
+      await h.temporal.workflow.getHandle(caseWorkflowId(id)).terminate('test: retention');
+      await h.temporal.workflowService.deleteWorkflowExecution({ namespace: h.config.TEMPORAL_NAMESPACE, workflowExecution: { workflowId: caseWorkflowId(id) } });
+      await eventually(() => h.temporal.workflow.getHandle(caseWorkflowId(id)).describe().then(() => 'found', () => 'gone'), (s) => s === 'gone');
+    }
+    const decodes = async (payloads: object[], headers: Record<string, string>) => {
+      const res = await h.app.inject({
+        method: 'POST', url: '/codec/decode', payload: { payloads },
+        headers: { 'content-type': 'application/json', 'x-namespace': h.config.TEMPORAL_NAMESPACE, origin: 'http://127.0.0.1:8233', ...headers },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.headers['x-hrda-withheld'] === undefined;
+    };
+    expect(await decodes(restricted, referrer())).toBe(true);
+    expect(await decodes(restricted, auditor())).toBe(true);
+    expect(await decodes(restricted, otherAdmin())).toBe(false);
+    expect(await decodes(restricted, chair())).toBe(false);
+    expect(await decodes(open, otherAdmin())).toBe(true);
+
+    // Nothing recorded and no workflow: the codec server cannot place them, and fails closed.
+    await h.database.db.query('DELETE FROM case_restrictions WHERE case_id = $1', [caseId]);
+    expect(await decodes(restricted, referrer())).toBe(false);
+    expect(await decodes(restricted, chair())).toBe(false);
+    expect(await decodes(restricted, auditor())).toBe(true);
   });
 });

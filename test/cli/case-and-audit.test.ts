@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { AccessLog } from '../../client/api/access-log';
 import { workflowTypeOf } from '../../client/audit/history';
 import { CaseClient, InvalidInputError } from '../../client/cases';
 import { auditExport, auditReplay } from '../../client/cli/commands/audit';
@@ -35,7 +36,7 @@ let current: WorkflowBundleWithSourceMap;
 let dir: string;
 const context = () => {
   const captured = captureIo();
-  const ctx: CommandContext = { client: harness.temporal, config: harness.config, io: captured.io };
+  const ctx: CommandContext = { client: harness.temporal, config: harness.config, db: harness.database.db, purpose: 'test', io: captured.io };
   return { ctx, ...captured };
 };
 
@@ -90,7 +91,8 @@ describe('hrda case', () => {
       const c = context();
       await listCasesCommand(c.ctx, {});
       return c.stdout();
-    }, (text) => text.includes('3 cases'));
+      // Visibility catches up with each case's stage separately: wait for the last one to be routed.
+    }, (text) => text.includes('3 cases') && /^cli-closing +preparing/m.test(text));
     const [header, rule, ...rows] = all.split('\n');
     expect(header).toMatch(/^Case +Stage +Risk +Route +Next meeting +Next deadline +Overdue +Disputes +Restricted +Started$/);
     expect(rule).toMatch(/^─+( +─+)+$/);
@@ -202,7 +204,10 @@ describe('hrda audit', () => {
 
     expect(workflowTypeOf(historyFromJSON(JSON.parse(await file('history.json'))))).toBe('referralWorkflow');
     expect(JSON.parse(await file('timeline.json'))).toEqual(await new CaseClient(harness.temporal, harness.config.HRDA_TASK_QUEUE).timeline('cli-high'));
-    expect(JSON.parse(await file('access-log.json'))).toEqual([expect.objectContaining({ caseId: 'cli-high', role: 'auditor', action: 'read', purpose: 'annual audit <2026>' })]);
+    const logged = JSON.parse(await file('access-log.json')) as unknown[];
+    expect(logged).toContainEqual(expect.objectContaining({ caseId: 'cli-high', role: 'auditor', action: 'read', purpose: 'annual audit <2026>' }));
+    // The export's own read is in it, under the OS user who ran it and the purpose they gave.
+    expect(logged.at(-1)).toEqual(expect.objectContaining({ caseId: 'cli-high', sub: `cli:${os.userInfo().username}`, route: 'hrda audit export', purpose: 'test' }));
     expect(JSON.parse(await file('audit.json'))).toMatchObject({ caseId: 'cli-high', ok: true, replay: { ok: true }, rebuildProblems: [], timeline: { ok: true }, findings: [] });
     const report = await file('report.html');
     expect(report).toContain('<h1>Audit bundle: case cli-high</h1>');
@@ -220,7 +225,7 @@ describe('the hrda command', () => {
       TEMPORAL_ADDRESS: harness.server.address,
       TEMPORAL_NAMESPACE: harness.config.TEMPORAL_NAMESPACE,
       HRDA_TASK_QUEUE: harness.config.HRDA_TASK_QUEUE,
-      HRDA_ACCESS_LOG_DIR: harness.config.HRDA_ACCESS_LOG_DIR,
+      HRDA_DATABASE_URL: harness.config.HRDA_DATABASE_URL,
     },
     timeout: 90_000,
   });
@@ -231,12 +236,27 @@ describe('the hrda command', () => {
   });
 
   it('exits 1 with a plain message for a case that does not exist', async () => {
-    await expect(hrda(['case', 'show', 'no-such-case'])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/^No case no-such-case in namespace /) });
+    await expect(hrda(['case', 'show', 'no-such-case', '--purpose', 'test'])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/^No case no-such-case in namespace /) });
   });
 
   it('audits one case from the command line, exit status 0', async () => {
-    const { stdout, stderr } = await hrda(['audit', 'replay', 'cli-medium']);
+    const { stdout, stderr } = await hrda(['audit', 'replay', 'cli-medium', '--purpose', 'test']);
     expect(stdout).toMatch(/^OK {3}cli-medium \(completed; /);
     expect(stderr).toContain('1 case audited: 1 passed, 0 failed.');
+  });
+
+  it('refuses a read of personal data without --purpose, and logs one with it under the OS user', async () => {
+    await expect(hrda(['case', 'timeline', 'cli-medium'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/^hrda case timeline reads personal data: say why with --purpose/) });
+    const { rows: before } = await harness.database.db.query<{ n: string }>("SELECT count(*) AS n FROM access_log WHERE case_id = 'cli-medium'");
+    await hrda(['case', 'timeline', 'cli-medium', '--purpose', 'domestic homicide review 2026/3']);
+    const entries = await new AccessLog(harness.database.db).read({ caseId: 'cli-medium', limit: 1 });
+    expect(entries).toEqual([expect.objectContaining({
+      caseId: 'cli-medium', sub: `cli:${os.userInfo().username}`, role: 'administrator', action: 'read', route: 'hrda case timeline', view: 'full', purpose: 'domestic homicide review 2026/3',
+    })]);
+    const { rows: after } = await harness.database.db.query<{ n: string }>("SELECT count(*) AS n FROM access_log WHERE case_id = 'cli-medium'");
+    expect(Number(after[0]!.n)).toBe(Number(before[0]!.n) + 1);
+    // The chain those reads were appended to is whole.
+    const { stdout } = await hrda(['audit', 'verify-log']);
+    expect(stdout).toMatch(/^OK /);
   });
 });

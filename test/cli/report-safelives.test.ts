@@ -22,7 +22,7 @@ const started = new Date(Date.now() - 60_000).toISOString();
 const context = () => {
   const out: string[] = [];
   const io: CliIo = { out: (t) => void out.push(t), err: () => {}, errIsTTY: false };
-  const ctx: CommandContext = { client: harness.temporal, config: harness.config, io };
+  const ctx: CommandContext = { client: harness.temporal, config: harness.config, db: harness.database.db, purpose: 'test', io };
   return { ctx, stdout: () => out.join('\n') };
 };
 

@@ -22,7 +22,7 @@ function context() {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = { out: (t) => void out.push(t), err: (t) => void err.push(t), errIsTTY: false };
-  const ctx: CommandContext = { client: harness.temporal, config: harness.config, io };
+  const ctx: CommandContext = { client: harness.temporal, config: harness.config, db: harness.database.db, purpose: 'test', io };
   return { ctx, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
 }
 

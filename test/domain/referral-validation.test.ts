@@ -45,8 +45,8 @@ describe('a valid referral', () => {
   });
 
   it('keeps a receivedAt that is given, converting an offset to UTC', () => {
-    const result = validate({ ...contractExample, receivedAt: '2026-06-15T14:30:00+01:00' });
-    expect(result.ok && result.referral.receivedAt).toBe('2026-06-15T13:30:00.000Z');
+    const result = validate({ ...contractExample, receivedAt: '2026-11-24T14:30:00+01:00' });
+    expect(result.ok && result.referral.receivedAt).toBe('2026-11-24T13:30:00.000Z');
   });
 
   it('needs no score for GP Red Flag or professional judgement', () => {

@@ -107,7 +107,10 @@ describe('arbitrary valid referrals on a dev server', () => {
   it(`refuses a referral received outside ${bankHolidaysCoverFrom}–${bankHolidaysCoverTo}, naming receivedAt, and starts nothing`, async () => {
     for (const receivedAt of ['2040-06-01T10:00:00Z', '2023-12-31T10:00:00Z']) {
       const caseId = `out-of-range-${receivedAt.slice(0, 4)}`;
-      const err = await side.cases.submitReferral({ ...sampleReferral(), receivedAt }, { caseId }).then(() => undefined, (e: unknown) => e);
+      const sample = sampleReferral();
+      // The incident before either date, so that receivedAt is the only field at fault.
+      const incident = { ...sample.incident, occurredAt: '2023-12-30T10:00:00Z' };
+      const err = await side.cases.submitReferral({ ...sample, incident, receivedAt }, { caseId }).then(() => undefined, (e: unknown) => e);
       expect(err).toBeInstanceOf(InvalidInputError);
       expect((err as InvalidInputError).issues.map((i) => i.path)).toEqual(['receivedAt']);
       await expect(side.client.workflow.getHandle(caseWorkflowId(caseId)).describe()).rejects.toThrow(/not found/i);

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,7 +14,7 @@ import { parseConfig } from '../../domain/config';
 import { CaseClient } from '../../client/cases';
 import { registerSearchAttributes } from '../../client/search-attributes';
 import {
-  createDataConverter, developmentKeyRing, EncryptionCodec, type DataKey, KeyRing, LocalDataKeyStore, METADATA_DATA_KEY, METADATA_ENCRYPTION_KEY_ID,
+  createDataConverter, developmentKeyRing, EncryptionCodec, type DataKey, KeyRing, PostgresDataKeyStore, METADATA_DATA_KEY, METADATA_ENCRYPTION_KEY_ID,
   PersonalDataDestroyedError,
 } from '../../worker/codec';
 import { retainUntilQuery, retentionWorkflowId } from '../../workflows/retention.workflow';
@@ -30,6 +30,7 @@ import { MeetingClient } from '../../client/meetings';
 import { meetingWorkflowId } from '../../domain/agenda';
 import { dailyMeetingUpdates, monthlyMeetingUpdates } from '../../workflows/meeting.messages';
 import { sentMessages } from '../support/simulation';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const key = (byte: number) => Buffer.alloc(32, byte);
 const payload = (text: string): Payload => ({ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(text)) });
@@ -37,36 +38,42 @@ const caseContext = (caseId: string) => ({ type: 'workflow' as const, namespace:
 const metadataText = (p: Payload, name: string) => (p.metadata?.[name] ? Buffer.from(p.metadata[name]!).toString() : undefined);
 
 let dir: string;
+let database: TestDatabase;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-data-keys-'));
+  database = await createTestDatabase();
 });
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
+  await database?.drop();
 });
 
 describe('the data-key store', () => {
   it('keeps one key per case, shared by processes that meet the case at the same moment', async () => {
     const ring = new KeyRing([{ id: 'k1', key: key(1) }]);
-    const stores = Array.from({ length: 4 }, () => new LocalDataKeyStore(path.join(dir, 'race'), ring));
+    const stores = Array.from({ length: 4 }, () => new PostgresDataKeyStore(database.db, ring));
     const keys = await Promise.all(stores.map(async (s) => (await s.current('case:race-1')) as DataKey));
     expect(new Set(keys.map((k) => k.key.toString('hex'))).size).toBe(1);
     expect(keys.every((k) => k.generation === 1)).toBe(true);
-    // On disk the key is wrapped by the ring, never in clear.
-    const files = await readdir(path.join(dir, 'race', 'case_race-1'));
-    expect(files).toEqual(['1.key']);
+    // In the store the key is wrapped by the ring, never in clear.
+    const { rows } = await database.db.query<{ generation: number; wrapped: string }>("SELECT generation, wrapped FROM data_keys WHERE scope = 'case:race-1'");
+    expect(rows.map((r) => r.generation)).toEqual([1]);
+    expect(Buffer.from(rows[0]!.wrapped, 'base64').includes(keys[0]!.key)).toBe(false);
   });
 
   it('destroys every generation, refuses what was under them, and gives a reused case ID a new key', async () => {
     const ring = new KeyRing([{ id: 'k1', key: key(1) }]);
-    const store = new LocalDataKeyStore(path.join(dir, 'destroy'), ring);
+    const store = new PostgresDataKeyStore(database.db, ring);
     const first = (await store.current('case:d-1')) as DataKey;
     const destroyed = await store.destroy('case:d-1', '2032-11-24T10:00:00.000Z', 'the retention period ended');
     expect(destroyed).toMatchObject({ state: 'destroyed', generation: 1, destroyedAt: '2032-11-24T10:00:00.000Z' });
     // Another process, with nothing cached, sees it destroyed.
-    const other = new LocalDataKeyStore(path.join(dir, 'destroy'), ring);
+    const other = new PostgresDataKeyStore(database.db, ring);
     expect(await other.get('case:d-1', 1)).toMatchObject({ state: 'destroyed' });
     expect(await other.status('case:d-1')).toMatchObject({ state: 'destroyed', destroyedAt: '2032-11-24T10:00:00.000Z' });
-    expect(await readdir(path.join(dir, 'destroy', 'case_d-1'))).toEqual(['1.destroyed']);
+    // The key's row is gone; its tombstone says when and why.
+    expect((await database.db.query("SELECT 1 FROM data_keys WHERE scope = 'case:d-1'")).rowCount).toBe(0);
+    expect((await database.db.query("SELECT generation, reason FROM data_key_tombstones WHERE scope = 'case:d-1'")).rows).toEqual([{ generation: 1, reason: 'the retention period ended' }]);
     // A case's key stays destroyed; a subject referred again gets a new one.
     expect(await other.current('case:d-1')).toMatchObject({ state: 'destroyed' });
     const second = (await other.current('case:d-1', { renew: true })) as DataKey;
@@ -76,9 +83,9 @@ describe('the data-key store', () => {
   });
 
   it('still unwraps keys wrapped under a ring key that is no longer active, and refuses scopes that are not IDs', async () => {
-    const old = new LocalDataKeyStore(path.join(dir, 'rotate'), new KeyRing([{ id: 'k1', key: key(1) }]));
+    const old = new PostgresDataKeyStore(database.db, new KeyRing([{ id: 'k1', key: key(1) }]));
     const written = (await old.current('case:r-1')) as DataKey;
-    const rotated = new LocalDataKeyStore(path.join(dir, 'rotate'), new KeyRing([{ id: 'k1', key: key(1) }, { id: 'k2', key: key(2) }]));
+    const rotated = new PostgresDataKeyStore(database.db, new KeyRing([{ id: 'k1', key: key(1) }, { id: 'k2', key: key(2) }]));
     expect((await rotated.get('case:r-1', 1)) as { key: Buffer }).toMatchObject({ key: written.key });
     await expect(rotated.current('case:../../etc')).rejects.toThrow(/not a data-key scope/);
   });
@@ -87,7 +94,7 @@ describe('the data-key store', () => {
 describe('the payload codec with per-case keys', () => {
   it("encrypts a case's payloads under the case's key, others under the ring, and refuses a destroyed case's", async () => {
     const ring = new KeyRing([{ id: 'k1', key: key(1) }]);
-    const store = new LocalDataKeyStore(path.join(dir, 'codec'), ring);
+    const store = new PostgresDataKeyStore(database.db, ring);
     const codec = new EncryptionCodec(ring, store);
 
     const [ofCase] = await codec.encode([payload('Alex Example')], caseContext('c-1'));
@@ -127,9 +134,8 @@ describe('retention on the time-skipping server', () => {
 
   it("destroys each case's personal data six years after the subject's latest referral, restarting on a repeat, and leaves the skeleton", async () => {
     const ring = developmentKeyRing();
-    const keysDir = path.join(dir, 'e2e');
     // One store for the process, as dataKeyStoreFor gives the service: a destruction is seen at once.
-    const dataKeys = new LocalDataKeyStore(keysDir, ring);
+    const dataKeys = new PostgresDataKeyStore(database.db, ring);
     const dataConverter = createDataConverter(ring, dataKeys);
     process.env.HRDA_TEST_SERVER_START_TIME = '2026-11-24T08:00:00Z';
     const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('testServer') } }, client: { dataConverter } });
@@ -179,7 +185,7 @@ describe('retention on the time-skipping server', () => {
         await skipTo('2035-01-10T10:00:00Z');
         await retention.result();
         for (const caseId of ['shred-1', 'shred-2']) {
-          const record = await readCaseRecord(cases, new LocalDataKeyStore(keysDir, ring), caseId);
+          const record = await readCaseRecord(cases, new PostgresDataKeyStore(database.db, ring), caseId);
           if (record.personalData !== 'destroyed') throw new Error(`${caseId} should have been destroyed`);
           expect(record.destroyedAt.slice(0, 10)).toBe('2035-01-09');
           expect(record.skeleton).toMatchObject({ caseId, stage: 'closed', risk: 'high', profile: 'dorset-hrda', status: 'COMPLETED' });
@@ -190,14 +196,14 @@ describe('retention on the time-skipping server', () => {
         }
         // `hrda case show`, as ops run it, with the configuration naming this store.
         const out: string[] = [];
-        const config = parseConfig({ HRDA_DATA_KEY_DIR: keysDir, TEMPORAL_NAMESPACE: env.namespace ?? 'default', HRDA_TASK_QUEUE: taskQueue });
-        await showCase({ client: env.client, config, io: { out: (t) => void out.push(t), err: () => undefined, errIsTTY: false } }, 'shred-1', {});
+        const config = parseConfig({ TEMPORAL_NAMESPACE: env.namespace ?? 'default', HRDA_TASK_QUEUE: taskQueue });
+        await showCase({ client: env.client, config, db: database.db, purpose: 'test', io: { out: (t) => void out.push(t), err: () => undefined, errIsTTY: false } }, 'shred-1', {});
         expect(out.join('\n')).toMatch(/^Case shred-1: personal data destroyed on 2035-01-09T10:00:00\.\d{3}Z \(the retention period ended\)\./);
         expect(out.join('\n')).toMatch(/risk\s+high/);
 
         // The history is still on the server, and nothing personal in it can be read by anyone, here
         // or in a process that never saw the key.
-        const codec = new EncryptionCodec(ring, new LocalDataKeyStore(keysDir, ring));
+        const codec = new EncryptionCodec(ring, new PostgresDataKeyStore(database.db, ring));
         for (const p of writtenPayloads((await cases.handle('shred-1').fetchHistory()).events)) {
           await expect(codec.decode([p])).rejects.toBeInstanceOf(PersonalDataDestroyedError);
         }
@@ -220,8 +226,7 @@ describe('meeting papers after a case is destroyed (issue 7 item 4)', () => {
 
   it("keeps none of a case's personal data in the meetings that heard it, and renders its papers with the case's placeholder once its key is destroyed", async () => {
     const ring = developmentKeyRing();
-    const keysDir = path.join(dir, 'papers');
-    const dataKeys = new LocalDataKeyStore(keysDir, ring);
+    const dataKeys = new PostgresDataKeyStore(database.db, ring);
     const dataConverter = createDataConverter(ring, dataKeys);
     process.env.HRDA_TEST_SERVER_START_TIME = '2026-11-24T08:00:00Z';
     const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('testServer') } }, client: { dataConverter } });
@@ -292,7 +297,7 @@ describe('meeting papers after a case is destroyed (issue 7 item 4)', () => {
         await dataKeys.destroy('case:papers-1', '2027-01-04T10:00:00.000Z', 'the retention period ended');
 
         // Every payload of both meetings' histories is under the ring, still reads, and holds nothing of the case's people.
-        const codec = new EncryptionCodec(ring, new LocalDataKeyStore(keysDir, ring));
+        const codec = new EncryptionCodec(ring, new PostgresDataKeyStore(database.db, ring));
         for (const workflowId of [meetingId, monthlyId]) {
           const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
           const payloads = writtenPayloads(history.events);
@@ -305,10 +310,10 @@ describe('meeting papers after a case is destroyed (issue 7 item 4)', () => {
         }
 
         // `hrda meeting pack`, as ops run it, with the configuration naming this store.
-        const config = parseConfig({ HRDA_DATA_KEY_DIR: keysDir, TEMPORAL_NAMESPACE: env.namespace ?? 'default', HRDA_TASK_QUEUE: taskQueue });
+        const config = parseConfig({ TEMPORAL_NAMESPACE: env.namespace ?? 'default', HRDA_TASK_QUEUE: taskQueue });
         const run = async (date: string, opts: Parameters<typeof meetingPack>[2]) => {
           const out: string[] = [];
-          await meetingPack({ client: env.client, config, io: { out: (t) => void out.push(t), err: () => undefined, errIsTTY: false } }, date, opts);
+          await meetingPack({ client: env.client, config, db: database.db, purpose: 'test', io: { out: (t) => void out.push(t), err: () => undefined, errIsTTY: false } }, date, opts);
           return out.join('\n');
         };
         for (const [date, opts] of [['2026-11-26', {}], ['2026-11-26', { minutes: true }], ['2026-12-23', { monthly: true }], ['2026-12-23', { monthly: true, minutes: true }]] as const) {
@@ -329,7 +334,7 @@ describe('meeting papers after a case is destroyed (issue 7 item 4)', () => {
         const file = path.join(outbox, 'referral.json');
         await writeFile(file, JSON.stringify(exampleReferral()));
         const io = { out: () => undefined, err: () => undefined, errIsTTY: false };
-        await expect(submitCase({ client: env.client, config, io }, file, { caseId: 'papers-1' })).rejects.toThrow(/^--case-id: case ID papers-1 belonged to a case whose personal data was destroyed/);
+        await expect(submitCase({ client: env.client, config, db: database.db, io }, file, { caseId: 'papers-1' })).rejects.toThrow(/^--case-id: case ID papers-1 belonged to a case whose personal data was destroyed/);
       });
     } finally {
       await env.teardown();

@@ -79,7 +79,7 @@ describe('what the Temporal server stores', () => {
     // The data is there, encrypted: the case's input decrypts to the referral.
     const events = [...stored.histories].find(([key]) => key.startsWith(`${caseWorkflowId(caseId)}/`))![1];
     const input = events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
-    const [decrypted] = await new EncryptionCodec(KeyRing.fromConfig(h.config), dataKeyStoreFor(h.config)).decode(input);
+    const [decrypted] = await new EncryptionCodec(KeyRing.fromConfig(h.config), dataKeyStoreFor(h.database.db, h.config)).decode(input);
     expect(JSON.stringify(defaultPayloadConverter.fromPayload(decrypted!))).toContain(referral.victim.name);
   });
 
@@ -94,13 +94,13 @@ describe('what the Temporal server stores', () => {
     expect(Buffer.from(proto.temporal.api.history.v1.History.encode(history).finish()).toString('latin1')).not.toContain(marker);
 
     // The client with the codec reads it back whole.
-    const [attributes] = await new EncryptionCodec(KeyRing.fromConfig(h.config), dataKeyStoreFor(h.config)).decode([failure.encodedAttributes!]);
+    const [attributes] = await new EncryptionCodec(KeyRing.fromConfig(h.config), dataKeyStoreFor(h.database.db, h.config)).decode([failure.encodedAttributes!]);
     expect((defaultPayloadConverter.fromPayload(attributes!) as { message: string }).message).toContain(marker);
   });
 
   it('refuses an update with its reason encoded on the wire, and the API still states the reason', async () => {
     expect(refusal).toMatch(/^recordMeetingOutcome refused: /);
-    const codec = new EncryptionCodec(KeyRing.fromConfig(h.config), dataKeyStoreFor(h.config));
+    const codec = new EncryptionCodec(KeyRing.fromConfig(h.config), dataKeyStoreFor(h.database.db, h.config));
     const args = await codec.encode([defaultPayloadConverter.toPayload({
       outcome: { risks: ['Strangulation'], actions: [], rationale: 'Too early.' },
       actor: { role: 'administrator', agency: 'police', name: 'protection-test' },

@@ -1,15 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../../domain/config';
+import type { Database } from '../../store/database';
 import { EncryptionCodec } from './encryption-codec';
-import { LocalDataKeyStore, type DataKeyStore } from './data-keys';
+import { PostgresDataKeyStore, type DataKeyStore } from './data-keys';
 import { KeyRing } from './key-ring';
 
 /** The failure converter's module, for `dataConverter.failureConverterPath` and `bundleWorkflowCode`. */
 export const failureConverterPath = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
-
-/** The project's .data/data-keys: the embedded default's data-key store. */
-export const defaultDataKeyDir = fileURLToPath(new URL('../../.data/data-keys', import.meta.url));
 
 /**
  * The one data converter of the worker, the client, `hrda simulate` and the tests: payloads encrypted
@@ -20,24 +18,25 @@ export function createDataConverter(keyRing: KeyRing, dataKeys?: DataKeyStore): 
   return { payloadCodecs: [new EncryptionCodec(keyRing, dataKeys)], failureConverterPath };
 }
 
-type CodecConfig = Pick<Config, 'HRDA_ENCRYPTION_KEYS' | 'HRDA_ENCRYPTION_KEY_ID'> & Partial<Pick<Config, 'HRDA_DATA_KEY_DIR'>>;
+type CodecConfig = Pick<Config, 'HRDA_ENCRYPTION_KEYS' | 'HRDA_ENCRYPTION_KEY_ID'>;
 
-const stores = new Map<string, DataKeyStore>();
+const stores = new WeakMap<Database, Map<string, DataKeyStore>>();
 
 /**
- * The data-key store the configuration names (HRDA_DATA_KEY_DIR, else the project's .data/data-keys),
- * one per process and folder: the worker's codec and its retention activity share it, so a key
- * destroyed by the one is gone for the other at once (other processes see it within the cache time).
+ * The data-key store in the service's store (PostgreSQL), one per process, pool and key ring: the
+ * worker's codec and its retention activity share it, so a key destroyed by the one is gone for the
+ * other at once (other processes see it within the cache time).
  */
-export function dataKeyStoreFor(config: CodecConfig, keyRing: KeyRing = KeyRing.fromConfig(config)): DataKeyStore {
-  const dir = config.HRDA_DATA_KEY_DIR ?? defaultDataKeyDir;
-  const id = `${dir}|${keyRing.active.id}|${keyRing.ids.join(',')}`;
-  let store = stores.get(id);
-  if (!store) stores.set(id, (store = new LocalDataKeyStore(dir, keyRing)));
+export function dataKeyStoreFor(db: Database, config: CodecConfig, keyRing: KeyRing = KeyRing.fromConfig(config)): DataKeyStore {
+  const id = `${keyRing.active.id}|${keyRing.ids.join(',')}`;
+  let byRing = stores.get(db);
+  if (!byRing) stores.set(db, (byRing = new Map()));
+  let store = byRing.get(id);
+  if (!store) byRing.set(id, (store = new PostgresDataKeyStore(db, keyRing)));
   return store;
 }
 
-export const dataConverterFor = (config: CodecConfig): DataConverter => {
+export const dataConverterFor = (config: CodecConfig, db: Database): DataConverter => {
   const keyRing = KeyRing.fromConfig(config);
-  return createDataConverter(keyRing, dataKeyStoreFor(config, keyRing));
+  return createDataConverter(keyRing, dataKeyStoreFor(db, config, keyRing));
 };

@@ -1,6 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import type { Database } from '../../store/database';
 import type { KeyRing } from './key-ring';
 
 /**
@@ -58,35 +57,20 @@ export const isScope = (scope: string) => scopePattern.test(scope);
 const wrapIvBytes = 12;
 const tagBytes = 16;
 
-interface KeyFile {
-  scope: string;
-  generation: number;
-  /** The ring key that wraps it. */
-  wrappedBy: string;
-  /** IV ‖ AES-256-GCM(data key) ‖ tag, base64; the scope and generation are its authenticated data. */
-  wrapped: string;
-  createdAt: string;
-}
-
-interface TombstoneFile {
-  scope: string;
-  generation: number;
-  destroyedAt: string;
-  reason: string;
-}
-
 /**
- * The local adapter (the embedded default): a folder per scope, one file per generation's wrapped
- * key, and a tombstone once destroyed. Creation is exclusive (`wx`), so a client and a worker that
- * both meet a new case at once end up with one key. Other processes see a destruction within
- * `cacheMs` (keys are cached briefly because every payload needs one). In production the same port
- * sits on a KMS or an HSM-backed store, where destroying a key is an audited operation.
+ * The store (tables data_keys and data_key_tombstones in PostgreSQL), shared by the worker, the API
+ * and the CLI: one row per generation's key, wrapped by the key ring (AES-256-GCM, its scope and
+ * generation as authenticated data), and once destroyed a tombstone (when and why) in its place.
+ * Creation is `INSERT … ON CONFLICT DO NOTHING`, so a client and a worker that both meet a new case
+ * at once end up with one key. Destruction writes the tombstones and deletes the keys in one
+ * transaction. Other processes see a destruction within `cacheMs` (keys are cached briefly because
+ * every payload needs one). A deployment that wants the keys in a KMS or an HSM puts the same port there.
  */
-export class LocalDataKeyStore implements DataKeyStore {
+export class PostgresDataKeyStore implements DataKeyStore {
   private readonly cache = new Map<string, { value: DataKey | DestroyedKey; until: number }>();
 
   constructor(
-    private readonly dir: string,
+    private readonly db: Database,
     private readonly ring: KeyRing,
     private readonly opts: { cacheMs?: number; now?: () => number } = {},
   ) {}
@@ -111,31 +95,50 @@ export class LocalDataKeyStore implements DataKeyStore {
     const id = `${scope}#${generation}`;
     const cached = this.cached(id);
     if (cached) return cached;
-    const tombstone = await readJson<TombstoneFile>(this.file(scope, generation, 'destroyed'));
-    if (tombstone) return this.remember(id, { state: 'destroyed', ...tombstone });
-    const stored = await readJson<KeyFile>(this.file(scope, generation, 'key'));
-    if (!stored) throw new Error(`No data key ${scope} generation ${generation} in ${this.dir}: the store is not the one these payloads were written with.`);
-    return this.remember(id, { state: 'live', scope, generation, key: this.unwrap(stored) });
+    const { rows: [tombstone] } = await this.db.query<{ destroyed_at: Date; reason: string }>(
+      'SELECT destroyed_at, reason FROM data_key_tombstones WHERE scope = $1 AND generation = $2', [scope, generation],
+    );
+    if (tombstone) return this.remember(id, { state: 'destroyed', scope, generation, destroyedAt: tombstone.destroyed_at.toISOString(), reason: tombstone.reason });
+    const { rows: [stored] } = await this.db.query<{ wrapped_by: string; wrapped: string }>(
+      'SELECT wrapped_by, wrapped FROM data_keys WHERE scope = $1 AND generation = $2', [scope, generation],
+    );
+    if (!stored) throw new Error(`No data key ${scope} generation ${generation} in the store: it is not the one these payloads were written with.`);
+    return this.remember(id, { state: 'live', scope, generation, key: this.unwrap(scope, generation, stored.wrapped_by, stored.wrapped) });
   }
 
   async destroy(scope: string, at: string, reason: string): Promise<DestroyedKey> {
     assertScope(scope);
-    const generations = await this.generations(scope);
-    if (generations.length === 0) await mkdir(this.scopeDir(scope), { recursive: true });
-    const latest = generations.at(-1) ?? 1;
-    let result: DestroyedKey | undefined;
-    for (const generation of generations.length ? generations : [latest]) {
-      const existing = await readJson<TombstoneFile>(this.file(scope, generation, 'destroyed'));
-      const tombstone: TombstoneFile = existing ?? { scope, generation, destroyedAt: at, reason };
-      if (!existing) await atomicWrite(this.file(scope, generation, 'destroyed'), JSON.stringify(tombstone));
-      // The wrapped key goes after the tombstone is durable: a crash in between leaves a destroyed,
-      // not a readable, generation.
-      await rm(this.file(scope, generation, 'key'), { force: true });
-      this.cache.delete(`${scope}#${generation}`);
-      result = { state: 'destroyed', ...tombstone };
+    const client = await this.db.connect();
+    let result: DestroyedKey;
+    try {
+      await client.query('BEGIN');
+      // One destruction of a scope at a time; a key created meanwhile waits for it.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`data-key:${scope}`]);
+      const { rows } = await client.query<{ generation: number }>(
+        'SELECT generation FROM data_keys WHERE scope = $1 UNION SELECT generation FROM data_key_tombstones WHERE scope = $1 ORDER BY generation', [scope],
+      );
+      // A scope that never had a key is retired all the same: its ID is never used again.
+      const generations = rows.length ? rows.map((r) => r.generation) : [1];
+      for (const generation of generations) {
+        await client.query(
+          'INSERT INTO data_key_tombstones (scope, generation, destroyed_at, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (scope, generation) DO NOTHING',
+          [scope, generation, at, reason],
+        );
+      }
+      await client.query('DELETE FROM data_keys WHERE scope = $1', [scope]);
+      const { rows: [last] } = await client.query<{ generation: number; destroyed_at: Date; reason: string }>(
+        'SELECT generation, destroyed_at, reason FROM data_key_tombstones WHERE scope = $1 ORDER BY generation DESC LIMIT 1', [scope],
+      );
+      await client.query('COMMIT');
+      result = { state: 'destroyed', scope, generation: last!.generation, destroyedAt: last!.destroyed_at.toISOString(), reason: last!.reason };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
     }
-    this.cache.delete(`${scope}#current`);
-    return result!;
+    for (const id of [...this.cache.keys()]) if (id.startsWith(`${scope}#`)) this.cache.delete(id);
+    return result;
   }
 
   async status(scope: string): Promise<{ state: 'live'; generation: number } | DestroyedKey | undefined> {
@@ -147,16 +150,25 @@ export class LocalDataKeyStore implements DataKeyStore {
 
   private async create(scope: string, generation: number): Promise<DataKey | undefined> {
     assertScope(scope);
-    await mkdir(this.scopeDir(scope), { recursive: true });
     const key = randomBytes(32);
-    const file: KeyFile = { scope, generation, wrappedBy: this.ring.active.id, wrapped: this.wrap(scope, generation, key), createdAt: new Date(this.now()).toISOString() };
+    const client = await this.db.connect();
     try {
-      await writeFile(this.file(scope, generation, 'key'), JSON.stringify(file), { flag: 'wx', mode: 0o600 });
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`data-key:${scope}`]);
+      // Destroyed meanwhile (that generation is a tombstone now): the caller reads again.
+      const { rowCount: destroyed } = await client.query('SELECT 1 FROM data_key_tombstones WHERE scope = $1 AND generation >= $2', [scope, generation]);
+      const inserted = destroyed ? { rowCount: 0 } : await client.query(
+        'INSERT INTO data_keys (scope, generation, wrapped_by, wrapped, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope, generation) DO NOTHING',
+        [scope, generation, this.ring.active.id, this.wrap(scope, generation, key), new Date(this.now()).toISOString()],
+      );
+      await client.query('COMMIT');
+      return inserted.rowCount ? { state: 'live', scope, generation, key } : undefined;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+      await client.query('ROLLBACK').catch(() => {});
       throw err;
+    } finally {
+      client.release();
     }
-    return { state: 'live', scope, generation, key };
   }
 
   private wrap(scope: string, generation: number, key: Buffer): string {
@@ -166,35 +178,23 @@ export class LocalDataKeyStore implements DataKeyStore {
     return Buffer.concat([iv, cipher.update(key), cipher.final(), cipher.getAuthTag()]).toString('base64');
   }
 
-  private unwrap(file: KeyFile): Buffer {
-    const data = Buffer.from(file.wrapped, 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', this.ring.key(file.wrappedBy), data.subarray(0, wrapIvBytes), { authTagLength: tagBytes });
-    decipher.setAAD(Buffer.from(`${file.scope}#${file.generation}`, 'utf8'));
+  private unwrap(scope: string, generation: number, wrappedBy: string, wrapped: string): Buffer {
+    const data = Buffer.from(wrapped, 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', this.ring.key(wrappedBy), data.subarray(0, wrapIvBytes), { authTagLength: tagBytes });
+    decipher.setAAD(Buffer.from(`${scope}#${generation}`, 'utf8'));
     decipher.setAuthTag(data.subarray(data.length - tagBytes));
     try {
       return Buffer.concat([decipher.update(data.subarray(wrapIvBytes, data.length - tagBytes)), decipher.final()]);
     } catch {
-      throw new Error(`The data key ${file.scope} generation ${file.generation} failed authentication under ring key "${file.wrappedBy}": the file was altered.`);
+      throw new Error(`The data key ${scope} generation ${generation} failed authentication under ring key "${wrappedBy}": its row was altered.`);
     }
   }
 
-  private async generations(scope: string): Promise<number[]> {
-    const names = await readdir(this.scopeDir(scope)).catch(() => [] as string[]);
-    const found = new Set(names.map((n) => /^(\d+)\.(key|destroyed)$/.exec(n)?.[1]).filter((g): g is string => g !== undefined).map(Number));
-    return [...found].sort((a, b) => a - b);
-  }
-
   private async latestGeneration(scope: string): Promise<number | undefined> {
-    return (await this.generations(scope)).at(-1);
-  }
-
-  private scopeDir(scope: string): string {
-    assertScope(scope);
-    return path.join(this.dir, scope.replace(':', '_'));
-  }
-
-  private file(scope: string, generation: number, kind: 'key' | 'destroyed'): string {
-    return path.join(this.scopeDir(scope), `${generation}.${kind}`);
+    const { rows: [row] } = await this.db.query<{ latest: number | null }>(
+      'SELECT max(generation) AS latest FROM (SELECT generation FROM data_keys WHERE scope = $1 UNION ALL SELECT generation FROM data_key_tombstones WHERE scope = $1) g', [scope],
+    );
+    return row?.latest ?? undefined;
   }
 
   private now(): number {
@@ -219,19 +219,4 @@ export class LocalDataKeyStore implements DataKeyStore {
 
 function assertScope(scope: string): void {
   if (!isScope(scope)) throw new Error(`"${scope}" is not a data-key scope (case:<id> or subject:<id>).`);
-}
-
-async function readJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-async function atomicWrite(file: string, content: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, content, { mode: 0o600 });
-  await rename(tmp, file);
 }

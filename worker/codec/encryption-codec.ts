@@ -84,7 +84,7 @@ export class EncryptionCodec implements PayloadCodec {
     if (!EncryptionCodec.isEncrypted(payload)) return payload;
     const dataKey = EncryptionCodec.dataKeyOf(payload);
     if (dataKey) {
-      if (!this.dataKeys) throw new PayloadDecryptionError(`A payload is encrypted under the data key of ${dataKey.scope}, and this process has no data-key store (HRDA_DATA_KEY_DIR).`);
+      if (!this.dataKeys) throw new PayloadDecryptionError(`A payload is encrypted under the data key of ${dataKey.scope}, and this process has no data-key store (the service's PostgreSQL store).`);
       const found = await this.dataKeys.get(dataKey.scope, dataKey.generation);
       if (found.state === 'destroyed') throw new PersonalDataDestroyedError(found.scope, found.destroyedAt);
       return open(found.key, `${dataKey.scope}#${dataKey.generation}`, payload);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { CaseRestrictions } from '../case-restrictions';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
@@ -6,7 +7,7 @@ import { caseCommandFields, caseCommandSchemas, type CaseCommandInput, type Case
 import type { CaseClient } from '../../cases';
 import { bearerSecurity, principalOf } from '../auth';
 import { caseAccess, commandRules, restrictionCommands, type CommandRule } from '../permissions';
-import { caseSkeleton } from '../redaction';
+import { caseSkeleton, fullViewFor } from '../redaction';
 import { ProblemError, problemResponses } from '../problem';
 import { caseWriteResultSchema, jsonResponse } from '../schemas';
 import { actorOf, caseParamsSchema, readCaseFor, writeHeadersSchema } from './shared';
@@ -81,7 +82,7 @@ async function hasEnded(cases: CaseClient, caseId: string): Promise<boolean> {
   }
 }
 
-export function registerCaseCommandRoutes(fastify: FastifyInstance, deps: { cases: CaseClient }, routes: CommandRoute[] = caseCommandRoutes): void {
+export function registerCaseCommandRoutes(fastify: FastifyInstance, deps: { cases: CaseClient; restrictions: CaseRestrictions }, routes: CommandRoute[] = caseCommandRoutes): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   for (const route of routes) {
     const rule = commandRules[route.name];
@@ -122,16 +123,21 @@ export function registerCaseCommandRoutes(fastify: FastifyInstance, deps: { case
       refuse(checkCase?.(principal, input as never, view));
       let updated;
       try {
-        updated = await deps.cases.command(caseId, route.name, input as never, actor);
+        // Keyed writes are keyed updates: a retry after the idempotency record was lost (the store went
+        // down between the update and the record) is answered by Temporal, not applied again.
+        const updateId = req.idempotency ? `idempotency-${req.idempotency.scope}` : undefined;
+        updated = await deps.cases.command(caseId, route.name, input as never, actor, updateId ? { updateId } : {});
       } catch (err) {
         // A closed case's workflow has completed: Temporal says "not found" to an update, the case says "closed".
         if (err instanceof WorkflowNotFoundError && (await hasEnded(deps.cases, caseId))) throw new ProblemError('refused', `${route.name} refused: the case is closed`);
         throw err;
       }
+      // The codec server places the case's payloads by this once its workflow is gone.
+      if (restrictionCommands.includes(route.name) || updated.restricted) await deps.restrictions.record(caseId, updated);
       // A chair who amends a list they are not on (or leaves it) is answered with the skeleton.
       const shown = caseAccess(principal, updated) === 'full' ? 'full' : 'skeleton';
       req.disclosure = { action: 'write', caseIds: [caseId], view: shown, defaultPurpose: route.name, ...(updated.restricted ? { restrictedCaseIds: [caseId] } : {}) };
-      return { caseId, case: shown === 'full' ? updated : caseSkeleton(updated, { needToKnow: principal.role === 'chair' }) };
+      return { caseId, case: shown === 'full' ? fullViewFor(principal, updated) : caseSkeleton(updated, { needToKnow: principal.role === 'chair' }) };
     });
   }
 }

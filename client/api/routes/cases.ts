@@ -5,7 +5,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import { isAgencyScoped, writingRoles } from '../../../domain/auth';
-import { defaultProfileId, getProfile, profiles } from '../../../domain/profiles';
+import { defaultProfileId, getProfile, isProfileId, profiles } from '../../../domain/profiles';
 import { validateReferral } from '../../../domain/referral-validation';
 import type { CaseView } from '../../../machines/referral';
 import { CaseIdRetiredError, InvalidInputError, type CaseClient } from '../../cases';
@@ -14,14 +14,17 @@ import { caseListQuerySchema, listCases } from '../case-list';
 import { caseAccess } from '../permissions';
 import { canonicalJson, caseIdForKey, idempotencyKeyOf } from '../idempotency';
 import { caseNotFound, ProblemError, problemResponses } from '../problem';
-import { caseSkeleton, redactTimeline } from '../redaction';
+import { caseSkeleton, fullViewFor, redactTimeline } from '../redaction';
 import { caseListComponent, caseReadSchema, caseWriteResultSchema, jsonResponse, referralSubmissionSchema, timelineSchema } from '../schemas';
 import { caseParamsSchema, readCaseFor, readHeadersSchema, writeHeadersSchema } from './shared';
 import type { Client } from '@temporalio/client';
+import type { CaseRestrictions } from '../case-restrictions';
 
 export interface CaseRouteDeps {
   cases: CaseClient;
   temporal: Client;
+  /** Where a case restricted at intake is recorded, for the codec server once its workflow is gone. */
+  restrictions: CaseRestrictions;
 }
 
 /**
@@ -60,13 +63,18 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     }
     const { profile: bodyProfile, ...referral } = raw as Record<string, unknown>;
     const profileId = req.query.profile ?? bodyProfile ?? defaultProfileId;
-    if (typeof profileId !== 'string' || !profiles[profileId]) {
+    if (!isProfileId(profileId)) {
       throw new ProblemError('invalid-input', 'Unknown profile.', [{ path: 'profile', message: `one of ${Object.keys(profiles).join(', ')}`, in: req.query.profile ? 'query' : 'body' }]);
     }
     const referrer = (referral.referrer as { agency?: unknown } | undefined)?.agency;
     if (isAgencyScoped(principal.role) && typeof referrer === 'string' && referrer !== principal.agency) {
       throw new ProblemError('forbidden', `A ${principal.role} refers for their own agency (${principal.agency}), not ${referrer}.`);
     }
+
+    // Validated before anything reaches Temporal: a refused referral costs no round trip, and the
+    // answer is the same whether or not a case exists under this key.
+    const checked = validateReferral(referral, getProfile(profileId), new Date().toISOString());
+    if (!checked.ok) throw new InvalidInputError('Invalid referral', checked.issues);
 
     const key = idempotencyKeyOf(req);
     const caseId = key ? caseIdForKey(principal.sub, key) : randomUUID();
@@ -77,8 +85,6 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     const earlier = key ? await existingCase(deps.cases, caseId) : undefined;
     if (earlier) {
       // The same key after this process forgot it (a restart): the case itself is the record.
-      const checked = validateReferral(referral, getProfile(profileId), new Date().toISOString());
-      if (!checked.ok) throw new InvalidInputError('Invalid referral', checked.issues);
       if (earlier.profile !== profileId || !sameReferral(checked.referral, earlier.referral, 'receivedAt' in referral)) {
         throw new ProblemError('idempotency-key-reused', 'This Idempotency-Key already made a case from a different referral; use a new key for a new referral.');
       }
@@ -92,6 +98,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     }
     const submitted = await deps.cases.submitReferral(referral, { profileId, caseId, submittedBy: principal.sub });
     if (submitted.case.restricted) req.disclosure.restrictedCaseIds = [caseId];
+    await deps.restrictions.record(caseId, submitted.case);
     return reply.code(201).send({ caseId, case: submitted.case });
   });
 
@@ -128,7 +135,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     const principal = principalOf(req);
     const { view, access } = await readCaseFor(deps.cases, req.params.caseId, principal);
     req.disclosure = { action: 'read', caseIds: [view.caseId], view: access, ...(view.restricted ? { restrictedCaseIds: [view.caseId] } : {}) };
-    return access === 'skeleton' ? caseSkeleton(view, { needToKnow: principal.role === 'chair' }) : view;
+    return access === 'skeleton' ? caseSkeleton(view, { needToKnow: principal.role === 'chair' }) : fullViewFor(principal, view);
   });
 
   app.get('/cases/:caseId/timeline', {

@@ -5,7 +5,11 @@ export function registerHealthRoutes(app: FastifyInstance, deps: Pick<ApiDeps, '
   app.get('/health', { schema: { tags: ['service'], summary: 'Whether Temporal is reachable and the worker is running' } }, async (_req, reply) => {
     const temporal = await deps.temporal.connection.workflowService
       .getSystemInfo({})
-      .then(() => 'ok' as const, (err: Error) => `unreachable: ${err.message}`);
+      // The reason goes to the service's log, not to whoever asks: /health is public.
+      .then(() => 'ok' as const, (err: Error) => {
+        app.log.warn({ err: { type: err.name } }, 'health: Temporal unreachable');
+        return 'unreachable' as const;
+      });
     const worker = deps.workerRunning === undefined ? 'external' : deps.workerRunning() ? 'running' : 'stopped';
     const healthy = temporal === 'ok' && worker !== 'stopped';
     return reply.code(healthy ? 200 : 503).send({

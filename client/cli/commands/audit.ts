@@ -2,14 +2,16 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporalAddress } from '../../../domain/config';
-import { dataDir } from '../../../scripts/paths';
 import { dataConverterFor } from '../../../worker/codec';
 import { auditBundle, auditCase, listCaseIds, type CaseAudit } from '../../audit/audit-case';
 import { exportCaseBundle } from '../../audit/export';
 import { auditFindings, auditSummaryLine } from '../../audit/findings';
-import { explain, type CommandContext } from '../context';
+import { AccessLog } from '../../api/access-log';
+import { logCliRead, requirePurpose } from '../access-log';
+import { explain, type CommandContext, type StoreContext } from '../context';
 import { CliError, Progress } from '../output';
-import type { Runner } from './runner';
+import type { Runner, StoreRunner } from './runner';
+import { verifyAccessLog } from '../../audit/verify-log';
 
 export interface AuditDeps {
   /** The workflow code to replay against; the current code, bundled, by default. */
@@ -25,13 +27,16 @@ async function bundleFor(ctx: CommandContext, deps: AuditDeps): Promise<Workflow
 /** `hrda audit replay`: exit status 0 when every case passed, 1 when any did not (or could not be checked). */
 export async function auditReplay(ctx: CommandContext, caseId: string | undefined, opts: { all?: boolean; query?: string; json?: boolean }, deps: AuditDeps = {}): Promise<number> {
   if (Boolean(caseId) === Boolean(opts.all)) throw new CliError('Name one case (hrda audit replay <caseId>) or ask for all of them (--all).', 2);
+  requirePurpose(ctx, 'hrda audit replay');
   const ids = caseId ? [caseId] : await listCaseIds(ctx.client, opts.query);
   if (ids.length === 0) {
     ctx.io.err(`No cases in namespace ${ctx.config.TEMPORAL_NAMESPACE}${opts.query ? ` match ${opts.query}` : ''}.`);
     return 0;
   }
+  // Replaying decrypts every payload of each case's history.
+  await logCliRead(ctx, 'hrda audit replay', ids);
   const workflowBundle = await bundleFor(ctx, deps);
-  const dataConverter = dataConverterFor(ctx.config);
+  const dataConverter = dataConverterFor(ctx.config, ctx.db);
   const progress = ids.length > 1 ? new Progress(ctx.io, ids.length, 'Replaying') : undefined;
   const records: object[] = [];
   let failed = 0;
@@ -66,13 +71,16 @@ export async function auditReplay(ctx: CommandContext, caseId: string | undefine
 /** `hrda audit export`: writes the bundle; exit status 1 when its checks failed (the bundle is written all the same). */
 export async function auditExport(ctx: CommandContext, caseId: string, opts: { out?: string }, deps: AuditDeps = {}): Promise<number> {
   const outDir = path.resolve(opts.out ?? `audit-${caseId}`);
+  requirePurpose(ctx, 'hrda audit export');
   const workflowBundle = await bundleFor(ctx, deps);
   ctx.io.err(`Fetching and checking the history of case ${caseId}…`);
   const bundle = await exportCaseBundle(ctx.client, caseId, {
     workflowBundle,
-    dataConverter: dataConverterFor(ctx.config),
+    dataConverter: dataConverterFor(ctx.config, ctx.db),
     outDir,
-    accessLogDir: ctx.config.HRDA_ACCESS_LOG_DIR ?? dataDir,
+    accessLog: new AccessLog(ctx.db),
+    // The export's own read is in the log it exports.
+    beforeRead: () => logCliRead(ctx, 'hrda audit export', [caseId]),
     source: { address: temporalAddress(ctx.config), namespace: ctx.config.TEMPORAL_NAMESPACE },
   });
   const findings = auditFindings(bundle.audit);
@@ -85,6 +93,19 @@ export async function auditExport(ctx: CommandContext, caseId: string, opts: { o
   return bundle.audit.ok ? 0 : 1;
 }
 
+/** `hrda audit verify-log`: exit status 0 when the access log's chain is whole, 1 naming each entry at fault. */
+export async function auditVerifyLog(ctx: StoreContext, opts: { json?: boolean } = {}): Promise<number> {
+  const result = await verifyAccessLog(ctx.db);
+  if (opts.json) {
+    ctx.io.out(JSON.stringify(result, null, 2));
+  } else if (result.ok) {
+    ctx.io.out(`OK   the access log's ${result.entries} entr${result.entries === 1 ? 'y is' : 'ies are'} whole: each follows the one before, none edited or deleted.`);
+  } else {
+    ctx.io.out([`FAIL the access log was altered (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${result.entries} entries):`, ...result.problems.map((p) => `     ${p.problem}`)].join('\n'));
+  }
+  return result.ok ? 0 : 1;
+}
+
 /** Replay workers log their start and stop at INFO: an auditor's terminal wants the findings only. */
 function quietRuntime(): void {
   try {
@@ -94,7 +115,7 @@ function quietRuntime(): void {
   }
 }
 
-export function registerAuditCommands(program: Command, run: Runner): void {
+export function registerAuditCommands(program: Command, run: Runner, runOnStore: StoreRunner): void {
   const group = program.command('audit').description("check cases against their Temporal histories, and export an auditor's bundle");
 
   group
@@ -104,9 +125,10 @@ export function registerAuditCommands(program: Command, run: Runner): void {
     .option('--all', 'every case in the namespace (progress on stderr)')
     .option('--query <query>', "with --all: a visibility query choosing the cases (default HrdaKind = 'case')")
     .option('--json', 'print the results as JSON')
-    .action((caseId: string | undefined, opts: { all?: boolean; query?: string; json?: boolean }) => {
+    .option('--purpose <why>', 'why you read this personal data (required; written to the access log with your OS user name)')
+    .action((caseId: string | undefined, opts: { all?: boolean; query?: string; json?: boolean; purpose?: string }) => {
       quietRuntime();
-      return run((ctx) => auditReplay(ctx, caseId, opts));
+      return run((ctx) => auditReplay(ctx, caseId, opts), { purpose: opts.purpose });
     });
 
   group
@@ -114,8 +136,15 @@ export function registerAuditCommands(program: Command, run: Runner): void {
     .description("write a case's audit bundle: history, timeline and access log as JSON, the checks, and a readable HTML report")
     .argument('<caseId>')
     .option('--out <dir>', 'the bundle folder (default ./audit-<caseId>)')
-    .action((caseId: string, opts: { out?: string }) => {
+    .option('--purpose <why>', 'why you read this personal data (required; written to the access log with your OS user name)')
+    .action((caseId: string, opts: { out?: string; purpose?: string }) => {
       quietRuntime();
-      return run((ctx) => auditExport(ctx, caseId, opts));
+      return run((ctx) => auditExport(ctx, caseId, opts), { purpose: opts.purpose });
     });
+
+  group
+    .command('verify-log')
+    .description("check the access log's hash chain from its first entry: exit status 1, naming each entry, when one was edited or deleted")
+    .option('--json', 'print the result as JSON')
+    .action((opts: { json?: boolean }) => runOnStore((ctx) => auditVerifyLog(ctx, opts)));
 }

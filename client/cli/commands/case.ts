@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { caseFiltersSchema } from '../../../domain/case-filters';
-import { getProfile, profiles } from '../../../domain/profiles';
+import { getProfile, isProfileId, profiles } from '../../../domain/profiles';
 import type { CaseView } from '../../../machines/referral';
 import { timelinePage } from '../../audit/report-html';
 import { listCases } from '../../case-list';
@@ -13,10 +13,11 @@ import type { CommandContext } from '../context';
 import { readCaseRecord, renderSkeleton } from '../../case-record';
 import { dataKeyStoreFor } from '../../../worker/codec';
 import { CliError, formatInstant, renderTable } from '../output';
+import { logCliRead, requirePurpose } from '../access-log';
 import { discloseCase, type DiscloseOptions } from './disclose';
 import type { Runner } from './runner';
 
-const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(ctx.config) });
+const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, { dataKeys: dataKeyStoreFor(ctx.db, ctx.config) });
 
 /** How long a submission waits for the worker to register and route the case. */
 const submitTimeoutMs = 30_000;
@@ -28,7 +29,7 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
   } catch (err) {
     throw new CliError(`Cannot read the referral in ${file}: ${(err as Error).message}`);
   }
-  if (opts.profile && !profiles[opts.profile]) throw new CliError(`Unknown profile "${opts.profile}"; known profiles: ${Object.keys(profiles).join(', ')}`);
+  if (opts.profile && !isProfileId(opts.profile)) throw new CliError(`Unknown profile "${opts.profile}"; known profiles: ${Object.keys(profiles).join(', ')}`);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new CliError(
@@ -65,7 +66,11 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
 const restrictedNote = 'details to the need-to-know list only (through the API, where each read is logged); a chair names who needs to know';
 
 export async function showCase(ctx: CommandContext, caseId: string, opts: { json?: boolean }): Promise<void> {
-  const record = await readCaseRecord(cases(ctx), dataKeyStoreFor(ctx.config), caseId);
+  requirePurpose(ctx, 'hrda case show');
+  const record = await readCaseRecord(cases(ctx), dataKeyStoreFor(ctx.db, ctx.config), caseId);
+  const restricted = record.personalData !== 'destroyed' && Boolean(record.case.restricted);
+  // A destroyed case's skeleton and a restricted case's are all the CLI shows of them.
+  await logCliRead(ctx, 'hrda case show', [caseId], { view: record.personalData === 'destroyed' || restricted ? 'skeleton' : 'full', restrictedCaseIds: restricted ? [caseId] : [] });
   if (record.personalData === 'destroyed') {
     ctx.io.out(opts.json ? JSON.stringify(record, null, 2) : renderSkeleton(record));
     return;
@@ -139,9 +144,12 @@ export const timelineFormats = ['text', 'json', 'html'] as const;
 export async function caseTimeline(ctx: CommandContext, caseId: string, opts: { format?: string; out?: string }): Promise<void> {
   const format = opts.format ?? 'text';
   if (!timelineFormats.includes(format as (typeof timelineFormats)[number])) throw new CliError(`--format must be one of ${timelineFormats.join(', ')} (got "${format}")`);
+  requirePurpose(ctx, 'hrda case timeline');
   const client = cases(ctx);
   let timeline = await client.timeline(caseId);
-  if (timeline.some((e) => e.type === 'case.restricted')) {
+  const restricted = timeline.some((e) => e.type === 'case.restricted');
+  await logCliRead(ctx, 'hrda case timeline', [caseId], { view: restricted ? 'skeleton' : 'full', restrictedCaseIds: restricted ? [caseId] : [] });
+  if (restricted) {
     // Rationales, names and free text left out, as for ops through the API.
     ctx.io.err(`Case ${caseId} is restricted: the timeline is shown without rationales, names or free text; ${restrictedNote}.`);
     timeline = redactTimeline(timeline) as unknown as typeof timeline;
@@ -176,7 +184,8 @@ export function registerCaseCommands(program: Command, run: Runner): void {
     .description('a readable summary of a case: stage, risk, route, meeting, deadlines, checks, summaries, actions, leads, review, disputes, closure')
     .argument('<caseId>')
     .option('--json', 'print the case view as JSON (includes personal data)')
-    .action((caseId: string, opts: { json?: boolean }) => run((ctx) => showCase(ctx, caseId, opts)));
+    .option('--purpose <why>', 'why you read this personal data (required; written to the access log with your OS user name)')
+    .action((caseId: string, opts: { json?: boolean; purpose?: string }) => run((ctx) => showCase(ctx, caseId, opts), { purpose: opts.purpose }));
 
   group
     .command('list')
@@ -199,7 +208,8 @@ export function registerCaseCommands(program: Command, run: Runner): void {
     .argument('<caseId>')
     .option('--format <format>', 'text, json or html', 'text')
     .option('--out <file>', 'write to this file instead of stdout')
-    .action((caseId: string, opts: { format?: string; out?: string }) => run((ctx) => caseTimeline(ctx, caseId, opts)));
+    .option('--purpose <why>', 'why you read this personal data (required; written to the access log with your OS user name)')
+    .action((caseId: string, opts: { format?: string; out?: string; purpose?: string }) => run((ctx) => caseTimeline(ctx, caseId, opts), { purpose: opts.purpose }));
 
   group
     .command('disclose')

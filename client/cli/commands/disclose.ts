@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import { dataDir } from '../../../scripts/paths';
 import { AccessLog } from '../../api/access-log';
+import { cliSub } from '../access-log';
 import { CaseClient } from '../../cases';
 import { DisclosureRefusedError, thirdPartyExport } from '../../disclosure/third-party-export';
 import type { CommandContext } from '../context';
@@ -35,8 +34,8 @@ export async function discloseCase(ctx: CommandContext, caseId: string, opts: Di
     if (err instanceof DisclosureRefusedError) throw new CliError(err.message);
     throw err;
   }
-  await new AccessLog(ctx.config.HRDA_ACCESS_LOG_DIR ?? dataDir).record([{
-    at: now.toISOString(), sub: `cli:${opts.by ?? os.userInfo().username}`, role: 'administrator', caseId, action: 'disclose',
+  await new AccessLog(ctx.db).record([{
+    at: now.toISOString(), sub: opts.by ? `cli:${opts.by}` : cliSub(), role: 'administrator', caseId, action: 'disclose',
     route: 'hrda case disclose', view: 'full', purpose: `${exported.consent.purpose} disclosure`, requestId: randomUUID(), consentId: opts.consent,
   }]);
   const text = JSON.stringify(exported, null, 2) + '\n';

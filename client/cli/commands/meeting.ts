@@ -8,6 +8,7 @@ import type { MeetingPapers } from '../../meeting-papers';
 import { MeetingClient, MeetingNotFoundError, meetingSeriesIcs } from '../../meetings';
 import type { CommandContext } from '../context';
 import { CliError, formatInstant, renderTable } from '../output';
+import { logCliRead, requirePurpose } from '../access-log';
 import type { Runner } from './runner';
 
 const dateArg = (date: string) => {
@@ -56,7 +57,8 @@ export function registerMeetingCommands(program: Command, run: Runner): void {
     .option('--format <format>', 'html or markdown', 'markdown')
     .option('--out <file>', 'write to a file instead of standard output')
     .option('--json', 'print the reading as JSON: what was mailed, the text rendered now, its digest and whether it matches')
-    .action((date: string, opts: MeetingPackOptions) => run((ctx) => meetingPack(ctx, date, opts)));
+    .option('--purpose <why>', 'why you read this personal data (required; written to the access log with your OS user name)')
+    .action((date: string, opts: MeetingPackOptions & { purpose?: string }) => run((ctx) => meetingPack(ctx, date, opts), { purpose: opts.purpose }));
 
   meeting
     .command('ics')
@@ -89,7 +91,8 @@ export async function meetingPack(ctx: CommandContext, date: string, opts: Meeti
   const format = opts.format ?? 'markdown';
   if (format !== 'html' && format !== 'markdown') throw new CliError('--format must be html or markdown');
   const kind = kindOf(opts);
-  const meetings = new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile ?? defaultProfileId, { dataKeys: dataKeyStoreFor(ctx.config) });
+  requirePurpose(ctx, 'hrda meeting pack');
+  const meetings = new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile ?? defaultProfileId, { dataKeys: dataKeyStoreFor(ctx.db, ctx.config) });
   let papers: MeetingPapers | null;
   try {
     papers = opts.minutes ? await meetings.minutes(kind, dateArg(date)) : await meetings.pack(kind, dateArg(date));
@@ -102,6 +105,7 @@ export async function meetingPack(ctx: CommandContext, date: string, opts: Meeti
       ? `The ${kind} meeting of ${date} has not circulated its minutes yet (they go out when it ends).`
       : `The ${kind} meeting of ${date} has not circulated a pack yet (it goes out when the agenda freezes).`);
   }
+  await logCliRead(ctx, 'hrda meeting pack', papers.caseIds);
   if (opts.json) return ctx.io.out(JSON.stringify(papers, null, 2));
   const text = format === 'html' ? withStatementHtml(papers) : `> **Rendered on read, not the mailed copy.** ${papers.statement}\n\n${papers.markdown}`;
   if (opts.out) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { atLocal } from '../../../domain/calendar';
-import { profiles } from '../../../domain/profiles';
+import { isProfileId, profiles } from '../../../domain/profiles';
 import { buildSafeLivesReport, collectSafeLivesCases, renderSafeLivesCsv, renderSafeLivesReport } from '../../reports/safelives';
 import { drawMashAuditSample, newSampleSeed, renderMashAuditSample } from '../../reports/mash-audit-sample';
 import { collectMashIncidents, mashProfile } from '../../reports/mash-incidents';
@@ -36,7 +36,7 @@ export async function safeLivesReportCommand(ctx: CommandContext, opts: SafeLive
   const [from, to] = [instant('--from', opts.from), instant('--to', opts.to)];
   if (from >= to) throw new CliError(`--from (${from}) must be before --to (${to})`);
   if (opts.csv && opts.json) throw new CliError('choose one of --csv and --json');
-  if (opts.profile && !profiles[opts.profile]) throw new CliError(`Unknown profile "${opts.profile}"; known profiles: ${Object.keys(profiles).join(', ')}`);
+  if (opts.profile && !isProfileId(opts.profile)) throw new CliError(`Unknown profile "${opts.profile}"; known profiles: ${Object.keys(profiles).join(', ')}`);
   const scope = opts.profile ? { profile: opts.profile } : {};
   const report = buildSafeLivesReport(await collectSafeLivesCases(ctx.client, from, scope), from, to, scope);
   ctx.io.out(opts.json ? JSON.stringify(report, null, 2) : opts.csv ? renderSafeLivesCsv(report).trimEnd() : renderSafeLivesReport(report));

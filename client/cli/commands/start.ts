@@ -5,9 +5,10 @@ export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description('start the service: the Temporal dev server (unless TEMPORAL_ADDRESS is set), the worker and the HTTP API')
-    .action(async () => {
+    .option('--development', 'accept the secrets published in the source (JWT secret, key ring, subject key) and print development tokens: loopback only, never with NODE_ENV=production')
+    .action(async (opts: { development?: boolean }) => {
       const log = (line: string) => console.error(line);
-      const service = await startService({ log });
+      const service = await startService({ log, development: opts.development === true });
       console.log('');
       console.log(`HRDA service is running.`);
       if (service.devServer) {

@@ -43,7 +43,10 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
     phone: fc.option(fc.constantFrom('07700900123', '+44 1632 960000', '0300 123 4567'), { nil: undefined }),
     address: fc.option(text(80), { nil: undefined }),
   }).map(withoutUndefined);
-  const person = fc.record({ name: text(40), dateOfBirth: localDate('1920-01-01T00:00:00Z', '2025-12-31T00:00:00Z') });
+  // Everything a referral reports happened before it was received: incidents and births up to the
+  // first instant a referral may be received at (validation refuses either after the referral).
+  const receivedFrom = opts.receivedFrom ?? `${addDays(bankHolidaysCoverFrom, 1)}T00:00:00Z`;
+  const person = fc.record({ name: text(40), dateOfBirth: localDate('1920-01-01T00:00:00Z', receivedFrom) });
   /** Equality monitoring (domain/equality.ts): any subset of the questions, each answered or declined. */
   const yesNoDeclined = fc.constantFrom(true, false, 'prefer-not-to-say' as const);
   const equality = fc.record({
@@ -78,7 +81,7 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
   /** A referral CONTRACT.md §1 accepts under the profile, received at any instant of the range (or now). */
   const referral: Arbitrary<ReferralInput> = fc
     .record({
-      receivedAt: fc.option(instantWithOffset(opts.receivedFrom ?? `${addDays(bankHolidaysCoverFrom, 1)}T00:00:00Z`, opts.receivedTo ?? `${addDays(bankHolidaysCoverTo, -1)}T00:00:00Z`), { nil: undefined }),
+      receivedAt: fc.option(instantWithOffset(receivedFrom, opts.receivedTo ?? `${addDays(bankHolidaysCoverTo, -1)}T00:00:00Z`), { nil: undefined }),
       referrer: fc.record({
         agency,
         name: text(40),
@@ -87,7 +90,7 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
       }).map(withoutUndefined),
       assessment,
       incident: fc.record({
-        occurredAt: instantWithOffset('2000-01-01T00:00:00Z', '2099-12-31T00:00:00Z'),
+        occurredAt: instantWithOffset('2000-01-01T00:00:00Z', receivedFrom),
         summary: text(200),
         flags: fc.array(fc.constantFrom(...referralFlags), { maxLength: 4 }).map((fs) => [...new Set(fs)]),
       }),
