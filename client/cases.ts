@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Actor } from '../domain/actor';
@@ -183,7 +185,7 @@ export function isRetryableUpdateFailure(err: unknown): boolean {
   if (err instanceof WorkflowNotFoundError) return false;
   const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
   if (cause instanceof ApplicationFailure && cause.type) return cause.type === 'NotReady';
-  return err instanceof WorkflowUpdateFailedError || err instanceof ServiceError;
+  return err instanceof WorkflowUpdateFailedError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || err instanceof ServiceError;
 }
 
 /**

@@ -30,7 +30,7 @@ import {
 import type { Database } from '../store/database';
 import { ArchivedCases } from './archive/archived-cases';
 import { archivedQueryAnswer } from './archive/queries';
-import { CaseClient, InvalidInputError, RefusedError } from './cases';
+import { CaseClient, InvalidInputError, RefusedError, withSameUpdateId } from './cases';
 import { caseReaderFor, readMeetingPapers, type MeetingPapers } from './meeting-papers';
 
 /** No workflow exists yet for the meeting asked about (nothing has enlisted and the planner has not run). */
@@ -267,10 +267,12 @@ export class MeetingClient {
 
   private async update<R, A>(kind: MeetingKind, date: LocalDate, definition: UpdateDefinition<R, [A]>, arg: A): Promise<R> {
     try {
-      return await this.temporal.workflow.executeUpdateWithStart(definition, {
+      // A start operation is used once: each attempt has its own, under the same update ID.
+      return await withSameUpdateId(undefined, (updateId) => this.temporal.workflow.executeUpdateWithStart(definition, {
         args: [arg],
+        updateId,
         startWorkflowOperation: new WithStartWorkflowOperation(meetingWorkflowTypes[kind], { ...this.startOptions(kind, date), workflowIdConflictPolicy: 'USE_EXISTING' }),
-      });
+      }));
     } catch (err) {
       throw translateMeetingFailure(err, `the ${kind} meeting of ${date} has ended; its record stands and it takes nothing more`);
     }

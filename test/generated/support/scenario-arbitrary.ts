@@ -45,6 +45,12 @@ const referralPlan = fc.record({
   flags: fc.subarray(['strangulation', 'separation', 'pregnancy', 'honour-based-violence', 'stalking'], { maxLength: 2 }),
   mappa: fc.constantFrom(undefined, 1, 2, 3),
   sru: fc.boolean(),
+  /** Incident facts, for a profile that decides information sharing from them (trafford-marac). */
+  facts: fc.record({
+    crimeRecorded: fc.boolean(), childResident: fc.boolean(), previousIncidentsIn12Months: fc.integer({ min: 0, max: 4 }), victimOrInformantPregnant: fc.boolean(),
+    childActivelyInvolved: fc.boolean(), childCalledPolice: fc.boolean(), childAbuseMarker: fc.boolean(), deemedSerious: fc.boolean(),
+    followsPreviousSharing: fc.boolean(), perpetratorOnLicenceOrOrder: fc.boolean(),
+  }),
   contact: fc.boolean(),
   summaries: fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), timing), { maxLength: 4 }),
   voice: timing,
@@ -73,7 +79,10 @@ function referralOf(profile: Profile, p: ReferralPlan, at: number, i: number): R
     receivedAt: iso(at),
     referrer: { agency: 'police', name: `PC Generated ${i}`, contact: 'sru@example.org', ...(p.sru ? { sru: { forwardedBy: 'DS Generated', forwardedAt: iso(at - hour) } } : {}) },
     assessment: p.risk === 'high' ? { tool: 'police-dash', risk: 'high', score: 15 } : { tool: 'police-dash', risk: p.risk as 'medium' | 'standard', score: p.risk === 'medium' ? 10 : 5 },
-    incident: { occurredAt: iso(at - 10 * hour), summary: 'Generated incident.', flags: p.flags as ReferralInput['incident']['flags'] },
+    incident: {
+      occurredAt: iso(at - 10 * hour), summary: 'Generated incident.', flags: p.flags as ReferralInput['incident']['flags'],
+      ...(profile.informationSharing ? { facts: p.facts } : {}),
+    },
     victim: { ...victim, consent: { share: true, contact: true }, ...(p.contact ? { contact: { email: 'victim@example.org' } } : {}) },
     perpetrator: { name: 'Blake Example', dateOfBirth: '1988-02-02', ...(mappaLevel ? { mappaLevel } : {}), ...(p.contact ? { contact: { email: 'blake@example.net' } } : {}) },
     children: Array.from({ length: p.children }, (_, c) => ({ name: `Child ${c + 1}`, dateOfBirth: '2019-06-30' })),
