@@ -108,7 +108,7 @@ function captureIo() {
 }
 const cli = () => {
   const c = captureIo();
-  const ctx: CommandContext = { client: h.temporal, config: h.config, io: c.io, db: h.database.db };
+  const ctx: CommandContext = { client: h.temporal, config: h.config, io: c.io, db: h.database.db, purpose: 'domestic homicide review' };
   return { ctx, ...c };
 };
 

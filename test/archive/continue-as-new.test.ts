@@ -85,7 +85,7 @@ describe('a case that continued as new, in the archive', () => {
 
     const out: string[] = [];
     const io: CliIo = { out: (t) => void out.push(t), err: () => {}, errIsTTY: false };
-    const ctx: CommandContext = { client: h.temporal, config: h.config, io, db: h.database.db };
+    const ctx: CommandContext = { client: h.temporal, config: h.config, io, db: h.database.db, purpose: 'domestic homicide review' };
     expect(await auditReplay(ctx, caseId, {}, { workflowBundle: bundle })).toBe(0);
     expect(out.join('\n')).toMatch(new RegExp(`^OK {3}${caseId} \\(completed; ${runs.length} runs, `));
   });
