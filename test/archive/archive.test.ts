@@ -18,6 +18,7 @@ import { MeetingClient, MeetingNotFoundError } from '../../client/meetings';
 import type { CommandContext } from '../../client/cli/context';
 import type { CliIo } from '../../client/cli/output';
 import { workflowTypeOf } from '../../client/audit/history';
+import { readSafeLivesCases } from '../../client/reports/safelives';
 import type { ReferralInput } from '../../domain/referral';
 import { sha256Hex } from '../../store/archive/archive-table';
 import { readCursor } from '../../store/archive/cursor';
@@ -215,6 +216,11 @@ describe('the archive (real PostgreSQL, real Temporal dev server)', () => {
     const all = cli();
     expect(await auditReplay(all.ctx, undefined, { all: true }, { workflowBundle: current })).toBe(0);
     expect(all.stdout()).toContain(`OK   ${closedCase}`);
+
+    // The SafeLives return reads the case record in the store (store/records), which Temporal's
+    // retention does not touch: the case is still counted, its personal facts still decoded.
+    const returned = await readSafeLivesCases(h.database.db, h.temporal.options.loadedDataConverter, '2020-01-01T00:00:00.000Z');
+    expect(returned.find((c) => c.caseId === closedCase)).toMatchObject({ stage: 'closed', referral: { victim: { dateOfBirth: '1988-02-01' } } });
   });
 
   it('decodes archived payloads under the same rules as live ones once Temporal has forgotten the case', async () => {
