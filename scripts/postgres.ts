@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { waitForPort } from './dev-server';
 import { dataDir } from './paths';
@@ -68,6 +69,33 @@ function serverAccount(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
+/**
+ * When the server runs as `nobody`, its binaries must be reachable by it; in a clone under a private
+ * home (root's /root is 0700) they are not. Then they are copied once into the temporary folder, modes
+ * kept, and run from there.
+ */
+async function binariesReachableBy(account: { uid: number; gid: number } | undefined, log: Log): Promise<string> {
+  const bin = postgresBinDir();
+  if (!account) return bin;
+  const probe = spawnSync(path.join(bin, 'postgres'), ['--version'], { uid: account.uid, gid: account.gid, stdio: 'ignore' });
+  if (probe.status === 0) return bin;
+  const native = path.dirname(bin);
+  const target = path.join(os.tmpdir(), `hrda-postgres-${createHash('sha256').update(native).digest('hex').slice(0, 12)}`);
+  if (!existsSync(path.join(target, 'bin', 'postgres'))) {
+    log(`The PostgreSQL binaries in ${native} are not reachable by the server's account: copying them to ${target}…`);
+    const partial = `${target}.${process.pid}.partial`;
+    await rm(partial, { recursive: true, force: true });
+    await cp(native, partial, { recursive: true, verbatimSymlinks: true });
+    await chmod(partial, 0o755);
+    await rename(partial, target).catch(async (err: NodeJS.ErrnoException) => {
+      // Another process copied them first: theirs is as good.
+      await rm(partial, { recursive: true, force: true });
+      if (!existsSync(path.join(target, 'bin', 'postgres'))) throw err;
+    });
+  }
+  return path.join(target, 'bin');
+}
+
 function runAs(account: { uid: number; gid: number } | undefined, command: string, args: string[], opts: SpawnOptions = {}): ChildProcess {
   return spawn(command, args, { ...opts, ...(account ? { uid: account.uid, gid: account.gid } : {}), env: { ...process.env, LC_ALL: 'C', ...(opts.env ?? {}) } });
 }
@@ -91,8 +119,8 @@ async function ownedBy(dir: string, account: { uid: number; gid: number } | unde
 /** Initialises the cluster if its folder is empty, then starts the server and waits for it to accept connections. */
 export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<LocalPostgres> {
   const log = opts.log ?? (() => {});
-  const bin = postgresBinDir();
   const account = serverAccount();
+  const bin = await binariesReachableBy(account, log);
   // The parent is private too; when the server runs as another account (we are root) that account
   // may pass through it (0711) to reach its own 0700 folder, but not list what else is there.
   await mkdir(path.dirname(opts.dataDir), { recursive: true, mode: 0o700 });
