@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { z } from 'zod';
 import { caseRecordSchema } from '../domain/case-record';
 import type { Database } from '../store/database';
 import { writeCaseRecord } from '../store/records/write';
@@ -16,18 +17,13 @@ export function createCaseRecordActivities(deps: { db?: Database; client: Client
   return {
     async recordCase({ workflowId, record }) {
       if (!deps.db) return { written: false };
-      const parsed = caseRecordSchema.safeParse(record);
-      // A record that does not parse will not parse on a retry either.
-      if (!parsed.success) throw ApplicationFailure.nonRetryable(`Not a case record: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`, 'InvalidRecord');
       const namespace = activityNamespace() ?? deps.client.options.namespace;
-      return { written: await writeCaseRecord(deps.db, deps.client.options.loadedDataConverter, namespace, parsed.data, workflowId) };
+      return { written: await writeCaseRecord(deps.db, deps.client.options.loadedDataConverter, namespace, parsedRecord(caseRecordSchema, record, 'case'), workflowId) };
     },
     async recordDispute({ workflowId, record }) {
       if (!deps.db) return { written: false };
-      const parsed = disputeRecordSchema.safeParse(record);
-      if (!parsed.success) throw ApplicationFailure.nonRetryable(`Not a dispute record: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`, 'InvalidRecord');
       const namespace = activityNamespace() ?? deps.client.options.namespace;
-      return { written: await writeDisputeRecord(deps.db, deps.client.options.loadedDataConverter, namespace, parsed.data, workflowId) };
+      return { written: await writeDisputeRecord(deps.db, deps.client.options.loadedDataConverter, namespace, parsedRecord(disputeRecordSchema, record, 'dispute'), workflowId) };
     },
   };
 }
@@ -38,4 +34,11 @@ function activityNamespace(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A record that does not parse will not parse on a retry either: refused for good, naming its fields at fault. */
+function parsedRecord<S extends z.ZodType>(schema: S, record: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(record);
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(`Not a ${what} record: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`, 'InvalidRecord');
+  return parsed.data;
 }

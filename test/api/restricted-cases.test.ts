@@ -9,6 +9,7 @@ import { firstTimelineDifference } from '../../client/audit/compare';
 import { caseWorkflowId } from '../../workflows/referral.messages';
 import { exampleReferral } from '../support/referrals';
 import { eventually, startApiHarness, tokenFor, type ApiHarness } from './harness';
+import { codecJsonOf } from '../support/payloads';
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -201,10 +202,7 @@ describe('restricted cases through HTTP (issue 7 item 3; 003 §18.3)', () => {
     const { caseId } = await submit(['forced-marriage']);
     const history = await h.temporal.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
     const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
-    const payloads = input.map((p) => ({
-      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-      data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
-    }));
+    const payloads = codecJsonOf(input);
     const decode = (headers: Record<string, string>) => h.app.inject({
       method: 'POST', url: '/codec/decode', payload: { payloads },
       headers: { 'content-type': 'application/json', 'x-namespace': h.config.TEMPORAL_NAMESPACE, origin: 'http://127.0.0.1:8233', ...headers },

@@ -26,6 +26,7 @@ import { openAlerts } from '../../store/ops-alerts';
 import { dataConverterFor } from '../../worker/codec';
 import { as, eventually, startApiHarness, tokenFor, type ApiHarness } from '../api/harness';
 import { bundleWorkflows } from '../support/bundle';
+import { codecJsonOf } from '../support/payloads';
 import { createTestDatabase } from '../support/database';
 import { exampleReferral } from '../support/referrals';
 
@@ -226,10 +227,7 @@ describe('the archive (real PostgreSQL, real Temporal dev server)', () => {
   it('decodes archived payloads under the same rules as live ones once Temporal has forgotten the case', async () => {
     const [archived] = await archivedHistories(h.database.db, `case-${restrictedCase}`);
     const input = archived!.history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
-    const payloads = input.map((p) => ({
-      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-      data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
-    }));
+    const payloads = codecJsonOf(input);
     const decode = (headers: Record<string, string>) => h.app.inject({
       method: 'POST', url: '/codec/decode', payload: { payloads },
       headers: { 'content-type': 'application/json', 'x-namespace': h.config.TEMPORAL_NAMESPACE, origin: 'http://127.0.0.1:8233', ...headers },

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApi } from '../../client/api/server';
@@ -30,7 +27,6 @@ export const unreachableTemporal = {
 } as unknown as Client;
 
 export async function startOfflineApi(opts: { env?: Record<string, string>; logger?: FastifyBaseLogger } = {}): Promise<OfflineApi> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'hrda-offline-api-'));
   let database: TestDatabase | undefined;
   try {
     database = await createTestDatabase();
@@ -43,12 +39,10 @@ export async function startOfflineApi(opts: { env?: Record<string, string>; logg
       async stop() {
         await app.close();
         await db.drop();
-        await rm(dir, { recursive: true, force: true });
       },
     };
   } catch (err) {
     await database?.drop();
-    await rm(dir, { recursive: true, force: true });
     throw err;
   }
 }

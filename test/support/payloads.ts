@@ -14,3 +14,11 @@ export function payloadsIn(value: unknown, skip: (key: string, value: unknown) =
   }
   return found;
 }
+
+/** Payloads as the Web UI sends them to the codec server: metadata values and data in base64. */
+export function codecJsonOf(payloads: Payload[]): { metadata: Record<string, string>; data: string }[] {
+  return payloads.map((p) => ({
+    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+  }));
+}
