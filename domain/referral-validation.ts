@@ -14,14 +14,13 @@ export interface FieldIssue {
 export type ReferralValidation = { ok: true; referral: Referral } | { ok: false; issues: FieldIssue[] };
 
 /** Referrals come in only through the edge (the API, the CLI, scenarios): a field the contract does not define is refused. */
-let strictReferral: typeof referralSchema | undefined;
+const strictReferral = strictInput(referralSchema);
 
 /**
  * The referral as docs/contract.md §1 defines it, checked against the profile it is made under:
  * every problem is listed by field path, unknown fields among them, so nothing is started on bad input.
  */
 export function validateReferral(input: unknown, profile: Profile, receivedAtDefault: string): ReferralValidation {
-  strictReferral ??= strictInput(referralSchema);
   const parsed = strictReferral.safeParse(input);
   const issues: FieldIssue[] = parsed.success ? [] : inputIssues(parsed.error.issues, '(referral)');
   // The profile's rules are checked on whatever parsed, so every problem is listed at once.

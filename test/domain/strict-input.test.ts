@@ -17,7 +17,7 @@ const actor = { role: 'administrator' as const, agency: 'police', name: 'admin-1
 describe('input at the edge refuses unknown fields by path', () => {
   it('names every unknown field of a referral, at any depth, and starts nothing', () => {
     const r = exampleReferral();
-    const sent = { ...r, urgent: true, victim: { ...r.victim, nickname: 'x', consent: { ...r.victim.consent, email: true } }, children: [{ ...r.children[0]!, school: 'x' }] };
+    const sent = { ...r, urgent: true, victim: { ...r.victim, nickname: 'x', consent: { ...r.victim.consent, email: true } }, children: [{ ...r.children![0]!, school: 'x' }] };
     const checked = validateReferral(sent, getProfile('dorset-hrda'), '2026-11-24T10:00:00.000Z');
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
