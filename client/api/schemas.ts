@@ -48,7 +48,7 @@ export const caseWriteResultSchema = z.object({
 
 export const timelineSchema = z
   .union([z.array(timelineEntrySchema), z.array(redactedTimelineEntrySchema)])
-  .meta({ description: 'The case told in the protocol\'s words (CONTRACT.md §2); more entry types and fields may appear. For ops, rationales, names and free text are left out.' });
+  .meta({ description: 'The case told in the protocol\'s words (docs/contract.md §2); more entry types and fields may appear. For ops, rationales, names and free text are left out.' });
 
 export const caseListComponent = caseListSchema.meta({ id: 'CaseList' });
 export const accessLogComponent = z.object({ items: z.array(accessLogEntrySchema) }).meta({ id: 'AccessLog' });

@@ -51,7 +51,7 @@ export const caseCommandRoutes: CommandRoute[] = [
   fromBody('recordQaDecision', '/review-requests/qa', "Record the chairs' quality-assurance decision (chair)"),
   fromBody('recordReviewOutcome', '/review-outcome', 'Record the management review outcome'),
   fromBody('changeRisk', '/risk', 'Raise the risk level by professional judgement'),
-  fromBody('raiseDispute', '/disputes', 'Raise a dispute between agencies (PROTOCOL.md §1.6); it runs through the escalation protocol'),
+  fromBody('raiseDispute', '/disputes', 'Raise a dispute between agencies (docs/protocol.md §1.6); it runs through the escalation protocol'),
   fromBody('closeCase', '/close', 'Close the case (administrator)'),
   fromBody('recordDisclosureConsent', '/disclosure-consents', "Record the chair's consent to disclose the case to a third party ([002] 3.39–3.40; chair)"),
   fromBody('restrictCase', '/restriction', 'Restrict the case to a need-to-know list of staff references (chair; 003 §18.3). Police become the lead agency'),

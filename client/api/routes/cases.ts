@@ -65,7 +65,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     const principal = principalOf(req);
     const raw: unknown = req.body;
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-      throw new ProblemError('invalid-input', 'The body is a referral: a JSON object (CONTRACT.md §1).', [{ path: '(body)', message: 'expected an object', in: 'body' }]);
+      throw new ProblemError('invalid-input', 'The body is a referral: a JSON object (docs/contract.md §1).', [{ path: '(body)', message: 'expected an object', in: 'body' }]);
     }
     const { profile: bodyProfile, ...referral } = raw as Record<string, unknown>;
     const profileId = req.query.profile ?? bodyProfile ?? defaultProfileId;
