@@ -82,6 +82,9 @@ export interface InputIssue {
   message: string;
 }
 
+/** A field's dotted path; a key that is the empty string is written `""`, so that no path is empty. */
+export const fieldPath = (segments: readonly PropertyKey[]): string => segments.map((s) => (s === '' ? '""' : String(s))).join('.');
+
 export const unknownFieldMessage = 'unknown field: not part of this request (docs/contract.md); nothing was changed';
 
 /**
@@ -91,7 +94,7 @@ export const unknownFieldMessage = 'unknown field: not part of this request (doc
 export function inputIssues(issues: readonly z.core.$ZodIssue[], whole = '(input)'): InputIssue[] {
   return issues.flatMap((i) => {
     const at = i.path.map(String);
-    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: [...at, k].join('.'), message: unknownFieldMessage }));
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: fieldPath([...at, k]), message: unknownFieldMessage }));
     return [{ path: at.join('.') || whole, message: i.message }];
   });
 }

@@ -4,7 +4,7 @@ import { QueryNotRegisteredError, ServiceError } from '@temporalio/client';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { CaseIdRetiredError, InvalidInputError, RefusedError } from '../cases';
 import { isStoreUnavailable } from '../../store/unavailable';
-import { unknownFieldMessage } from '../../domain/strict-input';
+import { fieldPath, unknownFieldMessage } from '../../domain/strict-input';
 import { caseNotFound, problemContentType, ProblemError, type FieldProblem } from './problem';
 
 /** What a caller is told to wait when the store is down: a restarted PostgreSQL is back within seconds. */
@@ -46,7 +46,7 @@ function toProblemError(err: FastifyError, req: FastifyRequest): ProblemError {
       const at = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
       // zod reports an object's unknown fields once, for the object: each is named at its own path.
       const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
-      if (Array.isArray(keys)) return keys.map((k) => located([...at, String(k)].join('.'), where === 'query' ? 'unknown query parameter: not part of this request (docs/contract.md)' : unknownFieldMessage));
+      if (Array.isArray(keys)) return keys.map((k) => located(fieldPath([...at, String(k)]), where === 'query' ? 'unknown query parameter: not part of this request (docs/contract.md)' : unknownFieldMessage));
       return [located(at.join('.') || `(${where})`, v.message ?? 'invalid')];
     });
     return new ProblemError(

@@ -23,6 +23,9 @@ describe('input at the edge refuses unknown fields by path', () => {
     if (checked.ok) return;
     expect(checked.issues.map((i) => i.path).sort()).toEqual(['children.0.school', 'urgent', 'victim.consent.email', 'victim.nickname']);
     expect(checked.issues.every((i) => i.message === unknownFieldMessage)).toBe(true);
+    // Found by the referral fuzzing: a key that is the empty string still has a path to name.
+    const blank = validateReferral({ ...r, '': {} }, getProfile('dorset-hrda'), '2026-11-24T10:00:00.000Z');
+    expect(blank.ok ? [] : blank.issues.map((i) => i.path)).toEqual(['""']);
     // The same referral without them is accepted.
     expect(validateReferral(r, getProfile('dorset-hrda'), '2026-11-24T10:00:00.000Z').ok).toBe(true);
   });
