@@ -107,7 +107,10 @@ export async function meetingPack(ctx: CommandContext, date: string, opts: Meeti
   }
   await logCliRead(ctx, 'hrda meeting pack', papers.caseIds);
   if (opts.json) return ctx.io.out(JSON.stringify(papers, null, 2));
-  const text = format === 'html' ? withStatementHtml(papers) : `> **Rendered on read, not the mailed copy.** ${papers.statement}\n\n${papers.markdown}`;
+  // The agenda comes first; what was mailed and its digests close the papers, as an appendix.
+  const text = format === 'html'
+    ? withStatementHtml(papers)
+    : `> **Rendered on read, not the mailed copy.** ${papers.notice}\n\n${papers.markdown}\n\n---\n\n## Appendix: what was mailed\n\n${papers.statement}\n`;
   if (opts.out) {
     await writeFile(opts.out, text, { mode: 0o600 });
     ctx.io.out(`Wrote ${opts.out}. ${papers.statement}`);
@@ -117,4 +120,6 @@ export async function meetingPack(ctx: CommandContext, date: string, opts: Meeti
 }
 
 const withStatementHtml = (papers: MeetingPapers) =>
-  papers.html.replace('<body>\n', `<body>\n<p class="banner"><strong>Rendered on read, not the mailed copy.</strong> ${escapeHtml(papers.statement)}</p>\n`);
+  papers.html
+    .replace('<body>\n', `<body>\n<p class="banner"><strong>Rendered on read, not the mailed copy.</strong> ${escapeHtml(papers.notice)}</p>\n`)
+    .replace('</body>', `<hr>\n<h2>Appendix: what was mailed</h2>\n<p class="appendix">${escapeHtml(papers.statement)}</p>\n</body>`);
