@@ -11,6 +11,7 @@ import { connectClient } from './temporal';
 import { registerSearchAttributes } from './search-attributes';
 import { codecLoginPath } from './api/codec';
 import { buildApi } from './api/server';
+import { webUiPath, webUiUrl } from './api/web-ui';
 import { developmentTokenBanner } from './api/dev-tokens';
 import { startDevelopmentProvider, type DevelopmentProvider } from './api/identity/development-provider';
 import { developmentKeyWarning } from '../worker/codec';
@@ -80,6 +81,7 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
         port: config.HRDA_DEV_SERVER_PORT,
         uiPort: config.HRDA_DEV_UI_PORT,
         codecEndpoint: `${apiUrl}/codec`,
+        uiPublicPath: webUiPath,
         retentionDays: config.HRDA_RETENTION_DAYS,
         log: opts.log,
       });
@@ -108,7 +110,10 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
       intervalMs: config.HRDA_ARCHIVE_INTERVAL_SECONDS * 1000, log: opts.log,
     });
     stops.push(() => archiver.stop());
-    const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
+    const api = await buildApi({
+      config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api'),
+      ...(devServer ? { webUiUpstream: `http://127.0.0.1:${config.HRDA_DEV_UI_PORT}` } : {}),
+    });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());
     // Tokens only in development mode, from the embedded provider: a real provider's are never ours to print.
@@ -116,7 +121,7 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
       opts.log(developmentTokenBanner(await identityProvider.tokens(), apiUrl, identityProvider.issuer));
     }
     if (devServer) {
-      opts.log(`Web UI payloads are decoded by ${apiUrl}/codec for administrators, chairs and auditors: sign in at ${apiUrl}${codecLoginPath} with a token, then in the Web UI's Codec Server settings tick "Include cross-origin credentials" (docs/data-protection.md).`);
+      opts.log(`Temporal Web UI: ${webUiUrl(apiUrl, config.TEMPORAL_NAMESPACE)} (served by the API, so payloads decode for administrators, chairs and auditors once signed in at ${apiUrl}${codecLoginPath}; docs/data-protection.md).`);
     }
 
     workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));

@@ -15,6 +15,8 @@ export interface DevServerOptions {
   dbFile?: string;
   /** Where the Web UI asks to decode payloads (the codec server). */
   codecEndpoint?: string;
+  /** The path the Web UI is served under (the API serves it there, same-origin with the codec). */
+  uiPublicPath?: string;
   /** No Web UI (tests). */
   headless?: boolean;
   /**
@@ -55,6 +57,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--log-level', 'warn',
     ...Object.entries(searchAttributeTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
+    ...(opts.uiPublicPath ? ['--ui-public-path', opts.uiPublicPath] : []),
     ...(opts.headless ? ['--headless'] : []),
   ];
   // The SQLite file holds every case's (encrypted) history: umask 077 makes it, its journal and
@@ -90,7 +93,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     await stop();
     throw err;
   }
-  return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}/namespaces/${opts.namespace}/workflows`, namespace: opts.namespace, process: child, stop };
+  return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}${opts.uiPublicPath ?? ''}/namespaces/${opts.namespace}/workflows`, namespace: opts.namespace, process: child, stop };
 }
 
 export async function ensureSearchAttributes(cli: string, address: string, namespace: string, log: Log = () => {}): Promise<void> {

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { codecLoginPath } from '../../api/codec';
+import { webUiUrl } from '../../api/web-ui';
 import { startService } from '../../service';
 
 export function registerStartCommand(program: Command): void {
@@ -13,7 +15,7 @@ export function registerStartCommand(program: Command): void {
       console.log(`HRDA service is running.`);
       if (service.devServer) {
         console.log(`  Temporal dev server  ${service.devServer.address} (namespace ${service.devServer.namespace})`);
-        console.log(`  Temporal Web UI      ${service.devServer.uiUrl}`);
+        console.log(`  Temporal Web UI      ${webUiUrl(service.apiUrl, service.devServer.namespace)}   (payloads decode once signed in at ${service.apiUrl}${codecLoginPath})`);
       } else {
         console.log(`  Temporal cluster     ${service.config.TEMPORAL_ADDRESS} (namespace ${service.config.TEMPORAL_NAMESPACE})`);
       }
