@@ -15,6 +15,7 @@ import { developmentTokenBanner } from './api/dev-tokens';
 import { startDevelopmentProvider, type DevelopmentProvider } from './api/identity/development-provider';
 import { developmentKeyWarning } from '../worker/codec';
 import { createLogger } from '../worker/logger';
+import { installRuntime } from '../worker/runtime';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import type { Log } from '../scripts/run';
@@ -49,6 +50,8 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
   const problems = startProblems(config, mode);
   if (problems.length > 0) throw new StartRefusedError(problems);
   const development = developmentModeGranted(config, mode);
+  // Before any worker or native connection: the SDK's and the core's lines through the service's logger, on stderr.
+  installRuntime(createLogger(config.HRDA_LOG_LEVEL, 'hrda-worker'));
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => opts.log(`while stopping: ${err.message}`));
