@@ -33,6 +33,8 @@ export interface RunningService {
   worker: HrdaWorker;
   api: FastifyInstance;
   apiUrl: string;
+  /** The development tokens and the Web UI's codec set-up, for the person at the terminal (logged unless `holdNotes`). */
+  notes: string[];
   stop(): Promise<void>;
 }
 
@@ -43,7 +45,13 @@ export interface RunningService {
  * configuration it refuses before starting anything, unless development mode is granted
  * (domain/start-policy.ts).
  */
-export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; development?: boolean }): Promise<RunningService> {
+export async function startService(opts: {
+  env?: NodeJS.ProcessEnv;
+  log: Log;
+  development?: boolean;
+  /** Return the notes for the caller to print once the logs have settled (`hrda start`) instead of logging them. */
+  holdNotes?: boolean;
+}): Promise<RunningService> {
   const env = opts.env ?? process.env;
   let config = parseConfig(env);
   const mode = { development: opts.development ?? false, nodeEnv: env.NODE_ENV };
@@ -114,16 +122,18 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
     const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());
+    const notes: string[] = [];
     // Tokens only in development mode, from the embedded provider: a real provider's are never ours to print.
     if (development && identityProvider) {
-      opts.log(developmentTokenBanner(await identityProvider.tokens(), apiUrl, identityProvider.issuer));
+      notes.push(developmentTokenBanner(await identityProvider.tokens(), apiUrl, identityProvider.issuer));
     }
     if (devServer) {
-      opts.log(`Web UI payloads are decoded by ${apiUrl}/codec for administrators, chairs and auditors: sign in at ${apiUrl}${codecLoginPath} with a token, then in the Web UI's Codec Server settings tick "Include cross-origin credentials" (docs/data-protection.md).`);
+      notes.push(`Web UI payloads are decoded by ${apiUrl}/codec for administrators, chairs and auditors: sign in at ${apiUrl}${codecLoginPath} with a token, then in the Web UI's Codec Server settings tick "Include cross-origin credentials" (docs/data-protection.md).`);
     }
+    if (!opts.holdNotes) notes.forEach((note) => opts.log(note));
 
     workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));
-    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, db, worker, api, apiUrl, stop: stopAll };
+    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, db, worker, api, apiUrl, notes, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
