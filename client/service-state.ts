@@ -68,7 +68,7 @@ function isRunning(pid: number): boolean {
  * service's state says filled in where the environment says nothing. TEMPORAL_ADDRESS set means
  * the user chose; then the state is not read at all.
  */
-export function withServiceState(env: NodeJS.ProcessEnv, dir: string = dataDir): { env: NodeJS.ProcessEnv; from?: string } {
+export function withServiceState(env: NodeJS.ProcessEnv, dir: string = env.HRDA_DATA_DIR ?? dataDir): { env: NodeJS.ProcessEnv; from?: string } {
   const state = env.TEMPORAL_ADDRESS ? undefined : readServiceState(dir);
   if (!state) return { env };
   const filled: NodeJS.ProcessEnv = { ...env };

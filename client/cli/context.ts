@@ -61,7 +61,7 @@ export function unreachableServerMessage(config: Config, env: NodeJS.ProcessEnv,
       ? `the running service's state, ${from}`
       : env.HRDA_DEV_SERVER_PORT
         ? 'HRDA_DEV_SERVER_PORT'
-        : `the embedded dev server's default port (HRDA_DEV_SERVER_PORT unset, and no service state in ${serviceStateFile()})`;
+        : `the embedded dev server's default port (HRDA_DEV_SERVER_PORT unset, and no running service's state in ${serviceStateFile(env.HRDA_DATA_DIR)})`;
   return [
     `Cannot reach the Temporal server at ${temporalAddress(config)} (namespace ${config.TEMPORAL_NAMESPACE}; the address from ${source}): ${reason}`,
     'Is the service running? `npm start` starts it and records its addresses for the CLI. For a service elsewhere set TEMPORAL_ADDRESS',
