@@ -16,6 +16,7 @@ import { developmentTokenBanner } from './api/dev-tokens';
 import { startDevelopmentProvider, type DevelopmentProvider } from './api/identity/development-provider';
 import { developmentKeyWarning } from '../worker/codec';
 import { createLogger } from '../worker/logger';
+import { installRuntime } from '../worker/runtime';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import type { Log } from '../scripts/run';
@@ -33,6 +34,8 @@ export interface RunningService {
   worker: HrdaWorker;
   api: FastifyInstance;
   apiUrl: string;
+  /** The development tokens and the Web UI's codec set-up, for the person at the terminal (logged unless `holdNotes`). */
+  notes: string[];
   stop(): Promise<void>;
 }
 
@@ -43,13 +46,21 @@ export interface RunningService {
  * configuration it refuses before starting anything, unless development mode is granted
  * (domain/start-policy.ts).
  */
-export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; development?: boolean }): Promise<RunningService> {
+export async function startService(opts: {
+  env?: NodeJS.ProcessEnv;
+  log: Log;
+  development?: boolean;
+  /** Return the notes for the caller to print once the logs have settled (`hrda start`) instead of logging them. */
+  holdNotes?: boolean;
+}): Promise<RunningService> {
   const env = opts.env ?? process.env;
   let config = parseConfig(env);
   const mode = { development: opts.development ?? false, nodeEnv: env.NODE_ENV };
   const problems = startProblems(config, mode);
   if (problems.length > 0) throw new StartRefusedError(problems);
   const development = developmentModeGranted(config, mode);
+  // Before any worker or native connection: the SDK's and the core's lines through the service's logger, on stderr.
+  installRuntime(createLogger(config.HRDA_LOG_LEVEL, 'hrda-worker'));
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => opts.log(`while stopping: ${err.message}`));
@@ -116,16 +127,18 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
     });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());
+    const notes: string[] = [];
     // Tokens only in development mode, from the embedded provider: a real provider's are never ours to print.
     if (development && identityProvider) {
-      opts.log(developmentTokenBanner(await identityProvider.tokens(), apiUrl, identityProvider.issuer));
+      notes.push(developmentTokenBanner(await identityProvider.tokens(), apiUrl, identityProvider.issuer));
     }
     if (devServer) {
-      opts.log(`Temporal Web UI: ${webUiUrl(apiUrl, config.TEMPORAL_NAMESPACE)} (served by the API, so payloads decode for administrators, chairs and auditors once signed in at ${apiUrl}${codecLoginPath}; docs/data-protection.md).`);
+      notes.push(`Temporal Web UI: ${webUiUrl(apiUrl, config.TEMPORAL_NAMESPACE)} (served by the API, so payloads decode for administrators, chairs and auditors once signed in at ${apiUrl}${codecLoginPath}; docs/data-protection.md).`);
     }
+    if (!opts.holdNotes) notes.forEach((note) => opts.log(note));
 
     workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));
-    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, db, worker, api, apiUrl, stop: stopAll };
+    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, db, worker, api, apiUrl, notes, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
