@@ -9,6 +9,7 @@ import { registerReportCommands } from './commands/report';
 import { createRunner, createStoreRunner } from './commands/runner';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerStartCommand } from './commands/start';
+import { registerTopologyCommands } from './commands/topology';
 
 // The `hrda` program: each command group lives in commands/; this file only assembles them.
 const program = new Command('hrda')
@@ -24,6 +25,7 @@ registerDisputeCommands(program, run);
 registerReportCommands(program, run);
 addRebuildRecordsCommand(registerOpsCommands(program, run), run);
 registerSimulateCommand(program);
+registerTopologyCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(err.message);

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { run, type Log } from '../run';
 import { topologyFiles, type TopologyLayout } from './layout';
 
@@ -54,7 +53,6 @@ async function makeLeaf(opts: { cert: string; key: string; ca: { cert: string; k
 export async function ensureCertificates(layout: TopologyLayout, log: Log): Promise<void> {
   const f = topologyFiles(layout);
   await mkdir(f.tls, { recursive: true, mode: 0o700 });
-  await chmod(path.dirname(f.tls), 0o700).catch(() => {});
   const cluster = { cert: f.caCert, key: f.caKey };
   const clients = { cert: f.clientCaCert, key: f.clientCaKey };
   if (!existsSync(f.caCert)) {
