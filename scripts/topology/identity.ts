@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { z } from 'zod';
-import { apiRoleSchema } from '../../domain/auth';
+import type { apiRoleSchema } from '../../domain/auth';
 import { topologyFiles, type TopologyLayout } from './layout';
 
 /**

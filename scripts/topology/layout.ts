@@ -30,8 +30,15 @@ export interface TopologyLayout {
 
 export const defaultBasePort = 17000;
 
+/**
+ * The highest base port: Temporal's SQL schema keeps each service's membership port in a smallint
+ * column, so every port of the topology stays below 32768.
+ */
+export const maxBasePort = 32767 - 246;
+
 export function topologyLayout(opts: { basePort?: number; dir?: string } = {}): TopologyLayout {
   const base = opts.basePort ?? defaultBasePort;
+  if (!Number.isInteger(base) || base < 1024 || base > maxBasePort) throw new Error(`The base port must be an integer from 1024 to ${maxBasePort} (Temporal keeps membership ports below 32768), not ${base}`);
   return {
     dir: opts.dir ?? path.join(dataDir, 'topology'),
     deployDir: path.join(repoRoot, 'deploy'),

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { ensureDatabase } from '../../store/database';
 import { ensureSearchAttributes, retry, waitForPort, type CliConnection } from '../dev-server';
-import { repoRoot } from '../paths';
+import { dataDir, repoRoot } from '../paths';
 import { localPostgresAdminUrl } from '../postgres';
 import { run, type Log } from '../run';
 import { ensureTemporalCli } from '../temporal-cli';
@@ -156,10 +156,12 @@ export async function topologyUp(opts: TopologyOptions): Promise<RunningTopology
   const log = opts.log;
   const f = topologyFiles(layout);
   const [tools, cli] = await Promise.all([ensureTemporalServer({ log }), ensureTemporalCli({ log })]);
-  // Private folders beneath (tls, identity, logs: 0700); these two only traversable (0711), because
+  // Private folders beneath (tls, identity, logs: 0700); this one only traversable (0711), because
   // as root PostgreSQL runs as `nobody` (scripts/postgres.ts) and must reach its cluster's folder.
   await mkdir(layout.dir, { recursive: true, mode: 0o711 });
-  for (const dir of [path.dirname(layout.dir), layout.dir]) await chmod(dir, 0o711).catch(() => {});
+  await chmod(layout.dir, 0o711);
+  // .data too, made private by other commands; any other parent is the caller's to open (a test's temporary folder).
+  if (path.dirname(layout.dir) === dataDir) await chmod(dataDir, 0o711);
   await ensureCertificates(layout, log);
   await ensureSigningKey(layout);
   const secrets = await ensureSecrets(layout);
