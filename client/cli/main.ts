@@ -10,6 +10,7 @@ import { createRunner, createStoreRunner } from './commands/runner';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerStartCommand } from './commands/start';
 import { endQuietlyOnClosedPipe, exitWhenFlushed } from './exit';
+import { registerTopologyCommands } from './commands/topology';
 
 // The `hrda` program: each command group lives in commands/; this file only assembles them.
 const program = new Command('hrda')
@@ -25,6 +26,7 @@ registerDisputeCommands(program, run);
 registerReportCommands(program, run);
 addRebuildRecordsCommand(registerOpsCommands(program, run), run);
 registerSimulateCommand(program);
+registerTopologyCommands(program);
 
 endQuietlyOnClosedPipe();
 program.parseAsync(process.argv).catch(async (err: Error) => {
