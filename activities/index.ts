@@ -3,6 +3,7 @@ import type { Config } from '../domain/config';
 import type { Database } from '../store/database';
 import type { CaseActivities, RetentionActivities } from '../workflows/activity-types';
 import { dataKeyStoreFor, type DataKeyStore } from '../worker/codec';
+import { cancellableActivities } from './cancellation';
 import { createRetentionActivities } from './retention';
 import { createCaseRecordActivities } from './case-record';
 import type { MailPort } from './mail.port';
@@ -43,7 +44,7 @@ export function createActivities(deps: ActivityDeps): CaseActivities & MeetingAc
   const mail = guardMail(deps.mail, deps.blockedContacts ?? new CaseWorkflowBlockedContacts(deps.client));
   const reportWithheld = signalWithheld(deps.client);
   const guarded = { ...deps, mail, reportWithheld };
-  return {
+  return cancellableActivities(deps.client, {
     ...createMeetingWorkflowActivities(guarded),
     ...createPoliceCheckActivities({ police: deps.police }),
     ...createNotificationActivities({ mail, reportWithheld }),
@@ -51,7 +52,7 @@ export function createActivities(deps: ActivityDeps): CaseActivities & MeetingAc
     ...createMeetingActivities(guarded),
     ...createRetentionActivities(deps),
     ...createCaseRecordActivities(deps),
-  };
+  });
 }
 
 /** The case hears of a withheld message by signal; a case that has ended cannot record it (the failure still shows). */

@@ -4,6 +4,7 @@ import { blockedRecipients, noBlockedContacts, recipientWithheldType, type Block
 
 export { recipientWithheldType };
 import { caseBlockedContactsQuery, caseWorkflowId } from '../workflows/referral.messages';
+import { rethrowIfCancelled } from './cancellation';
 import type { MailPort, OutgoingMail } from './mail.port';
 
 /** Failure type of a message that does not say which cases it is about. */
@@ -27,6 +28,7 @@ export class CaseWorkflowBlockedContacts implements BlockedContactsSource {
       return await this.client.workflow.getHandle(caseWorkflowId(caseId)).query(caseBlockedContactsQuery);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return noBlockedContacts;
+      rethrowIfCancelled(err);
       // Fail closed: the activity is retried until the case can answer.
       throw ApplicationFailure.retryable(`The blocked contacts of case ${caseId} could not be read (${(err as Error).name}); the message waits until they can.`, 'BlockedContactsUnavailable');
     }

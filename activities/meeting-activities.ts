@@ -13,6 +13,7 @@ import type { CaseView } from '../machines/referral';
 import { CaseClient, InvalidInputError, RefusedError } from '../client/cases';
 import type { ClosureNotice, MeetingActivities, MinutesRequest, PapersItem, PapersRequest } from '../workflows/meeting-activity-types';
 import { maracAgendaQuery, meetingWorkflowTypes } from '../workflows/meeting.messages';
+import { rethrowIfCancelled } from './cancellation';
 import { sendLeavingOutWithheld } from './mail.guard';
 import type { MailPort } from './mail.port';
 import type { NotificationDeps } from './notify';
@@ -43,6 +44,7 @@ export function createMeetingWorkflowActivities(deps: MeetingActivityDeps): Meet
     try {
       return { state: await cases.state(caseId) };
     } catch (err) {
+      rethrowIfCancelled(err);
       return { state: null, problem: err instanceof WorkflowNotFoundError ? 'no such case' : 'its state could not be read' };
     }
   };

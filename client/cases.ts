@@ -74,7 +74,7 @@ export class CaseClient {
    * `submittedBy` is the submitter's token `sub`: when the referral's flags restrict the case
    * (domain/restriction.ts), they are the first person on its need-to-know list.
    */
-  async submitReferral(input: unknown, opts: { profileId?: string; caseId?: string; now?: Date; submittedBy?: string } = {}): Promise<{ caseId: string; workflowId: string; case: CaseView }> {
+  async submitReferral(input: unknown, opts: { profileId?: string; caseId?: string; now?: Date; submittedBy?: string; submitter?: Actor } = {}): Promise<{ caseId: string; workflowId: string; case: CaseView }> {
     const profileId = opts.profileId ?? defaultProfileId;
     const profile = getProfile(profileId);
     const checked = validateReferral(input, profile, (opts.now ?? new Date()).toISOString());
@@ -92,7 +92,7 @@ export class CaseClient {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof referralWorkflow>('referralWorkflow', {
         workflowId,
         taskQueue: this.taskQueue,
-        args: [{ caseId, profileId, referral: checked.referral, ...(opts.submittedBy ? { submittedBy: opts.submittedBy } : {}) }],
+        args: [{ caseId, profileId, referral: checked.referral, ...(opts.submittedBy ? { submittedBy: opts.submittedBy } : {}), ...(opts.submitter ? { submitter: opts.submitter } : {}) }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         // A closed case is never started again under the same ID.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

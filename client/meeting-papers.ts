@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/common';
+import { londonTime } from './audit/report-html';
 import { papersDigest, readPapersCases, renderMinutesOf, renderPapers, sameDigest, type CaseReader } from '../activities/meeting-papers';
 import type { MeetingKind } from '../domain/agenda';
 import type { Profile } from '../domain/profile';
@@ -39,6 +40,8 @@ export interface MeetingPapers {
   cases: { caseId: string; shown: 'in-full' | 'restricted' | 'destroyed' | 'unreadable' }[];
   /** The above in one paragraph, for people. */
   statement: string;
+  /** One line for the top of the papers, before the agenda: rendered now, and whether it is what was mailed; the digests are in `statement`. */
+  notice: string;
 }
 
 /**
@@ -88,7 +91,7 @@ export async function readMeetingPapers({ profile, ref, read, mailed, fallbackIt
     shown: c.destroyed ? ('destroyed' as const) : c.state?.restricted ? ('restricted' as const) : c.state ? ('in-full' as const) : ('unreadable' as const),
   }));
   const what = mailed.part === 'pack' ? (ref.kind === 'daily' ? 'meeting pack' : ref.kind === 'marac' ? 'MARAC papers' : 'case summaries') : 'minutes';
-  const sent = `Mailed: ${revision !== null ? `revision ${revision}, ` : ''}message ${record.mailId}, at ${circulatedAt}, to ${record.recipients.join(', ') || 'no one'}`;
+  const sent = `Mailed: ${revision !== null ? `revision ${revision}, ` : ''}message ${record.mailId}, at ${londonTime(circulatedAt)}, to ${record.recipients.join(', ') || 'no one'}`;
   const verdict = matchesMailed === null
     ? 'The meeting recorded no digest of what it mailed (it was mailed before digests were kept), so whether this text is what was mailed cannot be told.'
     : matchesMailed
@@ -111,6 +114,7 @@ export async function readMeetingPapers({ profile, ref, read, mailed, fallbackIt
     digest,
     matchesMailed,
     cases: shown,
-    statement: `The ${what} rendered at ${renderedAt} from the cases as they are now; the meeting keeps no copy of the text. ${sent}. ${verdict}`,
+    notice: `The ${what} as the cases stand now, not the copy mailed${matchesMailed === null ? '' : matchesMailed ? ' (it matches what was mailed)' : ' (it differs from what was mailed)'}: what was mailed, to whom, and its digests are in the appendix.`,
+    statement: `The ${what} rendered at ${londonTime(renderedAt)} from the cases as they are now; the meeting keeps no copy of the text. ${sent}. ${verdict}`,
   };
 }

@@ -11,10 +11,12 @@ import { connectClient } from './temporal';
 import { registerSearchAttributes } from './search-attributes';
 import { codecLoginPath } from './api/codec';
 import { buildApi } from './api/server';
+import { webUiPath, webUiUrl } from './api/web-ui';
 import { developmentTokenBanner } from './api/dev-tokens';
 import { startDevelopmentProvider, type DevelopmentProvider } from './api/identity/development-provider';
 import { developmentKeyWarning } from '../worker/codec';
 import { createLogger } from '../worker/logger';
+import { installRuntime } from '../worker/runtime';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import type { Log } from '../scripts/run';
@@ -29,11 +31,22 @@ export interface RunningService {
   devServer?: DevServer;
   /** The service's store (PostgreSQL): embedded unless HRDA_DATABASE_URL is set. */
   db: Database;
-  worker: HrdaWorker;
-  api: FastifyInstance;
+  /** Absent when this process runs the API only (`hrda start --only api`). */
+  worker?: HrdaWorker;
+  /** Absent when this process runs the worker only (`hrda start --only worker`). */
+  api?: FastifyInstance;
   apiUrl: string;
+  /** The development tokens and the Web UI's codec set-up, for the person at the terminal (logged unless `holdNotes`). */
+  notes: string[];
   stop(): Promise<void>;
 }
+
+/**
+ * Which parts this process runs: both (the default), or one of them, so that a deployment scales
+ * workers and API processes apart (deploy/Procfile). The archiver runs beside each worker; its passes
+ * take a PostgreSQL advisory lock, so several workers archive nothing twice.
+ */
+export type ServiceRole = 'all' | 'worker' | 'api';
 
 /**
  * The embedded default in one call: the dev server (unless TEMPORAL_ADDRESS names a cluster),
@@ -42,13 +55,24 @@ export interface RunningService {
  * configuration it refuses before starting anything, unless development mode is granted
  * (domain/start-policy.ts).
  */
-export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; development?: boolean }): Promise<RunningService> {
+export async function startService(opts: {
+  env?: NodeJS.ProcessEnv;
+  log: Log;
+  development?: boolean;
+  /** Return the notes for the caller to print once the logs have settled (`hrda start`) instead of logging them. */
+  holdNotes?: boolean;
+  only?: ServiceRole;
+}): Promise<RunningService> {
   const env = opts.env ?? process.env;
+  const runsWorker = (opts.only ?? 'all') !== 'api';
+  const runsApi = (opts.only ?? 'all') !== 'worker';
   let config = parseConfig(env);
   const mode = { development: opts.development ?? false, nodeEnv: env.NODE_ENV };
   const problems = startProblems(config, mode);
   if (problems.length > 0) throw new StartRefusedError(problems);
   const development = developmentModeGranted(config, mode);
+  // Before any worker or native connection: the SDK's and the core's lines through the service's logger, on stderr.
+  installRuntime(createLogger(config.HRDA_LOG_LEVEL, 'hrda-worker'));
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => opts.log(`while stopping: ${err.message}`));
@@ -80,6 +104,7 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
         port: config.HRDA_DEV_SERVER_PORT,
         uiPort: config.HRDA_DEV_UI_PORT,
         codecEndpoint: `${apiUrl}/codec`,
+        uiPublicPath: webUiPath,
         retentionDays: config.HRDA_RETENTION_DAYS,
         log: opts.log,
       });
@@ -95,32 +120,47 @@ export async function startService(opts: { env?: NodeJS.ProcessEnv; log: Log; de
       );
     }
 
-    opts.log('Starting the worker (bundling workflows)…');
-    // One bundle for the worker and for the archiver, which replays each closed history against it.
-    const workflowBundle = await auditBundle();
-    const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config, db) });
-    const worker = await createWorker(config, db, activities, { workflowBundle });
-    const workerDone = worker.run();
-    stops.push(() => worker.shutdown());
-    // Closed workflows into the store before the namespace's retention removes them (docs/ops.md).
-    const archiver = startArchiver({
-      db, client: temporal, workflowBundle, dataConverter: dataConverterFor(config, db),
-      intervalMs: config.HRDA_ARCHIVE_INTERVAL_SECONDS * 1000, log: opts.log,
-    });
-    stops.push(() => archiver.stop());
-    const api = await buildApi({ config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api') });
-    await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
-    stops.push(() => api.close());
+    let worker: HrdaWorker | undefined;
+    if (runsWorker) {
+      opts.log('Starting the worker (bundling workflows)…');
+      // One bundle for the worker and for the archiver, which replays each closed history against it.
+      const workflowBundle = await auditBundle();
+      const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config, db) });
+      const started = await createWorker(config, db, activities, { workflowBundle });
+      worker = started;
+      const workerDone = started.run();
+      stops.push(() => started.shutdown());
+      workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));
+      // Closed workflows into the store before the namespace's retention removes them (docs/ops.md).
+      const archiver = startArchiver({
+        db, client: temporal, workflowBundle, dataConverter: dataConverterFor(config, db),
+        intervalMs: config.HRDA_ARCHIVE_INTERVAL_SECONDS * 1000, log: opts.log,
+      });
+      stops.push(() => archiver.stop());
+    }
+    let api: FastifyInstance | undefined;
+    if (runsApi) {
+      const running = worker;
+      // An API-only process reports the worker as 'external' on /health: workers are other processes.
+      const built = await buildApi({
+        config, db, temporal, ...(running ? { workerRunning: () => running.worker.getState() === 'RUNNING' } : {}), logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api'),
+        ...(devServer ? { webUiUpstream: `http://127.0.0.1:${config.HRDA_DEV_UI_PORT}` } : {}),
+      });
+      api = built;
+      await built.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
+      stops.push(() => built.close());
+    }
+    const notes: string[] = [];
     // Tokens only in development mode, from the embedded provider: a real provider's are never ours to print.
     if (development && identityProvider) {
-      opts.log(developmentTokenBanner(await identityProvider.tokens(), apiUrl, identityProvider.issuer));
+      notes.push(developmentTokenBanner(await identityProvider.tokens(), apiUrl, identityProvider.issuer));
     }
     if (devServer) {
-      opts.log(`Web UI payloads are decoded by ${apiUrl}/codec for administrators, chairs and auditors: sign in at ${apiUrl}${codecLoginPath} with a token, then in the Web UI's Codec Server settings tick "Include cross-origin credentials" (docs/data-protection.md).`);
+      notes.push(`Temporal Web UI: ${webUiUrl(apiUrl, config.TEMPORAL_NAMESPACE)} (served by the API, so payloads decode for administrators, chairs and auditors once signed in at ${apiUrl}${codecLoginPath}; docs/data-protection.md).`);
     }
+    if (!opts.holdNotes) notes.forEach((note) => opts.log(note));
 
-    workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));
-    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, db, worker, api, apiUrl, stop: stopAll };
+    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, db, ...(worker ? { worker } : {}), ...(api ? { api } : {}), apiUrl, notes, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

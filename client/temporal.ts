@@ -1,11 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import type { Config } from '../domain/config';
 import type { Database } from '../store/database';
 import { dataConverterFor } from '../worker/codec';
 import { connectionOptions } from '../worker/connection';
 
 /** A Temporal client for the configured cluster, namespace and data converter (its data keys in the store `db`). */
-export async function connectClient(config: Config, db: Database): Promise<Client> {
-  const connection = await Connection.connect(connectionOptions(config));
+export async function connectClient(config: Config, db: Database, opts: { connectTimeout?: Duration } = {}): Promise<Client> {
+  const connection = await Connection.connect({ ...connectionOptions(config), ...(opts.connectTimeout !== undefined ? { connectTimeout: opts.connectTimeout } : {}) });
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config, db) });
 }

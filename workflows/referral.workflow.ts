@@ -2,6 +2,7 @@ import {
   allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import { createActor, type Snapshot } from 'xstate';
+import type { Actor } from '../domain/actor';
 import { blockedContactsOf } from '../domain/perpetrator-safety';
 import { getProfile } from '../domain/profiles';
 import type { Referral } from '../domain/referral';
@@ -23,6 +24,8 @@ export interface ReferralWorkflowInput {
   referral: Referral;
   /** The `sub` of whoever submitted the referral: on the need-to-know list when its flags restrict the case. */
   submittedBy?: string;
+  /** Who submitted it, as the timeline credits the referral; without it (older cases), the referrer's practitioner. */
+  submitter?: Actor;
   /** Set when the workflow continues as new: the machine's persisted snapshot and what its effects have done. */
   continued?: { snapshot: Snapshot<unknown> } & EffectsState;
 }
@@ -90,7 +93,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
   // client/audit/rebuild-timeline.ts reads the same marker (restrictedCasesPatch).
   const restrictAtIntake = input.continued ? true : patched('restricted-cases');
   const actor = (live.actor = createActor(machine, {
-    input: { caseId: input.caseId, profileId: input.profileId, referral: input.referral, repeat, submittedBy: input.submittedBy ?? null, restrictAtIntake },
+    input: { caseId: input.caseId, profileId: input.profileId, referral: input.referral, repeat, submittedBy: input.submittedBy ?? null, submitter: input.submitter ?? null, restrictAtIntake },
     // Restoring a snapshot ignores the input: the machine carries on where it was.
     ...(input.continued ? { snapshot: input.continued.snapshot as CaseSnapshot } : {}),
   }));

@@ -22,7 +22,7 @@ import { jsonResponse } from './schemas';
  * every decode is written to the access log before the answer leaves. The Web UI cannot attach an
  * API token of its own, so a browser signs in once at /codec/login with a token and gets an HttpOnly
  * cookie scoped to /codec holding a session reference (./codec-sessions.ts) — never the token —
- * sent by the UI's "Include cross-origin credentials".
+ * sent by a UI served from this origin (./web-ui.ts), or by one elsewhere with "Include cross-origin credentials".
  * The routes speak Temporal's remote-codec protocol rather than the case API's contract (no
  * Idempotency-Key, no case resource), so they are left out of the OpenAPI document.
  */
@@ -112,7 +112,8 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
   /** CORS for the Web UI's origins; any other browser origin is refused before anything is read. */
   const allowUiOrigin = async (req: FastifyRequest, reply: FastifyReply) => {
     const origin = req.headers.origin;
-    if (origin === undefined) return;
+    // The Web UI served through this API (development mode, ./web-ui.ts) calls from this origin: no CORS needed.
+    if (origin === undefined || origin === `${req.protocol}://${req.host}`) return;
     if (!origins.has(origin)) throw new ProblemError('forbidden', `The codec server answers the Temporal Web UI at ${[...origins].join(' or ')}, not ${origin} (HRDA_UI_ORIGIN).`);
     reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin');
   };
@@ -348,8 +349,10 @@ const loginPage = `<!doctype html>
 every decode is recorded in the access log under the token's name. The token itself is not kept: this server
 opens a session for its <code>/codec</code> routes (an HttpOnly cookie holding a random reference) that ends
 when the token would have expired, after 8 hours, or when you sign out.</p>
-<p>Then, in the Web UI's Codec Server settings, use your browser setting with this endpoint
-(<code>…/codec</code> on this server) and tick <em>Include cross-origin credentials</em>.</p>
+<p>Then open the Web UI at <a href="/ui/"><code>/ui/</code> on this server</a> (development mode), where
+payloads decode with no further setting. A Web UI on another origin needs, in its Codec Server
+settings, your browser setting with this endpoint (<code>…/codec</code> on this server) and
+<em>Include cross-origin credentials</em> ticked.</p>
 <form id="signin"><label>Token <input id="token" type="password" autocomplete="off" required></label>
 <p><button type="submit">Sign in</button> <button type="button" id="signout">Sign out</button></p></form>
 <p id="status" role="status"></p>

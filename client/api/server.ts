@@ -22,6 +22,7 @@ import { registerCaseCommandRoutes } from './routes/case-commands';
 import { registerCaseRoutes } from './routes/cases';
 import { registerDisclosureRoutes } from './routes/disclosures';
 import { registerHealthRoutes } from './routes/health';
+import { installWebUiProxy } from './web-ui';
 
 export interface ApiDeps {
   config: Config;
@@ -38,6 +39,8 @@ export interface ApiDeps {
   /** Accepts the identity provider's tokens; built from the HRDA_OIDC_* configuration when not given. */
   verifier?: TokenVerifier;
   now?: () => Date;
+  /** Development mode: the dev server's Web UI to serve under /ui, same-origin with the codec (./web-ui.ts). */
+  webUiUpstream?: string;
 }
 
 /**
@@ -87,6 +90,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => clearInterval(sweep));
   await installOpenApi(app);
 
+  if (deps.webUiUpstream) await installWebUiProxy(app, deps.webUiUpstream);
   registerHealthRoutes(app, { ...deps, archive: deps.archiveStatus ?? true });
   const restrictions = new CaseRestrictions(deps.db);
   registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions, caseIdSecret: deps.config.HRDA_SUBJECT_KEY, db: deps.db });

@@ -8,7 +8,7 @@ import { type AccessLogEntry } from '../api/access-log';
 import { auditCase, type AuditOptions, type CaseAudit } from './audit-case';
 import { auditFindings } from './findings';
 import { eventsOf, eventTimeMs } from './history';
-import { accessLogTable, escapeHtml, reportPage, timelineTable, verdict } from './report-html';
+import { accessLogTable, escapeHtml, londonTime, reportPage, timelineTable, verdict } from './report-html';
 
 export interface ExportOptions extends AuditOptions {
   /** The bundle's folder; created if missing. */
@@ -96,7 +96,7 @@ function reportHtml(a: CaseAudit, findings: string[], accessLog: AccessLogEntry[
   const last = events[events.length - 1];
   const timeline = a.reported ?? a.rebuilt.timeline;
   const from = a.source === 'archive' ? ' from the archive (Temporal no longer has the workflow)' : source ? ` from ${source.address}, namespace ${source.namespace}` : '';
-  return reportPage(`Audit bundle: case ${a.caseId}`, `Exported ${now.toISOString()}${from}. Times in Europe/London.`, [
+  return reportPage(`Audit bundle: case ${a.caseId}`, `Exported ${londonTime(now.toISOString())}${from}. Times in Europe/London.`, [
     {
       heading: 'Checks',
       html: [
@@ -111,9 +111,9 @@ function reportHtml(a: CaseAudit, findings: string[], accessLog: AccessLogEntry[
       facts: view
         ? [
             ['Case', a.caseId], ['Workflow', a.workflowId], ['Profile', view.profile], ['Stage', view.stage], ['Risk', view.risk],
-            ['Route', view.route ?? '—'], ['Received', view.receivedAt], ['Meeting', view.meetingAt ?? '—'], ['Heard', view.heardAt ?? '—'],
+            ['Route', view.route ?? '—'], ['Received', londonTime(view.receivedAt)], ['Meeting', view.meetingAt ? londonTime(view.meetingAt) : '—'], ['Heard', view.heardAt ? londonTime(view.heardAt) : '—'],
             ['Actions', view.actions.map((x) => `${x.id} (${x.owner}): ${x.status}${x.overdue ? ', overdue' : ''}`).join('; ') || '—'],
-            ['Disputes', view.disputes.join(', ') || '—'], ['Closed', view.closed ? `${view.closed.at}: ${view.closed.rationale}` : '—'],
+            ['Disputes', view.disputes.join(', ') || '—'], ['Closed', view.closed ? `${londonTime(view.closed.at)}: ${view.closed.rationale}` : '—'],
           ]
         : [['Case', a.caseId], ['State', 'The history ends before the case was registered.']],
     },
@@ -123,7 +123,7 @@ function reportHtml(a: CaseAudit, findings: string[], accessLog: AccessLogEntry[
       heading: 'History',
       facts: [
         ['Runs', a.runs], ['Events', a.events], ['Status', a.status],
-        ['First event', first ? new Date(eventTimeMs(first)).toISOString() : '—'], ['Last event', last ? new Date(eventTimeMs(last)).toISOString() : '—'],
+        ['First event', first ? londonTime(new Date(eventTimeMs(first)).toISOString()) : '—'], ['Last event', last ? londonTime(new Date(eventTimeMs(last)).toISOString()) : '—'],
       ],
     },
   ]);

@@ -164,9 +164,9 @@ class CaseHost {
   private readonly runningTimers = new Set<number>();
 
   private start(snapshot?: Snapshot<unknown>, repeat: RepeatInfo | null = null): void {
-    const { caseId, profileId, referral, submittedBy } = this.input;
+    const { caseId, profileId, referral, submittedBy, submitter } = this.input;
     this.actor = createActor(this.machine, {
-      input: { caseId, profileId, referral, repeat, submittedBy: submittedBy ?? null, restrictAtIntake: this.restrictAtIntake },
+      input: { caseId, profileId, referral, repeat, submittedBy: submittedBy ?? null, submitter: submitter ?? null, restrictAtIntake: this.restrictAtIntake },
       // Restoring a snapshot ignores the input: the machine carries on where it was.
       ...(snapshot ? { snapshot: snapshot as CaseSnapshot } : {}),
     });

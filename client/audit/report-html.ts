@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { calendarZone } from '../../domain/calendar';
 import type { TimelineEntry } from '../../domain/timeline';
 import type { AccessLogEntry } from '../api/access-log';
+import { actorInWords, codeInWords, eventInWords, reasonOf, roleInWords } from './timeline-words';
 
 /**
  * Standalone HTML pages for people: a case's timeline, and the audit bundle's report. Every
@@ -11,30 +12,46 @@ import type { AccessLogEntry } from '../api/access-log';
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => entities[c]!);
 
-const when = (at: string) => {
-  const utc = DateTime.fromISO(at, { zone: 'utc' });
-  if (!utc.isValid) return escapeHtml(at);
-  return `<time datetime="${escapeHtml(at)}">${escapeHtml(utc.setZone(calendarZone).toFormat('ccc d LLL yyyy HH:mm'))}</time>`;
+/** An instant as people in England and Wales read it: London wall clock, with GMT/BST and the offset. */
+export const londonTime = (at: string): string => {
+  const instant = DateTime.fromISO(at, { setZone: true });
+  if (!instant.isValid) return at;
+  return instant.setZone(calendarZone).setLocale('en-GB').toFormat("ccc d LLL yyyy, HH:mm '('ZZZZ', 'ZZ')'");
 };
 
-const facts = (data: Record<string, unknown>): string => {
-  const items = Object.entries(data).map(([k, v]) => {
-    const value = Array.isArray(v)
-      ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ')
-      : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
-    return `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(value)}</dd>`;
-  });
+const when = (at: string) =>
+  `<time datetime="${escapeHtml(at)}">${escapeHtml(londonTime(at))}</time>`;
+
+const isInstant = (v: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && DateTime.fromISO(v).isValid;
+
+/** One value of an entry's data, in words: instants in London time, codes as words, lists and records nested. */
+const valueHtml = (v: unknown): string => {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'string') return isInstant(v) ? when(v) : /^[a-z0-9]+(-[a-z0-9]+)+$/.test(v) ? escapeHtml(codeInWords(v)) : escapeHtml(v);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return 'none';
+    return v.every((x) => typeof x !== 'object' || x === null) ? v.map(valueHtml).join(', ') : `<ul>${v.map((x) => `<li>${valueHtml(x)}</li>`).join('')}</ul>`;
+  }
+  if (typeof v === 'object') return facts(v as Record<string, unknown>);
+  return escapeHtml(v);
+};
+
+const facts = (data: Record<string, unknown>, leaveOut?: string): string => {
+  const items = Object.entries(data).filter(([k]) => k !== leaveOut)
+    .map(([k, v]) => `<dt>${escapeHtml(codeInWords(k))}</dt><dd>${valueHtml(v)}</dd>`);
   return items.length ? `<dl>${items.join('')}</dl>` : '';
 };
 
-const who = (e: TimelineEntry) =>
-  e.actor.role === 'system' ? 'the service' : `${escapeHtml(e.actor.role)}${e.actor.agency ? ` (${escapeHtml(e.actor.agency)})` : ''}`;
-
 export function timelineTable(timeline: readonly TimelineEntry[]): string {
   if (timeline.length === 0) return '<p>No entries.</p>';
-  const rows = timeline.map((e, i) => `<tr id="entry-${i}">
-  <td>${i + 1}</td><td>${when(e.at)}</td><td><code>${escapeHtml(e.type)}</code></td><td>${facts(e.data as Record<string, unknown>)}</td><td>${who(e)}</td><td>${escapeHtml(e.rationale ?? '')}</td>
-</tr>`);
+  const rows = timeline.map((e, i) => {
+    const why = reasonOf(e);
+    // The contract's code stays beside the words, for whoever reads the JSON alongside.
+    return `<tr id="entry-${i}">
+  <td>${i + 1}</td><td>${when(e.at)}</td><td>${escapeHtml(eventInWords(e.type))}<br><small><code>${escapeHtml(e.type)}</code></small></td><td>${facts(e.data as Record<string, unknown>, why?.field)}</td><td>${escapeHtml(actorInWords(e.actor))}</td><td>${escapeHtml(why?.text ?? '')}</td>
+</tr>`;
+  });
   return `<table>
 <thead><tr><th>#</th><th>When (Europe/London)</th><th>What</th><th>Details</th><th>Who</th><th>Why</th></tr></thead>
 <tbody>
@@ -51,6 +68,8 @@ th, td { border: 1px solid #ccc; padding: .35rem .5rem; vertical-align: top; tex
 th { background: #f3f3f3; }
 dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 0 .75rem; }
 dt { color: #555; } dd { margin: 0; }
+ul { margin: 0; padding-left: 1.1rem; }
+small code { color: #666; }
 .ok { color: #0b6b1d; font-weight: bold; } .fail { color: #a4000f; font-weight: bold; }
 .meta { color: #555; }
 `;
@@ -76,7 +95,7 @@ ${body}
 export function timelinePage(caseId: string, timeline: readonly TimelineEntry[], opts: { generatedAt?: Date } = {}): string {
   const generated = (opts.generatedAt ?? new Date()).toISOString();
   return page(`Timeline of case ${caseId}`, `<h1>Timeline of case ${escapeHtml(caseId)}</h1>
-<p class="meta">${timeline.length} entries · generated ${escapeHtml(generated)} · times in Europe/London</p>
+<p class="meta">${timeline.length} entries · generated ${when(generated)} · times in Europe/London</p>
 ${timelineTable(timeline)}`);
 }
 
@@ -95,9 +114,9 @@ export function factsTable(rows: readonly [string, unknown][]): string {
 export function accessLogTable(entries: readonly AccessLogEntry[]): string {
   if (entries.length === 0) return '<p>No reads or disclosures of this case are recorded in the access log.</p>';
   return `<table>
-<thead><tr><th>When</th><th>Who</th><th>Role</th><th>Agency</th><th>Action</th><th>Route</th><th>View</th><th>Purpose</th></tr></thead>
+<thead><tr><th>When (Europe/London)</th><th>Who</th><th>Role</th><th>Agency</th><th>Action</th><th>Route</th><th>View</th><th>Purpose</th></tr></thead>
 <tbody>
-${entries.map((e) => `<tr><td>${when(e.at)}</td><td>${escapeHtml(e.sub)}</td><td>${escapeHtml(e.role ?? '')}</td><td>${escapeHtml(e.agency ?? '')}</td><td>${escapeHtml(e.action)}</td><td><code>${escapeHtml(e.route)}</code></td><td>${escapeHtml(e.view)}</td><td>${escapeHtml(e.purpose)}</td></tr>`).join('\n')}
+${entries.map((e) => `<tr><td>${when(e.at)}</td><td>${escapeHtml(e.sub)}</td><td>${escapeHtml(e.role ? roleInWords(e.role) : '')}</td><td>${escapeHtml(e.agency ?? '')}</td><td>${escapeHtml(e.action)}</td><td><code>${escapeHtml(e.route)}</code></td><td>${escapeHtml(e.view)}</td><td>${escapeHtml(e.purpose)}</td></tr>`).join('\n')}
 </tbody>
 </table>`;
 }

@@ -5,6 +5,8 @@ import { embeddedDatabaseUrl } from '../../scripts/postgres';
 import { openDatabase, type Database } from '../../store/database';
 import { isStoreUnavailable } from '../../store/unavailable';
 import { connectClient } from '../temporal';
+import { serviceStateFile, withServiceState } from '../service-state';
+import { MeetingNotFoundError } from '../meetings';
 import { CliError, type CliIo } from './output';
 
 /** What a command that needs only the store runs with: the configuration, the store, and where to write. */
@@ -30,13 +32,41 @@ export interface CommandContext extends StoreContext {
   purpose?: string;
 }
 
+/**
+ * The configuration from the environment, with the addresses of a running `hrda start` filled in
+ * where TEMPORAL_ADDRESS is unset (client/service-state.ts), so the CLI finds a service on other
+ * ports with no variable set.
+ */
 function configFrom(env: NodeJS.ProcessEnv): Config {
   try {
-    return parseConfig(env);
+    return parseConfig(withServiceState(env).env);
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message);
     throw err;
   }
+}
+
+/**
+ * How long the CLI waits for the Temporal server before saying it cannot reach it: a server that
+ * is up answers in milliseconds, and the person at the terminal should hear within 3 s (issue 18).
+ */
+export const cliConnectTimeoutMs = 2_000;
+
+/** Where the address the CLI tried came from, and what to set instead: for the message when it is unreachable. */
+export function unreachableServerMessage(config: Config, env: NodeJS.ProcessEnv, reason: string): string {
+  const { from } = withServiceState(env);
+  const source = env.TEMPORAL_ADDRESS
+    ? 'TEMPORAL_ADDRESS'
+    : from
+      ? `the running service's state, ${from}`
+      : env.HRDA_DEV_SERVER_PORT
+        ? 'HRDA_DEV_SERVER_PORT'
+        : `the embedded dev server's default port (HRDA_DEV_SERVER_PORT unset, and no running service's state in ${serviceStateFile(env.HRDA_DATA_DIR)})`;
+  return [
+    `Cannot reach the Temporal server at ${temporalAddress(config)} (namespace ${config.TEMPORAL_NAMESPACE}; the address from ${source}): ${reason}`,
+    'Is the service running? `npm start` starts it and records its addresses for the CLI. For a service elsewhere set TEMPORAL_ADDRESS',
+    "to its Temporal frontend's host:port (with TLS settings for a cluster), or HRDA_DEV_SERVER_PORT to the port its dev server was started on.",
+  ].join('\n');
 }
 
 /**
@@ -68,12 +98,10 @@ export async function withTemporal<T>(io: CliIo, fn: (ctx: CommandContext) => Pr
   const db = openCliDatabase(config);
   let client: Client;
   try {
-    client = await connectClient(config, db);
+    client = await connectClient(config, db, { connectTimeout: cliConnectTimeoutMs });
   } catch (err) {
-    throw new CliError(
-      `Cannot reach the Temporal server at ${temporalAddress(config)} (namespace ${config.TEMPORAL_NAMESPACE}): ${(err as Error).message}\n`
-        + 'Start the service with `hrda start`, or set TEMPORAL_ADDRESS (and TLS settings) for your cluster.',
-    );
+    await db.end();
+    throw new CliError(unreachableServerMessage(config, env, (err as Error).message));
   }
   try {
     return await fn({ config, client, db, io, ...(extra.purpose ? { purpose: extra.purpose } : {}) });
@@ -92,7 +120,7 @@ export function explain(err: unknown, config?: Config): unknown {
     const id = err.workflowId?.replace(/^case-/, '') ?? '(unknown)';
     return new CliError(`No case ${id} in namespace ${config?.TEMPORAL_NAMESPACE ?? '(configured)'} (workflow ${err.workflowId}). \`hrda case list\` shows the cases there.`);
   }
-  if (err instanceof InvalidInputError || err instanceof RefusedError) return new CliError(err.message);
+  if (err instanceof InvalidInputError || err instanceof RefusedError || err instanceof MeetingNotFoundError) return new CliError(err.message);
   if (isStoreUnavailable(err)) {
     return new CliError(`Cannot reach the service's store (PostgreSQL${config?.HRDA_DATABASE_URL ? ', HRDA_DATABASE_URL' : ` on 127.0.0.1:${config?.HRDA_POSTGRES_PORT ?? 7432}, started by \`hrda start\``}): the data keys and the access log are there. Retry once it is back.`);
   }

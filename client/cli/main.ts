@@ -9,6 +9,8 @@ import { registerReportCommands } from './commands/report';
 import { createRunner, createStoreRunner } from './commands/runner';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerStartCommand } from './commands/start';
+import { endQuietlyOnClosedPipe, exitWhenFlushed } from './exit';
+import { registerTopologyCommands } from './commands/topology';
 
 // The `hrda` program: each command group lives in commands/; this file only assembles them.
 const program = new Command('hrda')
@@ -24,8 +26,10 @@ registerDisputeCommands(program, run);
 registerReportCommands(program, run);
 addRebuildRecordsCommand(registerOpsCommands(program, run), run);
 registerSimulateCommand(program);
+registerTopologyCommands(program);
 
-program.parseAsync(process.argv).catch((err: Error) => {
+endQuietlyOnClosedPipe();
+program.parseAsync(process.argv).catch(async (err: Error) => {
   console.error(err.message);
-  process.exit(1);
+  await exitWhenFlushed(1);
 });

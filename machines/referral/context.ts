@@ -110,6 +110,8 @@ export interface CaseContext {
   disputes: DisputeStart[];
   openDisputes: string[];
   closed: { at: Instant; rationale: string; by: Actor } | null;
+  /** Who submitted the referral; absent in cases begun before it was kept (the referrer's practitioner is credited). */
+  submitter?: Actor | null;
   /**
    * Set when the case is restricted to a need-to-know list (domain/restriction.ts). Absent from
    * snapshots persisted before restriction existed: read it as `restriction ?? null`.
@@ -141,6 +143,8 @@ export interface CaseInput {
   repeat: RepeatInfo | null;
   /** Who submitted the referral (their token's `sub`): on the need-to-know list of a case restricted at intake. */
   submittedBy?: string | null;
+  /** Who submitted the referral (role and agency), as its timeline entry credits it. */
+  submitter?: Actor | null;
   /**
    * Whether the referral's flags restrict the case at intake (default true). The workflow passes
    * false when replaying a history recorded before restriction existed (`patched`).

@@ -354,6 +354,7 @@ export function createReferralMachine(profile: Profile) {
       referral: input.referral,
       risk: input.referral.assessment.risk,
       repeat: input.repeat,
+      ...(input.submitter ? { submitter: input.submitter } : {}),
       route: null,
       checks: profile.checks.systems.map((system): CheckResult => ({ system, status: 'pending' })),
       circulationDay: null,
@@ -435,7 +436,7 @@ export function createReferralMachine(profile: Profile) {
               referrer: r.referrer.agency,
               ...(r.assessment.score !== undefined ? { score: r.assessment.score } : {}),
               ...(r.referrer.sru ? { sru: { forwardedAt: r.referrer.sru.forwardedAt } } : {}),
-            }, { actor: { role: 'agency-practitioner', agency: r.referrer.agency }, rationale: r.assessment.override?.rationale });
+            }, { actor: context.submitter ?? { role: 'agency-practitioner', agency: r.referrer.agency }, rationale: r.assessment.override?.rationale });
           },
         }),
         // Restricted at intake by the referral's flags (003 §18.3): said on the timeline, with why.

@@ -66,6 +66,8 @@ describe('a case through HTTP', () => {
     const entries = timeline.json<{ type: string; actor: object }[]>();
     expect(entries.map((e) => e.type)).toEqual(expect.arrayContaining(['referral.received', 'referral.routed', 'summary.received']));
     expect(entries.find((e) => e.type === 'summary.received')!.actor).toEqual({ role: 'agency-practitioner', agency: 'housing', name: 'test-agency-practitioner-housing' });
+    // The referral is credited to whoever submitted it (here the police's administrator), not to a practitioner of the referring agency.
+    expect(entries.find((e) => e.type === 'referral.received')!.actor).toEqual({ role: 'administrator', agency: 'police', name: 'test-administrator-police' });
   });
 
   it('answers an action the case refuses with 409 and the reason', async () => {

@@ -326,7 +326,11 @@ describe('meeting papers after a case is destroyed (issue 7 item 4)', () => {
         expect(pack).toMatchObject({ matchesMailed: false, mailId: `${meetingId}:papers:r1`, revision: 1, cases: [{ caseId: 'papers-1', shown: 'destroyed' }, { caseId: 'papers-2', shown: 'in-full' }] });
         // The other case on the same papers is still shown in full.
         expect(pack.html).toContain('Alex Example');
-        expect(await run('2026-11-26', { format: 'html' })).toContain('<p class="banner"><strong>Rendered on read, not the mailed copy.</strong>');
+        const html = await run('2026-11-26', { format: 'html' });
+        expect(html).toContain('<p class="banner"><strong>Rendered on read, not the mailed copy.</strong>');
+        // The agenda comes first; what was mailed and its digests are an appendix at the end.
+        expect(html.indexOf('Case papers-1')).toBeLessThan(html.indexOf('Appendix: what was mailed'));
+        expect(html.indexOf('SHA-256')).toBeGreaterThan(html.indexOf('Appendix: what was mailed'));
 
         // The destroyed case's ID is never used again: the typed client and `hrda case submit --case-id` refuse it, naming the field.
         await expect(new CaseClient(env.client, taskQueue, { dataKeys }).submitReferral(exampleReferral(), { caseId: 'papers-1' }))

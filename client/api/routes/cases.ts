@@ -17,7 +17,7 @@ import { canonicalJson, caseIdForKey, idempotencyKeyOf } from '../idempotency';
 import { caseNotFound, ProblemError, problemResponses } from '../problem';
 import { caseSkeleton, fullViewFor, redactTimeline } from '../redaction';
 import { caseListComponent, caseReadSchema, caseWriteResultSchema, jsonResponse, referralSubmissionSchema, timelineSchema } from '../schemas';
-import { caseParamsSchema, noQuery, readCaseFor, readHeadersSchema, writeHeadersSchema } from './shared';
+import { actorOf, caseParamsSchema, noQuery, readCaseFor, readHeadersSchema, writeHeadersSchema } from './shared';
 import type { Client } from '@temporalio/client';
 import type { CaseRestrictions } from '../case-restrictions';
 import type { Database } from '../../../store/database';
@@ -102,7 +102,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       const shown = access === 'skeleton' ? caseSkeleton(earlier, { needToKnow: principal.role === 'chair' }) : earlier;
       return reply.code(200).header('idempotent-replayed', 'true').send({ caseId, case: shown });
     }
-    const submitted = await deps.cases.submitReferral(referral, { profileId, caseId, submittedBy: principal.sub });
+    const submitted = await deps.cases.submitReferral(referral, { profileId, caseId, submittedBy: principal.sub, submitter: actorOf(principal) });
     if (submitted.case.restricted) req.disclosure.restrictedCaseIds = [caseId];
     await deps.restrictions.record(caseId, submitted.case);
     return reply.code(201).send({ caseId, case: submitted.case });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporalAddress } from '../../../domain/config';
 import { dataConverterFor } from '../../../worker/codec';
 import { auditBundle, auditCase, listCaseIds, type CaseAudit } from '../../audit/audit-case';
@@ -11,6 +11,7 @@ import { logCliRead, requirePurpose } from '../access-log';
 import { explain, type CommandContext, type StoreContext } from '../context';
 import { CliError, Progress } from '../output';
 import type { Runner, StoreRunner } from './runner';
+import { quietCliRuntime } from '../runtime';
 import { verifyAccessLog } from '../../audit/verify-log';
 
 export interface AuditDeps {
@@ -111,15 +112,6 @@ export async function auditVerifyLog(ctx: StoreContext, opts: { json?: boolean }
   return result.ok ? 0 : 1;
 }
 
-/** Replay workers log their start and stop at INFO: an auditor's terminal wants the findings only. */
-function quietRuntime(): void {
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // Installed already (by an earlier command in this process): keep it.
-  }
-}
-
 export function registerAuditCommands(program: Command, run: Runner, runOnStore: StoreRunner): void {
   const group = program.command('audit').description("check cases against their Temporal histories, and export an auditor's bundle");
 
@@ -132,7 +124,7 @@ export function registerAuditCommands(program: Command, run: Runner, runOnStore:
     .option('--json', 'print the results as JSON')
     .option('--purpose <why>', 'why you read this personal data (required; written to the access log with your OS user name)')
     .action((caseId: string | undefined, opts: { all?: boolean; query?: string; json?: boolean; purpose?: string }) => {
-      quietRuntime();
+      quietCliRuntime();
       return run((ctx) => auditReplay(ctx, caseId, opts), { purpose: opts.purpose });
     });
 
@@ -143,7 +135,7 @@ export function registerAuditCommands(program: Command, run: Runner, runOnStore:
     .option('--out <dir>', 'the bundle folder (default ./audit-<caseId>)')
     .option('--purpose <why>', 'why you read this personal data (required; written to the access log with your OS user name)')
     .action((caseId: string, opts: { out?: string; purpose?: string }) => {
-      quietRuntime();
+      quietCliRuntime();
       return run((ctx) => auditExport(ctx, caseId, opts), { purpose: opts.purpose });
     });
 

@@ -30,21 +30,7 @@ export function registerMeetingCommands(program: Command, run: Runner): void {
     .option('--marac', 'the MARAC of that day (a profile that holds one)')
     .option('--profile <id>', 'profile', defaultProfileId)
     .option('--json', 'print JSON')
-    .action((date: string, opts: { monthly?: boolean; marac?: boolean; profile: string; json?: boolean }) =>
-      run(async (ctx) => {
-        const meetings = new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile, ctx.db ? { archive: ctx.db } : {});
-        const agenda = await meetings.agenda(kindOf(opts), dateArg(date));
-        if (!agenda) throw new CliError(`No ${kindOf(opts)} meeting of ${opts.profile} on ${date} exists yet.`);
-        if (opts.json) return ctx.io.out(JSON.stringify(agenda, null, 2));
-        ctx.io.out(`${kindOf(opts) === 'daily' ? 'Daily HRDA meeting' : kindOf(opts) === 'marac' ? 'MARAC' : 'HRDAP'} ${date}: ${agenda.status}, sits ${formatInstant(agenda.meetingAt)}`);
-        if (agenda.kind === 'marac') {
-          ctx.io.out(`Papers by ${formatInstant(agenda.papersBy)}. Actions outstanding from the previous MARAC, taken first: ${agenda.outstandingActions.length ? '' : 'none'}`);
-          for (const a of agenda.outstandingActions) ctx.io.out(`  case ${a.caseId} action ${a.actionId} (${a.owner}, ${a.status}, due ${formatInstant(a.dueAt)})`);
-        }
-        const items = agenda.items as { position?: number; caseId: string; item: string; risk: string; status?: string; qa?: string; category?: string | null }[];
-        ctx.io.out(renderTable(['#', 'case', 'item', 'risk', 'status'], items.map((i, n) => [String(i.position ?? n + 1), i.caseId, i.category ?? i.item, i.risk, i.status ?? i.qa ?? ''])));
-      }),
-    );
+    .action((date: string, opts: MeetingAgendaOptions) => run((ctx) => meetingAgenda(ctx, date, opts)));
 
   meeting
     .command('pack')
@@ -69,6 +55,54 @@ export function registerMeetingCommands(program: Command, run: Runner): void {
     .action(async (opts: { from: string; to: string; profile: string }) => {
       process.stdout.write(meetingSeriesIcs(getProfile(opts.profile), dateArg(opts.from), dateArg(opts.to)));
     });
+}
+
+export interface MeetingAgendaOptions {
+  monthly?: boolean;
+  marac?: boolean;
+  profile: string;
+  json?: boolean;
+}
+
+const meetingName = { daily: 'daily HRDA meeting', monthly: 'HRDAP (monthly meeting)', marac: 'MARAC' } as const;
+
+/**
+ * What to say for a day with no meeting workflow: either no such meeting sits that day, or it
+ * would but nothing has put it on yet — an empty agenda, not a fault (issue 18: the README's
+ * example ended in MeetingNotFoundError and a stack trace).
+ */
+export function noMeetingMessage(meetings: MeetingClient, kind: 'daily' | 'monthly' | 'marac', date: string, profile: string): string {
+  let held = true;
+  try {
+    held = meetings.plan(kind, dateArg(date)).held;
+  } catch {
+    held = false;
+  }
+  return held
+    ? `No ${meetingName[kind]} of ${profile} on ${date} yet: no case is listed for it, so it has no agenda. \`hrda case list\` shows each case's next meeting.`
+    : `There is no ${meetingName[kind]} of ${profile} on ${date}: it does not sit that day. \`hrda case list\` shows each case's next meeting.`;
+}
+
+/** `hrda meeting agenda DATE`: the meeting's agenda in the profile's order, with each case's status. */
+export async function meetingAgenda(ctx: CommandContext, date: string, opts: MeetingAgendaOptions): Promise<void> {
+  const kind = kindOf(opts);
+  const meetings = new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, opts.profile, ctx.db ? { archive: ctx.db } : {});
+  let agenda;
+  try {
+    agenda = await meetings.agenda(kind, dateArg(date));
+  } catch (err) {
+    if (err instanceof MeetingNotFoundError) throw new CliError(noMeetingMessage(meetings, kind, date, opts.profile));
+    throw err;
+  }
+  if (!agenda) throw new CliError(noMeetingMessage(meetings, kind, date, opts.profile));
+  if (opts.json) return ctx.io.out(JSON.stringify(agenda, null, 2));
+  ctx.io.out(`${kind === 'daily' ? 'Daily HRDA meeting' : kind === 'marac' ? 'MARAC' : 'HRDAP'} ${date}: ${agenda.status}, sits ${formatInstant(agenda.meetingAt)}`);
+  if (agenda.kind === 'marac') {
+    ctx.io.out(`Papers by ${formatInstant(agenda.papersBy)}. Actions outstanding from the previous MARAC, taken first: ${agenda.outstandingActions.length ? '' : 'none'}`);
+    for (const a of agenda.outstandingActions) ctx.io.out(`  case ${a.caseId} action ${a.actionId} (${a.owner}, ${a.status}, due ${formatInstant(a.dueAt)})`);
+  }
+  const items = agenda.items as { position?: number; caseId: string; item: string; risk: string; status?: string; qa?: string; category?: string | null }[];
+  ctx.io.out(renderTable(['#', 'case', 'item', 'risk', 'status'], items.map((i, n) => [String(i.position ?? n + 1), i.caseId, i.category ?? i.item, i.risk, i.status ?? i.qa ?? ''])));
 }
 
 export interface MeetingPackOptions {
@@ -97,7 +131,7 @@ export async function meetingPack(ctx: CommandContext, date: string, opts: Meeti
   try {
     papers = opts.minutes ? await meetings.minutes(kind, dateArg(date)) : await meetings.pack(kind, dateArg(date));
   } catch (err) {
-    if (err instanceof MeetingNotFoundError) throw new CliError(err.message);
+    if (err instanceof MeetingNotFoundError) throw new CliError(noMeetingMessage(meetings, kind, date, opts.profile ?? defaultProfileId));
     throw err;
   }
   if (!papers) {
@@ -107,7 +141,10 @@ export async function meetingPack(ctx: CommandContext, date: string, opts: Meeti
   }
   await logCliRead(ctx, 'hrda meeting pack', papers.caseIds);
   if (opts.json) return ctx.io.out(JSON.stringify(papers, null, 2));
-  const text = format === 'html' ? withStatementHtml(papers) : `> **Rendered on read, not the mailed copy.** ${papers.statement}\n\n${papers.markdown}`;
+  // The agenda comes first; what was mailed and its digests close the papers, as an appendix.
+  const text = format === 'html'
+    ? withStatementHtml(papers)
+    : `> **Rendered on read, not the mailed copy.** ${papers.notice}\n\n${papers.markdown}\n\n---\n\n## Appendix: what was mailed\n\n${papers.statement}\n`;
   if (opts.out) {
     await writeFile(opts.out, text, { mode: 0o600 });
     ctx.io.out(`Wrote ${opts.out}. ${papers.statement}`);
@@ -117,4 +154,6 @@ export async function meetingPack(ctx: CommandContext, date: string, opts: Meeti
 }
 
 const withStatementHtml = (papers: MeetingPapers) =>
-  papers.html.replace('<body>\n', `<body>\n<p class="banner"><strong>Rendered on read, not the mailed copy.</strong> ${escapeHtml(papers.statement)}</p>\n`);
+  papers.html
+    .replace('<body>\n', `<body>\n<p class="banner"><strong>Rendered on read, not the mailed copy.</strong> ${escapeHtml(papers.notice)}</p>\n`)
+    .replace('</body>', `<hr>\n<h2>Appendix: what was mailed</h2>\n<p class="appendix">${escapeHtml(papers.statement)}</p>\n</body>`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { dataConverterFor } from '../../../worker/codec';
 import { archivePass } from '../../archive/archiver';
 import { archiveStatus } from '../../archive/status';
@@ -7,6 +7,7 @@ import { auditBundle } from '../../audit/audit-case';
 import type { CommandContext } from '../context';
 import { CliError, formatInstant } from '../output';
 import type { Runner } from './runner';
+import { quietCliRuntime } from '../runtime';
 
 export interface OpsArchiveOptions {
   /** Run an archive pass now (after the service's archiver was down, say) before reporting. */
@@ -56,11 +57,7 @@ export function registerOpsCommands(program: Command, run: Runner): Command {
     .option('--json', 'print JSON')
     .action((opts: OpsArchiveOptions) => {
       if (opts.pass) {
-        try {
-          Runtime.install({ logger: new DefaultLogger('WARN') });
-        } catch {
-          // Installed already.
-        }
+        quietCliRuntime();
       }
       return run((ctx) => opsArchive(ctx, opts));
     });

@@ -1,4 +1,5 @@
 import { withStore, withTemporal, type CommandContext, type StoreContext } from '../context';
+import { exitWhenFlushed } from '../exit';
 import { CliError, processIo, type CliIo } from '../output';
 
 /**
@@ -17,7 +18,7 @@ export function createStoreRunner(io: CliIo = processIo): StoreRunner {
     } catch (err) {
       code = reportError(io, err);
     }
-    process.exit(code);
+    await exitWhenFlushed(code);
   };
 }
 
@@ -30,7 +31,7 @@ export function createRunner(io: CliIo = processIo): Runner {
       code = reportError(io, err);
     }
     // The SDK's native runtime (replay workers) keeps the event loop alive after its work is done.
-    process.exit(code);
+    await exitWhenFlushed(code);
   };
 }
 

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { exitWhenFlushed } from '../exit';
+import { quietCliRuntime } from '../runtime';
 
 export function registerSimulateCommand(program: Command): void {
   program
@@ -12,11 +14,13 @@ export function registerSimulateCommand(program: Command): void {
       const { simulate } = await import('../../simulate/simulate');
       const { ensureTestServer } = await import('../../../scripts/test-server');
       const { renderSimulation } = await import('../../simulate/render');
+      // Before the worker exists: the SDK's and the core's logs to stderr, never among the results.
+      quietCliRuntime();
       const scenario = JSON.parse(await readFile(file, 'utf8')) as unknown;
       const testServer = await ensureTestServer({ log: (l) => console.error(l) });
       const result = await simulate(scenario, { testServer, log: opts.json ? undefined : (l) => console.error(l), ...(opts.profile ? { profile: opts.profile } : {}) });
-      console.log(opts.json ? JSON.stringify(result, null, 2) : renderSimulation(result));
-      // The SDK's native runtime keeps the event loop alive after teardown.
-      process.exit(0);
+      process.stdout.write(`${opts.json ? JSON.stringify(result, null, 2) : renderSimulation(result)}\n`);
+      // The SDK's native runtime keeps the event loop alive after teardown: exit, once stdout has drained.
+      await exitWhenFlushed(0);
     });
 }
