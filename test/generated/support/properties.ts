@@ -30,7 +30,7 @@ export function stepsWithoutTrace(scenario: GeneratedScenario, result: Simulatio
 /**
  * Why a case is left open for ever (nothing that could move it), or undefined when it is closed or
  * something can: before its outcome the case awaits its meeting (which rolls it over if it is not
- * heard) or the MASH's steps; after it, whatever `awaiting` names, the machine's own closing
+ * heard; a case still at its meeting weeks on is stuck) or the MASH's steps; after it, whatever `awaiting` names, the machine's own closing
  * condition. An open dispute must be one its own workflow still runs.
  */
 export function stuckReason(view: CaseView, disputes: DisputeView[] = []): string | undefined {
@@ -42,6 +42,9 @@ export function stuckReason(view: CaseView, disputes: DisputeView[] = []): strin
     const ended = disputes.find((d) => d.disputeId === id && d.resolution);
     if (ended) return `the case holds dispute ${id} open though its workflow ended it at ${ended.resolution!.at}`;
   }
+  // A meeting sits for hours, not weeks: a case still at its meeting when the run ends (weeks after
+  // its last step) was neither heard nor rolled over, and nothing is left to do either.
+  if (view.stage === 'at-meeting') return `the case is still at its meeting of ${view.meetingAt}, neither heard nor rolled over`;
   if (view.stage !== 'monitoring') return undefined;
   return awaiting(view).length > 0 ? undefined : 'the case is monitoring and awaits nothing (no open action, review, dispute, DVPO, First Response, health or MARAC outcome)';
 }
