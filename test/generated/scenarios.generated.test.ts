@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import fc from 'fast-check';
+import type { RefusedStep } from '../../client/simulate/simulate';
 import { bundleHrdaWorkflows } from '../../bench/lib/hrda-service';
 import { stepsWithoutTrace, stuckCases } from './support/properties';
 import { runInOwnProcess, type GeneratedRun } from './support/run-generated';
@@ -41,6 +42,9 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** A refusal by its step and reason, instants and ids taken out so that alike refusals count together. */
+const reasonKey = (r: RefusedStep) => `${r.step}: ${r.error.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z|\b[a-z]+\d+\b/g, '…').slice(0, 140)}`;
+
 /** What is wrong with one run: empty when it finished, every step left a trace and no case is stuck. */
 function faults(scenario: GeneratedScenario, run: GeneratedRun): string[] {
   if (run.kind === 'hung') return [`no end within ${boundMs / 1000} s`];
@@ -51,6 +55,7 @@ function faults(scenario: GeneratedScenario, run: GeneratedRun): string[] {
 describe(`generated scenarios through simulate (${total}, ${parallel} at a time)`, () => {
   it('finish within the bound, leave every step applied or refused with a reason, and leave no case stuck', async () => {
     const stats = { runs: 0, hung: 0, steps: 0, refused: 0, maxMs: 0, totalMs: 0 };
+    const reasons = new Map<string, number>();
     // A batch of scenarios per property run, in parallel processes; a failing batch shrinks to its failing scenario.
     await fc.assert(
       fc.asyncProperty(fc.array(generatedScenario, { minLength: parallel, maxLength: parallel }), async (batch) => {
@@ -62,6 +67,7 @@ describe(`generated scenarios through simulate (${total}, ${parallel} at a time)
           stats.totalMs += run.ms;
           if (run.kind === 'hung') stats.hung++;
           if (run.kind === 'finished') stats.refused += run.result.refusals.length;
+          if (run.kind === 'finished') for (const r of run.result.refusals) reasons.set(reasonKey(r), (reasons.get(reasonKey(r)) ?? 0) + 1);
         });
         // Progress for long runs (HRDA_GENERATED_FULL): one line a batch.
         if (total > 20) console.log(`[generated] ${stats.runs}/${total} runs, ${stats.hung} hung, longest ${(stats.maxMs / 1000).toFixed(1)} s`);
@@ -70,6 +76,9 @@ describe(`generated scenarios through simulate (${total}, ${parallel} at a time)
       }),
       { numRuns: Math.ceil(total / parallel), ...(seed !== undefined ? { seed } : {}), endOnFailure: process.env.HRDA_GENERATED_SHRINK === '0' },
     );
+    // The commonest refusals, to see what the generator explores and what it mostly gets refused.
+    const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 12);
+    console.log(`[generated] commonest refusals:\n${top.map(([k, n]) => `  ${n} × ${k}`).join('\n')}`);
     console.log(`[generated] ${stats.runs} runs, ${stats.steps} steps, ${stats.refused} refused, ${stats.hung} hung; longest ${(stats.maxMs / 1000).toFixed(1)} s, mean ${(stats.totalMs / Math.max(1, stats.runs) / 1000).toFixed(1)} s`);
   }, 3_600_000 * 6);
 });

@@ -33,7 +33,7 @@ export function stepsWithoutTrace(scenario: GeneratedScenario, result: Simulatio
  * heard; a case still at its meeting weeks on is stuck) or the MASH's steps; after it, whatever `awaiting` names, the machine's own closing
  * condition. An open dispute must be one its own workflow still runs.
  */
-export function stuckReason(view: CaseView, disputes: DisputeView[] = []): string | undefined {
+export function stuckReason(view: CaseView, disputes: DisputeView[] = [], until?: string): string | undefined {
   if (view.stage === 'closed') return undefined;
   for (const id of view.openDisputes) {
     // An automatic dispute whose cause is gone awaits no one (issue 14).
@@ -42,16 +42,17 @@ export function stuckReason(view: CaseView, disputes: DisputeView[] = []): strin
     const ended = disputes.find((d) => d.disputeId === id && d.resolution);
     if (ended) return `the case holds dispute ${id} open though its workflow ended it at ${ended.resolution!.at}`;
   }
-  // A meeting sits for hours, not weeks: a case still at its meeting when the run ends (weeks after
-  // its last step) was neither heard nor rolled over, and nothing is left to do either.
-  if (view.stage === 'at-meeting') return `the case is still at its meeting of ${view.meetingAt}, neither heard nor rolled over`;
+  // A meeting sits for hours: a case still at a meeting that sat more than a day before the run
+  // ended was neither heard nor rolled over, and nothing is left to move it either.
+  const meetingEnded = view.meetingAt !== null && until !== undefined && Date.parse(view.meetingAt) + 24 * 3_600_000 < Date.parse(until);
+  if (view.stage === 'at-meeting' && meetingEnded) return `the case is still at its meeting of ${view.meetingAt}, neither heard nor rolled over`;
   if (view.stage !== 'monitoring') return undefined;
   return awaiting(view).length > 0 ? undefined : 'the case is monitoring and awaits nothing (no open action, review, dispute, DVPO, First Response, health or MARAC outcome)';
 }
 
 export function stuckCases(result: SimulationResult): string[] {
   return Object.entries(result.cases).flatMap(([ref, c]) => {
-    const reason = c.state ? stuckReason(c.state, c.disputes) : undefined;
+    const reason = c.state ? stuckReason(c.state, c.disputes, result.until) : undefined;
     return reason ? [`case ${ref}: ${reason}`] : [];
   });
 }
