@@ -58,6 +58,9 @@ export const isScope = (scope: string) => scopePattern.test(scope);
 const wrapIvBytes = 12;
 const tagBytes = 16;
 
+/** Keys (and tombstones) read recently, until when each may be trusted. */
+export type DataKeyCache = Map<string, { value: DataKey | DestroyedKey; until: number }>;
+
 /**
  * The store (tables data_keys and data_key_tombstones in PostgreSQL), shared by the worker, the API
  * and the CLI: one row per generation's key, wrapped by the key ring (AES-256-GCM, its scope and
@@ -68,7 +71,7 @@ const tagBytes = 16;
  * every payload needs one). A deployment that wants the keys in a KMS or an HSM puts the same port there.
  */
 export class PostgresDataKeyStore implements DataKeyStore {
-  private readonly cache = new Map<string, { value: DataKey | DestroyedKey; until: number }>();
+  private readonly cache: DataKeyCache;
 
   constructor(
     private readonly db: Database,
@@ -84,8 +87,12 @@ export class PostgresDataKeyStore implements DataKeyStore {
        * The API's store does not wait: it answers 503 with Retry-After at once.
        */
       waitForStoreMs?: number;
+      /** Shared by every store of one process on one database, so that a key destroyed through one is gone for all at once. */
+      cache?: DataKeyCache;
     } = {},
-  ) {}
+  ) {
+    this.cache = opts.cache ?? new Map();
+  }
 
   /** Runs `attempt` again while the store is unavailable, backing off, until `waitForStoreMs` has passed. */
   private async waitingOutOutage<T>(attempt: () => Promise<T>): Promise<T> {
