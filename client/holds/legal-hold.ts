@@ -9,7 +9,8 @@ import { CaseIdRetiredError, type CaseClient } from '../cases';
 /** What placing and lifting a hold needs: the case (to find its subject), the store, and Temporal to tell the retention clock. */
 export interface HoldDeps {
   temporal: Client;
-  cases: CaseClient;
+  /** The case, read to find its subject (the API reads it as the caller may see it); a destroyed case is refused first. */
+  cases: Pick<CaseClient, 'assertCaseIdUsable' | 'state'>;
   holds: LegalHolds;
   /** HRDA_SUBJECT_KEY: a case's subject is the keyed hash of its victim's identifiers, as at registration. */
   subjectSecret: string;
@@ -40,7 +41,7 @@ export async function liftHold(deps: Omit<HoldDeps, 'cases' | 'subjectSecret'>, 
 
 const publicHold = ({ subjectKey: _subject, ...hold }: StoredHold): LegalHold => hold;
 
-async function assertNotDestroyed(cases: CaseClient, caseId: string): Promise<void> {
+async function assertNotDestroyed(cases: HoldDeps['cases'], caseId: string): Promise<void> {
   try {
     await cases.assertCaseIdUsable(caseId);
   } catch (err) {
