@@ -20,8 +20,9 @@ export const holdRoles = ['administrator'] as const satisfies readonly Role[];
 /** Why a hold is placed or lifted: free text (it may name the review), kept sealed under the case's key. */
 export const holdReasonSchema = multiLineText(textLimits.shortText);
 
-export const placeHoldBodySchema = z.object({ reason: holdReasonSchema }).describe('Place a legal hold: why (a domestic homicide review, litigation)');
-export const liftHoldBodySchema = z.object({ reason: holdReasonSchema }).describe('Lift the legal hold in place: why');
+/** Strict: a field the service does not know (an expiry date, say) is refused rather than silently dropped. */
+export const placeHoldBodySchema = z.strictObject({ reason: holdReasonSchema }).describe('Place a legal hold: why (a domestic homicide review, litigation)');
+export const liftHoldBodySchema = z.strictObject({ reason: holdReasonSchema }).describe('Lift the legal hold in place: why');
 export type PlaceHoldBody = z.infer<typeof placeHoldBodySchema>;
 
 export const legalHoldSchema = z.object({
