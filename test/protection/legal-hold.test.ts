@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,7 +11,10 @@ import { LocalPoliceSystems } from '../../activities/police-systems.local';
 import { subjectKey } from '../../activities/subject-registry';
 import { readCaseRecord } from '../../client/case-record';
 import { CaseClient } from '../../client/cases';
-import { liftHold, placeHold } from '../../client/holds/legal-hold';
+import { placeHold } from '../../client/holds/legal-hold';
+import { auditDhrPack } from '../../client/cli/commands/audit';
+import { releaseCase } from '../../client/cli/commands/hold';
+import { parseConfig } from '../../domain/config';
 import { registerSearchAttributes } from '../../client/search-attributes';
 import { destroyedReason, HoldRefusedError, legalHoldGuard, LegalHolds } from '../../store/holds/legal-holds';
 import { createDataConverter, developmentKeyRing, EncryptionCodec, KeyRing, PostgresDataKeyStore } from '../../worker/codec';
@@ -120,8 +124,13 @@ describe('a legal hold against the retention clock, on the time-skipping server'
         await skipTo('2026-11-24T10:00:00Z');
         const receivedAt = '2026-11-24T10:00:00Z';
         const { case: view } = await cases.submitReferral(exampleReferral({ receivedAt }), { caseId: 'held-1', now: new Date(receivedAt) });
+        // Another victim's case on the same meeting: none of it may reach the review's pack.
+        const otherAt = '2026-11-24T10:30:00Z';
+        await skipTo(otherAt);
+        await cases.submitReferral(exampleReferral({ receivedAt: otherAt, victim: { name: 'Zelda Quartermaine', dateOfBirth: '1985-02-03', consent: { share: true, contact: true } } }), { caseId: 'other-1', now: new Date(otherAt) });
         await skipTo(new Date(Date.parse(view.meetingAt!) + 30 * 60_000).toISOString());
         await cases.command('held-1', 'recordMeetingOutcome', { outcome: { risks: ['Strangulation'], actions: [], leads: {}, rationale: 'Heard.' } }, admin);
+        await cases.command('other-1', 'recordMeetingOutcome', { outcome: { risks: ['Stalking'], actions: [], leads: {}, rationale: 'Heard.' } }, admin);
         expect((await cases.state('held-1')).stage).toBe('closed');
 
         const retention = env.client.workflow.getHandle(retentionWorkflowId(subjectKey(subjectSecret, { name: 'Alex Example', dateOfBirth: '1990-04-01' })));
@@ -131,6 +140,36 @@ describe('a legal hold against the retention clock, on the time-skipping server'
         await skipTo('2032-11-24T09:59:59Z');
         const hold = await placeHold(await deps(), 'held-1', admin, 'Domestic homicide review commissioned by the community safety partnership');
         expect(hold).toMatchObject({ caseId: 'held-1', placedAt: expect.stringMatching(/^2032-11-24T09:59:59\./), placedBy: admin });
+
+        // The review panel's pack, while the other case on its meeting still has its data.
+        const config = parseConfig({ TEMPORAL_NAMESPACE: env.namespace ?? 'default', HRDA_TASK_QUEUE: taskQueue, HRDA_SUBJECT_KEY: subjectSecret });
+        const out: string[] = [];
+        const ctx = { client: env.client, config, db: database.db, purpose: 'DHR panel: chronology', io: { out: (t: string) => void out.push(t), err: () => undefined, errIsTTY: false } };
+        const packDir = path.join(outbox, 'dhr');
+        await auditDhrPack(ctx, 'held-1', { out: packDir });
+        expect(out.join('\n')).toMatch(/Domestic homicide review pack for case held-1/);
+        expect((await stat(packDir)).mode & 0o777).toBe(0o700);
+        const names = (await readdir(packDir)).sort();
+        expect(names).toEqual(expect.arrayContaining(['access-log.json', 'case.json', 'dhr-pack.html', 'holds.json', 'manifest.json', 'matrices.json', 'meetings.json', 'timeline.json', 'meeting-daily-2026-11-26-pack.html', 'meeting-daily-2026-11-26-minutes.html']));
+        for (const name of names) expect({ name, mode: (await stat(path.join(packDir, name))).mode & 0o777 }).toEqual({ name, mode: 0o600 });
+        const read = async (name: string) => readFile(path.join(packDir, name), 'utf8');
+        const everything = (await Promise.all(names.map(read))).join('\n');
+        expect(everything).toContain('Alex Example');
+        expect(everything).not.toContain('Quartermaine');
+        expect(everything).not.toContain('other-1');
+        const packTimeline = JSON.parse(await read('timeline.json')) as { type: string }[];
+        expect(packTimeline.map((e) => e.type)).toEqual(expect.arrayContaining(['referral.received', 'meeting.heard', 'matrix.recorded', 'hold.placed']));
+        const packMeetings = JSON.parse(await read('meetings.json')) as { kind: string; date: string; heard: boolean; pack: { markdown: string } | null; minutes: object | null }[];
+        expect(packMeetings).toEqual([expect.objectContaining({ kind: 'daily', date: '2026-11-26', heard: true, pack: expect.objectContaining({ markdown: expect.stringContaining('Alex Example') }), minutes: expect.any(Object) })]);
+        expect(JSON.parse(await read('matrices.json'))).toMatchObject({ current: { risks: ['Strangulation'] }, recorded: [expect.objectContaining({ type: 'matrix.recorded' })] });
+        // Its own read is in the access log it exports, with the purpose.
+        expect(JSON.parse(await read('access-log.json'))).toEqual(expect.arrayContaining([expect.objectContaining({ route: 'hrda audit dhr-pack', purpose: 'DHR panel: chronology', action: 'read' })]));
+        const html = await read('dhr-pack.html');
+        expect(html).toContain('Legal hold placed (personal data kept past its retention)');
+        expect(html).toMatch(/Thu 26 Nov 2026, \d\d:\d\d \(GMT, \+00:00\)/);
+        expect(html).toContain('Domestic homicide review commissioned by the community safety partnership');
+        const manifest = JSON.parse(await read('manifest.json')) as { files: { name: string; sha256: string }[] };
+        for (const f of manifest.files) expect(createHash('sha256').update(await read(f.name)).digest('hex')).toBe(f.sha256);
 
         // The period passes, and months of the retention's thirty-day looks: nothing is destroyed.
         await skipTo('2033-03-01T10:00:00Z');
@@ -144,14 +183,17 @@ describe('a legal hold against the retention clock, on the time-skipping server'
         expect(timeline.at(-1)).toEqual({ at: hold.placedAt, type: 'hold.placed', caseId: 'held-1', actor: admin, data: { holdId: hold.holdId }, rationale: 'Domestic homicide review commissioned by the community safety partnership' });
         expect(timeline.findIndex((e) => e.type === 'hold.placed')).toBeGreaterThan(timeline.findIndex((e) => e.type === 'case.closed'));
 
-        // Lifted: the retention destroys at its next opportunity, which is at once.
-        const lifted = await liftHold(await deps(), 'held-1', { role: 'administrator', name: 'staff-0007' }, 'The review has reported.');
-        expect(lifted.lifted).toMatchObject({ at: expect.stringMatching(/^2033-03-01T10:00/), reason: 'The review has reported.' });
+        // Lifted (by `hrda case release`): the retention destroys at its next opportunity, which is at once.
+        await expect(releaseCase(ctx, 'held-1', { reason: '' })).rejects.toThrow(/--reason/);
+        out.length = 0;
+        await releaseCase(ctx, 'held-1', { reason: 'The review has reported.', json: true });
+        expect(JSON.parse(out.join(''))).toMatchObject({ holdId: hold.holdId, lifted: { by: { role: 'administrator', name: expect.stringMatching(/^cli:/) }, reason: 'The review has reported.' } });
         await env.sleep(60_000);
         await retention.result();
         const record = await readCaseRecord(cases, new PostgresDataKeyStore(database.db, ring), 'held-1');
         if (record.personalData !== 'destroyed') throw new Error('held-1 should have been destroyed once the hold was lifted');
         expect(record.destroyedAt.slice(0, 10)).toBe('2033-03-01');
+        await expect(releaseCase(ctx, 'held-1', { reason: 'again' })).rejects.toThrow(/no legal hold in place/);
         // Too late for a hold now.
         await expect(placeHold(await deps(), 'held-1', admin, 'Another review')).rejects.toMatchObject({ refusal: 'destroyed' });
       });
