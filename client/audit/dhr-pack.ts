@@ -110,7 +110,7 @@ export async function exportDhrPack(deps: DhrPackDeps, caseId: string, opts: Dhr
   return { dir: opts.outDir, files: [...files.map((f) => f.name), 'manifest.json'], view, timeline, meetings, accessLog, holds };
 }
 
-/** The meetings the case was listed at (scheduled, rolled over to, heard), once each, in order. */
+/** The meetings the case was listed at (scheduled, rolled over to, referred on to, heard), once each, in order. */
 function meetingsOf(timeline: readonly TimelineEntry[]): Omit<DhrMeeting, 'pack' | 'minutes'>[] {
   const found = new Map<string, Omit<DhrMeeting, 'pack' | 'minutes'>>();
   const add = (kind: MeetingKind, meetingAt: string, heard: boolean) => {
@@ -123,6 +123,10 @@ function meetingsOf(timeline: readonly TimelineEntry[]): Omit<DhrMeeting, 'pack'
     if (e.type === 'meeting.scheduled') add(e.data.kind, e.data.meetingAt, false);
     if (e.type === 'meeting.heard') add(e.data.kind, e.data.meetingAt, true);
     if (e.type === 'meeting.rolled-over') add(e.data.kind, e.data.nextMeetingAt, false);
+    // The HRDAP's management review, and the MARAC a case is referred on to ([002] 2.54, 3.17).
+    if (e.type === 'review.completed') add('monthly', e.data.meetingAt, true);
+    if (e.type === 'marac.referred' && e.data.meetingAt) add('marac', e.data.meetingAt, false);
+    if (e.type === 'marac.completed') add('marac', e.data.meetingAt, true);
   }
   return [...found.values()].sort((a, b) => a.meetingAt.localeCompare(b.meetingAt));
 }
