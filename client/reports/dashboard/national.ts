@@ -10,15 +10,15 @@
  */
 export interface NationalFigure {
   national: number;
-  /** The range or level SafeLives recommends, where it gives one. */
-  recommended?: { min: number; max?: number };
+  /** The range SafeLives recommends, where it gives one; a level (min = max) is "about" that figure. */
+  recommended?: { min: number; max: number };
   unit: 'per 10,000 adult women a year' | '%';
 }
 
 export const nationalSource = 'SafeLives Marac national dataset (figures as quoted in issue 21)';
 
 export const nationalFigures = {
-  casesPer10kAdultWomen: { national: 47, recommended: { min: 40 }, unit: 'per 10,000 adult women a year' },
+  casesPer10kAdultWomen: { national: 47, recommended: { min: 40, max: 40 }, unit: 'per 10,000 adult women a year' },
   repeatRate: { national: 31, recommended: { min: 28, max: 40 }, unit: '%' },
   partnerAgencyReferrals: { national: 36, unit: '%' },
 } as const satisfies Record<string, NationalFigure>;

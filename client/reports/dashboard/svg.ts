@@ -54,7 +54,7 @@ export interface ComparedRow {
   /** The national figure, drawn as a marker; null when there is none. */
   national: number | null;
   /** The recommended range, drawn as a shaded band. */
-  recommended?: { min: number; max?: number } | undefined;
+  recommended?: { min: number; max: number } | undefined;
 }
 
 /** Horizontal bars, each beside the national figure (a dark marker) and any recommended range (a green band). */
@@ -62,7 +62,7 @@ export function comparedBars(opts: { title: string; rows: ComparedRow[]; unit: s
   const [labelWidth, barWidth, rowHeight, top] = [230, 320, 30, 24];
   const width = labelWidth + barWidth + 70;
   const height = top + opts.rows.length * rowHeight + 8;
-  const max = opts.max ?? niceMax(Math.max(1, ...opts.rows.flatMap((r) => [r.value ?? 0, r.national ?? 0, r.recommended?.max ?? r.recommended?.min ?? 0])) * 1.1);
+  const max = opts.max ?? niceMax(Math.max(1, ...opts.rows.flatMap((r) => [r.value ?? 0, r.national ?? 0, r.recommended?.max ?? 0])) * 1.1);
   const x = (v: number) => labelWidth + (Math.min(v, max) / max) * barWidth;
   const parts: string[] = opts.legend === false ? [] : [
     `<rect x="${labelWidth}" y="4" width="12" height="10" fill="#1d5fa8"/><text x="${labelWidth + 16}" y="13">this area</text>`,
@@ -74,8 +74,9 @@ export function comparedBars(opts: { title: string; rows: ComparedRow[]; unit: s
     parts.push(`<text x="${labelWidth - 8}" y="${y0 + 17}" text-anchor="end">${escapeHtml(r.label)}</text>`);
     parts.push(`<rect x="${labelWidth}" y="${y0 + 4}" width="${barWidth}" height="18" fill="#f4f4f4"/>`);
     if (r.recommended) {
-      const hi = r.recommended.max ?? max;
-      parts.push(`<rect x="${x(r.recommended.min)}" y="${y0 + 4}" width="${x(hi) - x(r.recommended.min)}" height="18" fill="#cfe8cf"><title>${escapeHtml(`recommended: ${fmt(r.recommended.min)}${r.recommended.max === undefined ? ' or more' : `–${fmt(r.recommended.max)}`}`)}</title></rect>`);
+      const { min, max: hi } = r.recommended;
+      // A recommended level (min = max) is drawn as a band a few pixels wide, so that it shows.
+      parts.push(`<rect x="${x(min) - (min === hi ? 3 : 0)}" y="${y0 + 4}" width="${Math.max(6, x(hi) - x(min))}" height="18" fill="#cfe8cf"><title>${escapeHtml(`recommended: ${min === hi ? `about ${fmt(min)}` : `${fmt(min)}–${fmt(hi)}`}`)}</title></rect>`);
     }
     if (r.value !== null) parts.push(`<rect x="${labelWidth}" y="${y0 + 8}" width="${x(r.value) - labelWidth}" height="10" fill="#1d5fa8"><title>${escapeHtml(`${r.label}: ${fmt(r.value)} ${opts.unit}`)}</title></rect>`);
     if (r.national !== null) parts.push(`<rect x="${x(r.national) - 1}" y="${y0 + 1}" width="3" height="24" fill="#111"><title>${escapeHtml(`national: ${fmt(r.national)} ${opts.unit}`)}</title></rect>`);
