@@ -56,6 +56,7 @@ export function median(values: readonly number[]): number | null {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+const share = (count: number, total: number): Share => ({ count, percent: total === 0 ? null : Math.round((count / total) * 1000) / 10 });
 const daysBetween = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / dayMs;
 const medianDays = (spans: number[]): Median => {
   const m = median(spans);
@@ -95,7 +96,8 @@ export function buildDashboard(
   const inPeriod = (at: string | null): at is string => at !== null && at >= from && at < to;
   const safeLives = buildSafeLivesReport(ofScope.flatMap((r) => safeLivesCaseOf(r) ?? []), from, to, scope);
 
-  // Counted from the records, not only those with personal facts left: a shredded case was still heard.
+  // Counted from the records, not only those with personal facts left: a case whose personal data was
+  // destroyed was still heard. Only the equality figures (safeLives) need the personal facts.
   const heard = ofScope.filter((r) => inPeriod(r.heardAt));
   const byMonth = monthsOf(from, to).map((month) => ({
     month,
@@ -114,8 +116,9 @@ export function buildDashboard(
     from, to, profile: period.profile ?? null, generatedAt,
     byMonth,
     cases: heard.length,
-    repeats: safeLives.repeats,
-    partnerAgencies: safeLives.referrals.partnerAgencies,
+    // From the records, as the cases are: neither needs a case's personal facts.
+    repeats: share(heard.filter((r) => r.repeat !== null).length, heard.length),
+    partnerAgencies: share(heard.filter((r) => r.referrerAgency !== 'police').length, heard.length),
     rate: {
       population,
       per10k: per10k === null ? null : round1(per10k),

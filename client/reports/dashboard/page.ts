@@ -96,7 +96,7 @@ export function renderDashboardHtml(f: DashboardFigures, opts: { agencyName?: (i
   ];
   const equality = section(
     'Equality (the SafeLives return)',
-    comparedBars({ title: 'Equality figures of the cases heard', unit: '%', max: 100, rows: equalityRows.map(([label, s]) => ({ label, value: s.percent, national: null })) }),
+    comparedBars({ title: 'Equality figures of the cases heard', unit: '%', max: 100, legend: false, rows: equalityRows.map(([label, s]) => ({ label, value: s.percent, national: null })) }),
     `${table(['Measure', 'Cases', 'This area', 'National'], equalityRows.map(([label, s]) => [label, s.count, fmt(s.percent, '%'), 'no national figure configured']))}
 <p class="meta">As <code>hrda report safelives</code> counts them. National equality figures are not configured yet (client/reports/dashboard/national.ts).</p>`,
   );

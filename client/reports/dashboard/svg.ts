@@ -6,6 +6,8 @@ import { escapeHtml } from '../../audit/report-html';
  * Each chart has a <title> and role="img" for screen readers; the page's tables hold the same figures.
  */
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+/** Coordinates to a tenth of a pixel: no 190.39999999999998 in the page. */
+const px = (n: number) => Math.round(n * 10) / 10;
 const font = 'font-family="system-ui, sans-serif" font-size="12"';
 
 /** A tidy axis maximum: 1, 2 or 5 times a power of ten at or above the largest value. */
@@ -28,7 +30,7 @@ export function columnChart(opts: { title: string; groups: { label: string; valu
   const groupWidth = Math.max(36, 14 * series.length + 16);
   const width = left + groups.length * groupWidth + 10;
   const max = niceMax(Math.max(0, ...groups.flatMap((g) => g.values)));
-  const y = (v: number) => top + height - (v / max) * height;
+  const y = (v: number) => px(top + height - (v / max) * height);
   const parts: string[] = [];
   for (const t of [0, max / 2, max]) {
     parts.push(`<line x1="${left}" x2="${width - 10}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/>`, `<text x="${left - 4}" y="${y(t) + 4}" text-anchor="end">${fmt(t)}</text>`);
@@ -36,7 +38,7 @@ export function columnChart(opts: { title: string; groups: { label: string; valu
   groups.forEach((g, i) => {
     const x0 = left + i * groupWidth + 8;
     g.values.forEach((v, s) => {
-      const h = (v / max) * height;
+      const h = px((v / max) * height);
       parts.push(`<rect x="${x0 + s * 14}" y="${y(v)}" width="12" height="${h}" fill="${colours[s % colours.length]}"><title>${escapeHtml(`${g.label} ${series[s]}: ${fmt(v)}`)}</title></rect>`);
     });
     parts.push(`<text x="${x0 + (series.length * 14) / 2}" y="${top + height + 16}" text-anchor="middle">${escapeHtml(g.label)}</text>`);
@@ -63,7 +65,7 @@ export function comparedBars(opts: { title: string; rows: ComparedRow[]; unit: s
   const width = labelWidth + barWidth + 70;
   const height = top + opts.rows.length * rowHeight + 8;
   const max = opts.max ?? niceMax(Math.max(1, ...opts.rows.flatMap((r) => [r.value ?? 0, r.national ?? 0, r.recommended?.max ?? 0])) * 1.1);
-  const x = (v: number) => labelWidth + (Math.min(v, max) / max) * barWidth;
+  const x = (v: number) => px(labelWidth + (Math.min(v, max) / max) * barWidth);
   const parts: string[] = opts.legend === false ? [] : [
     `<rect x="${labelWidth}" y="4" width="12" height="10" fill="#1d5fa8"/><text x="${labelWidth + 16}" y="13">this area</text>`,
     `<rect x="${labelWidth + 90}" y="2" width="3" height="14" fill="#111"/><text x="${labelWidth + 98}" y="13">national</text>`,
@@ -76,10 +78,10 @@ export function comparedBars(opts: { title: string; rows: ComparedRow[]; unit: s
     if (r.recommended) {
       const { min, max: hi } = r.recommended;
       // A recommended level (min = max) is drawn as a band a few pixels wide, so that it shows.
-      parts.push(`<rect x="${x(min) - (min === hi ? 3 : 0)}" y="${y0 + 4}" width="${Math.max(6, x(hi) - x(min))}" height="18" fill="#cfe8cf"><title>${escapeHtml(`recommended: ${min === hi ? `about ${fmt(min)}` : `${fmt(min)}–${fmt(hi)}`}`)}</title></rect>`);
+      parts.push(`<rect x="${x(min) - (min === hi ? 3 : 0)}" y="${y0 + 4}" width="${px(Math.max(6, x(hi) - x(min)))}" height="18" fill="#cfe8cf"><title>${escapeHtml(`recommended: ${min === hi ? `about ${fmt(min)}` : `${fmt(min)}–${fmt(hi)}`}`)}</title></rect>`);
     }
-    if (r.value !== null) parts.push(`<rect x="${labelWidth}" y="${y0 + 8}" width="${x(r.value) - labelWidth}" height="10" fill="#1d5fa8"><title>${escapeHtml(`${r.label}: ${fmt(r.value)} ${opts.unit}`)}</title></rect>`);
-    if (r.national !== null) parts.push(`<rect x="${x(r.national) - 1}" y="${y0 + 1}" width="3" height="24" fill="#111"><title>${escapeHtml(`national: ${fmt(r.national)} ${opts.unit}`)}</title></rect>`);
+    if (r.value !== null) parts.push(`<rect x="${labelWidth}" y="${y0 + 8}" width="${px(x(r.value) - labelWidth)}" height="10" fill="#1d5fa8"><title>${escapeHtml(`${r.label}: ${fmt(r.value)}${opts.unit === '%' ? '%' : opts.unit ? ` ${opts.unit}` : ''}`)}</title></rect>`);
+    if (r.national !== null) parts.push(`<rect x="${x(r.national) - 1}" y="${y0 + 1}" width="3" height="24" fill="#111"><title>${escapeHtml(`national: ${fmt(r.national)}${opts.unit === '%' ? '%' : ` ${opts.unit}`}`)}</title></rect>`);
     const text = r.value === null ? 'not available' : `${fmt(r.value)}${opts.unit === '%' ? '%' : ''}`;
     parts.push(`<text x="${labelWidth + barWidth + 6}" y="${y0 + 17}">${escapeHtml(text)}</text>`);
   });
