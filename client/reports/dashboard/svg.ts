@@ -27,7 +27,7 @@ export function columnChart(opts: { title: string; groups: { label: string; valu
   const { groups, series } = opts;
   const colours = ['#1d5fa8', '#9bbce0', '#6a6a6a'];
   const [left, top, bottom, height] = [40, 28, 36, 180];
-  const groupWidth = Math.max(36, 14 * series.length + 16);
+  const groupWidth = Math.max(40, 14 * series.length + 16);
   const width = left + groups.length * groupWidth + 10;
   const max = niceMax(Math.max(0, ...groups.flatMap((g) => g.values)));
   const y = (v: number) => px(top + height - (v / max) * height);
@@ -41,7 +41,11 @@ export function columnChart(opts: { title: string; groups: { label: string; valu
       const h = px((v / max) * height);
       parts.push(`<rect x="${x0 + s * 14}" y="${y(v)}" width="12" height="${h}" fill="${colours[s % colours.length]}"><title>${escapeHtml(`${g.label} ${series[s]}: ${fmt(v)}`)}</title></rect>`);
     });
-    parts.push(`<text x="${x0 + (series.length * 14) / 2}" y="${top + height + 16}" text-anchor="middle">${escapeHtml(g.label)}</text>`);
+    // "Jan 2026": the month under its bars, the year below it on the first and on each January only.
+    const [month, year] = g.label.split(' ');
+    const cx = x0 + (series.length * 14) / 2;
+    parts.push(`<text x="${cx}" y="${top + height + 16}" text-anchor="middle">${escapeHtml(month)}</text>`);
+    if (year && (i === 0 || month === 'Jan')) parts.push(`<text x="${cx}" y="${top + height + 30}" text-anchor="middle">${escapeHtml(year)}</text>`);
   });
   series.forEach((name, s) => {
     parts.push(`<rect x="${left + s * 110}" y="4" width="12" height="12" fill="${colours[s % colours.length]}"/>`, `<text x="${left + s * 110 + 16}" y="14">${escapeHtml(name)}</text>`);
@@ -61,7 +65,9 @@ export interface ComparedRow {
 
 /** Horizontal bars, each beside the national figure (a dark marker) and any recommended range (a green band). */
 export function comparedBars(opts: { title: string; rows: ComparedRow[]; unit: string; max?: number; legend?: boolean }): string {
-  const [labelWidth, barWidth, rowHeight, top] = [230, 320, 30, 24];
+  // Wide enough for the longest label at 12px (about 6.5px a character), so none is cut off.
+  const labelWidth = Math.max(120, Math.ceil(Math.max(0, ...opts.rows.map((r) => r.label.length)) * 6.5) + 12);
+  const [barWidth, rowHeight, top] = [320, 30, opts.legend === false ? 4 : 24];
   const width = labelWidth + barWidth + 70;
   const height = top + opts.rows.length * rowHeight + 8;
   const max = opts.max ?? niceMax(Math.max(1, ...opts.rows.flatMap((r) => [r.value ?? 0, r.national ?? 0, r.recommended?.max ?? 0])) * 1.1);
