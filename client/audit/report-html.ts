@@ -28,7 +28,8 @@ const isInstant = (v: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && Dat
 const valueHtml = (v: unknown): string => {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (typeof v === 'string') return isInstant(v) ? when(v) : /^[a-z0-9]+(-[a-z0-9]+)+$/.test(v) ? escapeHtml(codeInWords(v)) : escapeHtml(v);
+  // Identifiers (case, dispute, action and agency IDs) are shown as written, so they match the JSON and the access log.
+  if (typeof v === 'string') return isInstant(v) ? when(v) : escapeHtml(v);
   if (Array.isArray(v)) {
     if (v.length === 0) return 'none';
     return v.every((x) => typeof x !== 'object' || x === null) ? v.map(valueHtml).join(', ') : `<ul>${v.map((x) => `<li>${valueHtml(x)}</li>`).join('')}</ul>`;
