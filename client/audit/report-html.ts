@@ -75,8 +75,8 @@ small code { color: #666; }
 .meta { color: #555; }
 `;
 
-/** A complete page: escaped title, the body as given (built from escaped parts only). */
-export function page(title: string, body: string): string {
+/** A complete page: escaped title, the body as given (built from escaped parts only), and any style of the page's own. */
+export function page(title: string, body: string, extraStyle = ''): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -84,7 +84,7 @@ export function page(title: string, body: string): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)}</title>
-<style>${style}</style>
+<style>${style}${extraStyle}</style>
 </head>
 <body>
 ${body}
