@@ -8,6 +8,7 @@ import { dataConverterFor } from '../worker/codec';
 import { startArchiver } from './archive/archiver';
 import { auditBundle } from './audit/audit-case';
 import { connectClient } from './temporal';
+import { serverVersionWarning } from './server-version';
 import { registerSearchAttributes } from './search-attributes';
 import { codecLoginPath } from './api/codec';
 import { buildApi } from './api/server';
@@ -119,6 +120,8 @@ export async function startService(opts: {
 
     const temporal = await connectClient(config, db);
     stops.push(() => temporal.connection.close());
+    const versionWarning = await serverVersionWarning(temporal.connection);
+    if (versionWarning) opts.log(versionWarning);
     if (!devServer) {
       // On an existing cluster the attributes may already exist, or be managed by its operators.
       await registerSearchAttributes(temporal.connection as Pick<Connection, 'operatorService'>, config.TEMPORAL_NAMESPACE).catch((err: Error) =>
