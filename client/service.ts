@@ -21,7 +21,9 @@ import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import type { Log } from '../scripts/run';
 import { startEmbeddedPostgres } from '../scripts/postgres';
-import { ensureDatabase, migrateDatabase, openDatabase, type Database } from '../store/database';
+import { ensureTestServer } from '../scripts/test-server';
+import { ensureDatabase, migrateDatabase, openDatabase, recreateDatabase, type Database } from '../store/database';
+import { startSandboxServer, type SandboxServer } from './sandbox/test-server';
 
 export interface RunningService {
   /** As configured; in development mode without HRDA_OIDC_ISSUER, naming the embedded identity provider. */
@@ -29,6 +31,8 @@ export interface RunningService {
   /** The embedded identity provider (development mode without HRDA_OIDC_ISSUER only). */
   identityProvider?: DevelopmentProvider;
   devServer?: DevServer;
+  /** Sandbox mode: the time-skipping test server the service runs on instead of the dev server, and its clock. */
+  sandbox?: SandboxServer;
   /** The service's store (PostgreSQL): embedded unless HRDA_DATABASE_URL is set. */
   db: Database;
   worker: HrdaWorker;
@@ -52,6 +56,13 @@ export async function startService(opts: {
   development?: boolean;
   /** Return the notes for the caller to print once the logs have settled (`hrda start`) instead of logging them. */
   holdNotes?: boolean;
+  /**
+   * Sandbox mode (`hrda start --development --sandbox`, development mode only): the Java time-skipping
+   * test server instead of the dev server, its clock at `startAt` (the wall clock's time by default)
+   * and moved by `hrda clock advance`; the store in a database of its own, emptied at each start.
+   * `testServer` names the launcher (else the one scripts/test-server.ts provisions).
+   */
+  sandbox?: { startAt?: Date; testServer?: string };
 }): Promise<RunningService> {
   const env = opts.env ?? process.env;
   let config = parseConfig(env);
@@ -59,6 +70,11 @@ export async function startService(opts: {
   const problems = startProblems(config, mode);
   if (problems.length > 0) throw new StartRefusedError(problems);
   const development = developmentModeGranted(config, mode);
+  if (opts.sandbox) {
+    // A clock anyone can move is for a machine of one's own: never a deployment.
+    if (!development) throw new Error('The sandbox clock is for development only: run `hrda start --development --sandbox` (`npm run sandbox`), outside NODE_ENV=production, with the API on loopback.');
+    if (!usesEmbeddedServer(config)) throw new Error(`The sandbox runs its own time-skipping test server: unset TEMPORAL_ADDRESS (${config.TEMPORAL_ADDRESS}); HRDA_DEV_SERVER_PORT chooses its port.`);
+  }
   // Before any worker or native connection: the SDK's and the core's lines through the service's logger, on stderr.
   installRuntime(createLogger(config.HRDA_LOG_LEVEL, 'hrda-worker'));
   const stops: (() => Promise<void>)[] = [];
@@ -71,7 +87,7 @@ export async function startService(opts: {
     if (keyWarning) opts.log(keyWarning);
     // Only a URL for the Web UI to call: the API needs to be listening by the time someone opens a workflow, not now.
     const apiUrl = `http://${config.HRDA_API_HOST}:${config.HRDA_API_PORT}`;
-    const db = await openStore(config, opts.log, stops);
+    const db = await openStore(config, opts.log, stops, Boolean(opts.sandbox));
 
     // No provider configured: start policy allowed that in development mode only, with the embedded one.
     let identityProvider: DevelopmentProvider | undefined;
@@ -83,7 +99,16 @@ export async function startService(opts: {
     }
 
     let devServer: DevServer | undefined;
-    if (usesEmbeddedServer(config)) {
+    let sandbox: SandboxServer | undefined;
+    if (opts.sandbox) {
+      const launcher = opts.sandbox.testServer ?? (await ensureTestServer({ log: opts.log }));
+      opts.log(`Starting the Temporal time-skipping test server (sandbox) on 127.0.0.1:${config.HRDA_DEV_SERVER_PORT}…`);
+      sandbox = await startSandboxServer({
+        launcher, port: config.HRDA_DEV_SERVER_PORT, namespace: config.TEMPORAL_NAMESPACE, log: opts.log,
+        ...(opts.sandbox.startAt ? { startAt: opts.sandbox.startAt } : {}),
+      });
+      stops.push(() => sandbox!.stop());
+    } else if (usesEmbeddedServer(config)) {
       const cli = await ensureTemporalCli({ log: opts.log });
       opts.log(`Starting the Temporal dev server on 127.0.0.1:${config.HRDA_DEV_SERVER_PORT}…`);
       devServer = await startDevServer({
@@ -102,7 +127,7 @@ export async function startService(opts: {
     const temporal = await connectClient(config, db);
     stops.push(() => temporal.connection.close());
     if (!devServer) {
-      // On an existing cluster the attributes may already exist, or be managed by its operators.
+      // On an existing cluster the attributes may already exist, or be managed by its operators; the sandbox's server starts with none.
       await registerSearchAttributes(temporal.connection as Pick<Connection, 'operatorService'>, config.TEMPORAL_NAMESPACE).catch((err: Error) =>
         opts.log(`Could not register the search attributes (${err.message}); register them as the README says.`),
       );
@@ -115,15 +140,19 @@ export async function startService(opts: {
     const worker = await createWorker(config, db, activities, { workflowBundle });
     const workerDone = worker.run();
     stops.push(() => worker.shutdown());
-    // Closed workflows into the store before the namespace's retention removes them (docs/ops.md).
-    const archiver = startArchiver({
-      db, client: temporal, workflowBundle, dataConverter: dataConverterFor(config, db),
-      intervalMs: config.HRDA_ARCHIVE_INTERVAL_SECONDS * 1000, log: opts.log,
-    });
-    stops.push(() => archiver.stop());
+    // Closed workflows into the store before the namespace's retention removes them (docs/ops.md). Not in
+    // the sandbox: its server has no visibility API to find them with, and forgets everything at its end.
+    if (!sandbox) {
+      const archiver = startArchiver({
+        db, client: temporal, workflowBundle, dataConverter: dataConverterFor(config, db),
+        intervalMs: config.HRDA_ARCHIVE_INTERVAL_SECONDS * 1000, log: opts.log,
+      });
+      stops.push(() => archiver.stop());
+    }
     const api = await buildApi({
       config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api'),
       ...(devServer ? { webUiUpstream: `http://127.0.0.1:${config.HRDA_DEV_UI_PORT}` } : {}),
+      ...(sandbox ? { sandbox: { clock: sandbox.clock } } : {}),
     });
     await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
     stops.push(() => api.close());
@@ -132,30 +161,43 @@ export async function startService(opts: {
     if (development && identityProvider) {
       notes.push(developmentTokenBanner(await identityProvider.tokens(), apiUrl, identityProvider.issuer));
     }
+    if (sandbox) {
+      notes.push([
+        `Sandbox: the clock is simulated (now ${sandbox.clock.now().toISOString()}). Move it with \`npx hrda clock advance P1D\` or \`npx hrda clock advance 2026-12-10T09:00\``,
+        `(Europe/London without an offset), or POST ${apiUrl}/sandbox/clock/advance {"by":"P1D"} as the administrator; every timer due on the way fires.`,
+        'The test server keeps everything in memory: this sandbox starts empty and forgets its cases when it stops. It has no Web UI and no',
+        'visibility API, so reports that list workflows (hrda report, hrda audit replay --all) say they cannot run here; case lists read the store.',
+      ].join('\n'));
+    }
     if (devServer) {
       notes.push(`Temporal Web UI: ${webUiUrl(apiUrl, config.TEMPORAL_NAMESPACE)} (served by the API, so payloads decode for administrators, chairs and auditors once signed in at ${apiUrl}${codecLoginPath}; docs/data-protection.md).`);
     }
     if (!opts.holdNotes) notes.forEach((note) => opts.log(note));
 
     workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));
-    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, db, worker, api, apiUrl, notes, stop: stopAll };
+    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, ...(sandbox ? { sandbox } : {}), db, worker, api, apiUrl, notes, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
   }
 }
 
+/** The embedded PostgreSQL's database for the sandbox, beside the service's own `hrda`. */
+export const sandboxDatabase = 'hrda_sandbox';
+
 /**
  * The store: the embedded PostgreSQL in .data/postgres unless HRDA_DATABASE_URL names one; its schema
  * brought up to date before anything reads it.
  */
-async function openStore(config: Config, log: Log, stops: (() => Promise<void>)[]): Promise<Database> {
+async function openStore(config: Config, log: Log, stops: (() => Promise<void>)[], sandbox: boolean): Promise<Database> {
   let url = config.HRDA_DATABASE_URL;
   if (usesEmbeddedDatabase(config)) {
     log(`Starting PostgreSQL on 127.0.0.1:${config.HRDA_POSTGRES_PORT} (data in .data/postgres)…`);
     const server = await startEmbeddedPostgres(config.HRDA_POSTGRES_PORT, log);
     stops.push(() => server.stop());
-    url = await ensureDatabase(server.adminUrl, 'hrda');
+    // The sandbox's test server forgets its workflows when it stops: its records go with them, and
+    // never mix with the dev server's cases in `hrda`.
+    url = sandbox ? await recreateDatabase(server.adminUrl, sandboxDatabase) : await ensureDatabase(server.adminUrl, 'hrda');
   }
   await migrateDatabase(url!, log);
   const db = openDatabase(url!, { applicationName: 'hrda-service' });

@@ -7,6 +7,8 @@ import { isStoreUnavailable } from '../../store/unavailable';
 import { connectClient } from '../temporal';
 import { serviceStateFile, withServiceState } from '../service-state';
 import { MeetingNotFoundError } from '../meetings';
+import { isUnimplemented } from '../sandbox/unimplemented';
+import { notOnThisServer } from '../sandbox/not-on-this-server';
 import { CliError, type CliIo } from './output';
 
 /** What a command that needs only the store runs with: the configuration, the store, and where to write. */
@@ -37,7 +39,7 @@ export interface CommandContext extends StoreContext {
  * where TEMPORAL_ADDRESS is unset (client/service-state.ts), so the CLI finds a service on other
  * ports with no variable set.
  */
-function configFrom(env: NodeJS.ProcessEnv): Config {
+export function configFrom(env: NodeJS.ProcessEnv): Config {
   try {
     return parseConfig(withServiceState(env).env);
   } catch (err) {
@@ -121,6 +123,7 @@ export function explain(err: unknown, config?: Config): unknown {
     return new CliError(`No case ${id} in namespace ${config?.TEMPORAL_NAMESPACE ?? '(configured)'} (workflow ${err.workflowId}). \`hrda case list\` shows the cases there.`);
   }
   if (err instanceof InvalidInputError || err instanceof RefusedError || err instanceof MeetingNotFoundError) return new CliError(err.message);
+  if (isUnimplemented(err)) return new CliError(notOnThisServer);
   if (isStoreUnavailable(err)) {
     return new CliError(`Cannot reach the service's store (PostgreSQL${config?.HRDA_DATABASE_URL ? ', HRDA_DATABASE_URL' : ` on 127.0.0.1:${config?.HRDA_POSTGRES_PORT ?? 7432}, started by \`hrda start\``}): the data keys and the access log are there. Retry once it is back.`);
   }
