@@ -166,7 +166,7 @@ export async function startService(opts: {
         `Sandbox: the clock is simulated (now ${sandbox.clock.now().toISOString()}). Move it with \`npx hrda clock advance P1D\` or \`npx hrda clock advance 2026-12-10T09:00\``,
         `(Europe/London without an offset), or POST ${apiUrl}/sandbox/clock/advance {"by":"P1D"} as the administrator; every timer due on the way fires.`,
         'The test server keeps everything in memory: this sandbox starts empty and forgets its cases when it stops. It has no Web UI and no',
-        'visibility API, so reports that list workflows (hrda report, hrda audit replay --all) say they cannot run here; case lists read the store.',
+        'visibility API: case lists, agendas and reports read the store and work; what lists workflows (`hrda audit replay --all`, `hrda ops archive`) says it cannot run here.',
       ].join('\n'));
     }
     if (devServer) {
