@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ApiRole } from '../../domain/auth';
 import { startService, type RunningService } from '../../client/service';
+import { writeServiceState } from '../../client/service-state';
 import { freePort } from '../../scripts/dev-server';
 import { eventually } from '../api/harness';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -192,19 +193,35 @@ describe('the sandbox: the service on a simulated clock', () => {
     expect(closedList.json().items.map((i: { caseId: string }) => i.caseId)).toContain(caseId);
   });
 
-  it('is moved by `hrda clock advance` from another process, and the API follows the server\'s clock', { timeout: 120_000 }, async () => {
-    const before = await clockNow();
-    const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'client/cli/main.ts', 'clock', ...args], {
+  it('is moved by `hrda clock advance` from another process, found through the service\'s state, and the API follows', { timeout: 180_000 }, async () => {
+    // The state `hrda start --sandbox` writes (client/cli/commands/start.ts), in a folder of the test's own.
+    const dataDir = path.join(dir, 'data');
+    writeServiceState({
+      pid: process.pid, startedAt: new Date().toISOString(), apiUrl: service.apiUrl,
+      temporal: { address: service.sandbox!.address, namespace: service.sandbox!.namespace, embedded: true, sandbox: true },
+    }, dataDir);
+    const { TEMPORAL_ADDRESS: _unset, ...env } = process.env;
+    const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'client/cli/main.ts', ...args], {
       cwd: repoRoot,
-      env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, HRDA_LOG_LEVEL: 'silent' },
+      env: { ...env, HRDA_DATA_DIR: dataDir, HRDA_DATABASE_URL: database.url, HRDA_LOG_LEVEL: 'silent' },
     });
-    const advanced = JSON.parse((await cli('advance', 'P1D', '--json')).stdout) as { now: string; from: string };
+
+    const before = await clockNow();
+    const advanced = JSON.parse((await cli('clock', 'advance', 'P1D', '--json')).stdout) as { now: string; from: string };
     expect(Date.parse(advanced.now) - Date.parse(advanced.from)).toBeGreaterThanOrEqual(86_400_000);
     // The API reads the server's clock on each request: a day on, without the API having moved it.
     const after = await clockNow();
     expect(after - before).toBeGreaterThanOrEqual(86_400_000);
-    const shown = (await cli('show')).stdout;
-    expect(shown).toMatch(/^Simulated clock: \w{3} \d{1,2} \w{3} 20\d\d \d\d:\d\d/);
+    expect((await cli('clock', 'show')).stdout).toMatch(/^Simulated clock: \w{3} \d{1,2} \w{3} 20\d\d \d\d:\d\d/);
+    const refused = await cli('clock', 'advance', '2026-01-01T09:00').then(() => undefined, (err: { code: number; stderr: string }) => err);
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toContain('only moves forward');
+
+    // A referral submitted from the CLI is received at the simulated time too (weeks from the wall clock's by now).
+    const submitted = JSON.parse((await cli('case', 'submit', 'examples/referral.json', '--json')).stdout) as { caseId: string };
+    const view = (await read(`/cases/${submitted.caseId}`)).json();
+    expect(Math.abs(Date.parse(view.receivedAt) - (await clockNow()))).toBeLessThan(10 * 60_000);
+    expect(Math.abs(Date.parse(view.receivedAt) - Date.now())).toBeGreaterThan(86_400_000);
   });
 });
 
