@@ -24,6 +24,7 @@ import { startEmbeddedPostgres } from '../scripts/postgres';
 import { ensureTestServer } from '../scripts/test-server';
 import { ensureDatabase, migrateDatabase, openDatabase, recreateDatabase, type Database } from '../store/database';
 import { startSandboxServer, type SandboxServer } from './sandbox/test-server';
+import { testServerChannelArgs } from './sandbox/test-service';
 
 export interface RunningService {
   /** As configured; in development mode without HRDA_OIDC_ISSUER, naming the embedded identity provider. */
@@ -124,7 +125,7 @@ export async function startService(opts: {
       stops.push(() => devServer!.stop());
     }
 
-    const temporal = await connectClient(config, db);
+    const temporal = await connectClient(config, db, sandbox ? { channelArgs: { ...testServerChannelArgs } } : {});
     stops.push(() => temporal.connection.close());
     if (!devServer) {
       // On an existing cluster the attributes may already exist, or be managed by its operators; the sandbox's server starts with none.

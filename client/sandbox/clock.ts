@@ -3,7 +3,7 @@ import { msToTs, tsToMs } from '@temporalio/common/lib/time';
 import { resolveAdvance, type ClockTarget, type ResolvedAdvance } from './clock-target';
 
 /** What the sandbox clock needs of the time-skipping test server's TestService (gRPC). */
-export type TimeSkippingService = Pick<temporal.api.testservice.v1.TestService, 'getCurrentTime' | 'unlockTimeSkippingWithSleep'>;
+export type TimeSkippingService = Pick<temporal.api.testservice.v1.TestService, 'getCurrentTime' | 'unlockTimeSkippingWithSleep' | 'lockTimeSkipping'>;
 
 /**
  * The sandbox's clock: the Java time-skipping test server's. Between advances its time runs at the
