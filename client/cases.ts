@@ -117,7 +117,7 @@ export class CaseClient {
    */
   async command<N extends CaseCommandName>(caseId: string, name: N, input: Omit<CaseCommandInput<N>, 'actor'>, actor: Actor, opts: { updateId?: string } = {}): Promise<CaseView> {
     try {
-      return await withSameUpdateId(opts.updateId, (updateId) =>
+      await withSameUpdateId(opts.updateId, (updateId) =>
         this.handle(caseId).executeUpdate(caseUpdates[name], { args: [{ ...input, actor } as CaseCommandInput<N>], updateId }));
     } catch (err) {
       const translated = translateUpdateFailure(err);
@@ -128,6 +128,8 @@ export class CaseClient {
       if (err instanceof WorkflowNotFoundError && (await this.opts.archive?.has(caseId))) throw new RefusedError(`${name} refused: the case is closed (in the archive)`);
       throw err;
     }
+    // The update answers with an acknowledgement (workflows/referral.messages.ts); the case as it now stands is a query.
+    return this.state(caseId);
   }
 
   /** An action on one of the case's disputes: each dispute is a workflow of its own. */

@@ -12,7 +12,7 @@ import { calendarZone, localDate } from '../domain/calendar';
 import { plusDuration } from '../domain/duration';
 import type { Profile } from '../domain/profile';
 import { defaultProfileId, getProfile } from '../domain/profiles';
-import { instantInputSchema } from '../domain/referral';
+import { instantInputSchema } from '../domain/time';
 import { localDateSchema, localTimeSchema, type Instant, type LocalDate, type LocalTime, type Weekday } from '../domain/time';
 import type { TimelineEntry } from '../domain/timeline';
 import {

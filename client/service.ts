@@ -36,13 +36,22 @@ export interface RunningService {
   sandbox?: SandboxServer;
   /** The service's store (PostgreSQL): embedded unless HRDA_DATABASE_URL is set. */
   db: Database;
-  worker: HrdaWorker;
-  api: FastifyInstance;
+  /** Absent when this process runs the API only (`hrda start --only api`). */
+  worker?: HrdaWorker;
+  /** Absent when this process runs the worker only (`hrda start --only worker`). */
+  api?: FastifyInstance;
   apiUrl: string;
   /** The development tokens and the Web UI's codec set-up, for the person at the terminal (logged unless `holdNotes`). */
   notes: string[];
   stop(): Promise<void>;
 }
+
+/**
+ * Which parts this process runs: both (the default), or one of them, so that a deployment scales
+ * workers and API processes apart (deploy/Procfile). The archiver runs beside each worker; its passes
+ * take a PostgreSQL advisory lock, so several workers archive nothing twice.
+ */
+export type ServiceRole = 'all' | 'worker' | 'api';
 
 /**
  * The embedded default in one call: the dev server (unless TEMPORAL_ADDRESS names a cluster),
@@ -57,15 +66,19 @@ export async function startService(opts: {
   development?: boolean;
   /** Return the notes for the caller to print once the logs have settled (`hrda start`) instead of logging them. */
   holdNotes?: boolean;
+  only?: ServiceRole;
   /**
    * Sandbox mode (`hrda start --development --sandbox`, development mode only): the Java time-skipping
    * test server instead of the dev server, its clock at `startAt` (the wall clock's time by default)
    * and moved by `hrda clock advance`; the store in a database of its own, emptied at each start.
-   * `testServer` names the launcher (else the one scripts/test-server.ts provisions).
+   * `testServer` names the launcher (else the one scripts/test-server.ts provisions). Worker and API
+   * together (not with `only`): the test server lives in this process.
    */
   sandbox?: { startAt?: Date; testServer?: string };
 }): Promise<RunningService> {
   const env = opts.env ?? process.env;
+  const runsWorker = (opts.only ?? 'all') !== 'api';
+  const runsApi = (opts.only ?? 'all') !== 'worker';
   let config = parseConfig(env);
   const mode = { development: opts.development ?? false, nodeEnv: env.NODE_ENV };
   const problems = startProblems(config, mode);
@@ -74,6 +87,7 @@ export async function startService(opts: {
   if (opts.sandbox) {
     // A clock anyone can move is for a machine of one's own: never a deployment.
     if (!development) throw new Error('The sandbox clock is for development only: run `hrda start --development --sandbox` (`npm run sandbox`), outside NODE_ENV=production, with the API on loopback.');
+    if (opts.only && opts.only !== 'all') throw new Error('The sandbox runs the worker and the API in one process with its test server: leave out --only.');
     if (!usesEmbeddedServer(config)) throw new Error(`The sandbox runs its own time-skipping test server: unset TEMPORAL_ADDRESS (${config.TEMPORAL_ADDRESS}); HRDA_DEV_SERVER_PORT chooses its port.`);
   }
   // Before any worker or native connection: the SDK's and the core's lines through the service's logger, on stderr.
@@ -134,29 +148,40 @@ export async function startService(opts: {
       );
     }
 
-    opts.log('Starting the worker (bundling workflows)…');
-    // One bundle for the worker and for the archiver, which replays each closed history against it.
-    const workflowBundle = await auditBundle();
-    const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config, db) });
-    const worker = await createWorker(config, db, activities, { workflowBundle });
-    const workerDone = worker.run();
-    stops.push(() => worker.shutdown());
-    // Closed workflows into the store before the namespace's retention removes them (docs/ops.md). Not in
-    // the sandbox: its server has no visibility API to find them with, and forgets everything at its end.
-    if (!sandbox) {
-      const archiver = startArchiver({
-        db, client: temporal, workflowBundle, dataConverter: dataConverterFor(config, db),
-        intervalMs: config.HRDA_ARCHIVE_INTERVAL_SECONDS * 1000, log: opts.log,
-      });
-      stops.push(() => archiver.stop());
+    let worker: HrdaWorker | undefined;
+    if (runsWorker) {
+      opts.log('Starting the worker (bundling workflows)…');
+      // One bundle for the worker and for the archiver, which replays each closed history against it.
+      const workflowBundle = await auditBundle();
+      const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config, db) });
+      const started = await createWorker(config, db, activities, { workflowBundle });
+      worker = started;
+      const workerDone = started.run();
+      stops.push(() => started.shutdown());
+      workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));
+      // Closed workflows into the store before the namespace's retention removes them (docs/ops.md). Not in
+      // the sandbox: its server has no visibility API to find them with, and forgets everything at its end.
+      if (!sandbox) {
+        const archiver = startArchiver({
+          db, client: temporal, workflowBundle, dataConverter: dataConverterFor(config, db),
+          intervalMs: config.HRDA_ARCHIVE_INTERVAL_SECONDS * 1000, log: opts.log,
+        });
+        stops.push(() => archiver.stop());
+      }
     }
-    const api = await buildApi({
-      config, db, temporal, workerRunning: () => worker.worker.getState() === 'RUNNING', logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api'),
-      ...(devServer ? { webUiUpstream: `http://127.0.0.1:${config.HRDA_DEV_UI_PORT}` } : {}),
-      ...(sandbox ? { sandbox: { clock: sandbox.clock } } : {}),
-    });
-    await api.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
-    stops.push(() => api.close());
+    let api: FastifyInstance | undefined;
+    if (runsApi) {
+      const running = worker;
+      // An API-only process reports the worker as 'external' on /health: workers are other processes.
+      const built = await buildApi({
+        config, db, temporal, ...(running ? { workerRunning: () => running.worker.getState() === 'RUNNING' } : {}), logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api'),
+        ...(devServer ? { webUiUpstream: `http://127.0.0.1:${config.HRDA_DEV_UI_PORT}` } : {}),
+        ...(sandbox ? { sandbox: { clock: sandbox.clock } } : {}),
+      });
+      api = built;
+      await built.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
+      stops.push(() => built.close());
+    }
     const notes: string[] = [];
     // Tokens only in development mode, from the embedded provider: a real provider's are never ours to print.
     if (development && identityProvider) {
@@ -175,8 +200,7 @@ export async function startService(opts: {
     }
     if (!opts.holdNotes) notes.forEach((note) => opts.log(note));
 
-    workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));
-    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, ...(sandbox ? { sandbox } : {}), db, worker, api, apiUrl, notes, stop: stopAll };
+    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, ...(sandbox ? { sandbox } : {}), db, ...(worker ? { worker } : {}), ...(api ? { api } : {}), apiUrl, notes, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -96,13 +96,21 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}${opts.uiPublicPath ?? ''}/namespaces/${opts.namespace}/workflows`, namespace: opts.namespace, process: child, stop };
 }
 
-export async function ensureSearchAttributes(cli: string, address: string, namespace: string, log: Log = () => {}): Promise<void> {
-  const listed = await retry(() => run(cli, ['operator', 'search-attribute', 'list', '--address', address, '--namespace', namespace, '--output', 'json']));
+/** How the CLI reaches a secured cluster: flags (mTLS paths) and environment (an API key, kept off the command line). */
+export interface CliConnection {
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function ensureSearchAttributes(cli: string, address: string, namespace: string, log: Log = () => {}, connection: CliConnection = { args: [] }): Promise<void> {
+  const opts = connection.env ? { env: connection.env } : {};
+  const listed = await retry(() => run(cli, ['operator', 'search-attribute', 'list', '--address', address, ...connection.args, '--namespace', namespace, '--output', 'json'], opts));
   const existing = new Set(Object.keys(JSON.parse(listed).customAttributes ?? {}));
   for (const [name, type] of Object.entries(searchAttributeTypes)) {
     if (existing.has(name)) continue;
     log(`Registering search attribute ${name} (${type}) on namespace ${namespace}`);
-    await run(cli, ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, '--name', name, '--type', type, '--yes']);
+    // Tried again: a cluster limits these calls per namespace (about one a second after a burst of ten).
+    await retry(() => run(cli, ['operator', 'search-attribute', 'create', '--address', address, ...connection.args, '--namespace', namespace, '--name', name, '--type', type], opts));
   }
 }
 
@@ -117,7 +125,7 @@ export async function ensureRetention(cli: string, address: string, namespace: s
   await run(cli, ['operator', 'namespace', 'update', '--address', address, '--namespace', namespace, '--retention', `${days * 24}h`]);
 }
 
-async function retry<T>(fn: () => Promise<T>, attempts = 20, delayMs = 500): Promise<T> {
+export async function retry<T>(fn: () => Promise<T>, attempts = 20, delayMs = 500): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await fn();

@@ -237,6 +237,12 @@ async function stopStale(dataDir: string, log: Log): Promise<void> {
   throw new Error(`A PostgreSQL server (pid ${pid}) is still running on ${dataDir}; stop it and start again.`);
 }
 
+/** The superuser's URL on a server started by startLocalPostgres, from its password file (for other processes). */
+export function localPostgresAdminUrl(passwordFile: string, port: number, database = 'postgres'): string {
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  return `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
 /** The embedded server's password file, beside its cluster. */
 const embeddedPasswordFile = () => path.join(dataDir, 'postgres.password');
 

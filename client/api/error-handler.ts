@@ -6,6 +6,7 @@ import { CaseIdRetiredError, InvalidInputError, RefusedError } from '../cases';
 import { isStoreUnavailable } from '../../store/unavailable';
 import { isUnimplemented } from '../sandbox/unimplemented';
 import { notOnThisServer } from '../sandbox/not-on-this-server';
+import { fieldPath, unknownFieldMessage } from '../../domain/strict-input';
 import { caseNotFound, problemContentType, ProblemError, type FieldProblem } from './problem';
 
 /** What a caller is told to wait when the store is down: a restarted PostgreSQL is back within seconds. */
@@ -42,10 +43,18 @@ function toProblemError(err: FastifyError, req: FastifyRequest): ProblemError {
   if (err instanceof ProblemError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = parts[err.validationContext ?? 'body'];
+    const located = (path: string, message: string): FieldProblem => ({ path, message, ...(where ? { in: where } : {}) });
+    const errors = err.validation.flatMap((v) => {
+      const at = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
+      // zod reports an object's unknown fields once, for the object: each is named at its own path.
+      const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
+      if (Array.isArray(keys)) return keys.map((k) => located(fieldPath([...at, String(k)]), where === 'query' ? 'unknown query parameter: not part of this request (docs/contract.md)' : unknownFieldMessage));
+      return [located(at.join('.') || `(${where})`, v.message ?? 'invalid')];
+    });
     return new ProblemError(
       'invalid-input',
-      `${err.validation.length} problem${err.validation.length === 1 ? '' : 's'} in the request ${where === 'query' ? 'query string' : where}; each is listed under errors.`,
-      err.validation.map((v) => ({ path: v.instancePath.replace(/^\//, '').split('/').join('.') || `(${where})`, message: v.message ?? 'invalid', ...(where ? { in: where } : {}) })),
+      `${errors.length} problem${errors.length === 1 ? '' : 's'} in the request ${where === 'query' ? 'query string' : where}; each is listed under errors.`,
+      errors,
     );
   }
   if (err instanceof InvalidInputError) {

@@ -11,6 +11,7 @@ import { createRunner, createStoreRunner } from './commands/runner';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerStartCommand } from './commands/start';
 import { endQuietlyOnClosedPipe, exitWhenFlushed } from './exit';
+import { registerTopologyCommands } from './commands/topology';
 
 // The `hrda` program: each command group lives in commands/; this file only assembles them.
 const program = new Command('hrda')
@@ -27,6 +28,7 @@ registerReportCommands(program, run);
 addRebuildRecordsCommand(registerOpsCommands(program, run), run);
 registerSimulateCommand(program);
 registerClockCommands(program);
+registerTopologyCommands(program);
 
 endQuietlyOnClosedPipe();
 program.parseAsync(process.argv).catch(async (err: Error) => {

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { isStoreUnavailable } from '../../store/unavailable';
 import type { Database } from '../../store/database';
 import type { KeyRing } from './key-ring';
 
@@ -72,8 +73,32 @@ export class PostgresDataKeyStore implements DataKeyStore {
   constructor(
     private readonly db: Database,
     private readonly ring: KeyRing,
-    private readonly opts: { cacheMs?: number; now?: () => number } = {},
+    private readonly opts: {
+      cacheMs?: number;
+      now?: () => number;
+      /**
+       * How long a read or a key's creation waits out a store outage before failing (0: fail at
+       * once). The worker's store waits (worker/codec/data-converter.ts): a payload it cannot decode
+       * or encode for want of a key fails its task, and the SDK stops the whole worker when it cannot
+       * encode the failure it reports either — so a minute's outage would otherwise kill the worker.
+       * The API's store does not wait: it answers 503 with Retry-After at once.
+       */
+      waitForStoreMs?: number;
+    } = {},
   ) {}
+
+  /** Runs `attempt` again while the store is unavailable, backing off, until `waitForStoreMs` has passed. */
+  private async waitingOutOutage<T>(attempt: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (this.opts.waitForStoreMs ?? 0);
+    for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!isStoreUnavailable(err) || Date.now() + delay > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
 
   async current(scope: string, opts: { renew?: boolean } = {}): Promise<DataKey | DestroyedKey> {
     const cached = this.cached(`${scope}#current`);
@@ -95,13 +120,13 @@ export class PostgresDataKeyStore implements DataKeyStore {
     const id = `${scope}#${generation}`;
     const cached = this.cached(id);
     if (cached) return cached;
-    const { rows: [tombstone] } = await this.db.query<{ destroyed_at: Date; reason: string }>(
+    const { rows: [tombstone] } = await this.waitingOutOutage(() => this.db.query<{ destroyed_at: Date; reason: string }>(
       'SELECT destroyed_at, reason FROM data_key_tombstones WHERE scope = $1 AND generation = $2', [scope, generation],
-    );
+    ));
     if (tombstone) return this.remember(id, { state: 'destroyed', scope, generation, destroyedAt: tombstone.destroyed_at.toISOString(), reason: tombstone.reason });
-    const { rows: [stored] } = await this.db.query<{ wrapped_by: string; wrapped: string }>(
+    const { rows: [stored] } = await this.waitingOutOutage(() => this.db.query<{ wrapped_by: string; wrapped: string }>(
       'SELECT wrapped_by, wrapped FROM data_keys WHERE scope = $1 AND generation = $2', [scope, generation],
-    );
+    ));
     if (!stored) throw new Error(`No data key ${scope} generation ${generation} in the store: it is not the one these payloads were written with.`);
     return this.remember(id, { state: 'live', scope, generation, key: this.unwrap(scope, generation, stored.wrapped_by, stored.wrapped) });
   }
@@ -148,7 +173,11 @@ export class PostgresDataKeyStore implements DataKeyStore {
     return key.state === 'live' ? { state: 'live', generation: latest } : key;
   }
 
-  private async create(scope: string, generation: number): Promise<DataKey | undefined> {
+  private create(scope: string, generation: number): Promise<DataKey | undefined> {
+    return this.waitingOutOutage(() => this.createOnce(scope, generation));
+  }
+
+  private async createOnce(scope: string, generation: number): Promise<DataKey | undefined> {
     assertScope(scope);
     const key = randomBytes(32);
     const client = await this.db.connect();
@@ -191,9 +220,9 @@ export class PostgresDataKeyStore implements DataKeyStore {
   }
 
   private async latestGeneration(scope: string): Promise<number | undefined> {
-    const { rows: [row] } = await this.db.query<{ latest: number | null }>(
+    const { rows: [row] } = await this.waitingOutOutage(() => this.db.query<{ latest: number | null }>(
       'SELECT max(generation) AS latest FROM (SELECT generation FROM data_keys WHERE scope = $1 UNION ALL SELECT generation FROM data_key_tombstones WHERE scope = $1) g', [scope],
-    );
+    ));
     return row?.latest ?? undefined;
   }
 

@@ -180,7 +180,7 @@ export function registerCaseCommands(program: Command, run: Runner): void {
 
   group
     .command('submit')
-    .description('submit a referral (CONTRACT.md §1) from a JSON file; prints the case ID, its route and its meeting')
+    .description('submit a referral (docs/contract.md §1) from a JSON file; prints the case ID, its route and its meeting')
     .argument('<file>', 'referral JSON file')
     .option('--profile <id>', 'the profile (local protocol) to run the case under')
     .option('--case-id <id>', 'the case ID to use; submitting again with the same ID finds the same case')
