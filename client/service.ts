@@ -82,6 +82,12 @@ export async function startService(opts: {
   let config = parseConfig(env);
   const mode = { development: opts.development ?? false, nodeEnv: env.NODE_ENV };
   const problems = startProblems(config, mode);
+  // One part of a deployment runs beside others: the embedded servers are the whole service's, never one part's.
+  if (opts.only) {
+    const embedded = [['TEMPORAL_ADDRESS', config.TEMPORAL_ADDRESS], ['HRDA_DATABASE_URL', config.HRDA_DATABASE_URL], ['HRDA_OIDC_ISSUER', config.HRDA_OIDC_ISSUER]]
+      .filter(([, value]) => !value).map(([name]) => ({ variable: name!, message: `\`hrda start --only ${opts.only}\` runs one part of a deployment and starts no embedded server: set it to the deployment's` }));
+    problems.push(...embedded);
+  }
   if (problems.length > 0) throw new StartRefusedError(problems);
   const development = developmentModeGranted(config, mode);
   if (opts.sandbox) {
@@ -175,7 +181,9 @@ export async function startService(opts: {
       // An API-only process reports the worker as 'external' on /health: workers are other processes.
       const built = await buildApi({
         config, db, temporal, ...(running ? { workerRunning: () => running.worker.getState() === 'RUNNING' } : {}), logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api'),
-        ...(devServer ? { webUiUpstream: `http://127.0.0.1:${config.HRDA_DEV_UI_PORT}` } : {}),
+        // The Web UI through the API's origin in development mode only (loopback, published secrets):
+        // it takes no token, so it is never served on an address others can reach.
+        ...(development && devServer ? { webUiUpstream: `http://127.0.0.1:${config.HRDA_DEV_UI_PORT}` } : {}),
         ...(sandbox ? { sandbox: { clock: sandbox.clock } } : {}),
       });
       api = built;

@@ -34,6 +34,7 @@ export const problemKinds = {
   refused: { status: 409, title: 'The case refused the action' },
   'idempotency-key-in-use': { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
   'case-id-retired': { status: 410, title: 'The case ID belonged to a case whose personal data was destroyed' },
+  'personal-data-destroyed': { status: 410, title: "The case's personal data was destroyed at the end of its retention" },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'uri-too-long': { status: 414, title: 'The request path is too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },

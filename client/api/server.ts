@@ -24,6 +24,8 @@ import { registerDisclosureRoutes } from './routes/disclosures';
 import { registerHealthRoutes } from './routes/health';
 import { registerSandboxRoutes } from './routes/sandbox';
 import type { SandboxClock } from '../sandbox/clock';
+import { registerLegalHoldRoutes } from './routes/legal-holds';
+import { LegalHolds } from '../../store/holds/legal-holds';
 import { installWebUiProxy } from './web-ui';
 
 export interface ApiDeps {
@@ -87,7 +89,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const dataKeys = dataKeyStoreFor(deps.db, deps.config, keyRing);
   // A case whose workflows Temporal no longer has (retention) is read back from the archive.
   const archive = new ArchivedCases(deps.db, deps.temporal.options.loadedDataConverter);
-  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys, archive });
+  // Reasons for legal holds are sealed under the case's key, as idempotent responses are.
+  const codec = new EncryptionCodec(keyRing, dataKeys);
+  const holds = new LegalHolds(deps.db, codec);
+  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys, archive, holds });
 
   installProblemHandling(app);
   await installHardening(app, { requestsPerMinute: deps.config.HRDA_RATE_LIMIT_PER_MINUTE });
@@ -95,7 +100,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installAuthentication(app, { verifier, ...(deps.now ? { now: deps.now } : {}) });
   installAccessLogging(app, accessLog, deps.now);
   installSecurityEventLogging(app, accessLog, deps.now);
-  const idempotency = deps.idempotency ?? new IdempotencyStore(deps.db, new EncryptionCodec(keyRing, dataKeys));
+  const idempotency = deps.idempotency ?? new IdempotencyStore(deps.db, codec);
   installIdempotency(app, idempotency);
   // Records past their 24 hours are ignored when met; the sweep only keeps the table small.
   const sweep = setInterval(() => void idempotency.sweep().catch(() => {}), 60 * 60 * 1000).unref();
@@ -112,6 +117,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions, caseIdSecret: deps.config.HRDA_SUBJECT_KEY, db: deps.db, ...(caseNow ? { now: caseNow } : {}) });
   registerCaseCommandRoutes(app, { cases, restrictions });
   registerDisclosureRoutes(app, { cases, ...(caseNow ? { now: caseNow } : {}) });
+  registerLegalHoldRoutes(app, { cases, holds, temporal: deps.temporal, subjectSecret: deps.config.HRDA_SUBJECT_KEY, ...(caseNow ? { now: caseNow } : {}) });
   registerAccessLogRoutes(app, { accessLog });
   registerCodecRoutes(app, { config: deps.config, db: deps.db, verifier, dataKeys, accessLog, restriction: caseRestrictionsFrom(deps.temporal, restrictions, archive), ...(deps.now ? { now: deps.now } : {}) });
 

@@ -69,6 +69,8 @@ describe('the OpenAPI document', () => {
     const commands = caseCommandRoutes.map((r) => `POST /cases/{caseId}${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(documented).toEqual([
       'GET /health', 'POST /cases', 'GET /cases', 'GET /cases/{caseId}', 'GET /cases/{caseId}/timeline', 'GET /cases/{caseId}/disclosures/{consentId}', 'GET /access-log', ...commands,
+      // Legal hold (issue 21 item 7): kept in the store, not a case command.
+      'POST /cases/{caseId}/hold', 'POST /cases/{caseId}/hold/lift', 'GET /cases/{caseId}/holds',
     ].sort());
     expect(caseCommandRoutes.map((r) => r.name).sort()).toEqual(Object.keys(caseCommandFields).sort());
     expect(commands).toEqual(expect.arrayContaining([

@@ -24,21 +24,24 @@ describe('a case closed before its meeting (issue 18 item 5)', () => {
         referralStep('2026-11-24T10:00:00Z', 'A', victim('Alex Example')),
         referralStep('2026-11-24T10:00:00Z', 'B', victim('Blair Example')),
         referralStep('2026-11-24T10:00:00Z', 'C', victim('Casey Example')),
+        // Closed the moment it arrives, while it is still being put on the meeting's agenda.
+        referralStep('2026-11-24T10:00:00Z', 'D', victim('Dana Example')),
+        { at: '2026-11-24T10:00:00Z', do: 'closeCase', ref: 'D', rationale: 'Referred in error: a duplicate.' },
         { at: '2026-11-24T11:00:00Z', do: 'closeCase', ref: 'A', rationale: 'Referred in error: the victim is already open to another area.' },
         { at: '2026-11-25T16:00:00Z', do: 'closeCase', ref: 'B', rationale: 'The victim has moved out of the area.' },
         { at: '2026-11-26T12:30:00Z', do: 'recordOutcome', ref: 'C', outcome },
       ],
     }, bundle);
     expect(r.refusals).toEqual([]);
-    const [a, b, c] = (['A', 'B', 'C'] as const).map((ref) => r.cases[ref]!);
-    expect([a!.state.stage, b!.state.stage, c!.state.stage]).toEqual(['closed', 'closed', 'monitoring']);
+    const [a, b, c, d] = (['A', 'B', 'C', 'D'] as const).map((ref) => r.cases[ref]!);
+    expect([a!.state.stage, b!.state.stage, c!.state.stage, d!.state.stage]).toEqual(['closed', 'closed', 'monitoring', 'closed']);
     for (const closed of [a!, b!]) expect(closed.state.meetingAt).toBe('2026-11-26T12:00:00.000Z');
 
     const agenda = r.meetings['daily 2026-11-26']!.agenda as DailyAgendaView;
     expect(agenda.status).toBe('ended');
     // Only the case still open was on the agenda the meeting sat with, and heard.
     expect(agenda.items.map((i) => [i.caseId, i.status])).toEqual([[c!.caseId, 'heard']]);
-    expect(agenda.leftAgenda.map((l) => l.caseId)).toEqual([a!.caseId, b!.caseId]);
+    expect(agenda.leftAgenda.map((l) => l.caseId).sort()).toEqual([a!.caseId, b!.caseId, d!.caseId].sort());
     // Neither is sent on to another meeting.
     expect(agenda.rolledOver).toEqual([]);
     // B left after the pack went out (Wednesday 14:00): it went again without B.

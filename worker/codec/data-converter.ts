@@ -3,7 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../../domain/config';
 import type { Database } from '../../store/database';
 import { EncryptionCodec, type EncryptionCodecOptions } from './encryption-codec';
-import { PostgresDataKeyStore, type DataKeyStore } from './data-keys';
+import { PostgresDataKeyStore, type DataKeyCache, type DataKeyStore } from './data-keys';
 import { KeyRing } from './key-ring';
 
 /** The failure converter's module, for `dataConverter.failureConverterPath` and `bundleWorkflowCode`. */
@@ -21,6 +21,7 @@ export function createDataConverter(keyRing: KeyRing, dataKeys?: DataKeyStore, o
 type CodecConfig = Pick<Config, 'HRDA_ENCRYPTION_KEYS' | 'HRDA_ENCRYPTION_KEY_ID'>;
 
 const stores = new WeakMap<Database, Map<string, DataKeyStore>>();
+const caches = new WeakMap<Database, DataKeyCache>();
 
 /**
  * The data-key store in the service's store (PostgreSQL), one per process, pool and key ring: the
@@ -32,7 +33,9 @@ export function dataKeyStoreFor(db: Database, config: CodecConfig, keyRing: KeyR
   let byRing = stores.get(db);
   if (!byRing) stores.set(db, (byRing = new Map()));
   let store = byRing.get(id);
-  if (!store) byRing.set(id, (store = new PostgresDataKeyStore(db, keyRing, opts)));
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  if (!store) byRing.set(id, (store = new PostgresDataKeyStore(db, keyRing, { ...opts, cache })));
   return store;
 }
 

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { PoolClient } from 'pg';
 import { isStoreUnavailable } from '../../store/unavailable';
 import type { Database } from '../../store/database';
 import type { KeyRing } from './key-ring';
@@ -24,9 +25,18 @@ export interface DataKeyStore {
   get(scope: string, generation: number): Promise<DataKey | DestroyedKey>;
   /** Destroys every generation of a scope; returns when, and is idempotent. */
   destroy(scope: string, at: string, reason: string): Promise<DestroyedKey>;
+  /**
+   * Destroys several scopes in one transaction, unless `unless` — run first, inside that
+   * transaction — names anything that forbids it (a legal hold: store/holds): then nothing is
+   * destroyed and the answer names what did.
+   */
+  destroyAll(scopes: readonly string[], at: string, reason: string, unless?: DestructionGuard): Promise<{ destroyed: DestroyedKey[]; blockedBy: string[] }>;
   /** Whether a scope's latest key was destroyed, and when; undefined when it never had one. */
   status(scope: string): Promise<{ state: 'live'; generation: number } | DestroyedKey | undefined>;
 }
+
+/** What may stop a destruction, asked inside its transaction (so nothing can change in between). */
+export type DestructionGuard = (tx: Pick<PoolClient, 'query'>) => Promise<readonly string[]>;
 
 export interface DataKey {
   state: 'live';
@@ -58,6 +68,9 @@ export const isScope = (scope: string) => scopePattern.test(scope);
 const wrapIvBytes = 12;
 const tagBytes = 16;
 
+/** Keys (and tombstones) read recently, until when each may be trusted. */
+export type DataKeyCache = Map<string, { value: DataKey | DestroyedKey; until: number }>;
+
 /**
  * The store (tables data_keys and data_key_tombstones in PostgreSQL), shared by the worker, the API
  * and the CLI: one row per generation's key, wrapped by the key ring (AES-256-GCM, its scope and
@@ -68,7 +81,7 @@ const tagBytes = 16;
  * every payload needs one). A deployment that wants the keys in a KMS or an HSM puts the same port there.
  */
 export class PostgresDataKeyStore implements DataKeyStore {
-  private readonly cache = new Map<string, { value: DataKey | DestroyedKey; until: number }>();
+  private readonly cache: DataKeyCache;
 
   constructor(
     private readonly db: Database,
@@ -84,8 +97,12 @@ export class PostgresDataKeyStore implements DataKeyStore {
        * The API's store does not wait: it answers 503 with Retry-After at once.
        */
       waitForStoreMs?: number;
+      /** Shared by every store of one process on one database, so that a key destroyed through one is gone for all at once. */
+      cache?: DataKeyCache;
     } = {},
-  ) {}
+  ) {
+    this.cache = opts.cache ?? new Map();
+  }
 
   /** Runs `attempt` again while the store is unavailable, backing off, until `waitForStoreMs` has passed. */
   private async waitingOutOutage<T>(attempt: () => Promise<T>): Promise<T> {
@@ -132,38 +149,54 @@ export class PostgresDataKeyStore implements DataKeyStore {
   }
 
   async destroy(scope: string, at: string, reason: string): Promise<DestroyedKey> {
-    assertScope(scope);
+    const { destroyed } = await this.destroyAll([scope], at, reason);
+    return destroyed[0]!;
+  }
+
+  async destroyAll(scopes: readonly string[], at: string, reason: string, unless?: DestructionGuard): Promise<{ destroyed: DestroyedKey[]; blockedBy: string[] }> {
+    scopes.forEach(assertScope);
     const client = await this.db.connect();
-    let result: DestroyedKey;
+    const destroyed: DestroyedKey[] = [];
     try {
       await client.query('BEGIN');
-      // One destruction of a scope at a time; a key created meanwhile waits for it.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`data-key:${scope}`]);
-      const { rows } = await client.query<{ generation: number }>(
-        'SELECT generation FROM data_keys WHERE scope = $1 UNION SELECT generation FROM data_key_tombstones WHERE scope = $1 ORDER BY generation', [scope],
-      );
-      // A scope that never had a key is retired all the same: its ID is never used again.
-      const generations = rows.length ? rows.map((r) => r.generation) : [1];
-      for (const generation of generations) {
-        await client.query(
-          'INSERT INTO data_key_tombstones (scope, generation, destroyed_at, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (scope, generation) DO NOTHING',
-          [scope, generation, at, reason],
-        );
+      // The guard first: what it reads (a hold) cannot change until this transaction ends.
+      const blockedBy = unless ? [...(await unless(client))] : [];
+      if (blockedBy.length) {
+        await client.query('ROLLBACK');
+        return { destroyed: [], blockedBy };
       }
-      await client.query('DELETE FROM data_keys WHERE scope = $1', [scope]);
-      const { rows: [last] } = await client.query<{ generation: number; destroyed_at: Date; reason: string }>(
-        'SELECT generation, destroyed_at, reason FROM data_key_tombstones WHERE scope = $1 ORDER BY generation DESC LIMIT 1', [scope],
-      );
+      for (const scope of [...new Set(scopes)].sort()) destroyed.push(await this.destroyIn(client, scope, at, reason));
       await client.query('COMMIT');
-      result = { state: 'destroyed', scope, generation: last!.generation, destroyedAt: last!.destroyed_at.toISOString(), reason: last!.reason };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;
     } finally {
       client.release();
     }
-    for (const id of [...this.cache.keys()]) if (id.startsWith(`${scope}#`)) this.cache.delete(id);
-    return result;
+    for (const id of [...this.cache.keys()]) if (scopes.some((scope) => id.startsWith(`${scope}#`))) this.cache.delete(id);
+    return { destroyed, blockedBy: [] };
+  }
+
+  /** One scope's tombstones written and keys deleted, inside the caller's transaction. */
+  private async destroyIn(client: PoolClient, scope: string, at: string, reason: string): Promise<DestroyedKey> {
+    // One destruction of a scope at a time; a key created meanwhile waits for it.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`data-key:${scope}`]);
+    const { rows } = await client.query<{ generation: number }>(
+      'SELECT generation FROM data_keys WHERE scope = $1 UNION SELECT generation FROM data_key_tombstones WHERE scope = $1 ORDER BY generation', [scope],
+    );
+    // A scope that never had a key is retired all the same: its ID is never used again.
+    const generations = rows.length ? rows.map((r) => r.generation) : [1];
+    for (const generation of generations) {
+      await client.query(
+        'INSERT INTO data_key_tombstones (scope, generation, destroyed_at, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (scope, generation) DO NOTHING',
+        [scope, generation, at, reason],
+      );
+    }
+    await client.query('DELETE FROM data_keys WHERE scope = $1', [scope]);
+    const { rows: [last] } = await client.query<{ generation: number; destroyed_at: Date; reason: string }>(
+      'SELECT generation, destroyed_at, reason FROM data_key_tombstones WHERE scope = $1 ORDER BY generation DESC LIMIT 1', [scope],
+    );
+    return { state: 'destroyed', scope, generation: last!.generation, destroyedAt: last!.destroyed_at.toISOString(), reason: last!.reason };
   }
 
   async status(scope: string): Promise<{ state: 'live'; generation: number } | DestroyedKey | undefined> {

@@ -30,6 +30,12 @@ const automaticDisputesEndPatch = 'automatic-disputes-end-with-cause';
 
 /** Cases closed before this change stayed on the agendas of the meetings still to come. */
 export const closedCaseLeavesAgendasPatch = 'closed-case-leaves-agendas';
+/**
+ * The meeting is told the case closed only once its enlisting has finished: an enlist still running
+ * (or retrying) when the case closed would otherwise reach the meeting after the close, and put the
+ * case back on its agenda.
+ */
+export const leaveAfterEnlistingPatch = 'leave-agenda-after-enlisting';
 
 const { sendNotification, enlistInMeeting } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '1 minute',
@@ -49,6 +55,8 @@ export class CaseEffects {
   private readonly disputesStarting = new Set<string>();
   private readonly disputesEnded: Set<string>;
   private readonly agendasLeft: Set<string>;
+  /** This run's enlistings by meeting (`kind:meetingAt`), until each has finished. */
+  private readonly enlisting = new Map<string, Promise<unknown>>();
   /** The disputes this run started, until each has completed. */
   private readonly disputesRunning = new Set<Promise<unknown>>();
   private planSent: string;
@@ -166,12 +174,16 @@ export class CaseEffects {
       const key = `${w.kind}:${w.meetingAt}${w.kind === 'daily' && (c.childrenCheck?.found ?? 0) > 0 ? ':children-found' : ''}`;
       if (this.enlisted.has(key)) continue;
       this.enlisted.add(key);
-      this.track(enlistInMeeting({
+      const enlisted = enlistInMeeting({
         profileId: c.profileId,
         kind: w.kind,
         meetingAt: w.meetingAt,
         entry: agendaEntryOf(getProfile(c.profileId), c, w.kind, w.meetingAt, w.item),
-      }));
+      });
+      const meeting = `${w.kind}:${w.meetingAt}`;
+      const earlier = this.enlisting.get(meeting);
+      this.enlisting.set(meeting, earlier ? Promise.allSettled([earlier, enlisted]) : enlisted);
+      this.track(enlisted);
     }
   }
 
@@ -191,10 +203,13 @@ export class CaseEffects {
     }
     if (ahead.size === 0 || !patched(closedCaseLeavesAgendasPatch)) return;
     const c = s.context;
+    const afterEnlisting = patched(leaveAfterEnlistingPatch);
     for (const [id, { kind, meetingAt }] of ahead) {
       this.agendasLeft.add(id);
+      const tell = () => getExternalWorkflowHandle(meetingWorkflowId(c.profileId, kind, localDate(meetingAt))).signal(caseClosedSignal, { caseId: c.caseId });
+      const enlisting = afterEnlisting ? this.enlisting.get(id) : undefined;
       this.track(
-        getExternalWorkflowHandle(meetingWorkflowId(c.profileId, kind, localDate(meetingAt))).signal(caseClosedSignal, { caseId: c.caseId }).catch(() => {
+        (enlisting ? enlisting.then(tell, tell) : tell()).catch(() => {
           // The meeting has ended (or was never started): there is no agenda left to leave.
         }),
       );

@@ -17,12 +17,15 @@ import { dataKeyStoreFor } from '../../../worker/codec';
 import { CliError, formatInstant, renderTable } from '../output';
 import { logCliRead, requirePurpose } from '../access-log';
 import { discloseCase, type DiscloseOptions } from './disclose';
+import { legalHoldsFor, registerHoldCommands } from './hold';
 import type { Runner } from './runner';
 
 const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, {
   dataKeys: dataKeyStoreFor(ctx.db, ctx.config),
   // A case Temporal no longer has (retention) is read back from the archive.
   archive: new ArchivedCases(ctx.db, ctx.client.options.loadedDataConverter),
+  // Its legal holds are on its timeline.
+  holds: legalHoldsFor(ctx),
 });
 
 /** How long a submission waits for the worker to register and route the case. */
@@ -227,4 +230,6 @@ export function registerCaseCommands(program: Command, run: Runner): void {
     .option('--out <file>', 'write the export to this file (readable by its owner only) instead of stdout')
     .option('--by <name>', 'who makes the export, for the access log (default: the operating-system user)')
     .action((caseId: string, opts: DiscloseOptions) => run((ctx) => discloseCase(ctx, caseId, opts)));
+
+  registerHoldCommands(group, run);
 }
