@@ -250,14 +250,14 @@ const embeddedPasswordFile = () => path.join(dataDir, 'postgres.password');
  * The URL of the embedded default's database (the service's `hrda` database on the server `hrda start`
  * runs), for the CLI and other processes beside the service; undefined when it was never initialised.
  */
-export function embeddedDatabaseUrl(port: number): string | undefined {
+export function embeddedDatabaseUrl(port: number, database = 'hrda'): string | undefined {
   let password: string;
   try {
     password = readFileSync(embeddedPasswordFile(), 'utf8').trim();
   } catch {
     return undefined;
   }
-  return `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${port}/hrda`;
+  return `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 /** The embedded default's server: its cluster in .data/postgres, its generated password beside it. */

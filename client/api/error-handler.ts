@@ -4,6 +4,8 @@ import { QueryNotRegisteredError, ServiceError } from '@temporalio/client';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { CaseIdRetiredError, InvalidInputError, RefusedError } from '../cases';
 import { isStoreUnavailable } from '../../store/unavailable';
+import { isUnimplemented } from '../sandbox/unimplemented';
+import { notOnThisServer } from '../sandbox/not-on-this-server';
 import { fieldPath, unknownFieldMessage } from '../../domain/strict-input';
 import { caseNotFound, problemContentType, ProblemError, type FieldProblem } from './problem';
 
@@ -70,6 +72,8 @@ function toProblemError(err: FastifyError, req: FastifyRequest): ProblemError {
     req.log.warn({ route: req.routeOptions.url, method: req.method, requestId: req.id }, 'the store is unavailable');
     return new ProblemError('store-unavailable', "The service's store (PostgreSQL) cannot be reached. Retry after the time in Retry-After; a write retried with the same Idempotency-Key is applied once.", undefined, { 'retry-after': String(storeRetryAfterSeconds) });
   }
+  // The sandbox's time-skipping test server has no visibility API: say so rather than fail as a fault.
+  if (isUnimplemented(err)) return new ProblemError('not-implemented', notOnThisServer);
   if (err instanceof QueryNotRegisteredError) return new ProblemError('not-ready', 'The case is still being registered; retry in a moment.', undefined, { 'retry-after': '1' });
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -40,6 +40,7 @@ export const problemKinds = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for a different request' },
+  'not-implemented': { status: 501, title: 'The Temporal server this service runs on cannot do that' },
   'not-ready': { status: 503, title: 'The case is not ready yet' },
   unavailable: { status: 503, title: 'A service this API depends on is unavailable' },
   'store-unavailable': { status: 503, title: "The service's store is unavailable" },

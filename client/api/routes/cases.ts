@@ -31,6 +31,8 @@ export interface CaseRouteDeps {
   caseIdSecret: string;
   /** The store: case lists read the case record (store/records). */
   db: Database;
+  /** "Now" for a referral (its receivedAt when absent, and no later than now): the sandbox's simulated clock there. */
+  now?: () => Date;
 }
 
 /**
@@ -79,7 +81,8 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
 
     // Validated before anything reaches Temporal: a refused referral costs no round trip, and the
     // answer is the same whether or not a case exists under this key.
-    const checked = validateReferral(referral, getProfile(profileId), new Date().toISOString());
+    const now = deps.now?.() ?? new Date();
+    const checked = validateReferral(referral, getProfile(profileId), now.toISOString());
     if (!checked.ok) throw new InvalidInputError('Invalid referral', checked.issues);
 
     const key = idempotencyKeyOf(req);
@@ -102,7 +105,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       const shown = access === 'skeleton' ? caseSkeleton(earlier, { needToKnow: principal.role === 'chair' }) : earlier;
       return reply.code(200).header('idempotent-replayed', 'true').send({ caseId, case: shown });
     }
-    const submitted = await deps.cases.submitReferral(referral, { profileId, caseId, submittedBy: principal.sub, submitter: actorOf(principal) });
+    const submitted = await deps.cases.submitReferral(referral, { profileId, caseId, now, submittedBy: principal.sub, submitter: actorOf(principal) });
     if (submitted.case.restricted) req.disclosure.restrictedCaseIds = [caseId];
     await deps.restrictions.record(caseId, submitted.case);
     return reply.code(201).send({ caseId, case: submitted.case });

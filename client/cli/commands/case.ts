@@ -11,7 +11,7 @@ import { CaseRestrictions } from '../../api/case-restrictions';
 import { caseSkeleton, redactTimeline } from '../../api/redaction';
 import { describeEntry } from '../../simulate/render';
 import { renderCaseSummary } from '../case-summary';
-import { storeOf, type CommandContext } from '../context';
+import { caseNow, storeOf, type CommandContext } from '../context';
 import { readCaseRecord, renderSkeleton } from '../../case-record';
 import { dataKeyStoreFor } from '../../../worker/codec';
 import { CliError, formatInstant, renderTable } from '../output';
@@ -47,7 +47,7 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
     )), submitTimeoutMs);
   });
   try {
-    const submitted = await Promise.race([cases(ctx).submitReferral(input, { ...(opts.profile ? { profileId: opts.profile } : {}), ...(opts.caseId ? { caseId: opts.caseId } : {}) }), timeout]).catch((err: unknown) => {
+    const submitted = await Promise.race([cases(ctx).submitReferral(input, { now: caseNow(ctx), ...(opts.profile ? { profileId: opts.profile } : {}), ...(opts.caseId ? { caseId: opts.caseId } : {}) }), timeout]).catch((err: unknown) => {
       if (err instanceof CaseIdRetiredError) throw new CliError(`--case-id: ${err.message}. \`hrda case show ${err.caseId}\` shows what remains of that case.`);
       throw err;
     });
@@ -102,7 +102,7 @@ export async function showCase(ctx: CommandContext, caseId: string, opts: { json
   } catch {
     profile = undefined;
   }
-  ctx.io.out(renderCaseSummary(view, profile));
+  ctx.io.out(renderCaseSummary(view, profile, caseNow(ctx)));
 }
 
 export interface ListOptions {
