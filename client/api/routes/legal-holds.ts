@@ -9,7 +9,7 @@ import { liftHold, placeHold } from '../../holds/legal-hold';
 import { bearerSecurity, principalOf } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { jsonResponse } from '../schemas';
-import { actorOf, caseParamsSchema, readCaseFor, readHeadersSchema, writeHeadersSchema } from './shared';
+import { actorOf, caseParamsSchema, noQuery, readCaseFor, readHeadersSchema, writeHeadersSchema } from './shared';
 
 const holdComponent = legalHoldSchema.meta({
   id: 'LegalHold',
@@ -48,6 +48,7 @@ export function registerLegalHoldRoutes(fastify: FastifyInstance, deps: HoldRout
       operationId: 'placeHold',
       security: bearerSecurity,
       headers: writeHeadersSchema,
+      querystring: noQuery,
       params: caseParamsSchema,
       body: placeHoldBodySchema,
       response: { 201: jsonResponse(holdResultSchema, 'The hold, in place'), ...problemResponses(400, 401, 403, 404, 409, 410, 415, 422, 503) },
@@ -71,6 +72,7 @@ export function registerLegalHoldRoutes(fastify: FastifyInstance, deps: HoldRout
       operationId: 'liftHold',
       security: bearerSecurity,
       headers: writeHeadersSchema,
+      querystring: noQuery,
       params: caseParamsSchema,
       body: liftHoldBodySchema,
       response: { 200: jsonResponse(holdResultSchema, 'The hold, lifted'), ...problemResponses(400, 401, 403, 404, 409, 415, 422, 503) },
@@ -93,6 +95,7 @@ export function registerLegalHoldRoutes(fastify: FastifyInstance, deps: HoldRout
       operationId: 'listHolds',
       security: bearerSecurity,
       headers: readHeadersSchema,
+      querystring: noQuery,
       params: caseParamsSchema,
       response: { 200: jsonResponse(z.object({ holds: z.array(holdComponent) }), "The case's holds"), ...problemResponses(400, 401, 403, 404, 503) },
     },
