@@ -6,7 +6,7 @@ import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import type { ApiRole, Principal } from '../../domain/auth';
 import { uiOrigins, type Config } from '../../domain/config';
 import { canRead, type RestrictionMarks } from '../../domain/restriction';
-import { type DataKeyStore, EncryptionCodec, KeyRing, PayloadDecryptionError, PersonalDataDestroyedError, UnknownEncryptionKeyError } from '../../worker/codec';
+import { type DataKeyStore, EncryptionCodec, KeyRing, PayloadDecryptionError, PersonalDataDestroyedError, UnknownDataKeyError, UnknownEncryptionKeyError } from '../../worker/codec';
 import type { AccessLog } from './access-log';
 import { allRoles, authenticateToken, bearerSecurity, bearerToken, purposeHeader, purposeOf } from './auth';
 import { CodecSessions } from './codec-sessions';
@@ -209,7 +209,8 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
           decoded.push(toJson(destroyedPlaceholder(err)));
           continue;
         }
-        if (!(err instanceof UnknownEncryptionKeyError || err instanceof PayloadDecryptionError)) throw err;
+        // A key this service does not hold, or a payload that is not what it says: the request's fault, not the server's.
+        if (!(err instanceof UnknownEncryptionKeyError || err instanceof UnknownDataKeyError || err instanceof PayloadDecryptionError)) throw err;
         problems.push({ path: `payloads.${i}`, message: err.message, in: 'body' });
       }
     }
