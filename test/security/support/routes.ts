@@ -1,5 +1,7 @@
 import { apiRoles, type ApiRole } from '../../../domain/auth';
 import type { CatalogueEntry } from '../../../client/api/route-catalogue';
+import type { Client } from '@temporalio/client';
+import { caseWorkflowId } from '../../../workflows/referral.messages';
 import { tokenFor } from '../../api/harness';
 
 /** Who calls: each API role, and someone with no token at all. */
@@ -34,3 +36,14 @@ export function fillPath(url: string, values: Record<string, string>): string {
 
 /** Whether a problem says the caller's role is refused, as client/api/auth.ts and client/api/codec.ts word it. */
 export const refusesRole = (detail: unknown): boolean => typeof detail === 'string' && /^The [a-z-]+ role (may not call|is not shown payloads)/.test(detail);
+
+/**
+ * The updates a case's workflow has accepted (WorkflowExecutionUpdateAccepted events in its history):
+ * every write that changes a case is one, and an update the case refuses never reaches the history
+ * (workflows/case/commands.ts). What a refused request must not add — unlike the timeline, which the
+ * case and its disputes add to on their own meanwhile.
+ */
+export async function acceptedUpdates(temporal: Client, caseId: string): Promise<number> {
+  const history = await temporal.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
+  return (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+}
