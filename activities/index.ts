@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../domain/config';
 import type { Database } from '../store/database';
 import type { CaseActivities, RetentionActivities } from '../workflows/activity-types';
-import { dataKeyStoreFor, type DataKeyStore } from '../worker/codec';
+import { workerDataKeyStoreFor, type DataKeyStore } from '../worker/codec';
 import { cancellableActivities } from './cancellation';
 import { createRetentionActivities } from './retention';
 import { createCaseRecordActivities } from './case-record';
@@ -68,7 +68,7 @@ function signalWithheld(client: Client): NonNullable<NotificationDeps['reportWit
 
 /** The embedded defaults: the local police-systems fixture, the outbox folder unless SMTP is configured, the data-key store in the service's store. */
 export function defaultAdapters(config: Config, db: Database): Pick<ActivityDeps, 'mail' | 'police' | 'dataKeys'> {
-  return { mail: mailFromConfig(config), police: new LocalPoliceSystems(), dataKeys: dataKeyStoreFor(db, config) };
+  return { mail: mailFromConfig(config), police: new LocalPoliceSystems(), dataKeys: workerDataKeyStoreFor(db, config) };
 }
 
 function mailFromConfig(config: Config): MailPort {

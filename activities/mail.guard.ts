@@ -62,7 +62,7 @@ export function guardMail(adapter: MailPort, source: BlockedContactsSource): Mai
         throw ApplicationFailure.create({
           type: recipientWithheldType,
           nonRetryable: true,
-          message: `Message ${mail.id} withheld: ${withheld.map((w) => `recipient ${w.positions.map((i) => `to[${i}]`).join(', ')} matches contact details of the perpetrator of case ${w.caseId} or of someone connected to them`).join('; ')} (PROTOCOL.md §1.1); nothing was sent. Check the agency directory.`,
+          message: `Message ${mail.id} withheld: ${withheld.map((w) => `recipient ${w.positions.map((i) => `to[${i}]`).join(', ')} matches contact details of the perpetrator of case ${w.caseId} or of someone connected to them`).join('; ')} (docs/protocol.md §1.1); nothing was sent. Check the agency directory.`,
           details: withheld,
         });
       }

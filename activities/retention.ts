@@ -1,12 +1,13 @@
 import { log } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { legalHoldGuard } from '../store/holds/legal-holds';
 import type { DataKeyStore } from '../worker/codec/data-keys';
 import type { RetentionActivities } from '../workflows/activity-types';
 import { caseWorkflowId } from '../workflows/referral.messages';
 import { subjectWorkflowId } from './subject-registry';
 
-/** The end of retention: the data keys destroyed, unless a case is still open (docs/data-protection.md). */
+/** The end of retention: the data keys destroyed, unless a case is still open or under a legal hold (docs/data-protection.md). */
 export function createRetentionActivities(deps: { client: Client; dataKeys?: DataKeyStore }): RetentionActivities {
   return {
     async destroyPersonalData({ subjectKey, caseIds, at }) {
@@ -33,7 +34,13 @@ export function createRetentionActivities(deps: { client: Client; dataKeys?: Dat
       }
       const reason = 'the retention period ended';
       const scopes = [...caseIds.map((caseId) => `case:${caseId}`), `subject:${subjectKey}`];
-      for (const scope of scopes) await store.destroy(scope, at, reason);
+      // A legal hold is read in the transaction that deletes the keys, under the locks a hold is
+      // placed under (store/holds): a hold committed a moment before this always wins.
+      const { blockedBy } = await store.destroyAll(scopes, at, reason, legalHoldGuard(subjectKey, caseIds));
+      if (blockedBy.length) {
+        log.info('Retention ended under a legal hold: nothing destroyed', { holds: blockedBy.length });
+        return { destroyed: [], stillOpen: [], held: blockedBy };
+      }
       log.info('Personal data destroyed at the end of retention', { scopes: scopes.length });
       return { destroyed: scopes, stillOpen: [] };
     },

@@ -18,6 +18,8 @@ import { caseReadyUpdate, caseStateQuery, caseTimelineQuery, caseUpdates, caseWo
 import type { referralWorkflow } from '../workflows/referral.workflow';
 import { isScope, type DataKeyStore } from '../worker/codec/data-keys';
 import type { ArchivedCases } from './archive/archived-cases';
+import type { LegalHolds } from '../store/holds/legal-holds';
+import { withHolds } from './holds/timeline';
 
 /** Input that fails validation: nothing was started or changed. */
 export class InvalidInputError extends Error {
@@ -59,6 +61,8 @@ export class CaseClient {
       dataKeys?: Pick<DataKeyStore, 'status'>;
       /** The archive (client/archive): reads of a case Temporal no longer has fall back to it. */
       archive?: Pick<ArchivedCases, 'read' | 'has'>;
+      /** The legal holds (store/holds): their `hold.placed` and `hold.lifted` entries are read into the timeline. */
+      holds?: Pick<LegalHolds, 'ofCase'>;
     } = {},
   ) {}
 
@@ -117,7 +121,7 @@ export class CaseClient {
    */
   async command<N extends CaseCommandName>(caseId: string, name: N, input: Omit<CaseCommandInput<N>, 'actor'>, actor: Actor, opts: { updateId?: string } = {}): Promise<CaseView> {
     try {
-      return await withSameUpdateId(opts.updateId, (updateId) =>
+      await withSameUpdateId(opts.updateId, (updateId) =>
         this.handle(caseId).executeUpdate(caseUpdates[name], { args: [{ ...input, actor } as CaseCommandInput<N>], updateId }));
     } catch (err) {
       const translated = translateUpdateFailure(err);
@@ -128,6 +132,8 @@ export class CaseClient {
       if (err instanceof WorkflowNotFoundError && (await this.opts.archive?.has(caseId))) throw new RefusedError(`${name} refused: the case is closed (in the archive)`);
       throw err;
     }
+    // The update answers with an acknowledgement (workflows/referral.messages.ts); the case as it now stands is a query.
+    return this.state(caseId);
   }
 
   /** An action on one of the case's disputes: each dispute is a workflow of its own. */
@@ -152,12 +158,15 @@ export class CaseClient {
     }
   }
 
+  /** The case's timeline: its workflow's entries, with its legal holds' (kept in the store) in their place by time. */
   async timeline(caseId: string): Promise<TimelineEntry[]> {
+    let timeline: TimelineEntry[];
     try {
-      return await this.handle(caseId).query(caseTimelineQuery);
+      timeline = await this.handle(caseId).query(caseTimelineQuery);
     } catch (err) {
-      return (await this.fromArchive(caseId, err)).timeline;
+      timeline = (await this.fromArchive(caseId, err)).timeline;
     }
+    return this.opts.holds ? withHolds(timeline, await this.opts.holds.ofCase(caseId)) : timeline;
   }
 
   /** A case Temporal no longer has (retention), read back from the archive; otherwise the error as it was. */

@@ -12,7 +12,7 @@ import { calendarZone, localDate } from '../domain/calendar';
 import { plusDuration } from '../domain/duration';
 import type { Profile } from '../domain/profile';
 import { defaultProfileId, getProfile } from '../domain/profiles';
-import { instantInputSchema } from '../domain/referral';
+import { instantInputSchema } from '../domain/time';
 import { localDateSchema, localTimeSchema, type Instant, type LocalDate, type LocalTime, type Weekday } from '../domain/time';
 import type { TimelineEntry } from '../domain/timeline';
 import {
@@ -48,6 +48,30 @@ export class MeetingNotFoundError extends Error {
  * meeting keeps the reference (machines/meeting/commands.ts): its text never enters the meeting's
  * history. The papers are rendered on read from the cases (client/meeting-papers.ts).
  */
+/** Papers read for one case (`hrda audit dhr-pack`): its own part only, none of the other cases heard beside it. */
+export interface OnlyCase {
+  caseId?: string;
+}
+
+type MailedRecord = Parameters<typeof readMeetingPapers>[0]['mailed'];
+
+/**
+ * The meeting's record cut down to one case: its item, its place among those heard, rolled over or
+ * returned; the agencies who attended stay (they name no one). Rendered from that, the papers hold
+ * nothing of any other case, and say they are not what was mailed (their digest differs).
+ */
+function onlyCase(mailed: MailedRecord, caseId: string | undefined): MailedRecord {
+  if (caseId === undefined) return mailed;
+  const mine = (ids: string[] | undefined) => ids?.filter((id) => id === caseId);
+  const common = { caseIds: mine(mailed.record.caseIds)!, ...(mailed.record.items ? { items: mailed.record.items.filter((i) => i.caseId === caseId) } : {}), ...(mailed.record.outstanding ? { outstanding: mailed.record.outstanding.filter((a) => a.caseId === caseId) } : {}) };
+  if (mailed.part === 'pack') return { part: 'pack', record: { ...mailed.record, ...common } };
+  const m = mailed.record;
+  return {
+    part: 'minutes',
+    record: { ...m, ...common, heard: mine(m.heard)!, notHeard: mine(m.notHeard)!, ...(m.returned ? { returned: mine(m.returned)! } : {}), ...(m.rolledOver ? { rolledOver: m.rolledOver.filter((r) => r.caseId === caseId) } : {}) },
+  };
+}
+
 export class MeetingClient {
   readonly profile: Profile;
   private readonly cases: CaseClient;
@@ -104,9 +128,9 @@ export class MeetingClient {
    * The pack (daily) or the case summaries (HRDAP) of the latest revision mailed, rendered now from
    * the cases, with what was mailed and whether this is still it; null before the freeze.
    */
-  async pack(kind: MeetingKind, date: LocalDate): Promise<MeetingPapers | null> {
+  async pack(kind: MeetingKind, date: LocalDate, opts: OnlyCase = {}): Promise<MeetingPapers | null> {
     const record = await this.packRecord(kind, date);
-    return record && this.readPapers(kind, date, { part: 'pack', record });
+    return record && this.readPapers(kind, date, onlyCase({ part: 'pack', record }, opts.caseId));
   }
 
   /** What the meeting recorded of the latest pack it mailed: revision, when, to whom, the items and the digest. */
@@ -127,9 +151,9 @@ export class MeetingClient {
   }
 
   /** The minutes and HRDA Matrix, rendered now from the cases as the pack is; null before the meeting ends. */
-  async minutes(kind: MeetingKind, date: LocalDate): Promise<MeetingPapers | null> {
+  async minutes(kind: MeetingKind, date: LocalDate, opts: OnlyCase = {}): Promise<MeetingPapers | null> {
     const record = await this.minutesRecord(kind, date);
-    return record && this.readPapers(kind, date, { part: 'minutes', record });
+    return record && this.readPapers(kind, date, onlyCase({ part: 'minutes', record }, opts.caseId));
   }
 
   minutesRecord(kind: MeetingKind, date: LocalDate): Promise<MinutesRecord | null> {

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { z } from 'zod';
 import { dataDir } from '../scripts/paths';
+import { embeddedDatabaseUrl } from '../scripts/postgres';
 
 /**
  * Where a running `hrda start` listens, for the CLI on the same machine (issue 18 item 4): a
@@ -17,9 +18,13 @@ export const serviceStateSchema = z.object({
     namespace: z.string(),
     /** The dev server `hrda start` ran itself, rather than a cluster named by TEMPORAL_ADDRESS. */
     embedded: z.boolean(),
+    /** The time-skipping test server of `hrda start --sandbox`, whose clock `hrda clock` reads and moves. */
+    sandbox: z.boolean().optional(),
   }),
   /** The embedded PostgreSQL's port; absent when HRDA_DATABASE_URL named the store. */
   postgresPort: z.number().int().positive().optional(),
+  /** The embedded PostgreSQL's database when not the service's own `hrda` (the sandbox's). */
+  postgresDatabase: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
   apiUrl: z.string(),
   webUiUrl: z.string().optional(),
 });
@@ -78,6 +83,13 @@ export function withServiceState(env: NodeJS.ProcessEnv, dir: string = env.HRDA_
     filled.TEMPORAL_ADDRESS = state.temporal.address;
   }
   filled.TEMPORAL_NAMESPACE ??= state.temporal.namespace;
-  if (state.postgresPort && !env.HRDA_DATABASE_URL) filled.HRDA_POSTGRES_PORT ??= String(state.postgresPort);
+  if (state.postgresPort && !env.HRDA_DATABASE_URL) {
+    filled.HRDA_POSTGRES_PORT ??= String(state.postgresPort);
+    // The sandbox's records are in a database of their own on the same server: its URL, password and all, stays in this process.
+    if (state.postgresDatabase) {
+      const url = embeddedDatabaseUrl(Number(filled.HRDA_POSTGRES_PORT), state.postgresDatabase);
+      if (url) filled.HRDA_DATABASE_URL = url;
+    }
+  }
   return { env: filled, from: `${serviceStateFile(dir)} (the service started ${state.startedAt}, process ${state.pid})` };
 }

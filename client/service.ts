@@ -8,6 +8,7 @@ import { dataConverterFor } from '../worker/codec';
 import { startArchiver } from './archive/archiver';
 import { auditBundle } from './audit/audit-case';
 import { connectClient } from './temporal';
+import { serverVersionWarning } from './server-version';
 import { registerSearchAttributes } from './search-attributes';
 import { codecLoginPath } from './api/codec';
 import { buildApi } from './api/server';
@@ -21,7 +22,10 @@ import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import type { Log } from '../scripts/run';
 import { startEmbeddedPostgres } from '../scripts/postgres';
-import { ensureDatabase, migrateDatabase, openDatabase, type Database } from '../store/database';
+import { ensureTestServer } from '../scripts/test-server';
+import { ensureDatabase, migrateDatabase, openDatabase, recreateDatabase, type Database } from '../store/database';
+import { startSandboxServer, type SandboxServer } from './sandbox/test-server';
+import { testServerChannelArgs } from './sandbox/test-service';
 
 export interface RunningService {
   /** As configured; in development mode without HRDA_OIDC_ISSUER, naming the embedded identity provider. */
@@ -29,6 +33,8 @@ export interface RunningService {
   /** The embedded identity provider (development mode without HRDA_OIDC_ISSUER only). */
   identityProvider?: DevelopmentProvider;
   devServer?: DevServer;
+  /** Sandbox mode: the time-skipping test server the service runs on instead of the dev server, and its clock. */
+  sandbox?: SandboxServer;
   /** The service's store (PostgreSQL): embedded unless HRDA_DATABASE_URL is set. */
   db: Database;
   /** Absent when this process runs the API only (`hrda start --only api`). */
@@ -62,6 +68,14 @@ export async function startService(opts: {
   /** Return the notes for the caller to print once the logs have settled (`hrda start`) instead of logging them. */
   holdNotes?: boolean;
   only?: ServiceRole;
+  /**
+   * Sandbox mode (`hrda start --development --sandbox`, development mode only): the Java time-skipping
+   * test server instead of the dev server, its clock at `startAt` (the wall clock's time by default)
+   * and moved by `hrda clock advance`; the store in a database of its own, emptied at each start.
+   * `testServer` names the launcher (else the one scripts/test-server.ts provisions). Worker and API
+   * together (not with `only`): the test server lives in this process.
+   */
+  sandbox?: { startAt?: Date; testServer?: string };
 }): Promise<RunningService> {
   const env = opts.env ?? process.env;
   const runsWorker = (opts.only ?? 'all') !== 'api';
@@ -69,8 +83,20 @@ export async function startService(opts: {
   let config = parseConfig(env);
   const mode = { development: opts.development ?? false, nodeEnv: env.NODE_ENV };
   const problems = startProblems(config, mode);
+  // One part of a deployment runs beside others: the embedded servers are the whole service's, never one part's.
+  if (opts.only) {
+    const embedded = [['TEMPORAL_ADDRESS', config.TEMPORAL_ADDRESS], ['HRDA_DATABASE_URL', config.HRDA_DATABASE_URL], ['HRDA_OIDC_ISSUER', config.HRDA_OIDC_ISSUER]]
+      .filter(([, value]) => !value).map(([name]) => ({ variable: name!, message: `\`hrda start --only ${opts.only}\` runs one part of a deployment and starts no embedded server: set it to the deployment's` }));
+    problems.push(...embedded);
+  }
   if (problems.length > 0) throw new StartRefusedError(problems);
   const development = developmentModeGranted(config, mode);
+  if (opts.sandbox) {
+    // A clock anyone can move is for a machine of one's own: never a deployment.
+    if (!development) throw new Error('The sandbox clock is for development only: run `hrda start --development --sandbox` (`npm run sandbox`), outside NODE_ENV=production, with the API on loopback.');
+    if (opts.only && opts.only !== 'all') throw new Error('The sandbox runs the worker and the API in one process with its test server: leave out --only.');
+    if (!usesEmbeddedServer(config)) throw new Error(`The sandbox runs its own time-skipping test server: unset TEMPORAL_ADDRESS (${config.TEMPORAL_ADDRESS}); HRDA_DEV_SERVER_PORT chooses its port.`);
+  }
   // Before any worker or native connection: the SDK's and the core's lines through the service's logger, on stderr.
   installRuntime(createLogger(config.HRDA_LOG_LEVEL, 'hrda-worker'));
   const stops: (() => Promise<void>)[] = [];
@@ -83,7 +109,7 @@ export async function startService(opts: {
     if (keyWarning) opts.log(keyWarning);
     // Only a URL for the Web UI to call: the API needs to be listening by the time someone opens a workflow, not now.
     const apiUrl = `http://${config.HRDA_API_HOST}:${config.HRDA_API_PORT}`;
-    const db = await openStore(config, opts.log, stops);
+    const db = await openStore(config, opts.log, stops, Boolean(opts.sandbox));
 
     // No provider configured: start policy allowed that in development mode only, with the embedded one.
     let identityProvider: DevelopmentProvider | undefined;
@@ -95,7 +121,16 @@ export async function startService(opts: {
     }
 
     let devServer: DevServer | undefined;
-    if (usesEmbeddedServer(config)) {
+    let sandbox: SandboxServer | undefined;
+    if (opts.sandbox) {
+      const launcher = opts.sandbox.testServer ?? (await ensureTestServer({ log: opts.log }));
+      opts.log(`Starting the Temporal time-skipping test server (sandbox) on 127.0.0.1:${config.HRDA_DEV_SERVER_PORT}…`);
+      sandbox = await startSandboxServer({
+        launcher, port: config.HRDA_DEV_SERVER_PORT, namespace: config.TEMPORAL_NAMESPACE, log: opts.log,
+        ...(opts.sandbox.startAt ? { startAt: opts.sandbox.startAt } : {}),
+      });
+      stops.push(() => sandbox!.stop());
+    } else if (usesEmbeddedServer(config)) {
       const cli = await ensureTemporalCli({ log: opts.log });
       opts.log(`Starting the Temporal dev server on 127.0.0.1:${config.HRDA_DEV_SERVER_PORT}…`);
       devServer = await startDevServer({
@@ -111,10 +146,12 @@ export async function startService(opts: {
       stops.push(() => devServer!.stop());
     }
 
-    const temporal = await connectClient(config, db);
+    const temporal = await connectClient(config, db, sandbox ? { channelArgs: { ...testServerChannelArgs } } : {});
     stops.push(() => temporal.connection.close());
+    const versionWarning = await serverVersionWarning(temporal.connection);
+    if (versionWarning) opts.log(versionWarning);
     if (!devServer) {
-      // On an existing cluster the attributes may already exist, or be managed by its operators.
+      // On an existing cluster the attributes may already exist, or be managed by its operators; the sandbox's server starts with none.
       await registerSearchAttributes(temporal.connection as Pick<Connection, 'operatorService'>, config.TEMPORAL_NAMESPACE).catch((err: Error) =>
         opts.log(`Could not register the search attributes (${err.message}); register them as the README says.`),
       );
@@ -131,12 +168,15 @@ export async function startService(opts: {
       const workerDone = started.run();
       stops.push(() => started.shutdown());
       workerDone.catch((err: Error) => opts.log(`The worker stopped with an error: ${err.message}`));
-      // Closed workflows into the store before the namespace's retention removes them (docs/ops.md).
-      const archiver = startArchiver({
-        db, client: temporal, workflowBundle, dataConverter: dataConverterFor(config, db),
-        intervalMs: config.HRDA_ARCHIVE_INTERVAL_SECONDS * 1000, log: opts.log,
-      });
-      stops.push(() => archiver.stop());
+      // Closed workflows into the store before the namespace's retention removes them (docs/ops.md). Not in
+      // the sandbox: its server has no visibility API to find them with, and forgets everything at its end.
+      if (!sandbox) {
+        const archiver = startArchiver({
+          db, client: temporal, workflowBundle, dataConverter: dataConverterFor(config, db),
+          intervalMs: config.HRDA_ARCHIVE_INTERVAL_SECONDS * 1000, log: opts.log,
+        });
+        stops.push(() => archiver.stop());
+      }
     }
     let api: FastifyInstance | undefined;
     if (runsApi) {
@@ -144,7 +184,10 @@ export async function startService(opts: {
       // An API-only process reports the worker as 'external' on /health: workers are other processes.
       const built = await buildApi({
         config, db, temporal, ...(running ? { workerRunning: () => running.worker.getState() === 'RUNNING' } : {}), logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api'),
-        ...(devServer ? { webUiUpstream: `http://127.0.0.1:${config.HRDA_DEV_UI_PORT}` } : {}),
+        // The Web UI through the API's origin in development mode only (loopback, published secrets):
+        // it takes no token, so it is never served on an address others can reach.
+        ...(development && devServer ? { webUiUpstream: `http://127.0.0.1:${config.HRDA_DEV_UI_PORT}` } : {}),
+        ...(sandbox ? { sandbox: { clock: sandbox.clock } } : {}),
       });
       api = built;
       await built.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
@@ -155,29 +198,42 @@ export async function startService(opts: {
     if (development && identityProvider) {
       notes.push(developmentTokenBanner(await identityProvider.tokens(), apiUrl, identityProvider.issuer));
     }
+    if (sandbox) {
+      notes.push([
+        `Sandbox: the clock is simulated (now ${sandbox.clock.now().toISOString()}). Move it with \`npx hrda clock advance P1D\` or \`npx hrda clock advance 2026-12-10T09:00\``,
+        `(Europe/London without an offset), or POST ${apiUrl}/sandbox/clock/advance {"by":"P1D"} as the administrator; every timer due on the way fires.`,
+        'The test server keeps everything in memory: this sandbox starts empty and forgets its cases when it stops. It has no Web UI and no',
+        'visibility API: case lists, agendas and reports read the store and work; what lists workflows (`hrda audit replay --all`, `hrda ops archive`) says it cannot run here.',
+      ].join('\n'));
+    }
     if (devServer) {
       notes.push(`Temporal Web UI: ${webUiUrl(apiUrl, config.TEMPORAL_NAMESPACE)} (served by the API, so payloads decode for administrators, chairs and auditors once signed in at ${apiUrl}${codecLoginPath}; docs/data-protection.md).`);
     }
     if (!opts.holdNotes) notes.forEach((note) => opts.log(note));
 
-    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, db, ...(worker ? { worker } : {}), ...(api ? { api } : {}), apiUrl, notes, stop: stopAll };
+    return { config, ...(identityProvider ? { identityProvider } : {}), devServer, ...(sandbox ? { sandbox } : {}), db, ...(worker ? { worker } : {}), ...(api ? { api } : {}), apiUrl, notes, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
   }
 }
 
+/** The embedded PostgreSQL's database for the sandbox, beside the service's own `hrda`. */
+export const sandboxDatabase = 'hrda_sandbox';
+
 /**
  * The store: the embedded PostgreSQL in .data/postgres unless HRDA_DATABASE_URL names one; its schema
  * brought up to date before anything reads it.
  */
-async function openStore(config: Config, log: Log, stops: (() => Promise<void>)[]): Promise<Database> {
+async function openStore(config: Config, log: Log, stops: (() => Promise<void>)[], sandbox: boolean): Promise<Database> {
   let url = config.HRDA_DATABASE_URL;
   if (usesEmbeddedDatabase(config)) {
     log(`Starting PostgreSQL on 127.0.0.1:${config.HRDA_POSTGRES_PORT} (data in .data/postgres)…`);
     const server = await startEmbeddedPostgres(config.HRDA_POSTGRES_PORT, log);
     stops.push(() => server.stop());
-    url = await ensureDatabase(server.adminUrl, 'hrda');
+    // The sandbox's test server forgets its workflows when it stops: its records go with them, and
+    // never mix with the dev server's cases in `hrda`.
+    url = sandbox ? await recreateDatabase(server.adminUrl, sandboxDatabase) : await ensureDatabase(server.adminUrl, 'hrda');
   }
   await migrateDatabase(url!, log);
   const db = openDatabase(url!, { applicationName: 'hrda-service' });

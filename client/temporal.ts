@@ -6,7 +6,11 @@ import { dataConverterFor } from '../worker/codec';
 import { connectionOptions } from '../worker/connection';
 
 /** A Temporal client for the configured cluster, namespace and data converter (its data keys in the store `db`). */
-export async function connectClient(config: Config, db: Database, opts: { connectTimeout?: Duration } = {}): Promise<Client> {
-  const connection = await Connection.connect({ ...connectionOptions(config), ...(opts.connectTimeout !== undefined ? { connectTimeout: opts.connectTimeout } : {}) });
+export async function connectClient(config: Config, db: Database, opts: { connectTimeout?: Duration; channelArgs?: Record<string, number> } = {}): Promise<Client> {
+  const connection = await Connection.connect({
+    ...connectionOptions(config),
+    ...(opts.connectTimeout !== undefined ? { connectTimeout: opts.connectTimeout } : {}),
+    ...(opts.channelArgs ? { channelArgs: opts.channelArgs } : {}),
+  });
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config, db) });
 }

@@ -6,7 +6,7 @@ import type { LocalDate } from './time';
  * Bank holidays in England and Wales, as published at https://www.gov.uk/bank-holidays
  * (england-and-wales), substitute days included; generated from date-holidays 3.37.0
  * (country GB, region ENG, types public + bank), leaving out weekend dates whose day off is
- * a substitute day. A working day is Monday to Friday and not one of these (PROTOCOL.md).
+ * a substitute day. A working day is Monday to Friday and not one of these (docs/protocol.md).
  */
 export const bankHolidaysCoverFrom: LocalDate = '2024-01-01';
 export const bankHolidaysCoverTo: LocalDate = '2032-12-31';

@@ -13,7 +13,7 @@ import { riskSchema } from './referral';
 import { needToKnowSchema, staffSubSchema } from './restriction';
 import { actionStatusSchema, victimContactOutcomeSchema } from './timeline';
 import { multiLineText, singleLineText, textLimits } from './text';
-import { instantSchema } from './time';
+import { instantInputSchema } from './time';
 
 /**
  * What people do to a case: one schema per user action. A scenario step (CONTRACT.md §3)
@@ -35,7 +35,7 @@ export const actionInputSchema = z.object({
   owner: agencyIdSchema,
   description: text,
   /** Defaults to the profile's update period after the hearing. */
-  dueAt: instantSchema.optional(),
+  dueAt: instantInputSchema.optional(),
   /** The action is an agency contacting the victim to offer support ([002] 2.45–2.50; domain/victim-contact.ts). */
   contactsVictim: z.boolean().optional(),
 });

@@ -4,8 +4,13 @@ import { riskSchema } from './referral';
 import { routeSchema } from './timeline';
 import { localDateSchema } from './time';
 
-/** true/false, yes/no, 1/0, on/off: a few characters at most. */
-const flag = z.string().max(8).pipe(z.stringbool());
+/**
+ * true/false, yes/no, 1/0, on/off, y/n, enabled/disabled: the words themselves, so that the OpenAPI
+ * document lists what the server takes (a bare string would promise any text).
+ */
+const trueWords = ['true', '1', 'yes', 'on', 'y', 'enabled'] as const;
+const falseWords = ['false', '0', 'no', 'off', 'n', 'disabled'] as const;
+const flag = z.enum([...trueWords, ...falseWords]).transform((w) => (trueWords as readonly string[]).includes(w));
 
 /** Filters for listing cases (API query string and `hrda case list` options alike). */
 export const caseFiltersSchema = z.object({

@@ -121,7 +121,8 @@ export function caseRecordOf(view: CaseRecordSource, meta: { version: number; ag
     heardAt: view.heardAt,
     // As the search attributes index them (workflows/case/search-attributes.ts): instants normalised.
     nextDeadline: iso(view.nextDeadline),
-    nextMeeting: iso(view.review ? view.review.meetingAt : view.marac && view.marac.heardAt === null ? view.marac.meetingAt : view.meetingAt && !view.heardAt ? view.meetingAt : null),
+    // A closed case goes to no meeting, whatever it was put on before it closed.
+    nextMeeting: view.stage === 'closed' ? null : iso(view.review ? view.review.meetingAt : view.marac && view.marac.heardAt === null ? view.marac.meetingAt : view.meetingAt && !view.heardAt ? view.meetingAt : null),
     overdueActions: view.actions.filter((a) => a.overdue && (a.status === 'open' || a.status === 'in-progress')).length,
     openDisputes: view.openDisputes.length,
     disputes: [...view.disputes],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantSchema } from './time';
+import { instantInputSchema, instantSchema } from './time';
 
 /**
  * Third-party disclosure ([002] 3.39–3.40): case information goes to no third party, and into no
@@ -28,7 +28,7 @@ export const disclosureConsentFields = z.object({
   purpose: disclosurePurposeSchema,
   scope: z.array(disclosurePartSchema).min(1).max(disclosureParts.length).transform((parts) => [...new Set(parts)]),
   /** After this instant the consent no longer allows an export. */
-  expiresAt: instantSchema.optional(),
+  expiresAt: instantInputSchema.optional(),
   rationale: text,
 });
 export type DisclosureConsentFields = z.output<typeof disclosureConsentFields>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import type { Profile } from './profile';
-import { instantInputSchema } from './referral';
+import { instantInputSchema } from './time';
 
 /**
  * A disagreement between agencies, run through the profile's escalation protocol

@@ -3,7 +3,7 @@ import { multiLineText, textLimits } from './text';
 import { agencyIdSchema } from './actor';
 import { isoDurationSchema as duration } from './iso-duration';
 import { riskSchema } from './referral';
-import { localTimeSchema, weekdaySchema, weeklySlotSchema } from './time';
+import { instantInputSchema, localTimeSchema, weekdaySchema, weeklySlotSchema } from './time';
 
 /**
  * The MARAC a daily meeting refers its high-risk cases on to ([002] 2.53–2.54, section 3): a
@@ -61,7 +61,7 @@ export const maracCommandFields = {
       id: actionId,
       owner: agencyIdSchema,
       description: text,
-      dueAt: z.iso.datetime({ precision: 3 }).optional(),
+      dueAt: instantInputSchema.optional(),
       contactsVictim: z.boolean().optional(),
     })).max(50).default([]),
     rationale: text,

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { multiLineText, textLimits } from './text';
 import { agencyIdSchema, roleSchema } from './actor';
 import { isoDurationSchema } from './iso-duration';
-import { instantInputSchema, referralFlags, riskSchema } from './referral';
-import { instantSchema, weeklySlotSchema } from './time';
+import { referralFlags, riskSchema } from './referral';
+import { instantInputSchema, instantSchema, weeklySlotSchema } from './time';
 
 /**
  * The Multi-agency Safeguarding Hub stage of a case (issue 8 item 3): the Warwickshire MASH

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { multiLineText, textLimits } from './text';
 import type { Actor } from './actor';
 import { plusDuration } from './duration';
-import { instantInputSchema } from './referral';
+import { instantInputSchema } from './time';
 import type { Instant } from './time';
 
 /**

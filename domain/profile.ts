@@ -200,6 +200,12 @@ export const profileSchema = z.object({
     /** The lead agency of a restricted case. */
     leadAgency: agencyIdSchema,
   }).default({ flags: ['honour-based-violence', 'forced-marriage'], leadAgency: 'police' }),
+  /**
+   * The area's adult female population, for the dashboard's cases per 10,000 adult women (SafeLives
+   * compares each Marac's rate with the national one). `source` says where the figure comes from, so
+   * whoever reads the dashboard can check it. Absent: the dashboard says the rate is not configured.
+   */
+  population: z.object({ adultWomen: z.number().int().positive(), source: z.string().min(1) }).optional(),
   /** The MASH stage (domain/mash.ts): screening, RAG rating, triage and the MASH meeting before any MARAC. Absent: no MASH stage. */
   mash: mashProfileSchema.optional(),
   workflow: z.object({

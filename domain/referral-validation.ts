@@ -3,6 +3,7 @@ import { localDate } from './calendar';
 import { missingFactIssues } from './information-sharing';
 import type { Profile } from './profile';
 import { referralSchema, riskLevels, riskRank, type Referral } from './referral';
+import { inputIssues, strictInput } from './strict-input';
 
 export interface FieldIssue {
   /** Dotted path of the field at fault, e.g. "assessment.score" or "children.0.dateOfBirth". */
@@ -12,13 +13,16 @@ export interface FieldIssue {
 
 export type ReferralValidation = { ok: true; referral: Referral } | { ok: false; issues: FieldIssue[] };
 
+/** Referrals come in only through the edge (the API, the CLI, scenarios): a field the contract does not define is refused. */
+const strictReferral = strictInput(referralSchema);
+
 /**
- * The referral as CONTRACT.md §1 defines it, checked against the profile it is made under:
- * every problem is listed by field path, so nothing is started on bad input.
+ * The referral as docs/contract.md §1 defines it, checked against the profile it is made under:
+ * every problem is listed by field path, unknown fields among them, so nothing is started on bad input.
  */
 export function validateReferral(input: unknown, profile: Profile, receivedAtDefault: string): ReferralValidation {
-  const parsed = referralSchema.safeParse(input);
-  const issues: FieldIssue[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(referral)', message: i.message }));
+  const parsed = strictReferral.safeParse(input);
+  const issues: FieldIssue[] = parsed.success ? [] : inputIssues(parsed.error.issues, '(referral)');
   // The profile's rules are checked on whatever parsed, so every problem is listed at once.
   const r = (parsed.success ? parsed.data : input ?? {}) as DeepPartial<Referral>;
   const known = new Set(profile.agencies.map((a) => a.id));

@@ -3,13 +3,7 @@ import { actorSchema, agencyIdSchema } from './actor';
 import { equalityMonitoringSchema } from './equality';
 import { incidentFactsSchema } from './incident-facts';
 import { multiLineText, singleLineText, textLimits } from './text';
-import { instantSchema, localDateSchema } from './time';
-
-/** Accepts any ISO-8601 instant with an offset and writes it down in the canonical UTC form. */
-export const instantInputSchema = z.iso
-  .datetime({ offset: true })
-  .transform((s) => new Date(s).toISOString())
-  .pipe(instantSchema);
+import { instantInputSchema, localDateSchema } from './time';
 
 export const riskLevels = ['standard', 'medium', 'high'] as const;
 export const riskSchema = z.enum(riskLevels);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { plusDuration } from './duration';
-import { instantInputSchema, referralFlags, riskSchema, type Risk } from './referral';
+import { referralFlags, riskSchema, type Risk } from './referral';
+import { instantInputSchema } from './time';
 import type { Instant } from './time';
 
 /**

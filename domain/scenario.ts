@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { actorSchema } from './actor';
 import { caseCommandFields, type CaseCommandName } from './case-commands';
 import { disputeActionSchemas, disputeIdSchema } from './dispute';
-import { instantInputSchema } from './referral';
+import { instantInputSchema } from './time';
 
 /**
  * A scenario (CONTRACT.md §3): a piece of the protocol replayed on simulated time. Each step

@@ -14,6 +14,18 @@ import { z } from 'zod';
 export const instantSchema = z.iso.datetime({ precision: 3 });
 export type Instant = z.infer<typeof instantSchema>;
 
+/**
+ * An instant as people and other systems send it: ISO-8601 with or without fractional seconds,
+ * with `Z` or an offset ("2026-12-10T17:00:00Z", "2026-12-10T17:00:00.000+00:00"), written down
+ * in the canonical form above. Every instant in the API's and the CLI's input is this one schema;
+ * stored state and timelines keep `instantSchema`. An input already canonical comes out unchanged,
+ * so a command recorded when an input took only the canonical form parses to the same value.
+ */
+export const instantInputSchema = z.iso
+  .datetime({ offset: true })
+  .transform((s) => new Date(s).toISOString())
+  .pipe(instantSchema);
+
 /** A calendar date in Europe/London, "YYYY-MM-DD". */
 export const localDateSchema = z.iso.date();
 export type LocalDate = z.infer<typeof localDateSchema>;

@@ -101,6 +101,11 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('mash-meeting.convened', mash['mash-meeting.convened']),
   entry('mash-meeting.record-overdue', mash['mash-meeting.record-overdue']),
   entry('mash.decided', mash['mash.decided']),
+  // Legal hold (domain/legal-hold.ts): kept in the store, not the case's history, since a hold is
+  // usually placed on a closed case; read into the timeline beside the history's entries. Who is the
+  // actor, why the rationale. The hold is on the case and its subject (every case of the victim).
+  entry('hold.placed', { holdId: z.string() }),
+  entry('hold.lifted', { holdId: z.string(), placedAt: instantSchema }),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

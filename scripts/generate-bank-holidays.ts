@@ -62,7 +62,7 @@ function render(holidays: [string, string][]): string {
     ' * Bank holidays in England and Wales, as published at https://www.gov.uk/bank-holidays',
     ` * (england-and-wales), substitute days included; generated from date-holidays ${version}`,
     ' * (country GB, region ENG, types public + bank), leaving out weekend dates whose day off is',
-    ' * a substitute day. A working day is Monday to Friday and not one of these (PROTOCOL.md).',
+    ' * a substitute day. A working day is Monday to Friday and not one of these (docs/protocol.md).',
     ' */',
     `export const bankHolidaysCoverFrom: LocalDate = '${firstYear}-01-01';`,
     `export const bankHolidaysCoverTo: LocalDate = '${lastYear}-12-31';`,

@@ -97,7 +97,7 @@ async function binariesReachableBy(account: { uid: number; gid: number } | undef
 }
 
 function runAs(account: { uid: number; gid: number } | undefined, command: string, args: string[], opts: SpawnOptions = {}): ChildProcess {
-  return spawn(command, args, { ...opts, ...(account ? { uid: account.uid, gid: account.gid } : {}), env: { ...process.env, LC_ALL: 'C', ...(opts.env ?? {}) } });
+  return spawn(command, args, { ...opts, ...(account ? { uid: account.uid, gid: account.gid } : {}), env: { ...serverEnvironment(), LC_ALL: 'C', ...(opts.env ?? {}) } });
 }
 
 function finish(child: ChildProcess): Promise<{ code: number | null; output: string }> {
@@ -250,17 +250,27 @@ const embeddedPasswordFile = () => path.join(dataDir, 'postgres.password');
  * The URL of the embedded default's database (the service's `hrda` database on the server `hrda start`
  * runs), for the CLI and other processes beside the service; undefined when it was never initialised.
  */
-export function embeddedDatabaseUrl(port: number): string | undefined {
+export function embeddedDatabaseUrl(port: number, database = 'hrda'): string | undefined {
   let password: string;
   try {
     password = readFileSync(embeddedPasswordFile(), 'utf8').trim();
   } catch {
     return undefined;
   }
-  return `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${port}/hrda`;
+  return `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 /** The embedded default's server: its cluster in .data/postgres, its generated password beside it. */
 export function startEmbeddedPostgres(port: number, log?: Log): Promise<LocalPostgres> {
   return startLocalPostgres({ dataDir: path.join(dataDir, 'postgres'), passwordFile: embeddedPasswordFile(), port, ...(log ? { log } : {}) });
+}
+
+/**
+ * What PostgreSQL's programs get of this process's environment: what they need to run, nothing more.
+ * The service's own environment holds its key ring and tokens; the server may run as another account
+ * (`nobody` under root), whose other processes could read it through /proc.
+ */
+function serverEnvironment(): NodeJS.ProcessEnv {
+  const kept = ['PATH', 'LD_LIBRARY_PATH', 'TMPDIR', 'TZ', 'LANG', 'HOME'] as const;
+  return Object.fromEntries(kept.flatMap((name) => (process.env[name] !== undefined ? [[name, process.env[name]]] : [])));
 }

@@ -55,6 +55,22 @@ export async function migrateDatabase(url: string, log: (line: string) => void =
 }
 
 /**
+ * Database `name` on the server `adminUrl` points at, dropped (with whatever is connected to it)
+ * and created empty: for the sandbox, whose Temporal server starts empty too. Its URL.
+ */
+export async function recreateDatabase(adminUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Not a plain database name: ${name}`);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+  return ensureDatabase(adminUrl, name);
+}
+
+/**
  * The URL of database `name` on the server `adminUrl` points at, created if it does not exist yet
  * (the embedded server and the tests: a production database is created by its operators).
  */

@@ -44,7 +44,9 @@ export interface CaseActivities {
 export interface RetentionActivities {
   /**
    * Destroys the data keys of the subject and of each case, unless a case or the subject's own
-   * workflow is still running: then nothing is destroyed and the running workflows are named.
+   * workflow is still running, or a legal hold is in place on the subject or one of its cases:
+   * then nothing is destroyed and the running workflows (`stillOpen`) or the holds (`held`) are named.
+   * `held` is absent from answers given before legal holds existed.
    */
-  destroyPersonalData(input: { subjectKey: string; caseIds: string[]; at: string }): Promise<{ destroyed: string[]; stillOpen: string[] }>;
+  destroyPersonalData(input: { subjectKey: string; caseIds: string[]; at: string }): Promise<{ destroyed: string[]; stillOpen: string[]; held?: string[] }>;
 }

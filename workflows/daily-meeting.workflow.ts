@@ -8,7 +8,7 @@ import {
 import type { MeetingRef } from './meeting-activity-types';
 import { caseDecisions, forwardToCase, hostMeeting, meetingActivities, meetingUpdate, now, rollOverCase } from './meeting-host';
 import {
-  attendanceQuery, dailyAgendaQuery, dailyMeetingUpdates, dailyOutcomesQuery, enlistSignal, minutesQuery, packQuery, type MeetingWorkflowInput,
+  attendanceQuery, dailyAgendaQuery, dailyMeetingUpdates, dailyOutcomesQuery, caseClosedSignal, enlistSignal, minutesQuery, packQuery, type MeetingWorkflowInput,
 } from './meeting.messages';
 
 /**
@@ -32,6 +32,7 @@ export async function dailyMeetingWorkflow(input: MeetingWorkflowInput): Promise
 
   // Registered before any await: signals buffered at start are handled by the running machine.
   setHandler(enlistSignal, (entry) => actor.send({ type: 'enlist', at: now(), entry }));
+  setHandler(caseClosedSignal, ({ caseId }) => actor.send({ type: 'leaveAgenda', at: now(), caseId }));
   setHandler(dailyAgendaQuery, view);
   setHandler(packQuery, () => packView(snapshot().context));
   setHandler(attendanceQuery, () => attendanceView(snapshot().context));

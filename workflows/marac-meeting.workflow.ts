@@ -8,7 +8,7 @@ import {
 import type { MeetingRef } from './meeting-activity-types';
 import { caseDecisions, hostMeeting, meetingActivities, meetingUpdate, now } from './meeting-host';
 import {
-  attendanceQuery, enlistSignal, maracAgendaQuery, maracMeetingUpdates, maracOutcomesQuery, minutesQuery, packQuery, type MeetingWorkflowInput,
+  attendanceQuery, caseClosedSignal, enlistSignal, maracAgendaQuery, maracMeetingUpdates, maracOutcomesQuery, minutesQuery, packQuery, type MeetingWorkflowInput,
 } from './meeting.messages';
 
 /**
@@ -32,6 +32,7 @@ export async function maracMeetingWorkflow(input: MeetingWorkflowInput): Promise
   const papersItems = () => maracAgendaItems(profile, snapshot().context).map((e, i) => ({ position: i + 1, caseId: e.caseId, item: e.item, lateAddition: e.lateAddition }));
 
   setHandler(enlistSignal, (entry) => actor.send({ type: 'enlist', at: now(), entry }));
+  setHandler(caseClosedSignal, ({ caseId }) => actor.send({ type: 'leaveAgenda', at: now(), caseId }));
   setHandler(maracAgendaQuery, view);
   setHandler(packQuery, () => packView(snapshot().context));
   setHandler(attendanceQuery, () => attendanceView(snapshot().context));

@@ -19,6 +19,11 @@ export interface MeetingWorkflowInput {
 
 /** From a case: put me on this meeting's agenda (signal-with-start, see activities/meetings.ts). */
 export const enlistSignal = defineSignal<[AgendaEntry]>('enlist');
+/**
+ * From a case that closed before this meeting sat: take me off the agenda (workflows/case/effects.ts).
+ * A plain signal: a meeting that does not exist has no agenda to leave.
+ */
+export const caseClosedSignal = defineSignal<[{ caseId: string }]>('caseClosed');
 
 export const dailyAgendaQuery = defineQuery<DailyAgendaView>('agenda');
 export const monthlyAgendaQuery = defineQuery<MonthlyAgendaView>('agenda');

@@ -8,7 +8,7 @@ import {
 import type { MeetingRef } from './meeting-activity-types';
 import { caseDecisions, forwardToCase, hostMeeting, meetingActivities, meetingUpdate, now } from './meeting-host';
 import {
-  attendanceQuery, enlistSignal, minutesQuery, monthlyAgendaQuery, monthlyMeetingUpdates, monthlyOutcomesQuery, packQuery, type MeetingWorkflowInput,
+  attendanceQuery, caseClosedSignal, enlistSignal, minutesQuery, monthlyAgendaQuery, monthlyMeetingUpdates, monthlyOutcomesQuery, packQuery, type MeetingWorkflowInput,
 } from './meeting.messages';
 
 /**
@@ -31,6 +31,7 @@ export async function monthlyMeetingWorkflow(input: MeetingWorkflowInput): Promi
     monthlyAgendaItems(snapshot().context).map((e, i) => ({ position: i + 1, caseId: e.caseId, item: e.item, lateAddition: e.lateAddition, qa: e.qa as 'awaiting-qa' | 'accepted' | 'not-quality-assured' }));
 
   setHandler(enlistSignal, (entry) => actor.send({ type: 'enlist', at: now(), entry }));
+  setHandler(caseClosedSignal, ({ caseId }) => actor.send({ type: 'leaveAgenda', at: now(), caseId }));
   setHandler(monthlyAgendaQuery, view);
   setHandler(packQuery, () => packView(snapshot().context));
   setHandler(attendanceQuery, () => attendanceView(snapshot().context));

@@ -8,7 +8,20 @@ import type { CaseView } from '../machines/referral';
 /** The case workflow's public messages: one update per user action, and its queries. */
 export const referralWorkflowType = 'referralWorkflow';
 
-type CaseUpdates = { [N in CaseCommandName]: ReturnType<typeof defineUpdate<CaseView, [CaseCommandInput<N>]>> };
+/**
+ * What a command's update answers: which case, how far its timeline has come, and its stage. Not the
+ * case itself: an update's result is written into the history, and a whole case view per command
+ * (every summary, every note) made a case's history grow with the square of its activity until
+ * Temporal terminated it. Callers that want the case read it with the state query.
+ */
+export interface CaseAcknowledgement {
+  caseId: string;
+  /** The number of entries on the case's timeline once the command was applied. */
+  version: number;
+  stage: CaseView['stage'];
+}
+
+type CaseUpdates = { [N in CaseCommandName]: ReturnType<typeof defineUpdate<CaseAcknowledgement, [CaseCommandInput<N>]>> };
 
 const names: CaseCommandName[] = [
   'submitSummary', 'recordVictimContact', 'recordMeetingOutcome', 'updateAction', 'requestReview',

@@ -105,6 +105,10 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
   const recorder = new CaseRecorder(workflowInfo().workflowId);
 
   const untilDeadline = deadlineTimers();
+  // Temporal suggests continuing as new when the history nears its limits (events or bytes), whatever
+  // the profile's own threshold: a case that would otherwise be terminated by them carries on instead.
+  // The marker is written only when it is suggested, so histories recorded before replay as they were.
+  const continueAsNewSuggested = () => workflowInfo().continueAsNewSuggested && patched('continue-as-new-when-suggested');
   let stuckAt: string | undefined;
   while (snapshot().status !== 'done') {
     // A machine that threw (a bug, or a date beyond the calendar's data) must not leave the case
@@ -117,7 +121,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
     recorder.record(snapshot());
 
     const quiescent = !snapshot().matches({ preparing: { checks: 'running' } }) && effects.idle;
-    const due = workflowInfo().historyLength > profile.workflow.continueAsNewAfterEvents && quiescent;
+    const due = (workflowInfo().historyLength > profile.workflow.continueAsNewAfterEvents || continueAsNewSuggested()) && quiescent;
     // A record write in flight is let finish first (the loop wakes when it has), so that no write of
     // this run can land after the next run's. Histories without the record never wait here.
     if (due && recorder.idle) {

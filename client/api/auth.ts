@@ -10,7 +10,7 @@ import { ProblemError } from './problem';
  */
 export interface RouteAccess {
   roles?: readonly ApiRole[];
-  /** Reads of a case state their purpose in `X-Purpose`, except an auditor's (who reads to audit). */
+  /** Reads of a case state their purpose in `X-Purpose`, whoever reads (the OpenAPI document marks it required). */
   purpose?: 'required';
   /** Anyone may call it, without a token. */
   public?: true;
@@ -61,7 +61,7 @@ export function installAuthentication(app: FastifyInstance, opts: { verifier: To
     if (!access.roles.includes(principal.role)) {
       throw new ProblemError('forbidden', `The ${principal.role} role may not call ${req.method} ${req.routeOptions.url}${principal.role === 'auditor' ? ' (auditors read and never write)' : ''}.`);
     }
-    if (access.purpose === 'required' && principal.role !== 'auditor' && !purposeOf(req)) {
+    if (access.purpose === 'required' && !purposeOf(req)) {
       throw new ProblemError('purpose-required', 'State why you are reading this case in the X-Purpose header; every read is logged with its purpose (Data Protection Act 2018 s62).', [
         { path: purposeHeader, message: 'required', in: 'headers' },
       ]);

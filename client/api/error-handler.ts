@@ -4,6 +4,9 @@ import { QueryNotRegisteredError, ServiceError } from '@temporalio/client';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { CaseIdRetiredError, InvalidInputError, RefusedError } from '../cases';
 import { isStoreUnavailable } from '../../store/unavailable';
+import { isUnimplemented } from '../sandbox/unimplemented';
+import { notOnThisServer } from '../sandbox/not-on-this-server';
+import { fieldPath, unknownFieldMessage } from '../../domain/strict-input';
 import { caseNotFound, problemContentType, ProblemError, type FieldProblem } from './problem';
 
 /** What a caller is told to wait when the store is down: a restarted PostgreSQL is back within seconds. */
@@ -40,10 +43,18 @@ function toProblemError(err: FastifyError, req: FastifyRequest): ProblemError {
   if (err instanceof ProblemError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = parts[err.validationContext ?? 'body'];
+    const located = (path: string, message: string): FieldProblem => ({ path, message, ...(where ? { in: where } : {}) });
+    const errors = err.validation.flatMap((v) => {
+      const at = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
+      // zod reports an object's unknown fields once, for the object: each is named at its own path.
+      const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
+      if (Array.isArray(keys)) return keys.map((k) => located(fieldPath([...at, String(k)]), where === 'query' ? 'unknown query parameter: not part of this request (docs/contract.md)' : unknownFieldMessage));
+      return [located(at.join('.') || `(${where})`, v.message ?? 'invalid')];
+    });
     return new ProblemError(
       'invalid-input',
-      `${err.validation.length} problem${err.validation.length === 1 ? '' : 's'} in the request ${where === 'query' ? 'query string' : where}; each is listed under errors.`,
-      err.validation.map((v) => ({ path: v.instancePath.replace(/^\//, '').split('/').join('.') || `(${where})`, message: v.message ?? 'invalid', ...(where ? { in: where } : {}) })),
+      `${errors.length} problem${errors.length === 1 ? '' : 's'} in the request ${where === 'query' ? 'query string' : where}; each is listed under errors.`,
+      errors,
     );
   }
   if (err instanceof InvalidInputError) {
@@ -61,6 +72,8 @@ function toProblemError(err: FastifyError, req: FastifyRequest): ProblemError {
     req.log.warn({ route: req.routeOptions.url, method: req.method, requestId: req.id }, 'the store is unavailable');
     return new ProblemError('store-unavailable', "The service's store (PostgreSQL) cannot be reached. Retry after the time in Retry-After; a write retried with the same Idempotency-Key is applied once.", undefined, { 'retry-after': String(storeRetryAfterSeconds) });
   }
+  // The sandbox's time-skipping test server has no visibility API: say so rather than fail as a fault.
+  if (isUnimplemented(err)) return new ProblemError('not-implemented', notOnThisServer);
   if (err instanceof QueryNotRegisteredError) return new ProblemError('not-ready', 'The case is still being registered; retry in a moment.', undefined, { 'retry-after': '1' });
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { riskSchema, referralSchema } from '../../domain/referral';
+import { strictInput } from '../../domain/strict-input';
 import { routeSchema, timelineEntrySchema } from '../../domain/timeline';
 import { caseStages } from '../../machines/referral';
 import { accessLogEntrySchema } from './access-log';
@@ -16,9 +17,10 @@ export const jsonResponse = <S extends z.ZodType>(schema: S, description: string
 
 export const caseIdSchema = z.string().max(128).regex(/^[A-Za-z0-9._-]{1,128}$/, 'a case ID as returned by POST /cases');
 
-export const referralSubmissionSchema = referralSchema
-  .safeExtend({ profile: profileIdSchema.optional().meta({ description: 'The local protocol to run; the default profile when absent (also accepted as ?profile=).' }) })
-  .meta({ id: 'ReferralSubmission', description: 'A referral (CONTRACT.md §1).' });
+/** Strict, as validateReferral checks it: a field the contract does not define is refused (domain/strict-input.ts). */
+export const referralSubmissionSchema = strictInput(referralSchema
+  .safeExtend({ profile: profileIdSchema.optional().meta({ description: 'The local protocol to run; the default profile when absent (also accepted as ?profile=).' }) }))
+  .meta({ id: 'ReferralSubmission', description: 'A referral (docs/contract.md §1).' });
 
 export const caseViewSchema = z
   .looseObject({
@@ -46,7 +48,7 @@ export const caseWriteResultSchema = z.object({
 
 export const timelineSchema = z
   .union([z.array(timelineEntrySchema), z.array(redactedTimelineEntrySchema)])
-  .meta({ description: 'The case told in the protocol\'s words (CONTRACT.md §2); more entry types and fields may appear. For ops, rationales, names and free text are left out.' });
+  .meta({ description: 'The case told in the protocol\'s words (docs/contract.md §2); more entry types and fields may appear. For ops, rationales, names and free text are left out.' });
 
 export const caseListComponent = caseListSchema.meta({ id: 'CaseList' });
 export const accessLogComponent = z.object({ items: z.array(accessLogEntrySchema) }).meta({ id: 'AccessLog' });

@@ -23,6 +23,10 @@ import { registerCaseCommandRoutes } from './routes/case-commands';
 import { registerCaseRoutes } from './routes/cases';
 import { registerDisclosureRoutes } from './routes/disclosures';
 import { registerHealthRoutes } from './routes/health';
+import { registerSandboxRoutes } from './routes/sandbox';
+import type { SandboxClock } from '../sandbox/clock';
+import { registerLegalHoldRoutes } from './routes/legal-holds';
+import { LegalHolds } from '../../store/holds/legal-holds';
 import { installWebUiProxy } from './web-ui';
 
 export interface ApiDeps {
@@ -39,7 +43,17 @@ export interface ApiDeps {
   archiveStatus?: boolean;
   /** Accepts the identity provider's tokens; built from the HRDA_OIDC_* configuration when not given. */
   verifier?: TokenVerifier;
+  /**
+   * The wall clock that tokens, codec sessions and the access log are checked and stamped against
+   * (real time even in the sandbox: the identity provider's tokens are).
+   */
   now?: () => Date;
+  /**
+   * Sandbox mode (`hrda start --development --sandbox`): the time-skipping test server's clock, which
+   * the case's own "now" follows (a referral's receivedAt, a disclosure's date); adds /sandbox/clock,
+   * and says on every response and in /health that the clock is simulated (./routes/sandbox.ts).
+   */
+  sandbox?: { clock: SandboxClock };
   /** Development mode: the dev server's Web UI to serve under /ui, same-origin with the codec (./web-ui.ts). */
   webUiUpstream?: string;
 }
@@ -78,7 +92,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const dataKeys = dataKeyStoreFor(deps.db, deps.config, keyRing);
   // A case whose workflows Temporal no longer has (retention) is read back from the archive.
   const archive = new ArchivedCases(deps.db, deps.temporal.options.loadedDataConverter);
-  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys, archive });
+  // Reasons for legal holds are sealed under the case's key, as idempotent responses are.
+  const codec = new EncryptionCodec(keyRing, dataKeys);
+  const holds = new LegalHolds(deps.db, codec);
+  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys, archive, holds });
 
   installProblemHandling(app);
   await installHardening(app, { requestsPerMinute: deps.config.HRDA_RATE_LIMIT_PER_MINUTE });
@@ -86,19 +103,24 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installAuthentication(app, { verifier, ...(deps.now ? { now: deps.now } : {}) });
   installAccessLogging(app, accessLog, deps.now);
   installSecurityEventLogging(app, accessLog, deps.now);
-  const idempotency = deps.idempotency ?? new IdempotencyStore(deps.db, new EncryptionCodec(keyRing, dataKeys));
+  const idempotency = deps.idempotency ?? new IdempotencyStore(deps.db, codec);
   installIdempotency(app, idempotency);
   // Records past their 24 hours are ignored when met; the sweep only keeps the table small.
   const sweep = setInterval(() => void idempotency.sweep().catch(() => {}), 60 * 60 * 1000).unref();
   app.addHook('onClose', async () => clearInterval(sweep));
   await installOpenApi(app);
+  // Before the other routes: its hooks read the clock for every request and stamp every response.
+  if (deps.sandbox) registerSandboxRoutes(app, { clock: deps.sandbox.clock });
+  // The cases' "now": the simulated clock in the sandbox, else the wall clock.
+  const caseNow = deps.sandbox ? () => deps.sandbox!.clock.now() : deps.now;
 
   if (deps.webUiUpstream) await installWebUiProxy(app, deps.webUiUpstream);
-  registerHealthRoutes(app, { ...deps, archive: deps.archiveStatus ?? true });
+  registerHealthRoutes(app, { ...deps, archive: deps.archiveStatus ?? !deps.sandbox, ...(deps.sandbox ? { clock: deps.sandbox.clock } : {}) });
   const restrictions = new CaseRestrictions(deps.db);
-  registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions, caseIdSecret: deps.config.HRDA_SUBJECT_KEY, db: deps.db });
+  registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions, caseIdSecret: deps.config.HRDA_SUBJECT_KEY, db: deps.db, ...(caseNow ? { now: caseNow } : {}) });
   registerCaseCommandRoutes(app, { cases, restrictions });
-  registerDisclosureRoutes(app, { cases, ...(deps.now ? { now: deps.now } : {}) });
+  registerDisclosureRoutes(app, { cases, ...(caseNow ? { now: caseNow } : {}) });
+  registerLegalHoldRoutes(app, { cases, holds, temporal: deps.temporal, subjectSecret: deps.config.HRDA_SUBJECT_KEY, ...(caseNow ? { now: caseNow } : {}) });
   registerAccessLogRoutes(app, { accessLog });
   registerCodecRoutes(app, { config: deps.config, db: deps.db, verifier, dataKeys, accessLog, restriction: caseRestrictionsFrom(deps.temporal, restrictions, archive), ...(deps.now ? { now: deps.now } : {}) });
 

@@ -28,7 +28,8 @@ const isInstant = (v: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && Dat
 const valueHtml = (v: unknown): string => {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (typeof v === 'string') return isInstant(v) ? when(v) : /^[a-z0-9]+(-[a-z0-9]+)+$/.test(v) ? escapeHtml(codeInWords(v)) : escapeHtml(v);
+  // Identifiers (case, dispute, action and agency IDs) are shown as written, so they match the JSON and the access log.
+  if (typeof v === 'string') return isInstant(v) ? when(v) : escapeHtml(v);
   if (Array.isArray(v)) {
     if (v.length === 0) return 'none';
     return v.every((x) => typeof x !== 'object' || x === null) ? v.map(valueHtml).join(', ') : `<ul>${v.map((x) => `<li>${valueHtml(x)}</li>`).join('')}</ul>`;
@@ -74,8 +75,8 @@ small code { color: #666; }
 .meta { color: #555; }
 `;
 
-/** A complete page: escaped title, the body as given (built from escaped parts only). */
-export function page(title: string, body: string): string {
+/** A complete page: escaped title, the body as given (built from escaped parts only), and any style of the page's own. */
+export function page(title: string, body: string, extraStyle = ''): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -83,7 +84,7 @@ export function page(title: string, body: string): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)}</title>
-<style>${style}</style>
+<style>${style}${extraStyle}</style>
 </head>
 <body>
 ${body}

@@ -61,6 +61,8 @@ const eventWords: Record<TimelineEntry['type'], string> = {
   'mash-meeting.convened': 'MASH meeting convened',
   'mash-meeting.record-overdue': 'MASH meeting record overdue',
   'mash.decided': 'MASH decision recorded',
+  'hold.placed': 'Legal hold placed (personal data kept past its retention)',
+  'hold.lifted': 'Legal hold lifted',
 };
 
 const roleWords: Record<Role, string> = {

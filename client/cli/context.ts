@@ -5,8 +5,12 @@ import { embeddedDatabaseUrl } from '../../scripts/postgres';
 import { openDatabase, type Database } from '../../store/database';
 import { isStoreUnavailable } from '../../store/unavailable';
 import { connectClient } from '../temporal';
-import { serviceStateFile, withServiceState } from '../service-state';
+import { readServiceState, serviceStateFile, withServiceState } from '../service-state';
+import { SandboxClock } from '../sandbox/clock';
+import { connectTestService } from '../sandbox/test-service';
 import { MeetingNotFoundError } from '../meetings';
+import { isUnimplemented } from '../sandbox/unimplemented';
+import { notOnThisServer } from '../sandbox/not-on-this-server';
 import { CliError, type CliIo } from './output';
 
 /** What a command that needs only the store runs with: the configuration, the store, and where to write. */
@@ -28,6 +32,12 @@ export function storeOf(ctx: StoreContext): Database {
 /** What a command runs with: the store's context, a Temporal client, and why (`--purpose`) when it reads personal data. */
 export interface CommandContext extends StoreContext {
   client: Client;
+  /**
+   * The cases' "now": the wall clock, or a sandbox's simulated clock (`hrda start --sandbox`) when the
+   * running service's state says the CLI is talking to one, so that a referral submitted from the CLI is
+   * received at the simulated time, as through the API. The wall clock when absent.
+   */
+  now?: () => Date;
   /** The purpose stated with `--purpose`, written to the access log with each read of personal data. */
   purpose?: string;
 }
@@ -37,7 +47,7 @@ export interface CommandContext extends StoreContext {
  * where TEMPORAL_ADDRESS is unset (client/service-state.ts), so the CLI finds a service on other
  * ports with no variable set.
  */
-function configFrom(env: NodeJS.ProcessEnv): Config {
+export function configFrom(env: NodeJS.ProcessEnv): Config {
   try {
     return parseConfig(withServiceState(env).env);
   } catch (err) {
@@ -103,14 +113,34 @@ export async function withTemporal<T>(io: CliIo, fn: (ctx: CommandContext) => Pr
     await db.end();
     throw new CliError(unreachableServerMessage(config, env, (err as Error).message));
   }
+  let sandbox: Awaited<ReturnType<typeof sandboxClockOf>>;
   try {
-    return await fn({ config, client, db, io, ...(extra.purpose ? { purpose: extra.purpose } : {}) });
+    sandbox = await sandboxClockOf(config, env);
+    return await fn({ config, client, db, io, ...(sandbox ? { now: () => sandbox!.clock.now() } : {}), ...(extra.purpose ? { purpose: extra.purpose } : {}) });
   } catch (err) {
     throw explain(err, config);
   } finally {
+    await sandbox?.close();
     await client.connection.close();
     await db.end();
   }
+}
+
+/** The cases' "now" for a command: the sandbox's simulated clock, or the wall clock. */
+export const caseNow = (ctx: Pick<CommandContext, 'now'>): Date => ctx.now?.() ?? new Date();
+
+/** The simulated clock of the sandbox the running service's state names (TEMPORAL_ADDRESS unset), read once. */
+async function sandboxClockOf(config: Config, env: NodeJS.ProcessEnv): Promise<{ clock: SandboxClock; close(): Promise<void> } | undefined> {
+  if (env.TEMPORAL_ADDRESS || !readServiceState(env.HRDA_DATA_DIR)?.temporal.sandbox) return undefined;
+  const connection = await connectTestService(temporalAddress(config), cliConnectTimeoutMs);
+  const clock = new SandboxClock(connection.service);
+  try {
+    await clock.refresh();
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+  return { clock, close: () => connection.close() };
 }
 
 /** Errors as the person at the terminal can act on them. */
@@ -121,6 +151,7 @@ export function explain(err: unknown, config?: Config): unknown {
     return new CliError(`No case ${id} in namespace ${config?.TEMPORAL_NAMESPACE ?? '(configured)'} (workflow ${err.workflowId}). \`hrda case list\` shows the cases there.`);
   }
   if (err instanceof InvalidInputError || err instanceof RefusedError || err instanceof MeetingNotFoundError) return new CliError(err.message);
+  if (isUnimplemented(err)) return new CliError(notOnThisServer);
   if (isStoreUnavailable(err)) {
     return new CliError(`Cannot reach the service's store (PostgreSQL${config?.HRDA_DATABASE_URL ? ', HRDA_DATABASE_URL' : ` on 127.0.0.1:${config?.HRDA_POSTGRES_PORT ?? 7432}, started by \`hrda start\``}): the data keys and the access log are there. Retry once it is back.`);
   }

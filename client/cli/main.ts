@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit';
 import { registerCaseCommands } from './commands/case';
+import { registerClockCommands } from './commands/clock';
 import { registerDisputeCommands } from './commands/disputes';
 import { registerMeetingCommands } from './commands/meeting';
 import { registerOpsCommands } from './commands/ops';
@@ -26,6 +27,7 @@ registerDisputeCommands(program, run);
 registerReportCommands(program, run);
 addRebuildRecordsCommand(registerOpsCommands(program, run), run);
 registerSimulateCommand(program);
+registerClockCommands(program);
 registerTopologyCommands(program);
 
 endQuietlyOnClosedPipe();

@@ -8,7 +8,7 @@ import type { LoadedDataConverter } from '@temporalio/common';
 import type { Referral } from '../../domain/referral';
 import type { CaseView } from '../../machines/referral';
 import type { Database } from '../../store/database';
-import { readSafeLivesRecords } from '../../store/records/read';
+import { readSafeLivesRecords, type StoredCaseRecord } from '../../store/records/read';
 import { caseStateQuery } from '../../workflows/referral.messages';
 
 /**
@@ -258,19 +258,22 @@ export function safeLivesQuery(from: string, opts: { profile?: string } = {}): s
  */
 export async function readSafeLivesCases(db: Database, converter: LoadedDataConverter, from: string, opts: { profile?: string } = {}): Promise<SafeLivesCase[]> {
   const records = await readSafeLivesRecords(db, converter, from, opts);
-  return records.flatMap((r): SafeLivesCase[] => {
-    if (!r.personal) return [];
-    const p = r.personal;
-    return [{
-      caseId: r.caseId, profile: r.profile, stage: r.stage as SafeLivesCase['stage'], route: r.route, repeat: r.repeat, receivedAt: r.receivedAt, heardAt: r.heardAt,
-      referral: {
-        victim: { dateOfBirth: p.victimDateOfBirth, ...(p.equality ? { equality: p.equality } : {}) },
-        perpetrator: p.perpetratorDateOfBirth !== undefined ? { dateOfBirth: p.perpetratorDateOfBirth } : {},
-        referrer: { agency: r.referrerAgency },
-        children: Array.from({ length: r.children }),
-      },
-    }];
-  });
+  return records.flatMap((r) => safeLivesCaseOf(r) ?? []);
+}
+
+/** What the return reads of one case record; null when its personal facts were destroyed (nothing left to count). */
+export function safeLivesCaseOf(r: Pick<StoredCaseRecord, 'caseId' | 'profile' | 'stage' | 'route' | 'repeat' | 'receivedAt' | 'heardAt' | 'referrerAgency' | 'children' | 'personal'>): SafeLivesCase | null {
+  if (!r.personal) return null;
+  const p = r.personal;
+  return {
+    caseId: r.caseId, profile: r.profile, stage: r.stage as SafeLivesCase['stage'], route: r.route, repeat: r.repeat, receivedAt: r.receivedAt, heardAt: r.heardAt,
+    referral: {
+      victim: { dateOfBirth: p.victimDateOfBirth, ...(p.equality ? { equality: p.equality } : {}) },
+      perpetrator: p.perpetratorDateOfBirth !== undefined ? { dateOfBirth: p.perpetratorDateOfBirth } : {},
+      referrer: { agency: r.referrerAgency },
+      children: Array.from({ length: r.children }),
+    },
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Actor } from '../../domain/actor';
 import type { CaseCommandName } from '../../domain/case-commands';
 import { getProfile } from '../../domain/profiles';
 import { disputeSteps, scenarioSchema, scenarioStepSchema, type Scenario } from '../../domain/scenario';
+import { inputIssues, strictInput } from '../../domain/strict-input';
 import type { TimelineEntry } from '../../domain/timeline';
 import type { DisputeView } from '../../machines/escalation';
 import type { CaseView } from '../../machines/referral';
@@ -82,10 +83,9 @@ export interface SimulateOptions {
  * the local adapters: time jumps from step to step, and every timer falling due on the way fires.
  */
 export async function simulate(input: unknown, opts: SimulateOptions): Promise<SimulationResult> {
-  const parsed = scenarioSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new InvalidInputError('Invalid scenario', parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(scenario)', message: i.message })));
-  }
+  // A scenario is input at the edge: a field no step defines is refused by name (domain/strict-input.ts).
+  const parsed = strictInput(scenarioSchema).safeParse(input);
+  if (!parsed.success) throw new InvalidInputError('Invalid scenario', inputIssues(parsed.error.issues, '(scenario)'));
   const scenario = opts.profile ? underProfile(parsed.data, opts.profile) : parsed.data;
   getProfile(scenario.profile);
 
@@ -150,7 +150,9 @@ async function run(scenario: Scenario, env: TestWorkflowEnvironment, cases: Case
     // Meeting steps go to the meeting workflow, which passes them to the case (issue: meetings).
     if (isMeetingStep(raw)) {
       try {
-        await runMeetingStep(meetings, meetingStepSchema.parse(raw), { caseIdOf, caseState: (id) => cases.state(id) });
+        const step = strictInput(meetingStepSchema).safeParse(raw);
+        if (!step.success) throw new InvalidInputError(`Invalid step ${i}`, inputIssues(step.error.issues));
+        await runMeetingStep(meetings, step.data, { caseIdOf, caseState: (id) => cases.state(id) });
       } catch (err) {
         const rejection = refuse(i, raw, at, err);
         refused.push(rejection);
@@ -162,8 +164,8 @@ async function run(scenario: Scenario, env: TestWorkflowEnvironment, cases: Case
     const entry = refs.get(ref) ?? { caseId: '', rejected: [] };
     refs.set(ref, entry);
     try {
-      const step = scenarioStepSchema.safeParse(raw);
-      if (!step.success) throw new InvalidInputError(`Invalid step ${i}`, step.error.issues.map((x) => ({ path: x.path.map(String).join('.'), message: x.message })));
+      const step = strictInput(scenarioStepSchema).safeParse(raw);
+      if (!step.success) throw new InvalidInputError(`Invalid step ${i}`, inputIssues(step.error.issues));
       log(`${at} ${raw.do} ${raw.ref}`);
       if (step.data.do === 'submitReferral') {
         const s = step.data as { referral: unknown; profile?: string };

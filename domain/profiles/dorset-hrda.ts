@@ -97,6 +97,11 @@ export const dorsetHrda = profileSchema.parse({
   // Not in the Dorset protocol: six years after the latest referral, the period many areas'
   // information-sharing agreements give for MARAC records. Set it from the local agreement.
   retention: { afterLatestReferral: 'P6Y' },
+  // Cases per 10,000 adult women on the dashboard (client/reports/dashboard); an estimate until the area gives its own figure.
+  population: {
+    adultWomen: 324_000,
+    source: 'Estimate: Census 2021 (ONS) usual residents of the Dorset Council (379,600) and Bournemouth, Christchurch and Poole (400,300) areas, which Dorset Police serves times the share of women aged 16 and over in England and Wales (about 41.6%, Census 2021), rounded; replace with the ONS mid-year estimate of females aged 16+ for the area before publishing',
+  },
   // Not in the Dorset protocol: Warwickshire MASH §18.3 (003), applied to every profile. Honour-based
   // violence and forced marriage go to the need-to-know list, with the police as lead agency.
   restriction: { flags: ['honour-based-violence', 'forced-marriage'], leadAgency: 'police' },

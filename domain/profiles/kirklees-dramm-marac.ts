@@ -173,6 +173,11 @@ export const kirkleesDrammMarac = profileSchema.parse({
   // 2.56 keeps DRAMM information "for as long as a risk to the victim or children remains" and sets
   // no period; six years after the latest referral, as the default profile. Set it from the local ISA.
   retention: { afterLatestReferral: 'P6Y' },
+  // Cases per 10,000 adult women on the dashboard (client/reports/dashboard); an estimate until the area gives its own figure.
+  population: {
+    adultWomen: 180_000,
+    source: 'Estimate: Census 2021 (ONS) usual residents of Kirklees (433,200) times the share of women aged 16 and over in England and Wales (about 41.6%, Census 2021), rounded; replace with the ONS mid-year estimate of females aged 16+ for the area before publishing',
+  },
   restriction: { flags: ['honour-based-violence', 'forced-marriage'], leadAgency: 'police' },
   workflow: { continueAsNewAfterEvents: 2000 },
 });

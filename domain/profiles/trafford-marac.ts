@@ -171,6 +171,11 @@ export const traffordMarac = profileSchema.parse({
   maracReferral: { victimToldBy: 'idva' },
   // Not in the protocol: six years after the latest referral, as the default profile.
   retention: { afterLatestReferral: 'P6Y' },
+  // Cases per 10,000 adult women on the dashboard (client/reports/dashboard); an estimate until the area gives its own figure.
+  population: {
+    adultWomen: 98_000,
+    source: 'Estimate: Census 2021 (ONS) usual residents of Trafford (235,100) times the share of women aged 16 and over in England and Wales (about 41.6%, Census 2021), rounded; replace with the ONS mid-year estimate of females aged 16+ for the area before publishing',
+  },
   // Not in the protocol: honour-based violence and forced marriage restricted as in every profile
   // (Warwickshire MASH §18.3, 003), the police as lead.
   restriction: { flags: ['honour-based-violence', 'forced-marriage'], leadAgency: 'police' },

@@ -110,6 +110,11 @@ export const warwickshireMash = profileSchema.parse({
   },
   // Not in 003: as dorset-hrda, six years after the latest referral (the information-sharing agreement sets it).
   retention: { afterLatestReferral: 'P6Y' },
+  // Cases per 10,000 adult women on the dashboard (client/reports/dashboard); an estimate until the area gives its own figure.
+  population: {
+    adultWomen: 248_000,
+    source: 'Estimate: Census 2021 (ONS) usual residents of Warwickshire (596,800) times the share of women aged 16 and over in England and Wales (about 41.6%, Census 2021), rounded; replace with the ONS mid-year estimate of females aged 16+ for the area before publishing',
+  },
   // §18.3: honour-based violence (and forced marriage, §2.2) — police lead, need-to-know only.
   restriction: { flags: ['honour-based-violence', 'forced-marriage'], leadAgency: 'police' },
   mash: {

@@ -70,10 +70,18 @@ export type MeetingEffect =
 /** Effects as queued by an action, before the machine numbers them. */
 export type NewEffect = MeetingEffect extends infer E ? (E extends { id: string } ? Omit<E, 'id'> : never) : never;
 
+/** A case closed before the meeting heard it: it left the agenda then (the case's `caseClosed` signal). */
+export interface LeftAgenda {
+  caseId: string;
+  at: Instant;
+}
+
 interface MeetingContextBase {
   profileId: string;
   startedAt: Instant;
   entries: Enlisted[];
+  /** Absent in meetings recorded before cases left agendas on closing. */
+  leftAgenda?: LeftAgenda[];
   attendance: Attendance | null;
   /** The last pack revision asked for; each revision is sent as a message of its own. */
   packRevision: number;
@@ -135,6 +143,19 @@ export type PapersResult = MailedPapers & {
   withdrawn?: string[];
 };
 export type MinutesResult = MailedMinutes;
+
+/**
+ * A case closed before its meeting leaves the agenda: it is no longer to be heard, rolled over or
+ * minuted; papers already out go again without it. A case not on the agenda changes nothing.
+ */
+export function leaveAgenda<C extends MeetingContextBase>(context: C, caseId: string, at: Instant, papersOut: boolean) {
+  if (!context.entries.some((e) => e.caseId === caseId)) return {};
+  return {
+    entries: context.entries.filter((e) => e.caseId !== caseId),
+    leftAgenda: [...(context.leftAgenda ?? []), { caseId, at }],
+    ...(papersOut ? { packRevision: context.packRevision + 1, ...withEffects(context, { type: 'circulatePack', revision: context.packRevision + 1 }) } : {}),
+  };
+}
 
 export const withEffects = <C extends { effects: MeetingEffect[]; effectSeq: number }>(context: C, ...effects: NewEffect[]) => ({
   effects: [...context.effects, ...effects.map((e, i) => ({ ...e, id: String(context.effectSeq + i + 1) }) as MeetingEffect)],

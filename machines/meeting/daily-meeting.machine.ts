@@ -3,7 +3,7 @@ import type { Actor, AgencyId } from '../../domain/actor';
 import type { AgendaEntry, RollOverReason } from '../../domain/agenda';
 import type { Profile } from '../../domain/profile';
 import type { Instant } from '../../domain/time';
-import { withEffects, type DailyMeetingContext, type MinutesResult, type PapersResult } from './context';
+import { leaveAgenda, withEffects, type DailyMeetingContext, type MinutesResult, type PapersResult } from './context';
 import { mailedMinutes, mailedPapers } from './papers';
 import type { DailyMeetingPlan } from './plan';
 
@@ -16,7 +16,9 @@ export type DailyMeetingEvent =
   | { type: 'declareClosure'; at: Instant; reason: string; actor: Actor }
   | { type: 'packCirculated'; at: Instant; revision: number; papers: PapersResult }
   | { type: 'minutesCirculated'; at: Instant; minutes: MinutesResult }
-  | { type: 'effectsTaken'; ids: string[] };
+  | { type: 'effectsTaken'; ids: string[] }
+  /** The case closed before the meeting sat (workflows/meeting.messages.ts `caseClosed`). */
+  | { type: 'leaveAgenda'; at: Instant; caseId: string };
 
 export interface DailyMeetingInput {
   plan: DailyMeetingPlan;
@@ -93,6 +95,10 @@ export function createDailyMeetingMachine(profile: Profile) {
         ...withEffects(context, { type: 'circulatePack', revision: context.packRevision + 1 }),
       })),
       closeSitting: assign(({ context }) => withEffects(context, { type: 'circulateMinutes' })),
+      leaveAgenda: assign(({ context, event }) => {
+        const e = event as Extract<DailyMeetingEvent, { type: 'leaveAgenda' }>;
+        return leaveAgenda(context, e.caseId, e.at, context.frozenAt !== null);
+      }),
       recordOutcome: assign(({ context, event }) => {
         const e = event as Extract<DailyMeetingEvent, { type: 'outcomeRecorded' }>;
         if (context.outcomes.some((o) => o.caseId === e.caseId)) return {};
@@ -184,6 +190,7 @@ export function createDailyMeetingMachine(profile: Profile) {
           clock: { guard: 'freezeDue', target: 'frozen', actions: 'freeze' },
           recordAttendance: { actions: 'recordAttendance' },
           declareClosure: { target: 'cancelled', actions: 'cancel' },
+          leaveAgenda: { actions: 'leaveAgenda' },
         },
       },
       frozen: {
@@ -191,6 +198,7 @@ export function createDailyMeetingMachine(profile: Profile) {
           clock: { guard: 'meetingDue', target: 'sitting' },
           recordAttendance: { actions: 'recordAttendance' },
           declareClosure: { target: 'cancelled', actions: 'cancel' },
+          leaveAgenda: { actions: 'leaveAgenda' },
         },
       },
       sitting: {

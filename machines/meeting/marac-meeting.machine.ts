@@ -3,7 +3,7 @@ import type { Actor, AgencyId } from '../../domain/actor';
 import type { AgendaEntry } from '../../domain/agenda';
 import type { Profile } from '../../domain/profile';
 import type { Instant } from '../../domain/time';
-import { withEffects, type MaracMeetingContext, type MinutesResult, type PapersResult } from './context';
+import { leaveAgenda, withEffects, type MaracMeetingContext, type MinutesResult, type PapersResult } from './context';
 import type { MaracMeetingPlan } from './marac-plan';
 import { mailedMinutes, mailedPapers } from './papers';
 
@@ -14,7 +14,9 @@ export type MaracMeetingEvent =
   | { type: 'recordAttendance'; at: Instant; agencies: AgencyId[]; actor: Actor }
   | { type: 'packCirculated'; at: Instant; revision: number; papers: PapersResult }
   | { type: 'minutesCirculated'; at: Instant; minutes: MinutesResult }
-  | { type: 'effectsTaken'; ids: string[] };
+  | { type: 'effectsTaken'; ids: string[] }
+  /** The case closed before the meeting sat (workflows/meeting.messages.ts `caseClosed`). */
+  | { type: 'leaveAgenda'; at: Instant; caseId: string };
 
 export interface MaracMeetingInput {
   plan: MaracMeetingPlan;
@@ -77,6 +79,10 @@ export function createMaracMeetingMachine(_profile: Profile) {
         return { attendance: { agencies: [...new Set(e.agencies)], at: e.at, by: e.actor } };
       }),
       closeSitting: assign(({ context }) => withEffects(context, { type: 'circulateMinutes' })),
+      leaveAgenda: assign(({ context, event }) => {
+        const e = event as Extract<MaracMeetingEvent, { type: 'leaveAgenda' }>;
+        return leaveAgenda(context, e.caseId, e.at, context.circulatedAt !== null);
+      }),
       keepPack: assign(({ context, event }) => {
         const e = event as Extract<MaracMeetingEvent, { type: 'packCirculated' }>;
         // Only the fields a meeting keeps (machines/meeting/papers.ts): never the text.
@@ -132,12 +138,14 @@ export function createMaracMeetingMachine(_profile: Profile) {
       gathering: {
         on: {
           clock: { guard: 'papersDue', target: 'circulated', actions: 'circulate' },
+          leaveAgenda: { actions: 'leaveAgenda' },
           recordAttendance: { actions: 'recordAttendance' },
         },
       },
       circulated: {
         on: {
           clock: { guard: 'meetingDue', target: 'sitting' },
+          leaveAgenda: { actions: 'leaveAgenda' },
           recordAttendance: { actions: 'recordAttendance' },
         },
       },

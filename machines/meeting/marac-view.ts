@@ -63,6 +63,8 @@ export function maracAgendaView(profile: Profile, s: MaracMeetingSnapshot) {
       status: heard.has(e.caseId) ? ('heard' as const) : status === 'ended' ? ('not-heard' as const) : ('to-be-heard' as const),
     })),
     turnedAway: c.turnedAway,
+    /** Cases closed before the meeting sat: they left the agenda. */
+    leftAgenda: c.leftAgenda ?? [],
     packsCirculated: c.packs,
     minutesCirculatedAt: c.minutes?.at ?? null,
   };

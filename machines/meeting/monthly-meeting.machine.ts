@@ -3,7 +3,7 @@ import type { Actor, AgencyId } from '../../domain/actor';
 import type { AgendaEntry } from '../../domain/agenda';
 import type { Profile } from '../../domain/profile';
 import type { Instant } from '../../domain/time';
-import { withEffects, type MinutesResult, type MonthlyMeetingContext, type PapersResult } from './context';
+import { leaveAgenda, withEffects, type MinutesResult, type MonthlyMeetingContext, type PapersResult } from './context';
 import { mailedMinutes, mailedPapers } from './papers';
 import type { MonthlyMeetingPlan } from './plan';
 
@@ -16,7 +16,9 @@ export type MonthlyMeetingEvent =
   | { type: 'recordAttendance'; at: Instant; agencies: AgencyId[]; actor: Actor }
   | { type: 'packCirculated'; at: Instant; revision: number; papers: PapersResult }
   | { type: 'minutesCirculated'; at: Instant; minutes: MinutesResult }
-  | { type: 'effectsTaken'; ids: string[] };
+  | { type: 'effectsTaken'; ids: string[] }
+  /** The case closed before the meeting sat (workflows/meeting.messages.ts `caseClosed`). */
+  | { type: 'leaveAgenda'; at: Instant; caseId: string };
 
 export interface MonthlyMeetingInput {
   plan: MonthlyMeetingPlan;
@@ -87,6 +89,10 @@ export function createMonthlyMeetingMachine(_profile: Profile) {
         return { attendance: { agencies: [...new Set(e.agencies)], at: e.at, by: e.actor } };
       }),
       closeSitting: assign(({ context }) => withEffects(context, { type: 'circulateMinutes' })),
+      leaveAgenda: assign(({ context, event }) => {
+        const e = event as Extract<MonthlyMeetingEvent, { type: 'leaveAgenda' }>;
+        return leaveAgenda(context, e.caseId, e.at, context.circulatedAt !== null);
+      }),
       keepPack: assign(({ context, event }) => {
         const e = event as Extract<MonthlyMeetingEvent, { type: 'packCirculated' }>;
         const record = { revision: e.revision, at: e.at, ...mailedPapers(e.papers) };
@@ -143,6 +149,7 @@ export function createMonthlyMeetingMachine(_profile: Profile) {
       gathering: {
         on: {
           clock: { guard: 'qaDue', target: 'circulated', actions: 'circulate' },
+          leaveAgenda: { actions: 'leaveAgenda' },
           qaRecorded: { actions: 'recordQa' },
           recordAttendance: { actions: 'recordAttendance' },
         },
@@ -151,6 +158,7 @@ export function createMonthlyMeetingMachine(_profile: Profile) {
       circulated: {
         on: {
           clock: { guard: 'meetingDue', target: 'sitting' },
+          leaveAgenda: { actions: 'leaveAgenda' },
           recordAttendance: { actions: 'recordAttendance' },
         },
       },

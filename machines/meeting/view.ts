@@ -98,6 +98,8 @@ export function dailyAgendaView(profile: Profile, s: DailyMeetingSnapshot) {
     })),
     /** Every case sent on to the next meeting, and why (after-cut-off ones never joined the agenda). */
     rolledOver: c.rolledOver,
+    /** Cases closed before the meeting sat: they left the agenda. */
+    leftAgenda: c.leftAgenda ?? [],
     closure: c.closure,
     packsCirculated: c.packs,
     minutesCirculatedAt: c.minutes?.at ?? null,
@@ -153,6 +155,8 @@ export function monthlyAgendaView(s: MonthlyMeetingSnapshot) {
       };
     }),
     turnedAway: c.turnedAway,
+    /** Cases closed before the meeting sat: they left the agenda. */
+    leftAgenda: c.leftAgenda ?? [],
     packsCirculated: c.packs,
     minutesCirculatedAt: c.minutes?.at ?? null,
   };

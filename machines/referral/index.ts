@@ -8,3 +8,4 @@ export type { CaseEvent, CommandEvent, ChecksOutput } from './events';
 export { dailySchedule, monthlyMeetingFor } from './schedule';
 export { intakeRestriction, restrictionProblem } from './restriction';
 export { caseRecordOfView } from './record';
+export { awaiting, type AwaitingFacts } from './awaiting';

@@ -162,7 +162,7 @@ export function pendingSharingDeadlines(c: CaseContext): Instant[] {
 }
 
 /** Whether First Response or health still has to act (the case stays open until they have). */
-export function sharingPending(c: CaseContext): boolean {
+export function sharingPending(c: Pick<CaseContext, 'informationSharing'>): boolean {
   const s = c.informationSharing;
   return Boolean(s && ((s.firstResponse && !s.firstResponse.decision) || (s.healthSharing && !s.healthSharing.record)));
 }

@@ -30,7 +30,7 @@ export interface MaracReferral {
 type Refer = CommandEvent<'referToMarac'>;
 type Outcome = CommandEvent<'recordMaracOutcome'>;
 
-const referralOf = (c: CaseContext): MaracReferral | null => c.marac ?? null;
+const referralOf = (c: Pick<CaseContext, 'marac'>): MaracReferral | null => c.marac ?? null;
 
 /** [002] 2.53: whether the daily meeting must refer this case on before its outcome stands. */
 export function maracRequired(profile: Profile, c: CaseContext): string | undefined {
@@ -70,7 +70,7 @@ export const pendingMaracDeadlines = (c: CaseContext): Instant[] => {
 };
 
 /** Referred on, and the MARAC's outcome not yet recorded: the case stays open. */
-export const maracPending = (c: CaseContext): boolean => {
+export const maracPending = (c: Pick<CaseContext, 'marac'>): boolean => {
   const m = referralOf(c);
   return m !== null && m.outcome === null;
 };

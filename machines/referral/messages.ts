@@ -40,7 +40,7 @@ export const messages = {
   /** To the administrator only: the address is never repeated, just where it sits in the message. */
   recipientWithheld: (context: CaseContext, withheld: { notificationId: string; topic: string; positions: number[] }) =>
     message(context, `recipient-withheld:${withheld.notificationId}`, ['administrator'], 'recipient-withheld', 'A message was withheld: a recipient is connected to the perpetrator', [
-      `The ${withheld.topic} message ${withheld.notificationId} ${withheld.topic === 'meeting-papers' ? 'went to the other recipients but not to' : 'was not sent to anyone:'} recipient ${withheld.positions.map((p) => `to[${p}]`).join(', ')}, which matches the contact details of the perpetrator of this case or of someone connected to them (PROTOCOL.md §1.1).`,
+      `The ${withheld.topic} message ${withheld.notificationId} ${withheld.topic === 'meeting-papers' ? 'went to the other recipients but not to' : 'was not sent to anyone:'} recipient ${withheld.positions.map((p) => `to[${p}]`).join(', ')}, which matches the contact details of the perpetrator of this case or of someone connected to them (docs/protocol.md §1.1).`,
       'Check the agency directory of the profile for that mailbox, and send what the agencies need by another route.',
     ]),
 

@@ -21,13 +21,13 @@ export interface NoticesClockEvent {
 }
 
 /** A case continued from a run before notices existed has none. */
-export const noticesOf = (c: CaseContext): Notices => c.notices ?? noNotices();
+export const noticesOf = (c: Pick<CaseContext, 'notices'>): Notices => c.notices ?? noNotices();
 
 /** The DVPO expiries still ahead: deadlines the host arms timers for. */
 export const pendingNoticeDeadlines = (c: CaseContext): Instant[] => noticesOf(c).dvpos.filter((d) => !d.expired).map((d) => d.expiresAt);
 
 /** Whether a DVPO is still in force (the case stays open until it expires). */
-export const dvpoInForce = (c: CaseContext): boolean => noticesOf(c).dvpos.some((d) => !d.expired);
+export const dvpoInForce = (c: Pick<CaseContext, 'notices'>): boolean => noticesOf(c).dvpos.some((d) => !d.expired);
 
 /** Why the case refuses the action, or undefined when it takes it. */
 export function noticeProblem(profile: Profile, c: CaseContext, e: NoticeEvent): string | undefined {

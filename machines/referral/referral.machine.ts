@@ -11,15 +11,16 @@ import type { CaseContext, CaseInput, CheckResult, MatrixAction } from './contex
 import type { CaseEvent, ChecksOutput, CommandEvent, RollOverEvent } from './events';
 import { assignLeads } from './leads';
 import { messages } from './messages';
-import { applyNotice, dvpoInForce, expireDvpos, noticeProblem, type NoticeEvent } from './notices';
+import { applyNotice, expireDvpos, noticeProblem, type NoticeEvent } from './notices';
 import { applySharing, chaseSharing, decideAtIntake, followedUpRationale, sharingPending, sharingProblem, type SharingEvent } from './information-sharing';
 import { applyVictimTold, referToMarac, victimToldProblem } from './marac-referral';
 import { managementMeeting } from '../meeting/plan';
 import { actionDeadlines, dailySchedule, meetingAfterMissed, monthlyMeetingFor } from './schedule';
 import { amendedNeedToKnow, intakeRestriction, restrictedLead, restrictionProblem } from './restriction';
 import { applyChildrenCheck, applyRiskConfirmation, childrenCheckProblem, hearingProblem, riskConfirmationProblem } from './hearing-checks';
-import { applyMaracOutcome, applyMaracReferral, maracHeardBy, maracOutcomeProblem, maracPending, maracReferralProblem } from './marac';
+import { applyMaracOutcome, applyMaracReferral, maracHeardBy, maracOutcomeProblem, maracReferralProblem } from './marac';
 import { withEntry } from './timeline';
+import { awaiting } from './awaiting';
 import {
   chaseMash, closeAfterMash, conveneMashMeeting, mashProblem, openMash, recordMashDecision, recordScreening, recordTriageResponse,
   referFromMashToMarac, setRagRating, type MashEvent,
@@ -329,7 +330,7 @@ export function createReferralMachine(profile: Profile) {
       restrictionAllowed: ({ context, event }) =>
         (event.type === 'restrictCase' || event.type === 'amendNeedToKnow') && restrictionProblem(context, event) === undefined,
       disputeCanStart: ({ context, event }) => event.type === 'raiseDispute' && disputeProblem(profile, context, event) === undefined,
-      nothingPending: ({ context }) => context.actions.every(isDone) && context.review === null && context.openDisputes.length === 0 && !dvpoInForce(context) && !sharingPending(context) && !maracPending(context),
+      nothingPending: ({ context }) => awaiting(context).length === 0,
       noticeAccepted: ({ context, event }) => noticeProblem(profile, context, event as NoticeEvent) === undefined,
       riskConfirmationAccepted: ({ context, event }) => event.type === 'confirmRisk' && riskConfirmationProblem(profile, context, event) === undefined,
       maracReferralAccepted: ({ context, event }) => event.type === 'referToMarac' && maracReferralProblem(profile, context, event) === undefined,

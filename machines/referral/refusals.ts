@@ -1,4 +1,5 @@
 import type { Profile } from '../../domain/profile';
+import type { Route } from '../../domain/timeline';
 import { riskRank } from '../../domain/referral';
 import type { CaseSnapshot } from './deadlines';
 import type { CommandEvent } from './events';
@@ -22,25 +23,30 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
   const c = snapshot.context;
   const stage = publicStage(snapshot);
   if (snapshot.status === 'done') return `the case is closed (${c.closed?.rationale ?? 'closed'})`;
+  const noMeeting = withoutMeeting(profile, snapshot);
   switch (event.type) {
     case 'submitSummary':
+      if (noMeeting) return noMeeting;
       if (!snapshot.matches('preparing')) return `summaries are taken before the meeting; the case is ${stage}`;
       return `${event.agency} is not on the information request list of ${profile.id} (${profile.infoRequest.agencies.join(', ')})`;
     case 'recordVictimContact':
       if (snapshot.matches('preparing')) return `unknown agency for profile ${profile.id}: ${event.chosenLeadAgency}`;
-      return `the victim's voice is recorded before the meeting; the case is ${stage}`;
+      return noMeeting ?? `the victim's voice is recorded before the meeting; the case is ${stage}`;
     case 'recordMeetingOutcome': {
+      if (noMeeting) return noMeeting;
       if (snapshot.matches('preparing')) return `the case is to be heard at ${c.meetingAt}; its outcome can be recorded from then`;
       if (!snapshot.matches('atMeeting')) return `the meeting outcome is already recorded; the case is ${stage}`;
       return outcomeProblem(profile, c, event) ?? 'the outcome cannot be recorded now';
     }
     case 'updateAction': {
+      if (noMeeting) return noMeeting;
       if (!snapshot.matches('monitoring')) return `actions exist once the meeting outcome is recorded; the case is ${stage}`;
       const action = c.actions.find((a) => a.id === event.actionId);
       if (!action) return `no action ${event.actionId} on this case (actions: ${c.actions.map((a) => a.id).join(', ') || 'none'})`;
       return `action ${event.actionId} is already ${action.status}`;
     }
     case 'requestReview':
+      if (noMeeting) return noMeeting;
       if (!snapshot.matches('monitoring')) return `a management review can be requested after the meeting; the case is ${stage}`;
       if (!profile.monthlyMeeting) return `${profile.id} holds no management review meeting: its cases are reviewed at its MARAC`;
       if (!profile.monthlyMeeting.reasons.includes(event.reason)) return `reason must be one of ${profile.monthlyMeeting.reasons.join(', ')}`;
@@ -99,4 +105,19 @@ export function refusalReason(profile: Profile, snapshot: CaseSnapshot, event: C
     case 'recordMashDecision':
       return mashProblem(profile, c, event) ?? `the case cannot take ${event.type} now; it is ${stage}`;
   }
+}
+
+/**
+ * Why a meeting's steps (summaries, the victim's voice, the outcome, actions, reviews) do not apply
+ * to a case that goes to no meeting, or not yet: one in the MASH, or one referred on to an offer and
+ * kept open for First Response and health. Undefined for any other case. Without it such a case was
+ * told its meeting outcome "is already recorded" (issue 14's generated scenarios).
+ */
+function withoutMeeting(profile: Profile, snapshot: CaseSnapshot): string | undefined {
+  if (snapshot.matches('mash')) return `the case is in the MASH (${publicStage(snapshot)}); it goes to a meeting only if the MASH refers it to MARAC`;
+  if (snapshot.matches('followingUp')) {
+    const route = snapshot.context.route as Exclude<Route, 'hrda'>;
+    return `the case was referred on to the ${route} (${profile.routing.offers[route]}) and goes to no meeting; it stays open until First Response and health have acted`;
+  }
+  return undefined;
 }

@@ -20,7 +20,8 @@ const server = http.createServer((req, res) => {
   if (req.method !== 'GET') return send(405, { error: 'method not allowed' });
   if (req.url === '/.well-known/openid-configuration') return send(200, { issuer, jwks_uri: `${issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['ES256'] });
   if (req.url === '/.well-known/jwks.json') {
-    readFile(env.HRDA_TOPOLOGY_JWKS_FILE, 'utf8').then((text) => send(200, JSON.parse(text)), () => send(503, { error: 'no JWKS' }));
+    // A missing or corrupt file is a 503 for the caller, never the end of this process.
+    readFile(env.HRDA_TOPOLOGY_JWKS_FILE, 'utf8').then((text) => send(200, JSON.parse(text))).catch(() => send(503, { error: 'no JWKS' }));
     return;
   }
   send(404, { error: 'not found' });

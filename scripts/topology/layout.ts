@@ -20,7 +20,7 @@ export interface TopologyLayout {
     internalFrontend: number;
     internalFrontendHttp: number;
     temporalWorker: number;
-    /** Membership (ringpop) ports: grpc port − 1000 for each service, as Temporal's own samples lay them out. */
+    /** Membership (ringpop) ports, one per service, beside their gRPC ports (see the layout below). */
     membership: { frontend: number; history: number; matching: number; internalFrontend: number; temporalWorker: number };
     /** The deployment's identity endpoint: the JWKS Temporal and the API check tokens against. */
     identity: number;

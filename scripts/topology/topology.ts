@@ -195,6 +195,8 @@ export async function topologyUp(opts: TopologyOptions): Promise<RunningTopology
       env.HRDA_DATABASE_URL = databaseUrl;
       supervisor.setEnv('HRDA_DATABASE_URL', databaseUrl);
       await writeFile(f.env, `${Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n')}\n`, { mode: 0o600 });
+      // `mode` applies only to a new file: one left by an earlier `up` keeps whatever mode it had.
+      await chmod(f.env, 0o600);
     },
     'temporal-worker': async () => {
       const admin = await cliConnection('admin');

@@ -51,3 +51,16 @@ export function readSafeLivesRecords(db: Database, converter: LoadedDataConverte
 export function readMashRecords(db: Database, profileId: string, from: string): Promise<StoredCaseRecord[]> {
   return readCaseRecords(db, `profile = $1 AND mash IS NOT NULL AND (status = 'running' OR closed_at IS NULL OR closed_at >= $2 OR received_at >= $2)`, [profileId, from]);
 }
+
+/**
+ * The cases a dashboard for a period starting at `from` reads: on the meeting route, and heard,
+ * received or closed since then — or still running, for their overdue actions.
+ */
+export function readDashboardRecords(db: Database, converter: LoadedDataConverter, from: string, opts: { profile?: string } = {}): Promise<StoredCaseRecord[]> {
+  return readCaseRecords(
+    db,
+    `route = 'hrda' AND (status = 'running' OR heard_at >= $1 OR received_at >= $1 OR closed_at >= $1)${opts.profile ? ' AND profile = $2' : ''}`,
+    opts.profile ? [from, opts.profile] : [from],
+    converter,
+  );
+}

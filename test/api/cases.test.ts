@@ -245,10 +245,10 @@ describe('who may see and do what', () => {
     expect(write.statusCode).toBe(403);
   });
 
-  it('lets auditors read everything, without a stated purpose, and write nothing', async () => {
+  it('lets auditors read everything, stating their purpose as everyone does, and write nothing', async () => {
     const body = referral();
     const { caseId } = (await submit(body, { 'idempotency-key': randomUUID() })).json<{ caseId: string }>();
-    const state = await read(caseId, as('auditor'));
+    const state = await read(caseId, as('auditor', undefined, { 'x-purpose': 'annual audit' }));
     expect(state.statusCode).toBe(200);
     expect(state.body).toContain(body.victim.name);
 
@@ -261,14 +261,16 @@ describe('who may see and do what', () => {
       expect(w.statusCode).toBe(403);
       expect(w.json().type).toBe('urn:hrda:problem:forbidden');
     }
-    expect((await read(caseId, as('auditor'))).json().stage).not.toBe('closed');
+    expect((await read(caseId, as('auditor', undefined, { 'x-purpose': 'annual audit' }))).json().stage).not.toBe('closed');
   });
 
-  it('asks everyone but auditors for a purpose before a read', async () => {
+  it('asks everyone, auditors included, for a purpose before a read (the OpenAPI document marks X-Purpose required)', async () => {
     const { caseId } = await newCase();
-    const res = await read(caseId, as('administrator', 'police'));
-    expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ type: 'urn:hrda:problem:purpose-required', errors: [{ path: 'x-purpose', in: 'headers' }] });
+    for (const who of [as('administrator', 'police'), as('auditor')]) {
+      const res = await read(caseId, who);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ type: 'urn:hrda:problem:purpose-required', errors: [{ path: 'x-purpose', in: 'headers' }] });
+    }
   });
 });
 
@@ -278,7 +280,7 @@ describe('the access log', () => {
     await read(caseId, as('agency-practitioner', 'housing', { 'x-purpose': 'preparing for the meeting' }));
     await read(caseId, as('administrator', 'police', { 'x-purpose': 'checking the circulation' }), '/timeline');
     await read(caseId, as('ops', undefined, { 'x-purpose': 'ops check' }));
-    await read(caseId, as('auditor'));
+    await read(caseId, as('auditor', undefined, { 'x-purpose': 'audit of reads' }));
     await read(caseId, as('agency-practitioner', 'education', { 'x-purpose': 'not involved' }));
 
     expect((await h.app.inject({ method: 'GET', url: '/access-log', headers: as('administrator', 'police') })).statusCode).toBe(403);
@@ -290,7 +292,7 @@ describe('the access log', () => {
       { sub: 'test-agency-practitioner-housing', role: 'agency-practitioner', agency: 'housing', route: 'GET /cases/:caseId', purpose: 'preparing for the meeting', view: 'full' },
       { sub: 'test-administrator-police', role: 'administrator', agency: 'police', route: 'GET /cases/:caseId/timeline', purpose: 'checking the circulation', view: 'full' },
       { sub: 'test-ops', role: 'ops', agency: undefined, route: 'GET /cases/:caseId', purpose: 'ops check', view: 'skeleton' },
-      { sub: 'test-auditor', role: 'auditor', agency: undefined, route: 'GET /cases/:caseId', purpose: 'audit', view: 'full' },
+      { sub: 'test-auditor', role: 'auditor', agency: undefined, route: 'GET /cases/:caseId', purpose: 'audit of reads', view: 'full' },
     ]);
     for (const e of entries) expect(e).toMatchObject({ caseId, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), requestId: expect.any(String) });
     // The submission disclosed the case to its referrer too.

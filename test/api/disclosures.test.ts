@@ -79,7 +79,7 @@ describe('third-party disclosure through HTTP, on a dev server with a real worke
     const again = await h.app.inject({ method: 'POST', url: `/cases/${caseId}/disclosure-consents`, headers: as('chair', 'police'), payload: consent });
     expect(again.statusCode, again.body).toBe(409);
 
-    const timeline = await h.app.inject({ method: 'GET', url: `/cases/${caseId}/timeline`, headers: as('auditor') });
+    const timeline = await h.app.inject({ method: 'GET', url: `/cases/${caseId}/timeline`, headers: as('auditor', undefined, { 'x-purpose': 'audit of disclosures' }) });
     const consented = timeline.json<{ items?: TimelineEntry[] } | TimelineEntry[]>();
     const entries = (Array.isArray(consented) ? consented : consented.items ?? []).filter((e) => e.type === 'disclosure.consented');
     expect(entries).toHaveLength(1);

@@ -69,6 +69,8 @@ describe('the OpenAPI document', () => {
     const commands = caseCommandRoutes.map((r) => `POST /cases/{caseId}${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(documented).toEqual([
       'GET /health', 'POST /cases', 'GET /cases', 'GET /cases/{caseId}', 'GET /cases/{caseId}/timeline', 'GET /cases/{caseId}/disclosures/{consentId}', 'GET /access-log', ...commands,
+      // Legal hold (issue 21 item 7): kept in the store, not a case command.
+      'POST /cases/{caseId}/hold', 'POST /cases/{caseId}/hold/lift', 'GET /cases/{caseId}/holds',
     ].sort());
     expect(caseCommandRoutes.map((r) => r.name).sort()).toEqual(Object.keys(caseCommandFields).sort());
     expect(commands).toEqual(expect.arrayContaining([
@@ -186,6 +188,28 @@ describe('problem details', () => {
     expect(list.json().errors.map((e: { path: string; in: string }) => `${e.in}:${e.path}`).sort()).toEqual(['query:overdue', 'query:pageSize']);
     const badId = await app.inject({ method: 'GET', url: '/cases/bad%20id', headers: as('administrator', 'police', { 'x-purpose': 'reading' }) });
     expect(badId.json().errors).toEqual([{ path: 'caseId', message: expect.any(String), in: 'params' }]);
+  });
+
+  it('refuses unknown fields in bodies and query strings, naming each by its path, and takes every instant form (issue 18)', async () => {
+    const referral = exampleReferral();
+    const res = await app.inject({ method: 'POST', url: '/cases', headers: as('administrator', 'police'), payload: { ...referral, urgent: true, victim: { ...referral.victim, nickname: 'Al' } } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors.map((e: { path: string; in: string }) => `${e.in}:${e.path}`).sort()).toEqual(['body:urgent', 'body:victim.nickname']);
+    expect(res.body).not.toContain(referral.victim.name);
+
+    const matrix = (action: object) => app.inject({
+      method: 'POST', url: '/cases/c1/meeting-outcome', headers: as('administrator', 'police'),
+      payload: { outcome: { risks: ['Threats'], actions: [{ id: 'a1', owner: 'housing', description: 'Locks.', ...action }], rationale: 'High risk.' } },
+    });
+    const misspelt = await matrix({ due: '2026-12-10T17:00:00Z' });
+    expect(misspelt.statusCode).toBe(400);
+    expect(misspelt.json().errors).toEqual([{ path: 'outcome.actions.0.due', message: expect.stringMatching(/unknown field/), in: 'body' }]);
+    // The Matrix's dueAt takes what the referral takes: past validation, this API's Temporal fails (500).
+    for (const dueAt of ['2026-12-10T17:00:00Z', '2026-12-10T17:00:00.000Z', '2026-12-10T17:00:00+00:00']) expect((await matrix({ dueAt })).statusCode, dueAt).toBe(500);
+
+    const list = await app.inject({ method: 'GET', url: '/cases?stage=preparing&sort=risk', headers: as('administrator', 'police', { 'x-purpose': 'listing' }) });
+    expect(list.statusCode).toBe(400);
+    expect(list.json().errors).toEqual([{ path: 'sort', message: expect.stringMatching(/unknown query parameter/), in: 'query' }]);
   });
 
   it('refuses an unknown profile and a body that is not JSON', async () => {

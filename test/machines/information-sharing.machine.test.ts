@@ -9,7 +9,7 @@ import { traffordMarac } from '../../domain/profiles/trafford-marac';
 import type { ReferralInput } from '../../domain/referral';
 import { timelineEntrySchema, type TimelineEntry, type TimelineType } from '../../domain/timeline';
 import {
-  caseView, createReferralMachine, pendingDeadlines, refusalReason,
+  awaiting, caseView, createReferralMachine, pendingDeadlines, refusalReason,
   type CaseEvent, type CaseSnapshot, type ChecksOutput, type CommandEvent, type RepeatInfo,
 } from '../../machines/referral';
 import { parsedReferral } from '../support/referrals';
@@ -175,6 +175,19 @@ describe('First Response and health through the case’s commands', () => {
     })]);
     // The agencies it was shared with are told of the closure too.
     expect(h.byTopic('case-closed')[0]?.to).toEqual(expect.arrayContaining(['childrens-social-care', 'health', 'tdas']));
+  });
+
+  // Issue 14 (seed 5 of the generated scenarios): such a case was told its meeting outcome "is already recorded".
+  it('tells a referred-on case’s meeting steps that it goes to no meeting, and names what it waits for', async () => {
+    const h = await start({ referral: referral({ assessment: { tool: 'police-dash', risk: 'standard', score: 5 } }) });
+    const why = 'the case was referred on to the standard-risk-offer (victim-support) and goes to no meeting; it stays open until First Response and health have acted';
+    expect(h.refusal({ type: 'recordMeetingOutcome', at: '2026-12-01T11:00:00.000Z', actor: admin, outcome: { risks: ['Threats'], actions: [], leads: {}, rationale: 'Heard.' } })).toBe(why);
+    expect(h.refusal({ type: 'submitSummary', at: '2026-12-01T11:00:00.000Z', agency: 'health', summary: { involvement: 'x', risks: 'x', actionsTaken: 'x', recommendations: 'x' }, actor: practitioner('health') })).toBe(why);
+    expect(h.refusal({ type: 'recordVictimContact', at: '2026-12-01T11:00:00.000Z', outcome: 'views-recorded', views: 'x', actor: practitioner('idva') })).toBe(why);
+    expect(h.refusal({ type: 'updateAction', at: '2026-12-01T11:00:00.000Z', actionId: 'a1', status: 'completed', note: 'x', actor: practitioner('housing') })).toBe(why);
+    expect(awaiting(caseView(h.snap()))).toEqual(["First Response's decision (childrens-social-care)", "health's sharing (health)"]);
+    h.send(firstResponse('2026-12-01T15:00:00.000Z', 2));
+    expect(awaiting(caseView(h.snap()))).toEqual(["health's sharing (health)"]);
   });
 
   it('keeps a referred-on case open while a dispute about it is open, as after a meeting', async () => {

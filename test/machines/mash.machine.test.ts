@@ -132,6 +132,16 @@ describe('screening (003 §7.2–7.3, §9.3, §13)', () => {
     expect(pendingDeadlines(h.snap())).toEqual(['2026-11-27T10:00:00.000Z']);
   });
 
+  // Issue 14 (seed 5 of the generated scenarios): a case in screening was told its meeting outcome "is already recorded".
+  it('tells a meeting step that the case is in the MASH, not that its outcome is recorded', async () => {
+    const h = await startCase({ referral: standard });
+    const why = 'the case is in the MASH (screening); it goes to a meeting only if the MASH refers it to MARAC';
+    expect(h.command({ type: 'recordMeetingOutcome', at: '2026-11-24T11:00:00.000Z', actor: admin, outcome: { risks: ['Threats'], actions: [], leads: {}, rationale: 'Heard.' } })).toBe(why);
+    expect(h.command({ type: 'submitSummary', at: '2026-11-24T11:00:00.000Z', agency: 'police', summary: { involvement: 'x', risks: 'x', actionsTaken: 'x', recommendations: 'x' }, actor: hau })).toBe(why);
+    expect(h.command({ type: 'requestReview', at: '2026-11-24T11:00:00.000Z', reason: 'escalating-risk', summary: 'x', actor: hau })).toBe(why);
+    expect(publicStage(h.snap())).toBe('screening');
+  });
+
   it('gives a medium-risk incident no timescale of its own (003 §7.4: prioritised)', async () => {
     const h = await startCase({ referral: medium });
     expect(h.entries('screening.started')[0]!.data).toEqual({ risk: 'medium' });

@@ -4,7 +4,7 @@ import type { AgendaEntry } from '../../domain/agenda';
 import { dorsetHrda as profile } from '../../domain/profiles/dorset-hrda';
 import {
   createDailyMeetingMachine, createMonthlyMeetingMachine, dailyAgendaItems, dailyAgendaView, dailyDeadline, dailyMeetingPlan, dailyRefusal, dailyStatus,
-  meetingsBetween, monthlyAgendaItems, monthlyMeetingPlan, monthlyRefusal, monthlyStatus, orderAgenda, type DailyMeetingSnapshot, type MonthlyMeetingSnapshot,
+  meetingsBetween, monthlyAgendaItems, monthlyAgendaView, monthlyMeetingPlan, monthlyRefusal, monthlyStatus, orderAgenda, type DailyMeetingSnapshot, type MonthlyMeetingSnapshot,
 } from '../../machines/meeting';
 
 const admin = { role: 'administrator' as const, agency: 'police' };
@@ -169,5 +169,19 @@ describe('the monthly meeting machine', () => {
     actor.send({ type: 'clock', at: '2026-12-23T09:00:00.000Z' });
     expect(monthlyRefusal(profile, s(), 'recordReviewOutcome', { caseId: 'b', actor: admin })).toBe('case b was not accepted by the chairs and is not heard');
     expect(monthlyRefusal(profile, s(), 'recordReviewOutcome', { caseId: 'a', actor: admin })).toBeUndefined();
+  });
+  it('lets a case closed before the meeting leave the agenda, sending the summaries again without it; once sitting, the agenda stays', () => {
+    const { actor, s } = start();
+    actor.send({ type: 'enlist', at: '2026-12-01T10:00:00.000Z', entry: review('a') });
+    actor.send({ type: 'enlist', at: '2026-12-02T10:00:00.000Z', entry: review('c') });
+    actor.send({ type: 'leaveAgenda', at: '2026-12-05T10:00:00.000Z', caseId: 'nobody' });
+    actor.send({ type: 'clock', at: '2026-12-16T09:00:00.000Z' });
+    actor.send({ type: 'leaveAgenda', at: '2026-12-18T10:00:00.000Z', caseId: 'c' });
+    expect(monthlyAgendaItems(s().context).map((e) => e.caseId)).toEqual(['a']);
+    expect(monthlyAgendaView(s()).leftAgenda).toEqual([{ caseId: 'c', at: '2026-12-18T10:00:00.000Z' }]);
+    expect(s().context.effects.map((e) => e.type === 'circulatePack' && e.revision)).toEqual([1, 2]);
+    actor.send({ type: 'clock', at: '2026-12-23T09:00:00.000Z' });
+    actor.send({ type: 'leaveAgenda', at: '2026-12-23T09:30:00.000Z', caseId: 'a' });
+    expect(monthlyAgendaItems(s().context).map((e) => e.caseId)).toEqual(['a']);
   });
 });

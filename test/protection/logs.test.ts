@@ -123,7 +123,7 @@ describe('logs of the API and its worker during an HTTP round trip', () => {
       const read = await h.app.inject({ method: 'GET', url: `/cases/${caseId}`, headers: as('chair', 'police', { 'x-purpose': 'preparing the meeting' }) });
       expect(read.statusCode, read.body).toBe(200);
       expect(read.body).toContain(referral.victim.name);
-      const timeline = await h.app.inject({ method: 'GET', url: `/cases/${caseId}/timeline`, headers: as('auditor') });
+      const timeline = await h.app.inject({ method: 'GET', url: `/cases/${caseId}/timeline`, headers: as('auditor', undefined, { 'x-purpose': 'audit' }) });
       expect(timeline.statusCode).toBe(200);
       const refused = await h.app.inject({ method: 'POST', url: `/cases/${caseId}/meeting-outcome`, headers: as('administrator', 'police'), payload: { outcome: { risks: ['Strangulation'], actions: [], rationale: 'Too early.' } } });
       expect(refused.statusCode).toBe(409);

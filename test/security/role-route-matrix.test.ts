@@ -79,6 +79,9 @@ const table = `
 | POST /cases/:caseId/triage-responses | ✓ | · | ✓ | ✓ | · | · | · |
 | POST /cases/:caseId/mash-meeting | ✓ | ✓ | · | · | · | · | · |
 | POST /cases/:caseId/mash-decision | ✓ | ✓ | · | · | · | · | · |
+| POST /cases/:caseId/hold | ✓ | · | · | · | · | · | · |
+| POST /cases/:caseId/hold/lift | ✓ | · | · | · | · | · | · |
+| GET /cases/:caseId/holds | ✓ | · | · | · | ✓ | · | · |
 | POST /cases/:caseId/close | ✓ | · | · | · | · | · | · |
 | GET /access-log | · | · | · | · | ✓ | · | · |
 | POST /codec/decode | ✓ | ✓ | · | · | ✓ | · | · |
@@ -151,6 +154,8 @@ function requestFor(route: CatalogueEntry, caller: Caller): InjectOptions & { id
   if (route.method === 'POST' && route.url === '/cases') {
     const { receivedAt: _now, ...referral } = exampleReferral({ referrer: { agency: callerAgency, name: 'PC Example', contact: 'sru@example.org' } });
     payload = referral;
+  } else if (route.url === '/cases/:caseId/hold' || route.url === '/cases/:caseId/hold/lift') {
+    payload = { reason: 'security suite: role and route matrix' };
   } else if (route.url === '/codec/decode' || route.url === '/codec/encode') {
     payload = { payloads: [] };
   } else if (command) {

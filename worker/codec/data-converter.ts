@@ -3,7 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../../domain/config';
 import type { Database } from '../../store/database';
 import { EncryptionCodec, type EncryptionCodecOptions } from './encryption-codec';
-import { PostgresDataKeyStore, type DataKeyStore } from './data-keys';
+import { PostgresDataKeyStore, type DataKeyCache, type DataKeyStore } from './data-keys';
 import { KeyRing } from './key-ring';
 
 /** The failure converter's module, for `dataConverter.failureConverterPath` and `bundleWorkflowCode`. */
@@ -21,20 +21,33 @@ export function createDataConverter(keyRing: KeyRing, dataKeys?: DataKeyStore, o
 type CodecConfig = Pick<Config, 'HRDA_ENCRYPTION_KEYS' | 'HRDA_ENCRYPTION_KEY_ID'>;
 
 const stores = new WeakMap<Database, Map<string, DataKeyStore>>();
+const caches = new WeakMap<Database, DataKeyCache>();
 
 /**
  * The data-key store in the service's store (PostgreSQL), one per process, pool and key ring: the
  * worker's codec and its retention activity share it, so a key destroyed by the one is gone for the
  * other at once (other processes see it within the cache time).
  */
-export function dataKeyStoreFor(db: Database, config: CodecConfig, keyRing: KeyRing = KeyRing.fromConfig(config)): DataKeyStore {
-  const id = `${keyRing.active.id}|${keyRing.ids.join(',')}`;
+export function dataKeyStoreFor(db: Database, config: CodecConfig, keyRing: KeyRing = KeyRing.fromConfig(config), opts: { waitForStoreMs?: number } = {}): DataKeyStore {
+  const id = `${keyRing.active.id}|${keyRing.ids.join(',')}|${opts.waitForStoreMs ?? 0}`;
   let byRing = stores.get(db);
   if (!byRing) stores.set(db, (byRing = new Map()));
   let store = byRing.get(id);
-  if (!store) byRing.set(id, (store = new PostgresDataKeyStore(db, keyRing)));
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  if (!store) byRing.set(id, (store = new PostgresDataKeyStore(db, keyRing, { ...opts, cache })));
   return store;
 }
+
+/**
+ * How long the worker's data-key reads wait out a store outage (PostgresDataKeyStore's
+ * `waitForStoreMs`): its codec and its retention activities share this store.
+ */
+export const workerStoreWaitMs = 5 * 60_000;
+
+/** The worker's data-key store: the one its codec and its activities share, waiting out an outage. */
+export const workerDataKeyStoreFor = (db: Database, config: CodecConfig): DataKeyStore =>
+  dataKeyStoreFor(db, config, KeyRing.fromConfig(config), { waitForStoreMs: workerStoreWaitMs });
 
 export const dataConverterFor = (config: CodecConfig, db: Database, options: EncryptionCodecOptions = {}): DataConverter => {
   const keyRing = KeyRing.fromConfig(config);
@@ -43,7 +56,7 @@ export const dataConverterFor = (config: CodecConfig, db: Database, options: Enc
 
 /** The worker's: payloads that are not encrypted are refused (EncryptionCodecOptions.unencrypted), each refusal logged. */
 export const workerDataConverterFor = (config: CodecConfig, db: Database, log: (message: string, fields: object) => void): DataConverter =>
-  dataConverterFor(config, db, {
+  createDataConverter(KeyRing.fromConfig(config), workerDataKeyStoreFor(db, config), {
     unencrypted: 'refuse',
     onRefused: (payload) => log('Refused a payload that is not encrypted under the key ring (a start, signal or update from outside the service?)', payload),
   });

@@ -1,4 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { isStoreUnavailable } from '../../store/unavailable';
 import type { Database } from '../../store/database';
 import type { KeyRing } from './key-ring';
 
@@ -23,9 +25,18 @@ export interface DataKeyStore {
   get(scope: string, generation: number): Promise<DataKey | DestroyedKey>;
   /** Destroys every generation of a scope; returns when, and is idempotent. */
   destroy(scope: string, at: string, reason: string): Promise<DestroyedKey>;
+  /**
+   * Destroys several scopes in one transaction, unless `unless` — run first, inside that
+   * transaction — names anything that forbids it (a legal hold: store/holds): then nothing is
+   * destroyed and the answer names what did.
+   */
+  destroyAll(scopes: readonly string[], at: string, reason: string, unless?: DestructionGuard): Promise<{ destroyed: DestroyedKey[]; blockedBy: string[] }>;
   /** Whether a scope's latest key was destroyed, and when; undefined when it never had one. */
   status(scope: string): Promise<{ state: 'live'; generation: number } | DestroyedKey | undefined>;
 }
+
+/** What may stop a destruction, asked inside its transaction (so nothing can change in between). */
+export type DestructionGuard = (tx: Pick<PoolClient, 'query'>) => Promise<readonly string[]>;
 
 export interface DataKey {
   state: 'live';
@@ -68,6 +79,9 @@ export const isScope = (scope: string) => scopePattern.test(scope);
 const wrapIvBytes = 12;
 const tagBytes = 16;
 
+/** Keys (and tombstones) read recently, until when each may be trusted. */
+export type DataKeyCache = Map<string, { value: DataKey | DestroyedKey; until: number }>;
+
 /**
  * The store (tables data_keys and data_key_tombstones in PostgreSQL), shared by the worker, the API
  * and the CLI: one row per generation's key, wrapped by the key ring (AES-256-GCM, its scope and
@@ -78,13 +92,41 @@ const tagBytes = 16;
  * every payload needs one). A deployment that wants the keys in a KMS or an HSM puts the same port there.
  */
 export class PostgresDataKeyStore implements DataKeyStore {
-  private readonly cache = new Map<string, { value: DataKey | DestroyedKey; until: number }>();
+  private readonly cache: DataKeyCache;
 
   constructor(
     private readonly db: Database,
     private readonly ring: KeyRing,
-    private readonly opts: { cacheMs?: number; now?: () => number } = {},
-  ) {}
+    private readonly opts: {
+      cacheMs?: number;
+      now?: () => number;
+      /**
+       * How long a read or a key's creation waits out a store outage before failing (0: fail at
+       * once). The worker's store waits (worker/codec/data-converter.ts): a payload it cannot decode
+       * or encode for want of a key fails its task, and the SDK stops the whole worker when it cannot
+       * encode the failure it reports either — so a minute's outage would otherwise kill the worker.
+       * The API's store does not wait: it answers 503 with Retry-After at once.
+       */
+      waitForStoreMs?: number;
+      /** Shared by every store of one process on one database, so that a key destroyed through one is gone for all at once. */
+      cache?: DataKeyCache;
+    } = {},
+  ) {
+    this.cache = opts.cache ?? new Map();
+  }
+
+  /** Runs `attempt` again while the store is unavailable, backing off, until `waitForStoreMs` has passed. */
+  private async waitingOutOutage<T>(attempt: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (this.opts.waitForStoreMs ?? 0);
+    for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!isStoreUnavailable(err) || Date.now() + delay > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
 
   async current(scope: string, opts: { renew?: boolean } = {}): Promise<DataKey | DestroyedKey> {
     const cached = this.cached(`${scope}#current`);
@@ -106,50 +148,66 @@ export class PostgresDataKeyStore implements DataKeyStore {
     const id = `${scope}#${generation}`;
     const cached = this.cached(id);
     if (cached) return cached;
-    const { rows: [tombstone] } = await this.db.query<{ destroyed_at: Date; reason: string }>(
+    const { rows: [tombstone] } = await this.waitingOutOutage(() => this.db.query<{ destroyed_at: Date; reason: string }>(
       'SELECT destroyed_at, reason FROM data_key_tombstones WHERE scope = $1 AND generation = $2', [scope, generation],
-    );
+    ));
     if (tombstone) return this.remember(id, { state: 'destroyed', scope, generation, destroyedAt: tombstone.destroyed_at.toISOString(), reason: tombstone.reason });
-    const { rows: [stored] } = await this.db.query<{ wrapped_by: string; wrapped: string }>(
+    const { rows: [stored] } = await this.waitingOutOutage(() => this.db.query<{ wrapped_by: string; wrapped: string }>(
       'SELECT wrapped_by, wrapped FROM data_keys WHERE scope = $1 AND generation = $2', [scope, generation],
-    );
+    ));
     if (!stored) throw new UnknownDataKeyError(scope, generation);
     return this.remember(id, { state: 'live', scope, generation, key: this.unwrap(scope, generation, stored.wrapped_by, stored.wrapped) });
   }
 
   async destroy(scope: string, at: string, reason: string): Promise<DestroyedKey> {
-    assertScope(scope);
+    const { destroyed } = await this.destroyAll([scope], at, reason);
+    return destroyed[0]!;
+  }
+
+  async destroyAll(scopes: readonly string[], at: string, reason: string, unless?: DestructionGuard): Promise<{ destroyed: DestroyedKey[]; blockedBy: string[] }> {
+    scopes.forEach(assertScope);
     const client = await this.db.connect();
-    let result: DestroyedKey;
+    const destroyed: DestroyedKey[] = [];
     try {
       await client.query('BEGIN');
-      // One destruction of a scope at a time; a key created meanwhile waits for it.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`data-key:${scope}`]);
-      const { rows } = await client.query<{ generation: number }>(
-        'SELECT generation FROM data_keys WHERE scope = $1 UNION SELECT generation FROM data_key_tombstones WHERE scope = $1 ORDER BY generation', [scope],
-      );
-      // A scope that never had a key is retired all the same: its ID is never used again.
-      const generations = rows.length ? rows.map((r) => r.generation) : [1];
-      for (const generation of generations) {
-        await client.query(
-          'INSERT INTO data_key_tombstones (scope, generation, destroyed_at, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (scope, generation) DO NOTHING',
-          [scope, generation, at, reason],
-        );
+      // The guard first: what it reads (a hold) cannot change until this transaction ends.
+      const blockedBy = unless ? [...(await unless(client))] : [];
+      if (blockedBy.length) {
+        await client.query('ROLLBACK');
+        return { destroyed: [], blockedBy };
       }
-      await client.query('DELETE FROM data_keys WHERE scope = $1', [scope]);
-      const { rows: [last] } = await client.query<{ generation: number; destroyed_at: Date; reason: string }>(
-        'SELECT generation, destroyed_at, reason FROM data_key_tombstones WHERE scope = $1 ORDER BY generation DESC LIMIT 1', [scope],
-      );
+      for (const scope of [...new Set(scopes)].sort()) destroyed.push(await this.destroyIn(client, scope, at, reason));
       await client.query('COMMIT');
-      result = { state: 'destroyed', scope, generation: last!.generation, destroyedAt: last!.destroyed_at.toISOString(), reason: last!.reason };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;
     } finally {
       client.release();
     }
-    for (const id of [...this.cache.keys()]) if (id.startsWith(`${scope}#`)) this.cache.delete(id);
-    return result;
+    for (const id of [...this.cache.keys()]) if (scopes.some((scope) => id.startsWith(`${scope}#`))) this.cache.delete(id);
+    return { destroyed, blockedBy: [] };
+  }
+
+  /** One scope's tombstones written and keys deleted, inside the caller's transaction. */
+  private async destroyIn(client: PoolClient, scope: string, at: string, reason: string): Promise<DestroyedKey> {
+    // One destruction of a scope at a time; a key created meanwhile waits for it.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`data-key:${scope}`]);
+    const { rows } = await client.query<{ generation: number }>(
+      'SELECT generation FROM data_keys WHERE scope = $1 UNION SELECT generation FROM data_key_tombstones WHERE scope = $1 ORDER BY generation', [scope],
+    );
+    // A scope that never had a key is retired all the same: its ID is never used again.
+    const generations = rows.length ? rows.map((r) => r.generation) : [1];
+    for (const generation of generations) {
+      await client.query(
+        'INSERT INTO data_key_tombstones (scope, generation, destroyed_at, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (scope, generation) DO NOTHING',
+        [scope, generation, at, reason],
+      );
+    }
+    await client.query('DELETE FROM data_keys WHERE scope = $1', [scope]);
+    const { rows: [last] } = await client.query<{ generation: number; destroyed_at: Date; reason: string }>(
+      'SELECT generation, destroyed_at, reason FROM data_key_tombstones WHERE scope = $1 ORDER BY generation DESC LIMIT 1', [scope],
+    );
+    return { state: 'destroyed', scope, generation: last!.generation, destroyedAt: last!.destroyed_at.toISOString(), reason: last!.reason };
   }
 
   async status(scope: string): Promise<{ state: 'live'; generation: number } | DestroyedKey | undefined> {
@@ -159,7 +217,11 @@ export class PostgresDataKeyStore implements DataKeyStore {
     return key.state === 'live' ? { state: 'live', generation: latest } : key;
   }
 
-  private async create(scope: string, generation: number): Promise<DataKey | undefined> {
+  private create(scope: string, generation: number): Promise<DataKey | undefined> {
+    return this.waitingOutOutage(() => this.createOnce(scope, generation));
+  }
+
+  private async createOnce(scope: string, generation: number): Promise<DataKey | undefined> {
     assertScope(scope);
     const key = randomBytes(32);
     const client = await this.db.connect();
@@ -202,9 +264,9 @@ export class PostgresDataKeyStore implements DataKeyStore {
   }
 
   private async latestGeneration(scope: string): Promise<number | undefined> {
-    const { rows: [row] } = await this.db.query<{ latest: number | null }>(
+    const { rows: [row] } = await this.waitingOutOutage(() => this.db.query<{ latest: number | null }>(
       'SELECT max(generation) AS latest FROM (SELECT generation FROM data_keys WHERE scope = $1 UNION ALL SELECT generation FROM data_key_tombstones WHERE scope = $1) g', [scope],
-    );
+    ));
     return row?.latest ?? undefined;
   }
 

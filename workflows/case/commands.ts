@@ -2,8 +2,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { caseCommandSchemas, type CaseCommandName } from '../../domain/case-commands';
 import type { Profile } from '../../domain/profile';
-import { caseView, refusalReason, type CaseSnapshot, type CaseView, type CommandEvent } from '../../machines/referral';
-import { caseUpdates } from '../referral.messages';
+import { caseView, refusalReason, type CaseSnapshot, type CommandEvent } from '../../machines/referral';
+import { caseUpdates, type CaseAcknowledgement } from '../referral.messages';
 
 interface CommandHost {
   snapshot(): CaseSnapshot;
@@ -20,12 +20,14 @@ interface CommandHost {
 export function handleCaseCommands(profile: Profile, host: CommandHost): void {
   for (const name of Object.keys(caseUpdates) as CaseCommandName[]) {
     setHandler(
-      caseUpdates[name] as UpdateDefinition<CaseView, [unknown]>,
+      caseUpdates[name] as UpdateDefinition<CaseAcknowledgement, [unknown]>,
       async (raw) => {
         const event = { type: name, at: new Date().toISOString(), ...caseCommandSchemas[name].parse(raw) } as CommandEvent;
         host.send(event);
         if (event.type === 'raiseDispute') await condition(() => host.disputeStarted(event.dispute));
-        return caseView(host.snapshot());
+        const snapshot = host.snapshot();
+        const view = caseView(snapshot);
+        return { caseId: view.caseId, version: snapshot.context.timeline.length, stage: view.stage };
       },
       {
         validator: (raw) => {

@@ -1,11 +1,13 @@
 import { getExternalWorkflowHandle, ParentClosePolicy, patched, proxyActivities, startChild } from '@temporalio/workflow';
-import type { AgendaEntry, MeetingKind } from '../../domain/agenda';
+import { meetingWorkflowId, type AgendaEntry, type MeetingKind } from '../../domain/agenda';
+import { localDate } from '../../domain/calendar';
 import { getProfile } from '../../domain/profiles';
-import { endedDisputeCauses, type CaseSnapshot, type PreviousPlan } from '../../machines/referral';
+import { endedDisputeCauses, publicStage, type CaseSnapshot, type PreviousPlan } from '../../machines/referral';
 import { agendaEntryOf } from '../../machines/referral/agenda-entry';
 import type { CaseActivities } from '../activity-types';
 import { escalationWorkflow } from '../escalation.workflow';
 import { disputeCauseEndedSignal, disputeWorkflowId } from '../escalation.messages';
+import { caseClosedSignal } from '../meeting.messages';
 import { planUpdatedSignal, routeDecidedSignal } from '../subject.workflow';
 import { unlessWithheld } from './withheld';
 
@@ -19,10 +21,21 @@ export interface EffectsState {
   routeShared?: boolean;
   /** Disputes raised by the case itself that have been told their cause is gone. */
   disputesEnded?: string[];
+  /** Meetings (enlisted keys) told the case closed before they sat. */
+  agendasLeft?: string[];
 }
 
 /** Cases recorded before this change left an automatic dispute open after its cause had gone. */
 const automaticDisputesEndPatch = 'automatic-disputes-end-with-cause';
+
+/** Cases closed before this change stayed on the agendas of the meetings still to come. */
+export const closedCaseLeavesAgendasPatch = 'closed-case-leaves-agendas';
+/**
+ * The meeting is told the case closed only once its enlisting has finished: an enlist still running
+ * (or retrying) when the case closed would otherwise reach the meeting after the close, and put the
+ * case back on its agenda.
+ */
+export const leaveAfterEnlistingPatch = 'leave-agenda-after-enlisting';
 
 const { sendNotification, enlistInMeeting } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '1 minute',
@@ -41,6 +54,9 @@ export class CaseEffects {
   private readonly disputesStarted: Set<string>;
   private readonly disputesStarting = new Set<string>();
   private readonly disputesEnded: Set<string>;
+  private readonly agendasLeft: Set<string>;
+  /** This run's enlistings by meeting (`kind:meetingAt`), until each has finished. */
+  private readonly enlisting = new Map<string, Promise<unknown>>();
   /** The disputes this run started, until each has completed. */
   private readonly disputesRunning = new Set<Promise<unknown>>();
   private planSent: string;
@@ -53,6 +69,7 @@ export class CaseEffects {
     this.enlisted = new Set(state.enlisted);
     this.disputesStarted = new Set(state.disputesStarted);
     this.disputesEnded = new Set(state.disputesEnded ?? []);
+    this.agendasLeft = new Set(state.agendasLeft ?? []);
     this.routeShared = state.routeShared ?? false;
   }
 
@@ -61,6 +78,7 @@ export class CaseEffects {
     this.startDisputes(s);
     this.endDisputes(s);
     this.enlist(s);
+    this.leaveAgendas(s);
     this.sharePlan(s);
     this.shareRoute(s);
   }
@@ -92,6 +110,7 @@ export class CaseEffects {
       subjectWorkflowId: this.subjectWorkflowId, planSent: this.planSent, enlisted: [...this.enlisted], disputesStarted: [...this.disputesStarted],
       ...(this.routeShared ? { routeShared: true } : {}),
       ...(this.disputesEnded.size ? { disputesEnded: [...this.disputesEnded] } : {}),
+      ...(this.agendasLeft.size ? { agendasLeft: [...this.agendasLeft] } : {}),
     };
   }
 
@@ -155,12 +174,45 @@ export class CaseEffects {
       const key = `${w.kind}:${w.meetingAt}${w.kind === 'daily' && (c.childrenCheck?.found ?? 0) > 0 ? ':children-found' : ''}`;
       if (this.enlisted.has(key)) continue;
       this.enlisted.add(key);
-      this.track(enlistInMeeting({
+      const enlisted = enlistInMeeting({
         profileId: c.profileId,
         kind: w.kind,
         meetingAt: w.meetingAt,
         entry: agendaEntryOf(getProfile(c.profileId), c, w.kind, w.meetingAt, w.item),
-      }));
+      });
+      const meeting = `${w.kind}:${w.meetingAt}`;
+      const earlier = this.enlisting.get(meeting);
+      this.enlisting.set(meeting, earlier ? Promise.allSettled([earlier, enlisted]) : enlisted);
+      this.track(enlisted);
+    }
+  }
+
+  /**
+   * A case that closes leaves the agenda of every meeting it was put on that has not sat yet, so
+   * that the meeting does not list it as to be heard, send its papers or roll it over. A meeting
+   * that has sat (or is sitting) keeps it: what happened there is its record.
+   */
+  private leaveAgendas(s: CaseSnapshot): void {
+    if (publicStage(s) !== 'closed') return;
+    const now = Date.now();
+    const ahead = new Map<string, { kind: MeetingKind; meetingAt: string }>();
+    for (const key of this.enlisted) {
+      const meeting = enlistedMeeting(key);
+      const id = `${meeting.kind}:${meeting.meetingAt}`;
+      if (!this.agendasLeft.has(id) && Date.parse(meeting.meetingAt) > now) ahead.set(id, meeting);
+    }
+    if (ahead.size === 0 || !patched(closedCaseLeavesAgendasPatch)) return;
+    const c = s.context;
+    const afterEnlisting = patched(leaveAfterEnlistingPatch);
+    for (const [id, { kind, meetingAt }] of ahead) {
+      this.agendasLeft.add(id);
+      const tell = () => getExternalWorkflowHandle(meetingWorkflowId(c.profileId, kind, localDate(meetingAt))).signal(caseClosedSignal, { caseId: c.caseId });
+      const enlisting = afterEnlisting ? this.enlisting.get(id) : undefined;
+      this.track(
+        (enlisting ? enlisting.then(tell, tell) : tell()).catch(() => {
+          // The meeting has ended (or was never started): there is no agenda left to leave.
+        }),
+      );
     }
   }
 
@@ -199,4 +251,10 @@ export class CaseEffects {
       }),
     );
   }
+}
+
+/** The meeting an enlisted key names: `kind:meetingAt`, with `:children-found` when the case was enlisted again for that. */
+function enlistedMeeting(key: string): { kind: MeetingKind; meetingAt: string } {
+  const colon = key.indexOf(':');
+  return { kind: key.slice(0, colon) as MeetingKind, meetingAt: key.slice(colon + 1).replace(/:children-found$/, '') };
 }

@@ -1,4 +1,4 @@
-import { upsertSearchAttributes, type SearchAttributes } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes, type SearchAttributes } from '@temporalio/workflow';
 import type { Profile } from '../../domain/profile';
 import { nextDeadline, publicStage, type CaseSnapshot } from '../../machines/referral';
 import { involvedAgencies } from '../../machines/referral/messages';
@@ -23,11 +23,16 @@ export function caseSearchAttributes(profile: Profile, s: CaseSnapshot): SearchA
   };
 }
 
+/** Cases closed before this change kept the next meeting they had been put on. */
+const closedCaseNoNextMeetingPatch = 'closed-case-no-next-meeting';
+
 /** Upserts only when something changed, so an idle case adds nothing to its history. */
 export function searchAttributeIndexer(profile: Profile): (s: CaseSnapshot) => void {
   let indexed = '';
   return (s) => {
     const attributes = caseSearchAttributes(profile, s);
+    // A closed case goes to no meeting (as its record in the store says, domain/case-record.ts).
+    if (publicStage(s) === 'closed' && (attributes.HrdaNextMeeting as unknown[]).length > 0 && patched(closedCaseNoNextMeetingPatch)) attributes.HrdaNextMeeting = [];
     const signature = JSON.stringify(attributes);
     if (signature === indexed) return;
     indexed = signature;

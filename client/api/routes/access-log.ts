@@ -15,7 +15,7 @@ export function registerAccessLogRoutes(fastify: FastifyInstance, deps: { access
       summary: 'The consultation and disclosure log (auditors)',
       description: 'Who read or was shown which case, when, through which route and for what stated purpose (Data Protection Act 2018 s62). The most recent entries, oldest first.',
       security: bearerSecurity,
-      querystring: z.object({ caseId: caseIdSchema.optional(), limit: z.coerce.number().int().min(1).max(10_000).default(100) }),
+      querystring: z.strictObject({ caseId: caseIdSchema.optional(), limit: z.coerce.number().int().min(1).max(10_000).default(100) }),
       response: { 200: jsonResponse(accessLogComponent, 'Log entries, oldest first'), ...problemResponses(400, 401, 403) },
     },
   }, async (req) => ({ items: await deps.accessLog.read({ limit: req.query.limit, ...(req.query.caseId ? { caseId: req.query.caseId } : {}) }) }));

@@ -4,17 +4,19 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { caseCommandFields, caseCommandSchemas, type CaseCommandInput, type CaseCommandName } from '../../../domain/case-commands';
+import { inputIssues, strictInput } from '../../../domain/strict-input';
 import type { CaseClient } from '../../cases';
 import { bearerSecurity, principalOf } from '../auth';
 import { caseAccess, commandRules, restrictionCommands, type CommandRule } from '../permissions';
 import { caseSkeleton, fullViewFor } from '../redaction';
 import { ProblemError, problemResponses } from '../problem';
 import { caseWriteResultSchema, jsonResponse } from '../schemas';
-import { actorOf, caseParamsSchema, readCaseFor, writeHeadersSchema } from './shared';
+import { actorOf, caseParamsSchema, noQuery, readCaseFor, writeHeadersSchema } from './shared';
 
 /**
  * One route per user action on a case: the body is the action's own fields (domain/case-commands.ts)
- * without `actor`, which comes from the token. A route may take a field from its path instead.
+ * without `actor`, which comes from the token, and nothing else (a field it does not define is
+ * refused, by name: domain/strict-input.ts). A route may take a field from its path instead.
  * A new case command is one row here and one in permissions.ts; actions on other workflows
  * (dispute responses, meetings) add a table of the same shape with their own client call.
  */
@@ -29,7 +31,7 @@ export interface CommandRoute<N extends CaseCommandName = CaseCommandName> {
 }
 
 const fromBody = <N extends CaseCommandName>(name: N, path: string, summary: string): CommandRoute<N> => ({
-  name, path, summary, params: caseParamsSchema, body: caseCommandFields[name],
+  name, path, summary, params: caseParamsSchema, body: strictInput(caseCommandFields[name] as z.ZodObject),
   toInput: (_params, body) => body as Omit<CaseCommandInput<N>, 'actor'>,
 });
 
@@ -42,14 +44,14 @@ export const caseCommandRoutes: CommandRoute[] = [
     path: '/actions/:actionId/updates',
     summary: 'Update an action of the HRDA Matrix (its owner)',
     params: caseParamsSchema.extend({ actionId: caseCommandFields.updateAction.shape.actionId }),
-    body: caseCommandFields.updateAction.omit({ actionId: true }),
+    body: strictInput(caseCommandFields.updateAction.omit({ actionId: true })),
     toInput: (params, body) => ({ ...(body as Omit<CaseCommandInput<'updateAction'>, 'actor' | 'actionId'>), actionId: params.actionId! }),
   } satisfies CommandRoute<'updateAction'>,
   fromBody('requestReview', '/review-requests', 'Request a management review (lead professional or administrator)'),
   fromBody('recordQaDecision', '/review-requests/qa', "Record the chairs' quality-assurance decision (chair)"),
   fromBody('recordReviewOutcome', '/review-outcome', 'Record the management review outcome'),
   fromBody('changeRisk', '/risk', 'Raise the risk level by professional judgement'),
-  fromBody('raiseDispute', '/disputes', 'Raise a dispute between agencies (PROTOCOL.md §1.6); it runs through the escalation protocol'),
+  fromBody('raiseDispute', '/disputes', 'Raise a dispute between agencies (docs/protocol.md §1.6); it runs through the escalation protocol'),
   fromBody('closeCase', '/close', 'Close the case (administrator)'),
   fromBody('recordDisclosureConsent', '/disclosure-consents', "Record the chair's consent to disclose the case to a third party ([002] 3.39–3.40; chair)"),
   fromBody('restrictCase', '/restriction', 'Restrict the case to a need-to-know list of staff references (chair; 003 §18.3). Police become the lead agency'),
@@ -95,6 +97,7 @@ export function registerCaseCommandRoutes(fastify: FastifyInstance, deps: { case
         operationId: route.name,
         security: bearerSecurity,
         headers: writeHeadersSchema,
+        querystring: noQuery,
         params: route.params,
         body: route.body,
         response: { 200: jsonResponse(caseWriteResultSchema, 'The case after the action'), ...problemResponses(400, 401, 403, 404, 409, 415, 422, 503) },
@@ -107,7 +110,7 @@ export function registerCaseCommandRoutes(fastify: FastifyInstance, deps: { case
       // The full command's own rules (e.g. feedback when QA does not accept) are checked before anything is sent.
       const full = caseCommandSchemas[route.name].safeParse({ ...input, actor });
       if (!full.success) {
-        throw new ProblemError('invalid-input', `Invalid ${route.name}; each problem is listed under errors.`, full.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message, in: 'body' })));
+        throw new ProblemError('invalid-input', `Invalid ${route.name}; each problem is listed under errors.`, inputIssues(full.error.issues, '(body)').map((i) => ({ ...i, in: 'body' as const })));
       }
       const { checkInput, checkCase } = rule as CommandRule;
       const refuse = (reason: string | undefined) => {

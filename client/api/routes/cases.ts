@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { isAgencyScoped, writingRoles } from '../../../domain/auth';
 import { defaultProfileId, getProfile, isProfileId, profiles } from '../../../domain/profiles';
 import { validateReferral } from '../../../domain/referral-validation';
+import { strictInput } from '../../../domain/strict-input';
 import type { CaseView } from '../../../machines/referral';
 import { CaseIdRetiredError, InvalidInputError, type CaseClient } from '../../cases';
 import { allRoles, bearerSecurity, principalOf } from '../auth';
@@ -16,7 +17,7 @@ import { canonicalJson, caseIdForKey, idempotencyKeyOf } from '../idempotency';
 import { caseNotFound, ProblemError, problemResponses } from '../problem';
 import { caseSkeleton, fullViewFor, redactTimeline } from '../redaction';
 import { caseListComponent, caseReadSchema, caseWriteResultSchema, jsonResponse, referralSubmissionSchema, timelineSchema } from '../schemas';
-import { actorOf, caseParamsSchema, readCaseFor, readHeadersSchema, writeHeadersSchema } from './shared';
+import { actorOf, caseParamsSchema, noQuery, readCaseFor, readHeadersSchema, writeHeadersSchema } from './shared';
 import type { Client } from '@temporalio/client';
 import type { CaseRestrictions } from '../case-restrictions';
 import type { Database } from '../../../store/database';
@@ -30,6 +31,8 @@ export interface CaseRouteDeps {
   caseIdSecret: string;
   /** The store: case lists read the case record (store/records). */
   db: Database;
+  /** "Now" for a referral (its receivedAt when absent, and no later than now): the sandbox's simulated clock there. */
+  now?: () => Date;
 }
 
 /**
@@ -52,7 +55,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       description: 'Starts a case. With an Idempotency-Key, the case ID is derived from the key and the caller, so a retry returns the same case (200, Idempotent-Replayed: true) and never a second one.',
       security: bearerSecurity,
       headers: writeHeadersSchema,
-      querystring: z.object({ profile: referralSubmissionSchema.shape.profile }),
+      querystring: z.strictObject({ profile: referralSubmissionSchema.shape.profile }),
       body: referralSubmissionSchema,
       response: {
         201: jsonResponse(caseWriteResultSchema, 'The case is registered and routed; Location names it'),
@@ -64,7 +67,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     const principal = principalOf(req);
     const raw: unknown = req.body;
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-      throw new ProblemError('invalid-input', 'The body is a referral: a JSON object (CONTRACT.md §1).', [{ path: '(body)', message: 'expected an object', in: 'body' }]);
+      throw new ProblemError('invalid-input', 'The body is a referral: a JSON object (docs/contract.md §1).', [{ path: '(body)', message: 'expected an object', in: 'body' }]);
     }
     const { profile: bodyProfile, ...referral } = raw as Record<string, unknown>;
     const profileId = req.query.profile ?? bodyProfile ?? defaultProfileId;
@@ -78,7 +81,8 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
 
     // Validated before anything reaches Temporal: a refused referral costs no round trip, and the
     // answer is the same whether or not a case exists under this key.
-    const checked = validateReferral(referral, getProfile(profileId), new Date().toISOString());
+    const now = deps.now?.() ?? new Date();
+    const checked = validateReferral(referral, getProfile(profileId), now.toISOString());
     if (!checked.ok) throw new InvalidInputError('Invalid referral', checked.issues);
 
     const key = idempotencyKeyOf(req);
@@ -101,7 +105,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       const shown = access === 'skeleton' ? caseSkeleton(earlier, { needToKnow: principal.role === 'chair' }) : earlier;
       return reply.code(200).header('idempotent-replayed', 'true').send({ caseId, case: shown });
     }
-    const submitted = await deps.cases.submitReferral(referral, { profileId, caseId, submittedBy: principal.sub, submitter: actorOf(principal) });
+    const submitted = await deps.cases.submitReferral(referral, { profileId, caseId, now, submittedBy: principal.sub, submitter: actorOf(principal) });
     if (submitted.case.restricted) req.disclosure.restrictedCaseIds = [caseId];
     await deps.restrictions.record(caseId, submitted.case);
     return reply.code(201).send({ caseId, case: submitted.case });
@@ -115,7 +119,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       description: 'Read from the case record in the service\'s store, which each case\'s workflow keeps up to date as the case moves (a moment behind it). Newest first. Agency roles see only the cases their agency is involved in.',
       security: bearerSecurity,
       headers: readHeadersSchema,
-      querystring: caseListQuerySchema,
+      querystring: strictInput(caseListQuerySchema),
       response: { 200: jsonResponse(caseListComponent, 'One page of cases; pass nextPageToken as pageToken for the next'), ...problemResponses(400, 401, 403) },
     },
   }, async (req) => {
@@ -133,6 +137,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       description: 'The full case for administrators, chairs, auditors and involved agencies; a skeleton without personal data for ops. A restricted case (honour-based violence, forced marriage, or restricted by a chair) is read in full only by the people on its need-to-know list and by auditors; chairs not on the list get its skeleton (with the list), ops the skeleton, and anyone else 404 as if it did not exist.',
       security: bearerSecurity,
       headers: readHeadersSchema,
+      querystring: noQuery,
       params: caseParamsSchema,
       response: { 200: jsonResponse(caseReadSchema, 'The case (CaseView), or for ops its skeleton (CaseSkeleton)'), ...problemResponses(400, 401, 403, 404, 503) },
     },
@@ -151,6 +156,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       description: 'The same access as the case: full, redacted (ops; chairs not on a restricted case\'s need-to-know list), or 404.',
       security: bearerSecurity,
       headers: readHeadersSchema,
+      querystring: noQuery,
       params: caseParamsSchema,
       response: { 200: jsonResponse(timelineSchema, 'The timeline, oldest entry first'), ...problemResponses(400, 401, 403, 404, 503) },
     },

@@ -7,7 +7,7 @@ import { DisclosureRefusedError, thirdPartyExport } from '../../disclosure/third
 import { bearerSecurity, principalOf } from '../auth';
 import { ProblemError, problemResponses } from '../problem';
 import { jsonResponse } from '../schemas';
-import { caseParamsSchema, readCaseFor, readHeadersSchema } from './shared';
+import { caseParamsSchema, noQuery, readCaseFor, readHeadersSchema } from './shared';
 
 /** The roles that may make a third-party export; the chair's consent on the case is needed whoever asks. */
 export const disclosureRoles = ['administrator', 'chair'] as const;
@@ -35,6 +35,7 @@ export function registerDisclosureRoutes(fastify: FastifyInstance, deps: { cases
       operationId: 'exportForThirdParty',
       security: bearerSecurity,
       headers: readHeadersSchema,
+      querystring: noQuery,
       params: caseParamsSchema.extend({ consentId: consentIdSchema }),
       response: { 200: jsonResponse(exportSchema, 'The export, marked with its consent'), ...problemResponses(400, 401, 403, 404) },
     },

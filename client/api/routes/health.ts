@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { archiveStatus } from '../../archive/status';
+import type { SandboxClock } from '../../sandbox/clock';
 import type { ApiDeps } from '../server';
 
-export function registerHealthRoutes(app: FastifyInstance, deps: Pick<ApiDeps, 'config' | 'temporal' | 'workerRunning' | 'db'> & { archive: boolean }): void {
-  app.get('/health', { config: { access: { public: true } }, schema: { tags: ['service'], summary: 'Whether Temporal is reachable and the worker is running; the archive\'s backlog' } }, async (_req, reply) => {
+export function registerHealthRoutes(app: FastifyInstance, deps: Pick<ApiDeps, 'config' | 'temporal' | 'workerRunning' | 'db'> & { archive: boolean; clock?: SandboxClock }): void {
+  app.get('/health', { config: { access: { public: true } }, schema: { tags: ['service'], summary: 'Whether Temporal is reachable and the worker is running; the archive\'s backlog; in sandbox mode, the simulated clock' } }, async (_req, reply) => {
     const temporal = await deps.temporal.connection.workflowService
       .getSystemInfo({})
       // The reason goes to the service's log, not to whoever asks: /health is public.
@@ -27,6 +28,8 @@ export function registerHealthRoutes(app: FastifyInstance, deps: Pick<ApiDeps, '
       namespace: deps.config.TEMPORAL_NAMESPACE,
       taskQueue: deps.config.HRDA_TASK_QUEUE,
       ...(archive ? { archive } : {}),
+      // Sandbox mode: deadlines and meetings follow the time-skipping test server's clock, not the wall clock.
+      ...(deps.clock ? { clock: { simulated: true, now: deps.clock.now().toISOString() } } : {}),
     });
   });
 }

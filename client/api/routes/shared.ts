@@ -13,11 +13,18 @@ import { caseIdSchema } from '../schemas';
 export const caseParamsSchema = z.object({ caseId: caseIdSchema });
 
 const purposeSchema = z.string().trim().min(3).max(500).meta({
-  description: 'Why you are reading the case, in a few words (e.g. "preparing for the meeting of 26 November"). Required for every role but auditor; the access log records it.',
+  description: 'Why you are reading the case, in a few words (e.g. "preparing for the meeting of 26 November"). Required for every role, auditors included (e.g. "annual audit"); the access log records it.',
 });
 
-/** Headers are validated as a loose object: the rest (Authorization, …) pass through untouched. */
-export const readHeadersSchema = z.looseObject({ [purposeHeader]: purposeSchema.optional() });
+/**
+ * Headers are validated as a loose object: the rest (Authorization, …) pass through untouched.
+ * Every read of a case states its purpose, whoever reads (an auditor too: "annual audit"), so that
+ * the OpenAPI document's `required` is what the server enforces (client/api/auth.ts answers first).
+ */
+export const readHeadersSchema = z.looseObject({ [purposeHeader]: purposeSchema });
+/** A route that takes no query string refuses one, naming each parameter, as bodies refuse unknown fields. */
+export const noQuery = z.strictObject({});
+
 export const writeHeadersSchema = z.looseObject({ [idempotencyKeyHeader]: idempotencyKeySchema.optional(), [purposeHeader]: purposeSchema.optional() });
 
 /** Who acted, as the timeline records it: the token's role and agency, and its subject as the name. */

@@ -2,7 +2,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporalAddress } from '../../../domain/config';
-import { dataConverterFor } from '../../../worker/codec';
+import { dataConverterFor, dataKeyStoreFor } from '../../../worker/codec';
+import { ArchivedCases } from '../../archive/archived-cases';
+import { exportDhrPack } from '../../audit/dhr-pack';
+import { CaseClient } from '../../cases';
+import { MeetingClient } from '../../meetings';
+import { legalHoldsFor } from './hold';
 import { auditBundle, auditCase, listCaseIds, type CaseAudit } from '../../audit/audit-case';
 import { exportCaseBundle } from '../../audit/export';
 import { auditFindings, auditSummaryLine } from '../../audit/findings';
@@ -99,6 +104,30 @@ export async function auditExport(ctx: CommandContext, caseId: string, opts: { o
   return bundle.audit.ok ? 0 : 1;
 }
 
+/** `hrda audit dhr-pack`: the case as it stood, for a domestic homicide review (client/audit/dhr-pack.ts). */
+export async function auditDhrPack(ctx: CommandContext, caseId: string, opts: { out?: string }): Promise<void> {
+  const outDir = path.resolve(opts.out ?? `dhr-${caseId}`);
+  const purpose = requirePurpose(ctx, 'hrda audit dhr-pack');
+  const dataKeys = dataKeyStoreFor(ctx.db, ctx.config);
+  const holds = legalHoldsFor(ctx);
+  const cases = new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, { dataKeys, archive: new ArchivedCases(ctx.db, ctx.client.options.loadedDataConverter), holds });
+  const key = await dataKeys.status(`case:${caseId}`).catch(() => undefined);
+  if (key?.state === 'destroyed') throw new CliError(`Case ${caseId}: its personal data was destroyed on ${key.destroyedAt} (${key.reason}); there is nothing left to export. \`hrda case show ${caseId}\` shows what remains.`);
+  const pack = await exportDhrPack({
+    cases,
+    meetings: (profileId) => new MeetingClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, profileId, { dataKeys, archive: ctx.db }),
+    holds,
+    accessLog: new AccessLog(ctx.db),
+  }, caseId, { outDir, purpose, beforeRead: () => logCliRead(ctx, 'hrda audit dhr-pack', [caseId]) });
+  const held = pack.holds.find((h) => !h.lifted);
+  ctx.io.out([
+    `Domestic homicide review pack for case ${caseId} in ${pack.dir}:`,
+    ...pack.files.map((f) => `  ${f}`),
+    `${pack.timeline.length} timeline entries, ${pack.meetings.length} meeting${pack.meetings.length === 1 ? '' : 's'}, ${pack.accessLog.length} access-log entr${pack.accessLog.length === 1 ? 'y' : 'ies'}.`,
+    held ? `On legal hold since ${held.placedAt}.` : 'Not on legal hold: `hrda case hold` keeps it past its retention while the review is pending.',
+  ].join('\n'));
+}
+
 /** `hrda audit verify-log`: exit status 0 when the access log's chain is whole, 1 naming each entry at fault. */
 export async function auditVerifyLog(ctx: StoreContext, opts: { json?: boolean } = {}): Promise<number> {
   const result = await verifyAccessLog(ctx.db);
@@ -137,6 +166,17 @@ export function registerAuditCommands(program: Command, run: Runner, runOnStore:
     .action((caseId: string, opts: { out?: string; purpose?: string }) => {
       quietCliRuntime();
       return run((ctx) => auditExport(ctx, caseId, opts), { purpose: opts.purpose });
+    });
+
+  group
+    .command('dhr-pack')
+    .description('write a case as it stood for a domestic homicide review: timeline (with legal holds), matrices, meeting papers and minutes (its own part), the access log; JSON and HTML')
+    .argument('<caseId>')
+    .option('--out <dir>', 'the pack folder (default ./dhr-<caseId>); readable by its owner only')
+    .option('--purpose <why>', 'why you read this personal data (required; written to the access log with your OS user name)')
+    .action((caseId: string, opts: { out?: string; purpose?: string }) => {
+      quietCliRuntime();
+      return run((ctx) => auditDhrPack(ctx, caseId, opts), { purpose: opts.purpose });
     });
 
   group

@@ -11,18 +11,21 @@ import { CaseRestrictions } from '../../api/case-restrictions';
 import { caseSkeleton, redactTimeline } from '../../api/redaction';
 import { describeEntry } from '../../simulate/render';
 import { renderCaseSummary } from '../case-summary';
-import { storeOf, type CommandContext } from '../context';
+import { caseNow, storeOf, type CommandContext } from '../context';
 import { readCaseRecord, renderSkeleton } from '../../case-record';
 import { dataKeyStoreFor } from '../../../worker/codec';
 import { CliError, formatInstant, renderTable } from '../output';
 import { logCliRead, requirePurpose } from '../access-log';
 import { discloseCase, type DiscloseOptions } from './disclose';
+import { legalHoldsFor, registerHoldCommands } from './hold';
 import type { Runner } from './runner';
 
 const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, {
   dataKeys: dataKeyStoreFor(ctx.db, ctx.config),
   // A case Temporal no longer has (retention) is read back from the archive.
   archive: new ArchivedCases(ctx.db, ctx.client.options.loadedDataConverter),
+  // Its legal holds are on its timeline.
+  holds: legalHoldsFor(ctx),
 });
 
 /** How long a submission waits for the worker to register and route the case. */
@@ -44,7 +47,7 @@ export async function submitCase(ctx: CommandContext, file: string, opts: { prof
     )), submitTimeoutMs);
   });
   try {
-    const submitted = await Promise.race([cases(ctx).submitReferral(input, { ...(opts.profile ? { profileId: opts.profile } : {}), ...(opts.caseId ? { caseId: opts.caseId } : {}) }), timeout]).catch((err: unknown) => {
+    const submitted = await Promise.race([cases(ctx).submitReferral(input, { now: caseNow(ctx), ...(opts.profile ? { profileId: opts.profile } : {}), ...(opts.caseId ? { caseId: opts.caseId } : {}) }), timeout]).catch((err: unknown) => {
       if (err instanceof CaseIdRetiredError) throw new CliError(`--case-id: ${err.message}. \`hrda case show ${err.caseId}\` shows what remains of that case.`);
       throw err;
     });
@@ -99,7 +102,7 @@ export async function showCase(ctx: CommandContext, caseId: string, opts: { json
   } catch {
     profile = undefined;
   }
-  ctx.io.out(renderCaseSummary(view, profile));
+  ctx.io.out(renderCaseSummary(view, profile, caseNow(ctx)));
 }
 
 export interface ListOptions {
@@ -180,7 +183,7 @@ export function registerCaseCommands(program: Command, run: Runner): void {
 
   group
     .command('submit')
-    .description('submit a referral (CONTRACT.md §1) from a JSON file; prints the case ID, its route and its meeting')
+    .description('submit a referral (docs/contract.md §1) from a JSON file; prints the case ID, its route and its meeting')
     .argument('<file>', 'referral JSON file')
     .option('--profile <id>', 'the profile (local protocol) to run the case under')
     .option('--case-id <id>', 'the case ID to use; submitting again with the same ID finds the same case')
@@ -227,4 +230,6 @@ export function registerCaseCommands(program: Command, run: Runner): void {
     .option('--out <file>', 'write the export to this file (readable by its owner only) instead of stdout')
     .option('--by <name>', 'who makes the export, for the access log (default: the operating-system user)')
     .action((caseId: string, opts: DiscloseOptions) => run((ctx) => discloseCase(ctx, caseId, opts)));
+
+  registerHoldCommands(group, run);
 }

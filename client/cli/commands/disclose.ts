@@ -4,7 +4,7 @@ import { AccessLog } from '../../api/access-log';
 import { cliSub } from '../access-log';
 import { CaseClient } from '../../cases';
 import { DisclosureRefusedError, thirdPartyExport } from '../../disclosure/third-party-export';
-import type { CommandContext } from '../context';
+import { caseNow, type CommandContext } from '../context';
 import { CliError } from '../output';
 
 export interface DiscloseOptions {
@@ -26,7 +26,7 @@ export async function discloseCase(ctx: CommandContext, caseId: string, opts: Di
   // The CLI acts with the service's credentials, not a person's: it cannot tell who is on a
   // restricted case's need-to-know list, so such a case is exported through the API only.
   if (view.restricted) throw new CliError(`Case ${caseId} is restricted to a need-to-know list: export it through the API (GET /cases/${caseId}/disclosures/${opts.consent}) as someone on the list.`);
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? caseNow(ctx);
   let exported;
   try {
     exported = thirdPartyExport(view, timeline, opts.consent, now);

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { atLocal } from '../../../domain/calendar';
 import { isProfileId, profiles } from '../../../domain/profiles';
@@ -5,6 +6,10 @@ import { buildSafeLivesReport, readSafeLivesCases, renderSafeLivesCsv, renderSaf
 import { drawMashAuditSample, newSampleSeed, renderMashAuditSample } from '../../reports/mash-audit-sample';
 import { mashProfile, readMashIncidents } from '../../reports/mash-incidents';
 import { buildMashWeeklyReport, mashReportWeek, renderMashWeeklyReport } from '../../reports/mash-weekly';
+import { buildDashboard, populationOf } from '../../reports/dashboard/figures';
+import { renderDashboardHtml } from '../../reports/dashboard/page';
+import { readDashboardRecords } from '../../../store/records/read';
+import { logCliRead, requirePurpose } from '../access-log';
 import { storeOf, type CommandContext } from '../context';
 import { CliError } from '../output';
 import type { Runner } from './runner';
@@ -40,6 +45,36 @@ export async function safeLivesReportCommand(ctx: CommandContext, opts: SafeLive
   const scope = opts.profile ? { profile: opts.profile } : {};
   const report = buildSafeLivesReport(await readSafeLivesCases(storeOf(ctx), ctx.client.options.loadedDataConverter, from, scope), from, to, scope);
   ctx.io.out(opts.json ? JSON.stringify(report, null, 2) : opts.csv ? renderSafeLivesCsv(report).trimEnd() : renderSafeLivesReport(report));
+}
+
+export interface DashboardOptions {
+  from: string;
+  to: string;
+  profile?: string;
+  out?: string;
+}
+
+/**
+ * `hrda report dashboard`: the period's figures beside the national ones, as one HTML page
+ * (client/reports/dashboard). It decrypts each case's dates of birth and equality answers to count
+ * them, so it asks for a purpose and logs a read of every case it counted, before anything is shown.
+ */
+export async function dashboardReportCommand(ctx: CommandContext, opts: DashboardOptions): Promise<void> {
+  const [from, to] = [instant('--from', opts.from), instant('--to', opts.to)];
+  if (from >= to) throw new CliError(`--from (${from}) must be before --to (${to})`);
+  if (opts.profile && !isProfileId(opts.profile)) throw new CliError(`Unknown profile "${opts.profile}"; known profiles: ${Object.keys(profiles).join(', ')}`);
+  requirePurpose(ctx, 'hrda report dashboard');
+  const scope = opts.profile ? { profile: opts.profile } : {};
+  const records = await readDashboardRecords(storeOf(ctx), ctx.client.options.loadedDataConverter, from, scope);
+  const population = populationOf(opts.profile ? [profiles[opts.profile]!] : Object.values(profiles));
+  const figures = buildDashboard(records, { from, to, ...scope, generatedAt: new Date().toISOString() }, population);
+  await logCliRead(ctx, 'hrda report dashboard', records.filter((r) => r.personal).map((r) => r.caseId));
+  const names = new Map((opts.profile ? [profiles[opts.profile]!] : Object.values(profiles)).flatMap((p) => p.agencies.map((a) => [a.id, a.name] as const)));
+  const html = renderDashboardHtml(figures, { agencyName: (id) => names.get(id) ?? id });
+  if (opts.out) {
+    await writeFile(opts.out, html, { mode: 0o600 });
+    ctx.io.err(`Dashboard written to ${opts.out}: ${figures.cases} case${figures.cases === 1 ? '' : 's'} heard.`);
+  } else ctx.io.out(html.trimEnd());
 }
 
 const profileFor = (id: string | undefined) => {
@@ -100,6 +135,15 @@ export function registerReportCommands(program: Command, run: Runner): void {
     .option('--csv', 'print CSV (one row per measure)')
     .option('--json', 'print JSON')
     .action((opts: SafeLivesOptions) => run((ctx) => safeLivesReportCommand(ctx, opts)));
+  report
+    .command('dashboard')
+    .description('an HTML dashboard of a period: cases by month, repeat rate, cases per 10,000 adult women, time per stage, overdue actions by agency, equality — each beside the national figure')
+    .requiredOption('--from <date>', 'start of the period (inclusive), e.g. 2026-01-01')
+    .requiredOption('--to <date>', 'end of the period (exclusive), e.g. 2027-01-01')
+    .option('--profile <id>', 'only the cases of this profile (and its population figure)')
+    .option('--out <file>', 'write the page to this file (readable by its owner only) instead of stdout')
+    .option('--purpose <why>', 'why you read this personal data (required; written to the access log with your OS user name)')
+    .action((opts: DashboardOptions & { purpose?: string }) => run((ctx) => dashboardReportCommand(ctx, opts), { purpose: opts.purpose }));
   report
     .command('mash-weekly')
     .description("the MASH's weekly report: standard incidents completed in the week and outstanding at its end, with what held them up (003 §7.3.1(10))")

@@ -5,7 +5,7 @@ import { quietCliRuntime } from '../runtime';
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('run a scenario (CONTRACT.md §3) on the time-skipping test server with the real workflows and local adapters')
+    .description('run a scenario (docs/contract.md §3) on the time-skipping test server with the real workflows and local adapters')
     .argument('<file>', 'scenario JSON file')
     .option('--json', 'print the result as one JSON object')
     .option('--profile <id>', "run the scenario's referrals under this profile instead of the one the file names")

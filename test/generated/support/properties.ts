@@ -1,5 +1,6 @@
 import type { SimulationResult } from '../../../client/simulate/simulate';
-import type { CaseView } from '../../../machines/referral';
+import type { DisputeView } from '../../../machines/escalation';
+import { awaiting, type CaseView } from '../../../machines/referral';
 import type { GeneratedScenario } from './scenario-arbitrary';
 
 /** How long after a step its trace may be written (the workflow's clock runs on while the client waits). */
@@ -26,26 +27,32 @@ export function stepsWithoutTrace(scenario: GeneratedScenario, result: Simulatio
   return problems;
 }
 
-/** Why a case is left open for ever (nothing that could move it), or undefined when it is closed or something can. */
-export function stuckReason(view: CaseView): string | undefined {
+/**
+ * Why a case is left open for ever (nothing that could move it), or undefined when it is closed or
+ * something can: before its outcome the case awaits its meeting (which rolls it over if it is not
+ * heard; a case still at its meeting weeks on is stuck) or the MASH's steps; after it, whatever `awaiting` names, the machine's own closing
+ * condition. An open dispute must be one its own workflow still runs.
+ */
+export function stuckReason(view: CaseView, disputes: DisputeView[] = [], until?: string): string | undefined {
   if (view.stage === 'closed') return undefined;
-  // An automatic dispute whose cause is gone awaits no one (issue 14).
   for (const id of view.openDisputes) {
+    // An automatic dispute whose cause is gone awaits no one (issue 14).
     const action = id.startsWith('anp-') ? view.actions.find((a) => `anp-${a.id}` === id) : undefined;
     if (action && (action.status === 'completed' || action.status === 'closed')) return `dispute ${id} is open though action ${action.id} is ${action.status}`;
+    const ended = disputes.find((d) => d.disputeId === id && d.resolution);
+    if (ended) return `the case holds dispute ${id} open though its workflow ended it at ${ended.resolution!.at}`;
   }
-  const awaited = view.nextDeadline !== null
-    || view.actions.some((a) => a.status === 'open' || a.status === 'in-progress')
-    || view.openDisputes.length > 0
-    || view.review !== null
-    // Before its outcome, the case awaits its meeting's chair (the meeting rolls it over if not heard).
-    || view.stage !== 'monitoring';
-  return awaited ? undefined : `the case is ${view.stage} with no deadline, no open action, no dispute and no review`;
+  // A meeting sits for hours: a case still at a meeting that sat more than a day before the run
+  // ended was neither heard nor rolled over, and nothing is left to move it either.
+  const meetingEnded = view.meetingAt !== null && until !== undefined && Date.parse(view.meetingAt) + 24 * 3_600_000 < Date.parse(until);
+  if (view.stage === 'at-meeting' && meetingEnded) return `the case is still at its meeting of ${view.meetingAt}, neither heard nor rolled over`;
+  if (view.stage !== 'monitoring') return undefined;
+  return awaiting(view).length > 0 ? undefined : 'the case is monitoring and awaits nothing (no open action, review, dispute, DVPO, First Response, health or MARAC outcome)';
 }
 
 export function stuckCases(result: SimulationResult): string[] {
   return Object.entries(result.cases).flatMap(([ref, c]) => {
-    const reason = c.state ? stuckReason(c.state) : undefined;
+    const reason = c.state ? stuckReason(c.state, c.disputes, result.until) : undefined;
     return reason ? [`case ${ref}: ${reason}`] : [];
   });
 }

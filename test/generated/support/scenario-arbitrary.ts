@@ -9,7 +9,9 @@ import { exampleReferral } from '../../support/referrals';
  * (issue 14): every profile; one to three referrals, some for the same victim; with and without
  * children, flags, contacts, SRU forwarding and MAPPA levels; summaries and the victim's voice on
  * time, late or missing; outcomes at any minute of the days after the referral, with and without
- * the leads the profile names; action updates on time, late or never; reviews, disputes (and what
+ * the leads the profile names; First Response's and health's steps on a shared incident and the
+ * victim told of a MARAC referral, on time, late or never; the MASH's screening, rating, triage and
+ * decision; action updates on time, late or never; reviews, disputes (and what
  * the parties do with them), closures, DVDS/DVPO items, restrictions and risk changes.
  *
  * Steps are plausible, not all acceptable: a step the case or meeting refuses must say why.
@@ -52,6 +54,16 @@ const referralPlan = fc.record({
     followsPreviousSharing: fc.boolean(), perpetratorOnLicenceOrOrder: fc.boolean(),
   }),
   contact: fc.boolean(),
+  /** What the agencies an incident is shared with do ([001]), and the telling of the victim: on time, late or never. */
+  followUp: fc.record({ firstResponse: timing, health: timing, victimTold: timing }),
+  /** Under a profile with a MASH (003): screening, and for an incident referred into it the rating, a triage response and the decision. */
+  mash: fc.record({
+    screening: fc.constantFrom('no-further-action', 'share-for-support', 'refer-to-mash', 'refer-to-mash', 'missing'),
+    when: timing,
+    rating: fc.constantFrom('red', 'amber', 'green'),
+    triageResponse: fc.boolean(),
+    decision: fc.option(fc.record({ afterHours: fc.integer({ min: 1, max: 96 }), outcome: fc.nat(), referToMarac: fc.boolean() }), { nil: undefined }),
+  }),
   summaries: fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), timing), { maxLength: 4 }),
   voice: timing,
   outcome: fc.option(fc.record({
@@ -99,6 +111,30 @@ function stepsFor(profile: Profile, p: ReferralPlan, ref: string, received: numb
     if (t === 'missing') continue;
     const agency = agencies[n % agencies.length]!;
     steps.push({ at: at(when(t, 3 * hour + n * 600_000, 4 * day + n * 600_000)), do: 'submitSummary', ref, agency, summary });
+  }
+  // [001]: First Response's level of need, health's sharing, and the victim told of the MARAC referral.
+  const sharing = profile.informationSharing;
+  if (sharing?.firstResponse && p.followUp.firstResponse !== 'missing') {
+    steps.push({ at: at(when(p.followUp.firstResponse, 2 * hour, 6 * day)), do: 'recordFirstResponseDecision', ref, level: sharing.firstResponse.levels[0]!.level, rationale: 'Generated decision.' });
+  }
+  if (sharing?.healthSharing && p.followUp.health !== 'missing') {
+    steps.push({ at: at(when(p.followUp.health, day, 9 * day)), do: 'recordHealthSharing', ref, sharedWith: [sharing.healthSharing.recipients[0]!] });
+  }
+  if (profile.maracReferral && p.followUp.victimTold !== 'missing') {
+    steps.push({ at: at(when(p.followUp.victimTold, 4 * hour, 6 * day)), do: 'recordVictimTold', ref, outcome: 'told' });
+  }
+  // 003: the MASH's own steps, under a profile that has one.
+  const mash = profile.mash;
+  if (mash && p.mash.screening !== 'missing' && p.mash.when !== 'missing') {
+    const screened = when(p.mash.when, 2 * hour, 4 * day);
+    const outcome = p.mash.screening;
+    steps.push({ at: at(screened), do: 'recordScreening', ref, outcome, ...(outcome === 'share-for-support' ? { sharedWith: ['early-help'] } : {}), rationale: 'Generated screening.' });
+    if (outcome === 'refer-to-mash') {
+      steps.push({ at: at(screened + hour), do: 'setRagRating', ref, rating: p.mash.rating, rationale: 'Generated rating.' });
+      if (p.mash.triageResponse) steps.push({ at: at(screened + 2 * hour), do: 'recordTriageResponse', ref, agency: mash.triage.agencies[0]!, response: { chronology: 'Generated chronology.', summary: 'Generated summary.' } });
+      const d = p.mash.decision;
+      if (d) steps.push({ at: at(screened + 2 * hour + d.afterHours * hour), do: 'recordMashDecision', ref, outcomes: [mash.outcomes[d.outcome % mash.outcomes.length]!.id], ...(d.referToMarac ? { referToMarac: true } : {}), rationale: 'Generated decision.' });
+    }
   }
   if (p.voice !== 'missing') steps.push({ at: at(when(p.voice, 5 * hour, 5 * day)), do: 'recordVictimContact', ref, outcome: 'views-recorded', views: 'Wants to stay at home.' });
   if (p.outcome) {
