@@ -3,11 +3,22 @@ import type { ApiRole, Principal } from '../../domain/auth';
 import { IdentityProviderUnavailableError, type TokenVerifier } from './identity';
 import { ProblemError } from './problem';
 
-/** Who may call a route (its `config.access`); a route without `roles` is public. */
+/**
+ * Who may call a route (its `config.access`). Every route declares it: roles, or `public` said
+ * out loud (health, the docs, the codec login page); the security suite fails on a route that
+ * declares neither (client/api/route-catalogue.ts, test/security/role-route-matrix.test.ts).
+ */
 export interface RouteAccess {
   roles?: readonly ApiRole[];
   /** Reads of a case state their purpose in `X-Purpose`, whoever reads (the OpenAPI document marks it required). */
   purpose?: 'required';
+  /** Anyone may call it, without a token. */
+  public?: true;
+  /**
+   * The route authenticates the caller itself and enforces `roles` (the codec server, which also
+   * accepts its session cookie: client/api/codec.ts); the bearer-token hook below leaves it alone.
+   */
+  authenticatedBy?: 'route';
 }
 
 declare module 'fastify' {
@@ -44,7 +55,7 @@ export function installAuthentication(app: FastifyInstance, opts: { verifier: To
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
     const access = req.routeOptions.config.access;
-    if (!access?.roles) return;
+    if (!access?.roles || access.authenticatedBy === 'route') return;
     const principal = (await authenticateToken(bearerToken(req.headers.authorization), opts.verifier, opts.now?.() ?? new Date())).principal;
     req.principal = principal;
     if (!access.roles.includes(principal.role)) {

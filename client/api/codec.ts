@@ -6,9 +6,9 @@ import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import type { ApiRole, Principal } from '../../domain/auth';
 import { uiOrigins, type Config } from '../../domain/config';
 import { canRead, type RestrictionMarks } from '../../domain/restriction';
-import { type DataKeyStore, EncryptionCodec, KeyRing, PayloadDecryptionError, PersonalDataDestroyedError, UnknownEncryptionKeyError } from '../../worker/codec';
+import { type DataKeyStore, EncryptionCodec, KeyRing, PayloadDecryptionError, PersonalDataDestroyedError, UnknownDataKeyError, UnknownEncryptionKeyError } from '../../worker/codec';
 import type { AccessLog } from './access-log';
-import { authenticateToken, bearerSecurity, bearerToken, purposeHeader, purposeOf } from './auth';
+import { allRoles, authenticateToken, bearerSecurity, bearerToken, purposeHeader, purposeOf } from './auth';
 import { CodecSessions } from './codec-sessions';
 import type { TokenVerifier } from './identity';
 import type { Database } from '../../store/database';
@@ -117,9 +117,11 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
     if (!origins.has(origin)) throw new ProblemError('forbidden', `The codec server answers the Temporal Web UI at ${[...origins].join(' or ')}, not ${origin} (HRDA_UI_ORIGIN).`);
     reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin');
   };
-  const authorise = (roles: readonly ApiRole[], what: string) => async (req: FastifyRequest) => {
+  // The roles are the route's declared access: what the declaration says is what is enforced.
+  const authorise = (what: string) => async (req: FastifyRequest) => {
     const principal = await authenticate(req);
     req.principal = principal;
+    const roles = req.routeOptions.config.access?.roles ?? [];
     if (!roles.includes(principal.role)) {
       throw new ProblemError('forbidden', `The ${principal.role} role is not shown payloads ${what}: only ${roles.join(', ')} may. The Web UI shows them encoded.`);
     }
@@ -130,7 +132,7 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
   };
 
   for (const url of ['/codec/decode', '/codec/encode']) {
-    app.options(url, { schema: { hide: true }, onRequest: allowUiOrigin }, async (req, reply) => {
+    app.options(url, { config: { access: { public: true } }, schema: { hide: true }, onRequest: allowUiOrigin }, async (req, reply) => {
       reply.header('access-control-allow-methods', 'POST').header('access-control-allow-headers', allowedRequestHeaders.join(', ')).header('access-control-max-age', '600');
       // Chrome's Private Network Access preflight, for a UI served from a public address.
       if (req.headers['access-control-request-private-network'] === 'true') reply.header('access-control-allow-private-network', 'true');
@@ -140,7 +142,8 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
 
   app.post('/codec/decode', {
     bodyLimit: codecBodyLimit,
-    onRequest: [allowUiOrigin, authorise(decodingRoles, 'decoded')],
+    config: { access: { roles: decodingRoles, authenticatedBy: 'route' } },
+    onRequest: [allowUiOrigin, authorise('decoded')],
     schema: {
       hide: true,
       tags: ['codec'],
@@ -206,7 +209,8 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
           decoded.push(toJson(destroyedPlaceholder(err)));
           continue;
         }
-        if (!(err instanceof UnknownEncryptionKeyError || err instanceof PayloadDecryptionError)) throw err;
+        // A key this service does not hold, or a payload that is not what it says: the request's fault, not the server's.
+        if (!(err instanceof UnknownEncryptionKeyError || err instanceof UnknownDataKeyError || err instanceof PayloadDecryptionError)) throw err;
         problems.push({ path: `payloads.${i}`, message: err.message, in: 'body' });
       }
     }
@@ -229,7 +233,8 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
 
   app.post('/codec/encode', {
     bodyLimit: codecBodyLimit,
-    onRequest: [allowUiOrigin, authorise(encodingRoles, 'encoded')],
+    config: { access: { roles: encodingRoles, authenticatedBy: 'route' } },
+    onRequest: [allowUiOrigin, authorise('encoded')],
     schema: {
       hide: true,
       tags: ['codec'],
@@ -243,6 +248,8 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
   }, async (req) => ({ payloads: (await codec.encode(req.body.payloads.map(fromJson))).map(toJson) }));
 
   app.post('/codec/session', {
+    // Any role opens a session (it decides what the session is shown), with a token only.
+    config: { access: { roles: allRoles, authenticatedBy: 'route' } },
     onRequest: sameOriginOnly,
     schema: {
       hide: true,
@@ -262,14 +269,15 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
     return { sub: principal.sub, role: principal.role, decodes: (decodingRoles as readonly string[]).includes(principal.role), expiresAt: session.expiresAt.toISOString() };
   });
 
-  app.delete('/codec/session', { onRequest: sameOriginOnly, schema: { hide: true, tags: ['codec'], summary: 'End the codec session' } }, async (req, reply) => {
+  // Ends the session its cookie names, if any: nothing to protect.
+  app.delete('/codec/session', { config: { access: { public: true } }, onRequest: sameOriginOnly, schema: { hide: true, tags: ['codec'], summary: 'End the codec session' } }, async (req, reply) => {
     const reference = sessionReference(req.headers.cookie);
     if (reference !== undefined) await sessions.close(reference);
     reply.header('set-cookie', `${codecSessionCookie}=; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=0`);
     return reply.code(204).send();
   });
 
-  app.get(codecLoginPath, { schema: { hide: true } }, async (_req, reply) =>
+  app.get(codecLoginPath, { config: { access: { public: true } }, schema: { hide: true } }, async (_req, reply) =>
     reply
       .header('content-security-policy', `default-src 'none'; script-src '${loginScriptHash}'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; form-action 'none'`)
       .header('x-content-type-options', 'nosniff')

@@ -2,6 +2,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { declarePublic } from './route-catalogue';
 
 /**
  * The OpenAPI 3.1 document, generated from the routes' zod schemas, at /openapi.json, and the
@@ -36,6 +37,10 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // The document and the docs describe the API and hold no data: public.
+  await app.register(async (scope) => {
+    declarePublic(scope);
+    await scope.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  });
+  app.get('/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
 }

@@ -26,7 +26,8 @@ export type Problem = z.infer<typeof problemSchema>;
 /** The kinds of problem this API reports, each with its status and a stable type URI. */
 export const problemKinds = {
   'invalid-input': { status: 400, title: 'The request is not valid' },
-  'malformed-request': { status: 400, title: 'The request body cannot be read' },
+  // A body that is not JSON, a URL that cannot be decoded, a framing Fastify refuses.
+  'malformed-request': { status: 400, title: 'The request cannot be read' },
   'purpose-required': { status: 400, title: 'A stated purpose is required' },
   unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Not permitted' },

@@ -12,6 +12,7 @@ import { installAuthentication } from './auth';
 import { createTokenVerifier, identitySettingsFrom, type TokenVerifier } from './identity';
 import { CaseRestrictions, caseRestrictionsFrom } from './case-restrictions';
 import { registerCodecRoutes } from './codec';
+import { installRouteCatalogue } from './route-catalogue';
 import { frameworkErrors, installProblemHandling } from './error-handler';
 import { installHardening } from './hardening';
 import { installJsonBodies, maxBodyBytes } from './json-body';
@@ -77,6 +78,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
     frameworkErrors,
   });
+  // First, so that every route, a plugin's too, is in the catalogue with its declared access.
+  installRouteCatalogue(app);
   // Bodies are JSON: anything else is 415 rather than a string that fails validation.
   app.removeContentTypeParser('text/plain');
   installJsonBodies(app);

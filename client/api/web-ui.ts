@@ -1,5 +1,6 @@
 import proxy from '@fastify/http-proxy';
 import type { FastifyInstance } from 'fastify';
+import { declarePublic } from './route-catalogue';
 
 /** Where the API serves the dev server's Web UI (the dev server is started with this public path). */
 export const webUiPath = '/ui';
@@ -15,6 +16,7 @@ export async function installWebUiProxy(app: FastifyInstance, upstream: string):
   await app.register(async (scope) => {
     // The UI's requests go through as they are: the API's bounded JSON parser stays with the API's routes.
     scope.removeContentTypeParser('application/json');
+    declarePublic(scope);
     await scope.register(proxy, {
       upstream,
       prefix: webUiPath,

@@ -107,6 +107,21 @@ describe('hostile input is refused at the door, never 5xx', () => {
     expect(res.statusCode).toBe(500); // valid: it went on to the (unreachable) Temporal
   });
 
+  // Found by hostile-input.property.test.ts: a label naming a generation past the store's integer
+  // column, or a key the store does not hold, answered 500 from the codec server.
+  it.each([
+    ['a generation past the store\'s range', 'case:9a68a53e-4eb2-8a46-9702-569629379a5a#99999999999999999999'],
+    ['generation 0', 'case:9a68a53e-4eb2-8a46-9702-569629379a5a#0'],
+    ['a scope this service does not write', `case:${'x'.repeat(300)}#1`],
+    ['a key the store does not hold', 'subject:0123456789abcdef#1'],
+  ])('a codec payload whose data-key label is forged (%s): 400 naming the payload', async (_what, label) => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const payload = { metadata: { encoding: b64('binary/encrypted'), 'encryption-data-key': b64(label) }, data: b64('x'.repeat(40)) };
+    const res = await api.app.inject({ method: 'POST', url: '/codec/decode', headers: as('auditor', undefined, { 'content-type': 'application/json' }), payload: { payloads: [payload] } });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(paths(problemOf(res))).toEqual(['payloads.0']);
+  });
+
   it('implausible dates: a date of birth in the future or before 1900, an incident after its referral', async () => {
     const receivedAt = '2026-11-23T09:00:00.000Z';
     const res = await submit('dates', {

@@ -61,6 +61,17 @@ export class PersonalDataDestroyedError extends Error {
   }
 }
 
+/** A payload names a data key the store does not hold: written elsewhere, or a forged label. */
+export class UnknownDataKeyError extends Error {
+  override name = 'UnknownDataKeyError';
+  constructor(readonly scope: string, readonly generation: number) {
+    super(`No data key ${scope} generation ${generation} in the store: it is not the one these payloads were written with.`);
+  }
+}
+
+/** Generations are numbered from 1 in an integer column (store/migrations/0003_shared-state.sql). */
+export const maxGeneration = 2 ** 31 - 1;
+
 /** Scopes name cases and subjects by their opaque IDs only. */
 const scopePattern = /^(case|subject):[A-Za-z0-9._-]{1,128}$/;
 export const isScope = (scope: string) => scopePattern.test(scope);
@@ -144,7 +155,7 @@ export class PostgresDataKeyStore implements DataKeyStore {
     const { rows: [stored] } = await this.waitingOutOutage(() => this.db.query<{ wrapped_by: string; wrapped: string }>(
       'SELECT wrapped_by, wrapped FROM data_keys WHERE scope = $1 AND generation = $2', [scope, generation],
     ));
-    if (!stored) throw new Error(`No data key ${scope} generation ${generation} in the store: it is not the one these payloads were written with.`);
+    if (!stored) throw new UnknownDataKeyError(scope, generation);
     return this.remember(id, { state: 'live', scope, generation, key: this.unwrap(scope, generation, stored.wrapped_by, stored.wrapped) });
   }
 

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { SerializationContext } from '@temporalio/common';
-import { PersonalDataDestroyedError, type DataKeyStore } from './data-keys';
+import { isScope, maxGeneration, PersonalDataDestroyedError, type DataKeyStore } from './data-keys';
 import type { KeyRing } from './key-ring';
 import { DataKeyScopes } from './scopes';
 
@@ -95,11 +95,16 @@ export class EncryptionCodec implements PayloadCodec {
     return text(payload.metadata?.[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING;
   }
 
-  /** The data-key scope and generation a payload is under, if it is under one (`case:<id>`, 3). */
+  /**
+   * The data-key scope and generation a payload is under, if it is under one (`case:<id>`, 3). A
+   * label this service could not have written (another scope's shape, a generation out of the
+   * store's range) is none: such a payload is refused as undecryptable, never looked up.
+   */
   static dataKeyOf(payload: Payload): { scope: string; generation: number } | undefined {
     const label = text(payload.metadata?.[METADATA_DATA_KEY]);
-    const match = label ? /^(.+)#(\d+)$/.exec(label) : null;
-    return match ? { scope: match[1]!, generation: Number(match[2]) } : undefined;
+    const match = label ? /^(.+)#([1-9]\d{0,9})$/.exec(label) : null;
+    if (!match || !isScope(match[1]!) || Number(match[2]) > maxGeneration) return undefined;
+    return { scope: match[1]!, generation: Number(match[2]) };
   }
 
   private async decodeOne(payload: Payload): Promise<Payload> {
@@ -110,6 +115,9 @@ export class EncryptionCodec implements PayloadCodec {
       return refusedPayloadEncoded;
     }
     const dataKey = EncryptionCodec.dataKeyOf(payload);
+    if (!dataKey && payload.metadata?.[METADATA_DATA_KEY]) {
+      throw new PayloadDecryptionError('A payload names a data key this service does not write (a case or subject scope and a generation from 1): it cannot be decrypted.');
+    }
     if (dataKey) {
       if (!this.dataKeys) throw new PayloadDecryptionError(`A payload is encrypted under the data key of ${dataKey.scope}, and this process has no data-key store (the service's PostgreSQL store).`);
       const found = await this.dataKeys.get(dataKey.scope, dataKey.generation);

@@ -4,7 +4,7 @@ import type { SandboxClock } from '../../sandbox/clock';
 import type { ApiDeps } from '../server';
 
 export function registerHealthRoutes(app: FastifyInstance, deps: Pick<ApiDeps, 'config' | 'temporal' | 'workerRunning' | 'db'> & { archive: boolean; clock?: SandboxClock }): void {
-  app.get('/health', { schema: { tags: ['service'], summary: 'Whether Temporal is reachable and the worker is running; the archive\'s backlog; in sandbox mode, the simulated clock' } }, async (_req, reply) => {
+  app.get('/health', { config: { access: { public: true } }, schema: { tags: ['service'], summary: 'Whether Temporal is reachable and the worker is running; the archive\'s backlog; in sandbox mode, the simulated clock' } }, async (_req, reply) => {
     const temporal = await deps.temporal.connection.workflowService
       .getSystemInfo({})
       // The reason goes to the service's log, not to whoever asks: /health is public.
