@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -177,6 +178,8 @@ describe('hostile input over every route (issue 17 item 8)', () => {
           const what = describeRequest(route, req);
           const onTheCase = route.method === 'POST' && req.url.startsWith(`/cases/${onCase}/`);
           const before = onTheCase ? await acceptedUpdates(h.temporal, onCase) : 0;
+          // A request that blocks the event loop never times out: HRDA_FUZZ_TRACE=<file> writes each one down before it is sent.
+          if (process.env.HRDA_FUZZ_TRACE) appendFileSync(process.env.HRDA_FUZZ_TRACE, `${JSON.stringify({ route: routeKey(route), ...req })}\n`);
           const res = await answerWithin(what, () => h.app.inject({ method: route.method as InjectOptions['method'], url: req.url, headers: { ...req.headers, ...caller }, ...(req.body === undefined ? {} : { payload: req.body }) }));
           counts[res.statusCode] = (counts[res.statusCode] ?? 0) + 1;
           checkAnswer(route, req, res, what);
