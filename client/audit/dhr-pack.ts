@@ -99,7 +99,7 @@ export async function exportDhrPack(deps: DhrPackDeps, caseId: string, opts: Dhr
   const matrices = matricesOf(view, timeline);
 
   await write('case.json', JSON.stringify(view, null, 2) + '\n', 'The case as it stands (query `state`): the referral, summaries, the victim\'s voice, risks, actions, leads, reviews, closure');
-  await write('timeline.json', JSON.stringify(timeline, null, 2) + '\n', 'The timeline (CONTRACT.md §2), with the legal holds kept in the store');
+  await write('timeline.json', JSON.stringify(timeline, null, 2) + '\n', 'The timeline (docs/contract.md §2), with the legal holds kept in the store');
   await write('matrices.json', JSON.stringify(matrices, null, 2) + '\n', 'The HRDA Matrix as it stands and each one recorded (matrix.recorded), with the review and MARAC outcomes');
   await write('meetings.json', JSON.stringify(meetings, null, 2) + '\n', 'Every meeting that listed the case: its papers and minutes, this case\'s part only, rendered on read, with what was mailed');
   await write('holds.json', JSON.stringify(holds, null, 2) + '\n', 'The legal holds on the case, placed and lifted, with who and why');
