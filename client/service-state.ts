@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isProcessRunning } from '../scripts/run';
 import path from 'node:path';
 import { z } from 'zod';
 import { dataDir } from '../scripts/paths';
@@ -54,19 +55,10 @@ export function readServiceState(dir: string = dataDir): ServiceState | undefine
   } catch {
     return undefined;
   }
-  if (!parsed.success || !isRunning(parsed.data.pid)) return undefined;
+  if (!parsed.success || !isProcessRunning(parsed.data.pid)) return undefined;
   return parsed.data;
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, as someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * The environment the CLI reads its configuration from: the process's, with what a running

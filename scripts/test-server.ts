@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort, waitForPort } from './dev-server';
 import { toolsDir } from './paths';
-import { run, type Log } from './run';
+import { isProcessRunning, run, type Log } from './run';
 
 /** Newest release on Maven Central when this was written (`mvn dependency:get` resolves it). */
 export const testServerVersion = '1.38.0';
@@ -339,7 +339,7 @@ async function withLock<T>(log: Log, fn: () => Promise<T>): Promise<T> {
     const holder = Number(await readFile(path.join(lockDir, 'pid'), 'utf8').catch(() => ''));
     const lockAgeMs = Date.now() - ((await stat(lockDir).catch(() => undefined))?.mtimeMs ?? Date.now());
     // A holder that died before writing its pid leaves the lock without one.
-    if (holder ? !isAlive(holder) : lockAgeMs > 60_000) {
+    if (holder ? !isProcessRunning(holder) : lockAgeMs > 60_000) {
       await rm(lockDir, { recursive: true, force: true });
       continue;
     }
@@ -356,14 +356,6 @@ async function withLock<T>(log: Log, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function isExecutable(file: string): Promise<boolean> {
   try {

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { openBundleFolder } from './bundle-folder';
 import { DateTime } from 'luxon';
 import type { MeetingKind } from '../../domain/agenda';
 import { calendarZone } from '../../domain/calendar';
@@ -69,12 +67,8 @@ export async function exportDhrPack(deps: DhrPackDeps, caseId: string, opts: Dhr
   const timeline = await deps.cases.timeline(caseId);
   const holds = await deps.holds.ofCase(caseId);
   const now = opts.now ?? new Date();
-  await mkdir(opts.outDir, { recursive: true, mode: 0o700 });
-  const files: { name: string; description: string; sha256: string; bytes: number }[] = [];
-  const write = async (name: string, text: string, description: string) => {
-    await writeFile(path.join(opts.outDir, name), text, { mode: 0o600 });
-    files.push({ name, description, sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text) });
-  };
+  const bundle = await openBundleFolder(opts.outDir);
+  const write = bundle.write;
 
   const meetings: DhrMeeting[] = [];
   const papers: { name: string; html: string; description: string }[] = [];
@@ -106,8 +100,8 @@ export async function exportDhrPack(deps: DhrPackDeps, caseId: string, opts: Dhr
   await write('access-log.json', JSON.stringify(accessLog, null, 2) + '\n', 'Every read, write and disclosure of the case in the access log (DPA 2018 s62), this pack\'s own read included');
   for (const p of papers) await write(p.name, p.html, p.description);
   await write('dhr-pack.html', packHtml(caseId, view, timeline, matrices, meetings, holds, accessLog, now, opts.purpose), 'All of it for people: times in Europe/London, events in words');
-  await writeFile(path.join(opts.outDir, 'manifest.json'), JSON.stringify({ caseId, purpose: opts.purpose, exportedAt: now.toISOString(), files }, null, 2) + '\n', { mode: 0o600 });
-  return { dir: opts.outDir, files: [...files.map((f) => f.name), 'manifest.json'], view, timeline, meetings, accessLog, holds };
+  const files = await bundle.close({ caseId, purpose: opts.purpose, exportedAt: now.toISOString() });
+  return { dir: opts.outDir, files, view, timeline, meetings, accessLog, holds };
 }
 
 /** The meetings the case was listed at (scheduled, rolled over to, referred on to, heard), once each, in order. */

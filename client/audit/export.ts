@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { openBundleFolder } from './bundle-folder';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { AccessLog} from '../api/access-log';
@@ -46,13 +44,8 @@ export async function exportCaseBundle(client: Client, caseId: string, opts: Exp
   const audit = await auditCase(client, caseId, opts);
   const accessLog = await opts.accessLog.read({ caseId, limit: Number.MAX_SAFE_INTEGER });
   const now = opts.now ?? new Date();
-  await mkdir(opts.outDir, { recursive: true, mode: 0o700 });
-
-  const files: { name: string; description: string; sha256: string; bytes: number }[] = [];
-  const write = async (name: string, text: string, description: string) => {
-    await writeFile(path.join(opts.outDir, name), text, { mode: 0o600 });
-    files.push({ name, description, sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text) });
-  };
+  const bundle = await openBundleFolder(opts.outDir);
+  const write = bundle.write;
 
   const single = audit.histories.length === 1;
   for (const [i, history] of audit.histories.entries()) {
@@ -68,8 +61,8 @@ export async function exportCaseBundle(client: Client, caseId: string, opts: Exp
   const findings = auditFindings(audit);
   await write('audit.json', JSON.stringify(auditRecord(audit, findings), null, 2) + '\n', 'The replay and timeline checks (hrda audit replay)');
   await write('report.html', reportHtml(audit, findings, accessLog, now, opts.source), 'The bundle as a readable report');
-  await writeFile(path.join(opts.outDir, 'manifest.json'), JSON.stringify({ caseId, workflowId: audit.workflowId, exportedAt: now.toISOString(), ...(opts.source ? { source: opts.source } : {}), files }, null, 2) + '\n', { mode: 0o600 });
-  return { dir: opts.outDir, files: [...files.map((f) => f.name), 'manifest.json'], audit, accessLog };
+  const files = await bundle.close({ caseId, workflowId: audit.workflowId, exportedAt: now.toISOString(), ...(opts.source ? { source: opts.source } : {}) });
+  return { dir: opts.outDir, files, audit, accessLog };
 }
 
 function auditRecord(a: CaseAudit, findings: string[]) {

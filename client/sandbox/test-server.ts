@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
-import { waitForPort } from '../../scripts/dev-server';
+import { acceptsConnections, waitForPort } from '../../scripts/dev-server';
 import type { Log } from '../../scripts/run';
 import { SandboxClock } from './clock';
 import { connectTestService } from './test-service';
@@ -29,7 +28,7 @@ const startTimeoutMs = 60_000;
  * process dies without stopping it.
  */
 export async function startSandboxServer(opts: { launcher: string; port: number; namespace: string; startAt?: Date; log: Log }): Promise<SandboxServer> {
-  if (await accepts(opts.port)) {
+  if (await acceptsConnections(opts.port)) {
     throw new Error(`Port ${opts.port} is in use (a Temporal dev server, or another sandbox?): stop it, or set HRDA_DEV_SERVER_PORT to a free port for the sandbox's test server.`);
   }
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -83,13 +82,3 @@ export async function startSandboxServer(opts: { launcher: string; port: number;
   }
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}

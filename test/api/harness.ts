@@ -24,6 +24,13 @@ export function tokenFor(role: ApiRole, agency?: string, sub?: string): string {
 
 export const as = (role: ApiRole, agency?: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${tokenFor(role, agency)}`, ...extra });
 
+/** Headers of a named person (the token's `sub` is what a need-to-know list names), reading for a purpose. */
+export const person = (sub: string, role: ApiRole, agency?: string, purpose = 'preparing for the meeting') => (extra: Record<string, string> = {}) => ({
+  authorization: `Bearer ${tokenFor(role, agency, sub)}`,
+  'x-purpose': purpose,
+  ...extra,
+});
+
 /** The API over a dev server of the test's own, with a real worker running the real workflows on local adapters. */
 export interface ApiHarness {
   server: TestDevServer;

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import type { ApiRole } from '../../domain/auth';
 import { workflowBundleOptions, workflowsPath } from '../../worker/bundle';
 import { exampleReferral } from '../support/referrals';
-import { startApiHarness, tokenFor, type ApiHarness } from './harness';
+import { person, startApiHarness, type ApiHarness } from './harness';
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -15,16 +14,11 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const person = (sub: string, role: ApiRole, agency?: string) => (extra: Record<string, string> = {}) => ({
-  authorization: `Bearer ${tokenFor(role, agency, sub)}`,
-  'x-purpose': 'domestic homicide review',
-  ...extra,
-});
-const admin = person('admin-ig-lead', 'administrator', 'police');
-const chair = person('chair-jones', 'chair', 'police');
-const auditor = person('auditor-1', 'auditor');
-const ops = person('ops-1', 'ops');
-const housing = person('housing-worker', 'agency-practitioner', 'housing');
+const admin = person('admin-ig-lead', 'administrator', 'police', 'domestic homicide review');
+const chair = person('chair-jones', 'chair', 'police', 'domestic homicide review');
+const auditor = person('auditor-1', 'auditor', undefined, 'domestic homicide review');
+const ops = person('ops-1', 'ops', undefined, 'domestic homicide review');
+const housing = person('housing-worker', 'agency-practitioner', 'housing', 'domestic homicide review');
 const post = (url: string, headers: Record<string, string>, payload: object) => h.app.inject({ method: 'POST', url, headers, payload });
 const get = (url: string, headers: Record<string, string>) => h.app.inject({ method: 'GET', url, headers });
 

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import type { ApiRole } from '../../domain/auth';
 import type { ReferralInput } from '../../domain/referral';
 import { workflowBundleOptions, workflowsPath } from '../../worker/bundle';
 import { rebuildTimeline } from '../../client/audit/rebuild-timeline';
 import { firstTimelineDifference } from '../../client/audit/compare';
 import { caseWorkflowId } from '../../workflows/referral.messages';
 import { exampleReferral } from '../support/referrals';
-import { eventually, startApiHarness, tokenFor, type ApiHarness } from './harness';
+import { eventually, person, startApiHarness, type ApiHarness } from './harness';
 import { codecJsonOf } from '../support/payloads';
 
 let h: ApiHarness;
@@ -20,12 +19,6 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** Headers of a named person: the token's `sub` is what a need-to-know list names. */
-const person = (sub: string, role: ApiRole, agency?: string) => (extra: Record<string, string> = {}) => ({
-  authorization: `Bearer ${tokenFor(role, agency, sub)}`,
-  'x-purpose': 'preparing for the meeting',
-  ...extra,
-});
 const referrer = person('admin-referrer', 'administrator', 'police');
 const otherAdmin = person('admin-other', 'administrator', 'police');
 const housing = person('housing-worker', 'agency-practitioner', 'housing');

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../domain/config';
 import { developmentModeGranted, startProblems } from '../../domain/start-policy';
-import { freePort } from '../../scripts/dev-server';
+import { acceptsConnections, freePort } from '../../scripts/dev-server';
 
 /**
  * Finding (critical): the published development JWT secret (now: no identity provider configured), key ring and subject key were the
@@ -71,17 +70,7 @@ describe('secure by default', () => {
       expect(failure!.stdout + failure!.stderr).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
     }
     // Nothing was started: none of the ports it would have used is listening.
-    for (const port of [postgresPort, devServerPort, apiPort]) expect(await listening(port)).toBe(false);
+    for (const port of [postgresPort, devServerPort, apiPort]) expect(await acceptsConnections(port)).toBe(false);
   });
 });
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
