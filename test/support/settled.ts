@@ -5,8 +5,8 @@ import { setTimeout as delay } from 'node:timers/promises';
  * Waits until a workflow's latest run has nothing in flight: no activity pending, no workflow task
  * scheduled or started, and the same run and history length on two looks in a row.
  *
- * The time-skipping test server loses an update that reaches a run in the instant that run
- * continues as new (docs/test-server.md, "Three ways it stops for good"): the update's call waits
+ * The time-skipping test server loses an update or query that reaches a run in the instant that run
+ * continues as new (docs/test-server.md, "Three ways it stops for good"): the call waits
  * until its connection is dropped and the time-skipping lock it took is never given back. A test
  * that sends an update to a case that may be about to continue as new waits for it to settle first.
  */
