@@ -8,7 +8,7 @@ import type { Actor } from '../domain/actor';
 import type { CaseCommandInput, CaseCommandName } from '../domain/case-commands';
 import { getProfile, defaultProfileId } from '../domain/profiles';
 import { validateReferral, type FieldIssue } from '../domain/referral-validation';
-import { restrictingFlags } from '../domain/restriction';
+import { restrictingFlags, type RestrictionMarks } from '../domain/restriction';
 import type { DisputeAction, DisputeActionName } from '../domain/dispute';
 import type { TimelineEntry } from '../domain/timeline';
 import type { DisputeView } from '../machines/escalation';
@@ -63,6 +63,11 @@ export class CaseClient {
       archive?: Pick<ArchivedCases, 'read' | 'has'>;
       /** The legal holds (store/holds): their `hold.placed` and `hold.lifted` entries are read into the timeline. */
       holds?: Pick<LegalHolds, 'ofCase'>;
+      /**
+       * Each case's restriction as the service last wrote it (the API's case_restrictions table, written
+       * with every submission and command): lets the API decide who may know of a case before it reads it.
+       */
+      restrictions?: { recorded(caseId: string): Promise<RestrictionMarks | undefined> };
     } = {},
   ) {}
 
@@ -148,6 +153,20 @@ export class CaseClient {
 
   dispute(caseId: string, disputeId: string): Promise<DisputeView> {
     return this.temporal.workflow.getHandle(disputeWorkflowId(caseId, disputeId)).query(disputeStateQuery);
+  }
+
+  /** The case's restriction as last recorded, without touching its workflow; undefined when none was. */
+  async recordedRestriction(caseId: string): Promise<RestrictionMarks | undefined> {
+    return this.opts.restrictions?.recorded(caseId);
+  }
+
+  /**
+   * Whether Temporal has a workflow for the case: one lookup by ID, answered by the server without
+   * the workflow's code. The API spends it on a case the caller may not know of, so that the answer
+   * costs what a case that does not exist costs (client/api/routes/shared.ts).
+   */
+  async lookUp(caseId: string): Promise<boolean> {
+    return this.handle(caseId).describe().then(() => true, () => false);
   }
 
   async state(caseId: string): Promise<CaseView> {
