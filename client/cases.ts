@@ -29,6 +29,22 @@ export class InvalidInputError extends Error {
   }
 }
 
+/**
+ * The referral reached Temporal, but its case did not confirm it was registered in time: no worker
+ * took its first task (all stopped, or overloaded). The case was started if the start was accepted;
+ * a resubmission under the same case ID (the API's Idempotency-Key) finds it and is never applied
+ * twice, so the caller retries.
+ */
+export class SubmissionNotConfirmedError extends Error {
+  override name = 'SubmissionNotConfirmedError';
+  constructor(readonly caseId: string, readonly waitedMs: number) {
+    super(`the referral for case ${caseId} was sent, but the service did not confirm it within ${Math.round(waitedMs / 1000)} s (its workers may be stopped or overloaded); send it again with the same Idempotency-Key: it is never applied twice`);
+  }
+}
+
+/** gRPC's DEADLINE_EXCEEDED (status 4): the call outlived the deadline we set on it. */
+const grpcDeadlineExceeded = 4;
+
 /** The case refused the action in its current state; the reason says why. */
 export class RefusedError extends Error {
   override name = 'RefusedError';
@@ -68,6 +84,11 @@ export class CaseClient {
        * with every submission and command): lets the API decide who may know of a case before it reads it.
        */
       restrictions?: { recorded(caseId: string): Promise<RestrictionMarks | undefined> };
+      /**
+       * How long a submission waits for its case to confirm it is registered (the update-with-start's
+       * answer) before it answers SubmissionNotConfirmedError; without it, it waits as long as it takes.
+       */
+      confirmWithinMs?: number;
     } = {},
   ) {}
 
@@ -97,7 +118,7 @@ export class CaseClient {
     const restricted = restrictingFlags(checked.referral.incident.flags, profile.restriction.flags).length > 0;
     // Update-with-start: the submission returns once the case is registered and routed, and a
     // resubmission with the same case ID (an idempotency key) finds the case already running.
-    const view = await this.temporal.workflow.executeUpdateWithStart(caseReadyUpdate, {
+    const submit = () => this.temporal.workflow.executeUpdateWithStart(caseReadyUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof referralWorkflow>('referralWorkflow', {
         workflowId,
         taskQueue: this.taskQueue,
@@ -112,7 +133,16 @@ export class CaseClient {
         },
       }),
     });
-    return { caseId, workflowId, case: view };
+    const within = this.opts.confirmWithinMs;
+    if (within === undefined) return { caseId, workflowId, case: await submit() };
+    try {
+      // A deadline on every call the submission makes: with no worker polling (all stopped, or a
+      // deployment's workers on another task queue) the case is started but nothing confirms it.
+      return { caseId, workflowId, case: await this.temporal.connection.withDeadline(Date.now() + within, submit) };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new SubmissionNotConfirmedError(caseId, within);
+      throw err;
+    }
   }
 
   handle(caseId: string): WorkflowHandle<typeof referralWorkflow> {
@@ -167,6 +197,23 @@ export class CaseClient {
    */
   async lookUp(caseId: string): Promise<boolean> {
     return this.handle(caseId).describe().then(() => true, () => false);
+  }
+
+  /**
+   * The state of a case a submission under the same ID may have started a moment ago: a resubmission
+   * waits for the case's confirmation as long as a submission does, and answers the same
+   * SubmissionNotConfirmedError when no worker has taken the case's first task yet.
+   */
+  async stateOfSubmitted(caseId: string): Promise<CaseView> {
+    const within = this.opts.confirmWithinMs;
+    if (within === undefined) return this.state(caseId);
+    try {
+      return await this.temporal.connection.withDeadline(Date.now() + within, () => this.state(caseId));
+    } catch (err) {
+      const code = (err as { code?: unknown; cause?: { code?: unknown } }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
+      if (err instanceof ServiceError && code === grpcDeadlineExceeded) throw new SubmissionNotConfirmedError(caseId, within);
+      throw err;
+    }
   }
 
   async state(caseId: string): Promise<CaseView> {
