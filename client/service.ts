@@ -98,7 +98,14 @@ export async function startService(opts: {
     if (!usesEmbeddedServer(config)) throw new Error(`The sandbox runs its own time-skipping test server: unset TEMPORAL_ADDRESS (${config.TEMPORAL_ADDRESS}); HRDA_DEV_SERVER_PORT chooses its port.`);
   }
   // Before any worker or native connection: the SDK's and the core's lines through the service's logger, on stderr.
-  installRuntime(createLogger(config.HRDA_LOG_LEVEL, 'hrda-worker'));
+  // The worker's metrics are the SDK core's, served by the runtime: only a process that runs a worker binds them.
+  const workerMetricsAddress = runsWorker ? config.HRDA_WORKER_METRICS_ADDRESS : undefined;
+  const installed = installRuntime(createLogger(config.HRDA_LOG_LEVEL, 'hrda-worker'), workerMetricsAddress ? { metricsAddress: workerMetricsAddress } : {});
+  if (workerMetricsAddress) {
+    opts.log(installed
+      ? `Worker metrics (Prometheus) on http://${workerMetricsAddress}/metrics`
+      : `HRDA_WORKER_METRICS_ADDRESS is set but this process's SDK runtime was installed before the service started: the worker's metrics are not served on ${workerMetricsAddress}.`);
+  }
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => opts.log(`while stopping: ${err.message}`));
