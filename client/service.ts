@@ -12,6 +12,8 @@ import { serverVersionWarning } from './server-version';
 import { registerSearchAttributes } from './search-attributes';
 import { codecLoginPath } from './api/codec';
 import { buildApi } from './api/server';
+import { createApiMetrics } from './metrics/api-metrics';
+import { serveMetrics } from './metrics/server';
 import { webUiPath, webUiUrl } from './api/web-ui';
 import { developmentTokenBanner } from './api/dev-tokens';
 import { startDevelopmentProvider, type DevelopmentProvider } from './api/identity/development-provider';
@@ -188,8 +190,10 @@ export async function startService(opts: {
     let api: FastifyInstance | undefined;
     if (runsApi) {
       const running = worker;
+      const metrics = config.HRDA_API_METRICS_ADDRESS ? createApiMetrics({ db, temporal, archive: !sandbox }) : undefined;
       // An API-only process reports the worker as 'external' on /health: workers are other processes.
       const built = await buildApi({
+        ...(metrics ? { metrics } : {}),
         config, db, temporal, ...(running ? { workerRunning: () => running.worker.getState() === 'RUNNING' } : {}), logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api'),
         // The Web UI through the API's origin in development mode only (loopback, published secrets):
         // it takes no token, so it is never served on an address others can reach.
@@ -199,6 +203,11 @@ export async function startService(opts: {
       api = built;
       await built.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
       stops.push(() => built.close());
+      if (metrics) {
+        const metricsServer = await serveMetrics(metrics.registry, config.HRDA_API_METRICS_ADDRESS!);
+        stops.push(() => metricsServer.close());
+        opts.log(`API metrics (Prometheus) on ${metricsServer.url}`);
+      }
     }
     const notes: string[] = [];
     // Tokens only in development mode, from the embedded provider: a real provider's are never ours to print.

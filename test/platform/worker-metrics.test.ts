@@ -64,7 +64,7 @@ describe('the worker\'s Prometheus endpoint', () => {
   it('puts none of the referral\'s personal data in a label', async () => {
     const text = await scrape();
     const personal = [referral.victim.name, referral.victim.dateOfBirth, referral.perpetrator.name, referral.perpetrator.dateOfBirth,
-      ...referral.children.flatMap((c) => [c.name, c.dateOfBirth]), referral.perpetrator.contact?.email, referral.perpetrator.contact?.phone]
+      ...(referral.children ?? []).flatMap((c) => [c.name, c.dateOfBirth]), referral.perpetrator.contact?.email, referral.perpetrator.contact?.phone]
       .filter((v): v is string => Boolean(v));
     expect(personal.length).toBeGreaterThan(5);
     for (const value of personal) expect(text).not.toContain(value);
