@@ -14,6 +14,8 @@ import { codecLoginPath } from './api/codec';
 import { buildApi } from './api/server';
 import { createApiMetrics } from './metrics/api-metrics';
 import { serveMetrics } from './metrics/server';
+import { tracingClientInterceptors, tracingFromConfig } from './tracing/tracing';
+import { tracingWorkerOptions } from './tracing/worker-tracing';
 import { webUiPath, webUiUrl } from './api/web-ui';
 import { developmentTokenBanner } from './api/dev-tokens';
 import { startDevelopmentProvider, type DevelopmentProvider } from './api/identity/development-provider';
@@ -155,7 +157,13 @@ export async function startService(opts: {
       stops.push(() => devServer!.stop());
     }
 
-    const temporal = await connectClient(config, db, sandbox ? { channelArgs: { ...testServerChannelArgs } } : {});
+    // Traces only with an exporter configured: otherwise no span is made and no header added.
+    const tracing = tracingFromConfig(config, runsWorker && runsApi ? 'hrda' : runsWorker ? 'hrda-worker' : 'hrda-api');
+    if (tracing) {
+      stops.push(() => tracing.shutdown());
+      opts.log(`Traces (OpenTelemetry) exported to ${config.HRDA_OTEL_EXPORTER_OTLP_ENDPOINT}`);
+    }
+    const temporal = await connectClient(config, db, { ...(sandbox ? { channelArgs: { ...testServerChannelArgs } } : {}), ...(tracing ? { interceptors: tracingClientInterceptors() } : {}) });
     stops.push(() => temporal.connection.close());
     const versionWarning = await serverVersionWarning(temporal.connection);
     if (versionWarning) opts.log(versionWarning);
@@ -170,9 +178,9 @@ export async function startService(opts: {
     if (runsWorker) {
       opts.log('Starting the worker (bundling workflows)…');
       // One bundle for the worker and for the archiver, which replays each closed history against it.
-      const workflowBundle = await auditBundle();
+      const workflowBundle = await auditBundle({ tracing: Boolean(tracing) });
       const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config, db) });
-      const started = await createWorker(config, db, activities, { workflowBundle });
+      const started = await createWorker(config, db, activities, { workflowBundle, ...(tracing ? tracingWorkerOptions(tracing) : {}) });
       worker = started;
       const workerDone = started.run();
       stops.push(() => started.shutdown());
@@ -194,6 +202,7 @@ export async function startService(opts: {
       // An API-only process reports the worker as 'external' on /health: workers are other processes.
       const built = await buildApi({
         ...(metrics ? { metrics } : {}),
+        ...(tracing ? { tracer: tracing.tracer } : {}),
         config, db, temporal, ...(running ? { workerRunning: () => running.worker.getState() === 'RUNNING' } : {}), logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api'),
         // The Web UI through the API's origin in development mode only (loopback, published secrets):
         // it takes no token, so it is never served on an address others can reach.

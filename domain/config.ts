@@ -215,6 +215,12 @@ export const configSchema = z
      * metrics. Off when unset. It takes no token: bind it to an address only the monitoring network reaches.
      */
     HRDA_API_METRICS_ADDRESS: hostPort.optional(),
+    /**
+     * An OpenTelemetry collector's OTLP/HTTP endpoint (e.g. http://otel-collector:4318): traces of API
+     * requests, workflow starts and updates, workflow tasks and activities are exported to its /v1/traces.
+     * Off when unset: no span is made and no trace header added.
+     */
+    HRDA_OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected the collector\'s OTLP/HTTP endpoint, e.g. http://otel-collector:4318' }).optional(),
     /** Origins of the Temporal Web UI allowed to call the codec server; the embedded UI's by default. */
     HRDA_UI_ORIGIN: originsSchema.optional(),
   })

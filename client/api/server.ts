@@ -30,6 +30,8 @@ import { LegalHolds } from '../../store/holds/legal-holds';
 import { installWebUiProxy } from './web-ui';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { installHttpMetrics } from '../metrics/http';
+import type { Tracer } from '@opentelemetry/api';
+import { installHttpSpans } from '../tracing/http-spans';
 
 export interface ApiDeps {
   config: Config;
@@ -60,6 +62,8 @@ export interface ApiDeps {
   webUiUpstream?: string;
   /** Counts every answer into these metrics (client/metrics), which a listener of their own serves; none by default. */
   metrics?: ApiMetrics;
+  /** A span for each request, active while it is handled (client/tracing); none by default. */
+  tracer?: Tracer;
 }
 
 /**
@@ -86,6 +90,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installRouteCatalogue(app);
   // Before any plugin scope: its hook then sees every answer, a plugin's too.
   if (deps.metrics) installHttpMetrics(app, deps.metrics);
+  if (deps.tracer) installHttpSpans(app, deps.tracer);
   // Bodies are JSON: anything else is 415 rather than a string that fails validation.
   app.removeContentTypeParser('text/plain');
   installJsonBodies(app);

@@ -12,6 +12,8 @@ import type { PoliceSystems } from '../../activities/police-systems.port';
 import { buildApi } from '../../client/api/server';
 import { createApiMetrics } from '../../client/metrics/api-metrics';
 import { serveMetrics, type MetricsServer } from '../../client/metrics/server';
+import { tracingClientInterceptors, type Tracing } from '../../client/tracing/tracing';
+import { tracingWorkerOptions } from '../../client/tracing/worker-tracing';
 import type { ApiRole } from '../../domain/auth';
 import { parseConfig, type Config } from '../../domain/config';
 import { dataConverterFor, workerDataConverterFor } from '../../worker/codec';
@@ -60,6 +62,8 @@ export interface ApiHarnessOptions {
   database?: TestDatabase;
   /** Count the first app's requests into metrics served on a listener of their own (client/metrics). */
   metrics?: boolean;
+  /** Trace the API's requests, the client's starts and updates and the worker's tasks (client/tracing); the bundle must hold the tracing interceptors. */
+  tracing?: Tracing;
 }
 
 /** The bundle should be built with workflowBundleOptions (worker/bundle), or failures raised in workflows are stored in clear. */
@@ -82,7 +86,7 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
   const workerDataConverter = workerDataConverterFor(config, database.db, (_message, fields) => void refusedPayloads.push(fields));
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
-  const temporal = new Client({ connection, namespace: server.namespace, dataConverter });
+  const temporal = new Client({ connection, namespace: server.namespace, dataConverter, ...(opts.tracing ? { interceptors: tracingClientInterceptors() } : {}) });
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace: server.namespace,
@@ -97,11 +101,12 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
       mail: new OutboxMail(path.join(dir, 'outbox')),
       police: opts.police ?? new LocalPoliceSystems(),
     }),
+    ...(opts.tracing ? tracingWorkerOptions(opts.tracing) : {}),
   });
   const running = worker.run();
   const apps: FastifyInstance[] = [];
   const freshApp = async (extra: { metrics?: ReturnType<typeof createApiMetrics> } = {}) => {
-    const app = await buildApi({ config, db: database.db, temporal, workerRunning: () => worker.getState() === 'RUNNING', ...(opts.logger ? { logger: opts.logger } : {}), ...extra });
+    const app = await buildApi({ config, db: database.db, temporal, workerRunning: () => worker.getState() === 'RUNNING', ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.tracing ? { tracer: opts.tracing.tracer } : {}), ...extra });
     apps.push(app);
     return app;
   };
