@@ -8,7 +8,7 @@ import type { Actor } from '../domain/actor';
 import type { CaseCommandInput, CaseCommandName } from '../domain/case-commands';
 import { getProfile, defaultProfileId } from '../domain/profiles';
 import { validateReferral, type FieldIssue } from '../domain/referral-validation';
-import { restrictingFlags } from '../domain/restriction';
+import { restrictingFlags, type RestrictionMarks } from '../domain/restriction';
 import type { DisputeAction, DisputeActionName } from '../domain/dispute';
 import type { TimelineEntry } from '../domain/timeline';
 import type { DisputeView } from '../machines/escalation';
@@ -28,6 +28,22 @@ export class InvalidInputError extends Error {
     super(`${message}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
   }
 }
+
+/**
+ * The referral reached Temporal, but its case did not confirm it was registered in time: no worker
+ * took its first task (all stopped, or overloaded). The case was started if the start was accepted;
+ * a resubmission under the same case ID (the API's Idempotency-Key) finds it and is never applied
+ * twice, so the caller retries.
+ */
+export class SubmissionNotConfirmedError extends Error {
+  override name = 'SubmissionNotConfirmedError';
+  constructor(readonly caseId: string, readonly waitedMs: number) {
+    super(`the referral for case ${caseId} was sent, but the service did not confirm it within ${Math.round(waitedMs / 1000)} s (its workers may be stopped or overloaded); send it again with the same Idempotency-Key: it is never applied twice`);
+  }
+}
+
+/** gRPC's DEADLINE_EXCEEDED (status 4): the call outlived the deadline we set on it. */
+const grpcDeadlineExceeded = 4;
 
 /** The case refused the action in its current state; the reason says why. */
 export class RefusedError extends Error {
@@ -63,6 +79,16 @@ export class CaseClient {
       archive?: Pick<ArchivedCases, 'read' | 'has'>;
       /** The legal holds (store/holds): their `hold.placed` and `hold.lifted` entries are read into the timeline. */
       holds?: Pick<LegalHolds, 'ofCase'>;
+      /**
+       * Each case's restriction as the service last wrote it (the API's case_restrictions table, written
+       * with every submission and command): lets the API decide who may know of a case before it reads it.
+       */
+      restrictions?: { recorded(caseId: string): Promise<RestrictionMarks | undefined> };
+      /**
+       * How long a submission waits for its case to confirm it is registered (the update-with-start's
+       * answer) before it answers SubmissionNotConfirmedError; without it, it waits as long as it takes.
+       */
+      confirmWithinMs?: number;
     } = {},
   ) {}
 
@@ -92,7 +118,7 @@ export class CaseClient {
     const restricted = restrictingFlags(checked.referral.incident.flags, profile.restriction.flags).length > 0;
     // Update-with-start: the submission returns once the case is registered and routed, and a
     // resubmission with the same case ID (an idempotency key) finds the case already running.
-    const view = await this.temporal.workflow.executeUpdateWithStart(caseReadyUpdate, {
+    const submit = () => this.temporal.workflow.executeUpdateWithStart(caseReadyUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof referralWorkflow>('referralWorkflow', {
         workflowId,
         taskQueue: this.taskQueue,
@@ -107,7 +133,16 @@ export class CaseClient {
         },
       }),
     });
-    return { caseId, workflowId, case: view };
+    const within = this.opts.confirmWithinMs;
+    if (within === undefined) return { caseId, workflowId, case: await submit() };
+    try {
+      // A deadline on every call the submission makes: with no worker polling (all stopped, or a
+      // deployment's workers on another task queue) the case is started but nothing confirms it.
+      return { caseId, workflowId, case: await this.temporal.connection.withDeadline(Date.now() + within, submit) };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new SubmissionNotConfirmedError(caseId, within);
+      throw err;
+    }
   }
 
   handle(caseId: string): WorkflowHandle<typeof referralWorkflow> {
@@ -148,6 +183,37 @@ export class CaseClient {
 
   dispute(caseId: string, disputeId: string): Promise<DisputeView> {
     return this.temporal.workflow.getHandle(disputeWorkflowId(caseId, disputeId)).query(disputeStateQuery);
+  }
+
+  /** The case's restriction as last recorded, without touching its workflow; undefined when none was. */
+  async recordedRestriction(caseId: string): Promise<RestrictionMarks | undefined> {
+    return this.opts.restrictions?.recorded(caseId);
+  }
+
+  /**
+   * Whether Temporal has a workflow for the case: one lookup by ID, answered by the server without
+   * the workflow's code. The API spends it on a case the caller may not know of, so that the answer
+   * costs what a case that does not exist costs (client/api/routes/shared.ts).
+   */
+  async lookUp(caseId: string): Promise<boolean> {
+    return this.handle(caseId).describe().then(() => true, () => false);
+  }
+
+  /**
+   * The state of a case a submission under the same ID may have started a moment ago: a resubmission
+   * waits for the case's confirmation as long as a submission does, and answers the same
+   * SubmissionNotConfirmedError when no worker has taken the case's first task yet.
+   */
+  async stateOfSubmitted(caseId: string): Promise<CaseView> {
+    const within = this.opts.confirmWithinMs;
+    if (within === undefined) return this.state(caseId);
+    try {
+      return await this.temporal.connection.withDeadline(Date.now() + within, () => this.state(caseId));
+    } catch (err) {
+      const code = (err as { code?: unknown; cause?: { code?: unknown } }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
+      if (err instanceof ServiceError && code === grpcDeadlineExceeded) throw new SubmissionNotConfirmedError(caseId, within);
+      throw err;
+    }
   }
 
   async state(caseId: string): Promise<CaseView> {

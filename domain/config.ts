@@ -132,6 +132,11 @@ export const configSchema = z
       .regex(/^(true|false|\d{1,2}|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/, 'expected true, false, a hop count, or comma-separated addresses/CIDRs')
       .default('false')
       .transform((v): boolean | number | string[] => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((a) => a.trim()))),
+    /**
+     * How long a referral's submission waits for its case to confirm it is registered (its first
+     * workflow task, on a worker) before the API answers 503 not-confirmed, to be retried with the same key.
+     */
+    HRDA_SUBMIT_CONFIRM_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
     /** Requests per minute per principal (per API process), before 429. */
     HRDA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     /**

@@ -9,9 +9,10 @@ import { run, type Log } from './run';
  * the Go module proxy. Only `npm run provision:topology` and `hrda topology up` build it: the dev
  * server path (`npm start`, `npm test`) never waits for this build.
  *
- * v1.29.1's go.mod has no `replace` directive, so `go install pkg@version` accepts it.
+ * v1.32.1's go.mod has no `replace` directive, so `go install pkg@version` accepts it; it asks for Go
+ * 1.26.8, the Go this machine has (v1.32.2 asks for 1.26.10).
  */
-export const temporalServerVersion = 'v1.29.1';
+export const temporalServerVersion = 'v1.32.1';
 const serverModule = 'go.temporal.io/server';
 
 /** Its own folder (GOBIN), so the `sql` tool's short name does not sit beside the CLI in .tools/bin. */

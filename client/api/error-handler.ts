@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { QueryNotRegisteredError, ServiceError } from '@temporalio/client';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { CaseIdRetiredError, InvalidInputError, RefusedError } from '../cases';
+import { CaseIdRetiredError, InvalidInputError, RefusedError, SubmissionNotConfirmedError } from '../cases';
 import { isStoreUnavailable } from '../../store/unavailable';
 import { isUnimplemented } from '../sandbox/unimplemented';
 import { notOnThisServer } from '../sandbox/not-on-this-server';
@@ -65,6 +65,10 @@ function toProblemError(err: FastifyError, req: FastifyRequest): ProblemError {
     return new ProblemError('invalid-input', `${summary}; each problem is listed under errors.`, err.issues.map((i) => ({ path: i.path, message: i.message, in: 'body' })));
   }
   if (err instanceof RefusedError) return new ProblemError('refused', err.message);
+  if (err instanceof SubmissionNotConfirmedError) {
+    req.log.warn({ route: req.routeOptions.url, method: req.method, requestId: req.id, waitedMs: err.waitedMs }, 'a submission was not confirmed in time: are the workers running?');
+    return new ProblemError('not-confirmed', `${err.message}.`, undefined, { 'retry-after': '5' });
+  }
   // The API derives a case's ID from the Idempotency-Key (routes/cases.ts asks first; this is the backstop).
   if (err instanceof CaseIdRetiredError) {
     return new ProblemError('case-id-retired', `${err.message}.`, [{ path: 'Idempotency-Key', message: 'made a case whose personal data was destroyed; a new referral needs a new key', in: 'headers' }]);

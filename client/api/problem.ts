@@ -43,6 +43,7 @@ export const problemKinds = {
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for a different request' },
   'not-implemented': { status: 501, title: 'The Temporal server this service runs on cannot do that' },
   'not-ready': { status: 503, title: 'The case is not ready yet' },
+  'not-confirmed': { status: 503, title: 'The service did not confirm the submission in time' },
   unavailable: { status: 503, title: 'A service this API depends on is unavailable' },
   'store-unavailable': { status: 503, title: "The service's store is unavailable" },
   internal: { status: 500, title: 'Internal server error' },

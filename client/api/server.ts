@@ -106,7 +106,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Reasons for legal holds are sealed under the case's key, as idempotent responses are.
   const codec = new EncryptionCodec(keyRing, dataKeys);
   const holds = new LegalHolds(deps.db, codec);
-  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys, archive, holds });
+  const restrictions = new CaseRestrictions(deps.db);
+  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys, archive, holds, restrictions, confirmWithinMs: deps.config.HRDA_SUBMIT_CONFIRM_SECONDS * 1000 });
 
   installProblemHandling(app);
   await installHardening(app, { requestsPerMinute: deps.config.HRDA_RATE_LIMIT_PER_MINUTE });
@@ -127,7 +128,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   if (deps.webUiUpstream) await installWebUiProxy(app, deps.webUiUpstream);
   registerHealthRoutes(app, { ...deps, archive: deps.archiveStatus ?? !deps.sandbox, ...(deps.sandbox ? { clock: deps.sandbox.clock } : {}) });
-  const restrictions = new CaseRestrictions(deps.db);
   registerCaseRoutes(app, { cases, temporal: deps.temporal, restrictions, caseIdSecret: deps.config.HRDA_SUBJECT_KEY, db: deps.db, ...(caseNow ? { now: caseNow } : {}) });
   registerCaseCommandRoutes(app, { cases, restrictions });
   registerDisclosureRoutes(app, { cases, ...(caseNow ? { now: caseNow } : {}) });

@@ -194,7 +194,7 @@ async function refuseRetiredKey(cases: CaseClient, caseId: string): Promise<void
 
 async function existingCase(cases: CaseClient, caseId: string): Promise<CaseView | undefined> {
   try {
-    return await cases.state(caseId);
+    return await cases.stateOfSubmitted(caseId);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;

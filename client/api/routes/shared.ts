@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../../../domain/actor';
 import type { Principal } from '../../../domain/auth';
+import { restrictedAccess } from '../../../domain/restriction';
 import type { CaseView } from '../../../machines/referral';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { CaseClient } from '../../cases';
@@ -32,8 +33,23 @@ export function actorOf(principal: Principal): Actor {
   return { role: principal.role, ...(principal.agency ? { agency: principal.agency } : {}), name: principal.sub };
 }
 
-/** The case and how much of it the caller reads, if they may know of it; otherwise the same 404 either way. */
+/**
+ * The case and how much of it the caller reads, if they may know of it; otherwise the same 404 either way.
+ *
+ * Restriction is decided before the case's workflow is touched (issue 17 item 6), from the marks the
+ * service recorded with the case's submission and each of its commands: a caller kept off a
+ * restricted case gets its 404 after one store read and one Temporal lookup by ID, which is what a
+ * case that does not exist costs (a store read, then a query the server refuses without running any
+ * code), so the time of the answer does not tell them the case exists. Reading the case would cost a
+ * workflow task on a worker, three times as long. The live view decides again after (it may have
+ * been restricted a moment ago by another API process): a refusal either way is the same 404.
+ */
 export async function readCaseFor(cases: CaseClient, caseId: string, principal: Principal): Promise<{ view: CaseView; access: Exclude<CaseAccess, 'none'> }> {
+  const recorded = await cases.recordedRestriction(caseId);
+  if (recorded && restrictedAccess(principal, recorded) === 'hidden') {
+    await cases.lookUp(caseId);
+    throw caseNotFound(caseId);
+  }
   let view: CaseView;
   try {
     view = await cases.state(caseId);
