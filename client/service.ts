@@ -12,6 +12,10 @@ import { serverVersionWarning } from './server-version';
 import { registerSearchAttributes } from './search-attributes';
 import { codecLoginPath } from './api/codec';
 import { buildApi } from './api/server';
+import { createApiMetrics } from './metrics/api-metrics';
+import { serveMetrics } from './metrics/server';
+import { tracingClientInterceptors, tracingFromConfig } from './tracing/tracing';
+import { tracingWorkerOptions } from './tracing/worker-tracing';
 import { webUiPath, webUiUrl } from './api/web-ui';
 import { developmentTokenBanner } from './api/dev-tokens';
 import { startDevelopmentProvider, type DevelopmentProvider } from './api/identity/development-provider';
@@ -98,7 +102,14 @@ export async function startService(opts: {
     if (!usesEmbeddedServer(config)) throw new Error(`The sandbox runs its own time-skipping test server: unset TEMPORAL_ADDRESS (${config.TEMPORAL_ADDRESS}); HRDA_DEV_SERVER_PORT chooses its port.`);
   }
   // Before any worker or native connection: the SDK's and the core's lines through the service's logger, on stderr.
-  installRuntime(createLogger(config.HRDA_LOG_LEVEL, 'hrda-worker'));
+  // The worker's metrics are the SDK core's, served by the runtime: only a process that runs a worker binds them.
+  const workerMetricsAddress = runsWorker ? config.HRDA_WORKER_METRICS_ADDRESS : undefined;
+  const installed = installRuntime(createLogger(config.HRDA_LOG_LEVEL, 'hrda-worker'), workerMetricsAddress ? { metricsAddress: workerMetricsAddress } : {});
+  if (workerMetricsAddress) {
+    opts.log(installed
+      ? `Worker metrics (Prometheus) on http://${workerMetricsAddress}/metrics`
+      : `HRDA_WORKER_METRICS_ADDRESS is set but this process's SDK runtime was installed before the service started: the worker's metrics are not served on ${workerMetricsAddress}.`);
+  }
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => opts.log(`while stopping: ${err.message}`));
@@ -146,7 +157,13 @@ export async function startService(opts: {
       stops.push(() => devServer!.stop());
     }
 
-    const temporal = await connectClient(config, db, sandbox ? { channelArgs: { ...testServerChannelArgs } } : {});
+    // Traces only with an exporter configured: otherwise no span is made and no header added.
+    const tracing = tracingFromConfig(config, runsWorker && runsApi ? 'hrda' : runsWorker ? 'hrda-worker' : 'hrda-api');
+    if (tracing) {
+      stops.push(() => tracing.shutdown());
+      opts.log(`Traces (OpenTelemetry) exported to ${config.HRDA_OTEL_EXPORTER_OTLP_ENDPOINT}`);
+    }
+    const temporal = await connectClient(config, db, { ...(sandbox ? { channelArgs: { ...testServerChannelArgs } } : {}), ...(tracing ? { interceptors: tracingClientInterceptors() } : {}) });
     stops.push(() => temporal.connection.close());
     const versionWarning = await serverVersionWarning(temporal.connection);
     if (versionWarning) opts.log(versionWarning);
@@ -161,9 +178,9 @@ export async function startService(opts: {
     if (runsWorker) {
       opts.log('Starting the worker (bundling workflows)…');
       // One bundle for the worker and for the archiver, which replays each closed history against it.
-      const workflowBundle = await auditBundle();
+      const workflowBundle = await auditBundle({ tracing: Boolean(tracing) });
       const activities = createActivities({ db, client: temporal, taskQueue: config.HRDA_TASK_QUEUE, subjectSecret: config.HRDA_SUBJECT_KEY, ...defaultAdapters(config, db) });
-      const started = await createWorker(config, db, activities, { workflowBundle });
+      const started = await createWorker(config, db, activities, { workflowBundle, ...(tracing ? tracingWorkerOptions(tracing) : {}) });
       worker = started;
       const workerDone = started.run();
       stops.push(() => started.shutdown());
@@ -181,8 +198,11 @@ export async function startService(opts: {
     let api: FastifyInstance | undefined;
     if (runsApi) {
       const running = worker;
+      const metrics = config.HRDA_API_METRICS_ADDRESS ? createApiMetrics({ db, temporal, archive: !sandbox }) : undefined;
       // An API-only process reports the worker as 'external' on /health: workers are other processes.
       const built = await buildApi({
+        ...(metrics ? { metrics } : {}),
+        ...(tracing ? { tracer: tracing.tracer } : {}),
         config, db, temporal, ...(running ? { workerRunning: () => running.worker.getState() === 'RUNNING' } : {}), logger: createLogger(config.HRDA_LOG_LEVEL, 'hrda-api'),
         // The Web UI through the API's origin in development mode only (loopback, published secrets):
         // it takes no token, so it is never served on an address others can reach.
@@ -192,6 +212,11 @@ export async function startService(opts: {
       api = built;
       await built.listen({ host: config.HRDA_API_HOST, port: config.HRDA_API_PORT });
       stops.push(() => built.close());
+      if (metrics) {
+        const metricsServer = await serveMetrics(metrics.registry, config.HRDA_API_METRICS_ADDRESS!);
+        stops.push(() => metricsServer.close());
+        opts.log(`API metrics (Prometheus) on ${metricsServer.url}`);
+      }
     }
     const notes: string[] = [];
     // Tokens only in development mode, from the embedded provider: a real provider's are never ours to print.

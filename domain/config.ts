@@ -207,6 +207,25 @@ export const configSchema = z
     HRDA_ARCHIVE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
     /** Port of the embedded PostgreSQL (when HRDA_DATABASE_URL is unset). */
     HRDA_POSTGRES_PORT: port.default(7432),
+    /**
+     * Where the worker's Prometheus metrics are served (the SDK core's own exporter, `GET /metrics`):
+     * host:port, one port per worker process. Off when unset — in the embedded default too, where a
+     * fixed port would clash between services started side by side (tests, a sandbox beside `npm
+     * start`). Bind it to an address only the monitoring network reaches: it takes no token.
+     */
+    HRDA_WORKER_METRICS_ADDRESS: hostPort.optional(),
+    /**
+     * Where an API process serves its Prometheus metrics (`GET /metrics`): host:port, a listener of its
+     * own, never the API's port, so the load balancer that publishes the API cannot publish the
+     * metrics. Off when unset. It takes no token: bind it to an address only the monitoring network reaches.
+     */
+    HRDA_API_METRICS_ADDRESS: hostPort.optional(),
+    /**
+     * An OpenTelemetry collector's OTLP/HTTP endpoint (e.g. http://otel-collector:4318): traces of API
+     * requests, workflow starts and updates, workflow tasks and activities are exported to its /v1/traces.
+     * Off when unset: no span is made and no trace header added.
+     */
+    HRDA_OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected the collector\'s OTLP/HTTP endpoint, e.g. http://otel-collector:4318' }).optional(),
     /** Origins of the Temporal Web UI allowed to call the codec server; the embedded UI's by default. */
     HRDA_UI_ORIGIN: originsSchema.optional(),
   })

@@ -28,16 +28,32 @@ export function sdkLoggerOver(logger: Logger): SdkLogger {
  * and the core's (Rust) lines forwarded to it. Without this the core prints straight to stdout,
  * coloured, which broke `hrda simulate --json` (issue 18): everything now goes where `logger` writes,
  * which is stderr. Must run before anything creates a worker or a native connection; a runtime
- * installed already (a test's, or an earlier command's in the same process) is kept.
+ * installed already (a test's, or an earlier command's in the same process) is kept, and then
+ * `false` is returned: its telemetry, metrics included, is whatever that one was given.
+ *
+ * With `metricsAddress` (host:port) the core serves its own Prometheus metrics there at `/metrics`
+ * (`temporal_` names: workflow task schedule-to-start latency, poll and task failures, sticky cache…).
+ * Their labels are the SDK's — namespace, task queue, workflow and activity type — never a
+ * workflow ID or a payload. Counters carry `_total` and durations are in seconds, as Prometheus names them.
  */
-export function installRuntime(logger: Logger): void {
+export function installRuntime(logger: Logger, opts: { metricsAddress?: string } = {}): boolean {
   const level = coreLevel[logger.level as keyof typeof coreLevel] ?? 'WARN';
   try {
     Runtime.install({
       logger: sdkLoggerOver(logger),
-      telemetryOptions: { logging: { forward: {}, filter: { core: level, other: 'ERROR' } } },
+      telemetryOptions: {
+        logging: { forward: {}, filter: { core: level, other: 'ERROR' } },
+        ...(opts.metricsAddress ? { metrics: workerMetrics(opts.metricsAddress) } : {}),
+      },
     });
+    return true;
   } catch (err) {
     if (!(err instanceof IllegalStateError)) throw err;
+    return false;
   }
 }
+
+/** The core's Prometheus exporter on `bindAddress`, named as Prometheus conventions (and deploy/prometheus's rules) expect. */
+export const workerMetrics = (bindAddress: string) => ({
+  prometheus: { bindAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true },
+});

@@ -8,6 +8,7 @@ import { isUnimplemented } from '../sandbox/unimplemented';
 import { notOnThisServer } from '../sandbox/not-on-this-server';
 import { fieldPath, unknownFieldMessage } from '../../domain/strict-input';
 import { caseNotFound, problemContentType, ProblemError, type FieldProblem } from './problem';
+import { noteProblemSent } from './problem-sent';
 
 /** What a caller is told to wait when the store is down: a restarted PostgreSQL is back within seconds. */
 const storeRetryAfterSeconds = 5;
@@ -22,6 +23,7 @@ export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: F
   const problem = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
     ? new ProblemError('uri-too-long', 'A path parameter is longer than any identifier this API issues.')
     : new ProblemError('malformed-request', 'The request URL cannot be read.');
+  noteProblemSent(reply, problem.kind);
   return reply.code(problem.status).type(problemContentType).send(problem.toProblem(''));
 }
 
@@ -32,6 +34,7 @@ export function installProblemHandling(app: FastifyInstance): void {
 }
 
 function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: ProblemError) {
+  noteProblemSent(reply, problem.kind);
   return reply
     .code(problem.status)
     .headers(problem.headers)

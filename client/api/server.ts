@@ -28,6 +28,10 @@ import type { SandboxClock } from '../sandbox/clock';
 import { registerLegalHoldRoutes } from './routes/legal-holds';
 import { LegalHolds } from '../../store/holds/legal-holds';
 import { installWebUiProxy } from './web-ui';
+import type { ApiMetrics } from '../metrics/api-metrics';
+import { installHttpMetrics } from '../metrics/http';
+import type { Tracer } from '@opentelemetry/api';
+import { installHttpSpans } from '../tracing/http-spans';
 
 export interface ApiDeps {
   config: Config;
@@ -56,6 +60,10 @@ export interface ApiDeps {
   sandbox?: { clock: SandboxClock };
   /** Development mode: the dev server's Web UI to serve under /ui, same-origin with the codec (./web-ui.ts). */
   webUiUpstream?: string;
+  /** Counts every answer into these metrics (client/metrics), which a listener of their own serves; none by default. */
+  metrics?: ApiMetrics;
+  /** A span for each request, active while it is handled (client/tracing); none by default. */
+  tracer?: Tracer;
 }
 
 /**
@@ -80,6 +88,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   // First, so that every route, a plugin's too, is in the catalogue with its declared access.
   installRouteCatalogue(app);
+  // Before any plugin scope: its hook then sees every answer, a plugin's too.
+  if (deps.metrics) installHttpMetrics(app, deps.metrics);
+  if (deps.tracer) installHttpSpans(app, deps.tracer);
   // Bodies are JSON: anything else is 415 rather than a string that fails validation.
   app.removeContentTypeParser('text/plain');
   installJsonBodies(app);

@@ -11,6 +11,7 @@ import { archivedHistories } from '../archive/archived-histories';
 import { firstTimelineDifference, firstValueDifference, type TimelineDifference } from './compare';
 import { eventsOf, startedAttributes, workflowTypeOf, type History } from './history';
 import { rebuildTimeline, type RebuiltCase } from './rebuild-timeline';
+import { tracingWorkflowInterceptorModule } from '../tracing/workflow-module';
 
 /**
  * `hrda audit replay`: a case's Temporal history checked three ways —
@@ -59,8 +60,12 @@ export interface AuditOptions {
 }
 
 /** The current workflow code, bundled as the worker bundles it. */
-export function auditBundle(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, ...workflowBundleOptions, logger: new DefaultLogger('WARN') });
+export function auditBundle(opts: { tracing?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath, ...workflowBundleOptions, logger: new DefaultLogger('WARN'),
+    // With tracing on, the worker's bundle holds the tracing interceptors (client/tracing/worker-tracing.ts).
+    ...(opts.tracing ? { workflowInterceptorModules: [tracingWorkflowInterceptorModule] } : {}),
+  });
 }
 
 /** Every run of the workflow, oldest first (a case that continued as new has several). */

@@ -25,6 +25,10 @@ export interface TopologyLayout {
     /** The deployment's identity endpoint: the JWKS Temporal and the API check tokens against. */
     identity: number;
     api: [number, number];
+    /** Where each HRDA worker process serves the SDK's Prometheus metrics (HRDA_WORKER_METRICS_ADDRESS). */
+    workerMetrics: [number, number];
+    /** Where each API process serves its own metrics (HRDA_API_METRICS_ADDRESS): never the API's port. */
+    apiMetrics: [number, number];
   };
 }
 
@@ -55,6 +59,8 @@ export function topologyLayout(opts: { basePort?: number; dir?: string } = {}): 
       membership: { frontend: base + 133, history: base + 134, matching: base + 135, internalFrontend: base + 136, temporalWorker: base + 139 },
       identity: base + 90,
       api: [base + 81, base + 82],
+      workerMetrics: [base + 91, base + 92],
+      apiMetrics: [base + 93, base + 94],
     },
   };
 }

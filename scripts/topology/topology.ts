@@ -122,6 +122,11 @@ function environment(layout: TopologyLayout, tools: TemporalServerTools, secrets
     HRDA_OUTBOX_DIR: f.outbox,
     HRDA_API_PORT_1: String(p.api[0]),
     HRDA_API_PORT_2: String(p.api[1]),
+    // Metrics on loopback: the Prometheus of deploy/prometheus/prometheus.yml scrapes them on this machine.
+    HRDA_WORKER_METRICS_ADDRESS_1: `127.0.0.1:${p.workerMetrics[0]}`,
+    HRDA_WORKER_METRICS_ADDRESS_2: `127.0.0.1:${p.workerMetrics[1]}`,
+    HRDA_API_METRICS_ADDRESS_1: `127.0.0.1:${p.apiMetrics[0]}`,
+    HRDA_API_METRICS_ADDRESS_2: `127.0.0.1:${p.apiMetrics[1]}`,
   };
 }
 

@@ -10,6 +10,10 @@ import { OutboxMail } from '../../activities/mail.outbox';
 import { LocalPoliceSystems } from '../../activities/police-systems.local';
 import type { PoliceSystems } from '../../activities/police-systems.port';
 import { buildApi } from '../../client/api/server';
+import { createApiMetrics } from '../../client/metrics/api-metrics';
+import { serveMetrics, type MetricsServer } from '../../client/metrics/server';
+import { tracingClientInterceptors, type Tracing } from '../../client/tracing/tracing';
+import { tracingWorkerOptions } from '../../client/tracing/worker-tracing';
 import type { ApiRole } from '../../domain/auth';
 import { parseConfig, type Config } from '../../domain/config';
 import { dataConverterFor, workerDataConverterFor } from '../../worker/codec';
@@ -41,6 +45,8 @@ export interface ApiHarness {
   app: FastifyInstance;
   /** What the worker refused as not encrypted (encoding and size of each payload). */
   refusedPayloads: object[];
+  /** Where the first app's metrics are served (with `metrics: true`), as `hrda start` serves them on HRDA_API_METRICS_ADDRESS. */
+  metricsUrl?: string;
   /** A second API on the same Temporal: a restarted service that remembers nothing in memory. */
   freshApp(): Promise<FastifyInstance>;
   stop(): Promise<void>;
@@ -54,6 +60,10 @@ export interface ApiHarnessOptions {
   logger?: FastifyBaseLogger;
   /** A database of the test's own choosing (a PostgreSQL it stops and restarts); one on the run's server by default. */
   database?: TestDatabase;
+  /** Count the first app's requests into metrics served on a listener of their own (client/metrics). */
+  metrics?: boolean;
+  /** Trace the API's requests, the client's starts and updates and the worker's tasks (client/tracing); the bundle must hold the tracing interceptors. */
+  tracing?: Tracing;
 }
 
 /** The bundle should be built with workflowBundleOptions (worker/bundle), or failures raised in workflows are stored in clear. */
@@ -76,7 +86,7 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
   const workerDataConverter = workerDataConverterFor(config, database.db, (_message, fields) => void refusedPayloads.push(fields));
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
-  const temporal = new Client({ connection, namespace: server.namespace, dataConverter });
+  const temporal = new Client({ connection, namespace: server.namespace, dataConverter, ...(opts.tracing ? { interceptors: tracingClientInterceptors() } : {}) });
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace: server.namespace,
@@ -91,18 +101,23 @@ export async function startApiHarness(workflowBundle: WorkflowBundleWithSourceMa
       mail: new OutboxMail(path.join(dir, 'outbox')),
       police: opts.police ?? new LocalPoliceSystems(),
     }),
+    ...(opts.tracing ? tracingWorkerOptions(opts.tracing) : {}),
   });
   const running = worker.run();
   const apps: FastifyInstance[] = [];
-  const freshApp = async () => {
-    const app = await buildApi({ config, db: database.db, temporal, workerRunning: () => worker.getState() === 'RUNNING', ...(opts.logger ? { logger: opts.logger } : {}) });
+  const freshApp = async (extra: { metrics?: ReturnType<typeof createApiMetrics> } = {}) => {
+    const app = await buildApi({ config, db: database.db, temporal, workerRunning: () => worker.getState() === 'RUNNING', ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.tracing ? { tracer: opts.tracing.tracer } : {}), ...extra });
     apps.push(app);
     return app;
   };
-  const app = await freshApp();
+  const metrics = opts.metrics ? createApiMetrics({ db: database.db, temporal, archive: true }) : undefined;
+  const metricsServer: MetricsServer | undefined = metrics ? await serveMetrics(metrics.registry, '127.0.0.1:0') : undefined;
+  const app = await freshApp(metrics ? { metrics } : {});
   return {
-    server, database, temporal, config, app, freshApp, refusedPayloads,
+    server, database, temporal, config, app, freshApp: () => freshApp(), refusedPayloads,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async stop() {
+      await metricsServer?.close();
       for (const a of apps) await a.close();
       worker.shutdown();
       await running;
