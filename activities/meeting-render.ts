@@ -10,7 +10,8 @@ import type { MaracCategory } from '../domain/marac';
 import type { Attendance, OutstandingAction, RolledOver } from '../machines/meeting';
 import type { CaseView, MatrixAction } from '../machines/referral';
 import type { MeetingRef, PapersItem } from '../workflows/meeting-activity-types';
-import { escapeHtml, notificationFooter } from './notify';
+import { escapeHtml } from '../domain/text';
+import { notificationFooter } from './notify';
 
 /**
  * The papers a meeting circulates — the daily pack, the HRDAP case summaries, the minutes and

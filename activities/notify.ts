@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { notificationSchema, type Notification } from '../domain/notification';
 import { recipientWithheldType } from '../domain/perpetrator-safety';
 import type { Profile } from '../domain/profile';
+import { escapeHtml } from '../domain/text';
 import { getProfile } from '../domain/profiles';
 import type { MailPort, OutgoingMail } from './mail.port';
 
@@ -110,10 +111,4 @@ export function renderHtml(n: Notification): string {
     '</html>',
     '',
   ].join('\n');
-}
-
-const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => htmlEntities[c] ?? c);
 }

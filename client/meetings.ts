@@ -3,6 +3,8 @@ import {
   WorkflowUpdateFailedError, WorkflowUpdateStage, type Client, type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { getVtimezoneComponent } from '@touch4it/ical-timezones';
+import ical, { escape, ICalCalendarMethod, ICalEventTransparency } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { actorSchema, type Actor } from '../domain/actor';
@@ -365,125 +367,56 @@ export async function ensureMeetingSchedules(client: Client, profile: Profile, t
 
 const icsWeekday: Record<Weekday, string> = { monday: 'MO', tuesday: 'TU', wednesday: 'WE', thursday: 'TH', friday: 'FR', saturday: 'SA', sunday: 'SU' };
 
-// Europe/London as RFC 5545 describes it: BST from the last Sunday of March 01:00 UTC, GMT from the last Sunday of October.
-const londonVtimezone = [
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/London',
-  'X-LIC-LOCATION:Europe/London',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:+0000',
-  'TZOFFSETTO:+0100',
-  'TZNAME:BST',
-  'DTSTART:19700329T010000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0000',
-  'TZNAME:GMT',
-  'DTSTART:19701025T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
-
-/** RFC 5545 TEXT: backslash, semicolon, comma and line breaks escaped. */
-export const icsText = (text: string) => text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
-
-/** RFC 5545 §3.1: lines longer than 75 octets are folded, continuation lines starting with a space. */
-function fold(line: string): string {
-  const out: string[] = [];
-  let current = '';
-  let bytes = 0;
-  for (const ch of line) {
-    const size = Buffer.byteLength(ch, 'utf8');
-    if (bytes + size > (out.length === 0 ? 75 : 74)) {
-      out.push(current);
-      current = '';
-      bytes = 0;
-    }
-    current += ch;
-    bytes += size;
-  }
-  out.push(current);
-  return out.join('\r\n ');
-}
-
-const localStamp = (at: Instant) => DateTime.fromISO(at, { zone: calendarZone }).toFormat("yyyyMMdd'T'HHmmss");
-const utcStamp = (at: Date | Instant) => DateTime.fromJSDate(typeof at === 'string' ? new Date(at) : at, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss'Z'");
-
 /**
  * The meeting series of a profile from `from` to `to` (inclusive) as an iCalendar file for
- * agencies' calendars: a VTIMEZONE for Europe/London, one VEVENT per daily meeting (bank
- * holidays and non-meeting days left out) and the management meeting as a monthly series
- * (e.g. RRULE:FREQ=MONTHLY;BYDAY=4WE). Carries no personal data.
+ * agencies' calendars (ical-generator, with the Europe/London VTIMEZONE from @touch4it/ical-timezones):
+ * one VEVENT per daily meeting (bank holidays and non-meeting days left out) and the management
+ * meeting as a monthly series (e.g. RRULE:FREQ=MONTHLY;BYDAY=4WE). Carries no personal data.
  */
 export function meetingSeriesIcs(profile: Profile, from: LocalDate, to: LocalDate, opts: { now?: Date } = {}): string {
-  const stamp = utcStamp(opts.now ?? new Date());
+  const stamp = opts.now ?? new Date();
   const agency = (id: string | null) => (id ? (profile.agencies.find((a) => a.id === id)?.name ?? id) : null);
   const meetings = meetingsBetween(profile, localDateSchema.parse(from), localDateSchema.parse(to));
-  const events: string[][] = meetings
-    .filter((m) => m.kind === 'daily')
-    .map((m) => [
-      'BEGIN:VEVENT',
-      `UID:${meetingWorkflowId(profile.id, 'daily', m.date)}@hrda`,
-      `DTSTAMP:${stamp}`,
-      `DTSTART;TZID=${calendarZone}:${localStamp(m.meetingAt)}`,
-      `DTEND;TZID=${calendarZone}:${localStamp(plusDuration(m.meetingAt, profile.dailyMeeting.duration))}`,
-      `SUMMARY:${icsText(`${profile.dailyMeeting.name ?? 'HRDA daily meeting'} (${profile.name})`)}`,
-      `DESCRIPTION:${icsText(`Facilitated by ${agency(m.facilitator) ?? 'the rota'}. Papers are circulated by secure mail when the agenda freezes.`)}`,
-      'CATEGORIES:HRDA',
-      'TRANSP:OPAQUE',
-      'END:VEVENT',
-    ]);
+  // Each event carries the zone, not the calendar: with a calendar zone ical-generator writes DTSTAMP
+  // as a floating local time, where RFC 5545 §3.8.7.2 wants UTC.
+  const calendar = ical({
+    prodId: '//HRDA case service//Meeting series//EN',
+    method: ICalCalendarMethod.PUBLISH,
+    // ical-generator writes the name as it is given: escaped here as the TEXT it is.
+    name: escape(`${profile.name} meetings`, false),
+    timezone: { name: null, generator: getVtimezoneComponent },
+    x: { 'X-WR-TIMEZONE': calendarZone },
+  });
+  const london = (at: Instant) => DateTime.fromISO(at).setZone(calendarZone);
+  const event = (uid: string, meetingAt: Instant, duration: string, summary: string, description: string, repeating?: string) =>
+    calendar.createEvent({
+      id: uid, stamp, start: london(meetingAt), end: london(plusDuration(meetingAt, duration)), timezone: calendarZone, summary, description,
+      categories: [{ name: 'HRDA' }], transparency: ICalEventTransparency.OPAQUE, ...(repeating ? { repeating } : {}),
+    });
+  for (const m of meetings.filter((x) => x.kind === 'daily')) {
+    event(`${meetingWorkflowId(profile.id, 'daily', m.date)}@hrda`, m.meetingAt, profile.dailyMeeting.duration,
+      `${profile.dailyMeeting.name ?? 'HRDA daily meeting'} (${profile.name})`,
+      `Facilitated by ${agency(m.facilitator) ?? 'the rota'}. Papers are circulated by secure mail when the agenda freezes.`);
+  }
   // [002] 3.8: each MARAC of the series, with its papers deadline (3.4).
   const marac = profile.marac;
   if (marac) {
-    events.push(...meetings.filter((m) => m.kind === 'marac').map((m) => [
-      'BEGIN:VEVENT',
-      `UID:${meetingWorkflowId(profile.id, 'marac', m.date)}@hrda`,
-      `DTSTAMP:${stamp}`,
-      `DTSTART;TZID=${calendarZone}:${localStamp(m.meetingAt)}`,
-      `DTEND;TZID=${calendarZone}:${localStamp(plusDuration(m.meetingAt, marac.duration))}`,
-      `SUMMARY:${icsText(`${marac.name} (${profile.name})`)}`,
-      `DESCRIPTION:${icsText(`Chaired by ${agency(m.kind === 'marac' ? m.chair : null) ?? 'the chair'}. Papers are circulated by ${m.kind === 'marac' ? DateTime.fromISO(m.papersBy, { zone: calendarZone }).toFormat('cccc d LLLL, HH:mm') : ''}.`)}`,
-      'CATEGORIES:HRDA',
-      'TRANSP:OPAQUE',
-      'END:VEVENT',
-    ]));
+    for (const m of meetings) {
+      if (m.kind !== 'marac') continue;
+      event(`${meetingWorkflowId(profile.id, 'marac', m.date)}@hrda`, m.meetingAt, marac.duration, `${marac.name} (${profile.name})`,
+        `Chaired by ${agency(m.chair) ?? 'the chair'}. Papers are circulated by ${london(m.papersBy).toFormat('cccc d LLLL, HH:mm')}.`);
+    }
   }
-  const monthly = meetings.filter((m) => m.kind === 'monthly');
-  const first = monthly[0];
+  const first = meetings.find((x) => x.kind === 'monthly');
   const m = profile.monthlyMeeting;
   if (first && m) {
     const until = DateTime.fromISO(to, { zone: calendarZone }).endOf('day').toUTC();
-    events.push([
-      'BEGIN:VEVENT',
-      `UID:${meetingWorkflowId(profile.id, 'monthly', first.date)}-series@hrda`,
-      `DTSTAMP:${stamp}`,
-      `DTSTART;TZID=${calendarZone}:${localStamp(first.meetingAt)}`,
-      `DTEND;TZID=${calendarZone}:${localStamp(plusDuration(first.meetingAt, m.duration))}`,
-      `RRULE:FREQ=MONTHLY;BYDAY=${m.nth}${icsWeekday[m.weekday]};UNTIL=${until.toFormat("yyyyMMdd'T'HHmmss'Z'")}`,
-      `SUMMARY:${icsText(`HRDAP monthly management meeting (${profile.name})`)}`,
-      `DESCRIPTION:${icsText(`Case summaries are circulated and quality-assured ${m.qaBefore === 'P7D' ? 'a week' : m.qaBefore} before the meeting.`)}`,
-      'CATEGORIES:HRDA',
-      'TRANSP:OPAQUE',
-      'END:VEVENT',
-    ]);
+    event(`${meetingWorkflowId(profile.id, 'monthly', first.date)}-series@hrda`, first.meetingAt, m.duration, `HRDAP monthly management meeting (${profile.name})`,
+      `Case summaries are circulated and quality-assured ${m.qaBefore === 'P7D' ? 'a week' : m.qaBefore} before the meeting.`,
+      `RRULE:FREQ=MONTHLY;BYDAY=${m.nth}${icsWeekday[m.weekday]};UNTIL=${until.toFormat("yyyyMMdd'T'HHmmss'Z'")}`);
   }
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//HRDA case service//Meeting series//EN',
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
-    `X-WR-CALNAME:${icsText(`${profile.name} meetings`)}`,
-    `X-WR-TIMEZONE:${calendarZone}`,
-    ...londonVtimezone,
-    ...events.flat(),
-    'END:VCALENDAR',
-  ];
-  return lines.map(fold).join('\r\n') + '\r\n';
+  // RFC 5545 §3.1: every content line ends with CRLF, the last one too.
+  return `${calendar.toString()}\r\n`;
 }
 
 // ---------------------------------------------------------------- scenario steps (CONTRACT.md §3)

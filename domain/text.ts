@@ -41,3 +41,10 @@ export const textLimits = {
   note: 20_000,
   summary: 10_000,
 } as const;
+
+/**
+ * Text as it is written into HTML (pages, meeting packs, emails): the service's one escaping
+ * function, which the eta templates use too. Nothing absent is shown: null and undefined are empty.
+ */
+const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => htmlEntities[c]!);

@@ -34,6 +34,8 @@ export const decodingRoles = ['administrator', 'chair', 'auditor'] as const sati
 export const encodingRoles = ['administrator'] as const satisfies readonly ApiRole[];
 
 export const codecSessionCookie = 'hrda_codec';
+/** Sent back only to the codec routes, never readable by a script, never on a request another site starts. */
+const sessionCookieScope = { path: '/codec', httpOnly: true, sameSite: 'strict' } as const;
 /** The access log's caseId for payloads that name no case (the Web UI does not say which workflow it reads). */
 export const unidentifiedCase = 'unidentified';
 
@@ -98,7 +100,7 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
   /** As the API authenticates (client/api/auth.ts), with a session opened at the login page as the alternative to a token. */
   const authenticate = async (req: FastifyRequest): Promise<Principal> => {
     const token = bearerToken(req.headers.authorization);
-    const reference = token ? undefined : sessionReference(req.headers.cookie);
+    const reference = token ? undefined : sessionReference(req);
     if (reference === undefined) {
       return (await authenticateToken(token, deps.verifier, now(), `Send a bearer token (Authorization: Bearer <JWT>), or sign in at ${codecLoginPath}.`)).principal;
     }
@@ -265,15 +267,15 @@ export function registerCodecRoutes(fastify: FastifyInstance, deps: CodecRouteDe
     const at = now();
     const session = await sessions.open(principal, new Date(exp * 1000), at);
     const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - at.getTime()) / 1000));
-    reply.header('set-cookie', `${codecSessionCookie}=${session.reference}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${req.protocol === 'https' ? '; Secure' : ''}`);
+    reply.setCookie(codecSessionCookie, session.reference, { ...sessionCookieScope, maxAge, secure: 'auto' });
     return { sub: principal.sub, role: principal.role, decodes: (decodingRoles as readonly string[]).includes(principal.role), expiresAt: session.expiresAt.toISOString() };
   });
 
   // Ends the session its cookie names, if any: nothing to protect.
   app.delete('/codec/session', { config: { access: { public: true } }, onRequest: sameOriginOnly, schema: { hide: true, tags: ['codec'], summary: 'End the codec session' } }, async (req, reply) => {
-    const reference = sessionReference(req.headers.cookie);
+    const reference = sessionReference(req);
     if (reference !== undefined) await sessions.close(reference);
-    reply.header('set-cookie', `${codecSessionCookie}=; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=0`);
+    reply.clearCookie(codecSessionCookie, sessionCookieScope);
     return reply.code(204).send();
   });
 
@@ -293,14 +295,8 @@ async function sameOriginOnly(req: FastifyRequest): Promise<void> {
   if (origin !== undefined && origin !== `${req.protocol}://${req.host}`) throw new ProblemError('forbidden', 'The codec session is set from the login page of this server only.');
 }
 
-/** The session reference of the codec cookie, if the request carries one. */
-function sessionReference(cookieHeader: string | undefined): string | undefined {
-  for (const part of (cookieHeader ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === codecSessionCookie && value.join('=')) return value.join('=');
-  }
-  return undefined;
-}
+/** The session reference of the codec cookie (parsed by @fastify/cookie), if the request carries one. */
+const sessionReference = (req: FastifyRequest): string | undefined => req.cookies[codecSessionCookie] || undefined;
 
 /** What the Web UI shows for a payload whose personal data was destroyed: when, and nothing else. */
 function destroyedPlaceholder(err: PersonalDataDestroyedError): Payload {

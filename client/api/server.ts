@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { validatorCompiler } from 'fastify-type-provider-zod';
@@ -111,6 +112,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   installProblemHandling(app);
   await installHardening(app, { requestsPerMinute: deps.config.HRDA_RATE_LIMIT_PER_MINUTE });
+  // The codec server's session cookie (./codec.ts) is read and written by @fastify/cookie.
+  await app.register(fastifyCookie);
   const verifier = deps.verifier ?? createTokenVerifier(identitySettingsFrom(deps.config));
   installAuthentication(app, { verifier, ...(deps.now ? { now: deps.now } : {}) });
   installAccessLogging(app, accessLog, deps.now);

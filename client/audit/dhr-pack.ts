@@ -3,13 +3,14 @@ import { DateTime } from 'luxon';
 import type { MeetingKind } from '../../domain/agenda';
 import { calendarZone } from '../../domain/calendar';
 import type { LegalHold } from '../../domain/legal-hold';
+import { escapeHtml } from '../../domain/text';
 import type { TimelineEntry } from '../../domain/timeline';
 import type { CaseView } from '../../machines/referral';
 import type { AccessLog, AccessLogEntry } from '../api/access-log';
 import type { CaseClient } from '../cases';
 import type { MeetingPapers } from '../meeting-papers';
 import type { MeetingClient } from '../meetings';
-import { accessLogTable, escapeHtml, londonTime, reportPage, timelineTable } from './report-html';
+import { accessLogTable, londonTime, reportPage, timelineTable } from './report-html';
 import { actorInWords, codeInWords } from './timeline-words';
 
 /**

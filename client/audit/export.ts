@@ -3,10 +3,11 @@ import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { AccessLog} from '../api/access-log';
 import { type AccessLogEntry } from '../api/access-log';
+import { escapeHtml } from '../../domain/text';
 import { auditCase, type AuditOptions, type CaseAudit } from './audit-case';
 import { auditFindings } from './findings';
 import { eventsOf, eventTimeMs } from './history';
-import { accessLogTable, escapeHtml, londonTime, reportPage, timelineTable, verdict } from './report-html';
+import { accessLogTable, londonTime, reportPage, timelineTable, verdict } from './report-html';
 
 export interface ExportOptions extends AuditOptions {
   /** The bundle's folder; created if missing. */

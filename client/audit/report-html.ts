@@ -1,5 +1,8 @@
+import { fileURLToPath } from 'node:url';
+import { Eta } from 'eta';
 import { DateTime } from 'luxon';
 import { calendarZone } from '../../domain/calendar';
+import { escapeHtml } from '../../domain/text';
 import type { TimelineEntry } from '../../domain/timeline';
 import type { AccessLogEntry } from '../api/access-log';
 import { actorInWords, codeInWords, eventInWords, reasonOf, roleInWords } from './timeline-words';
@@ -9,8 +12,13 @@ import { actorInWords, codeInWords, eventInWords, reasonOf, roleInWords } from '
  * value from a case is escaped; the pages load nothing and run no script (their CSP forbids it),
  * so a rationale or a summary can never become markup.
  */
-const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => entities[c]!);
+/**
+ * The pages' templates (./templates, eta): `<%= %>` escapes with the service's one escaping
+ * function, `<%~ %>` inserts HTML this module built from escaped parts. A template file's last
+ * newline is the file's, not the output's.
+ */
+const templates = new Eta({ views: fileURLToPath(new URL('./templates', import.meta.url)), escapeFunction: escapeHtml, autoTrim: false, cache: true });
+const render = (name: string, data: object): string => templates.render(name, data).replace(/\n$/, '');
 
 /** An instant as people in England and Wales read it: London wall clock, with GMT/BST and the offset. */
 export const londonTime = (at: string): string => {
@@ -45,20 +53,12 @@ const facts = (data: Record<string, unknown>, leaveOut?: string): string => {
 };
 
 export function timelineTable(timeline: readonly TimelineEntry[]): string {
-  if (timeline.length === 0) return '<p>No entries.</p>';
-  const rows = timeline.map((e, i) => {
+  // The contract's code stays beside the words, for whoever reads the JSON alongside.
+  const entries = timeline.map((e) => {
     const why = reasonOf(e);
-    // The contract's code stays beside the words, for whoever reads the JSON alongside.
-    return `<tr id="entry-${i}">
-  <td>${i + 1}</td><td>${when(e.at)}</td><td>${escapeHtml(eventInWords(e.type))}<br><small><code>${escapeHtml(e.type)}</code></small></td><td>${facts(e.data as Record<string, unknown>, why?.field)}</td><td>${escapeHtml(actorInWords(e.actor))}</td><td>${escapeHtml(why?.text ?? '')}</td>
-</tr>`;
+    return { at: e.at, type: e.type, details: facts(e.data as Record<string, unknown>, why?.field), who: actorInWords(e.actor), why: why?.text };
   });
-  return `<table>
-<thead><tr><th>#</th><th>When (Europe/London)</th><th>What</th><th>Details</th><th>Who</th><th>Why</th></tr></thead>
-<tbody>
-${rows.join('\n')}
-</tbody>
-</table>`;
+  return render('timeline', { entries, when, eventInWords });
 }
 
 const style = `
@@ -77,20 +77,7 @@ small code { color: #666; }
 
 /** A complete page: escaped title, the body as given (built from escaped parts only), and any style of the page's own. */
 export function page(title: string, body: string, extraStyle = ''): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>${style}${extraStyle}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+  return `${render('page', { title, body, style: style + extraStyle })}\n`;
 }
 
 export function timelinePage(caseId: string, timeline: readonly TimelineEntry[], opts: { generatedAt?: Date } = {}): string {
@@ -113,13 +100,7 @@ export function factsTable(rows: readonly [string, unknown][]): string {
 }
 
 export function accessLogTable(entries: readonly AccessLogEntry[]): string {
-  if (entries.length === 0) return '<p>No reads or disclosures of this case are recorded in the access log.</p>';
-  return `<table>
-<thead><tr><th>When (Europe/London)</th><th>Who</th><th>Role</th><th>Agency</th><th>Action</th><th>Route</th><th>View</th><th>Purpose</th></tr></thead>
-<tbody>
-${entries.map((e) => `<tr><td>${when(e.at)}</td><td>${escapeHtml(e.sub)}</td><td>${escapeHtml(e.role ? roleInWords(e.role) : '')}</td><td>${escapeHtml(e.agency ?? '')}</td><td>${escapeHtml(e.action)}</td><td><code>${escapeHtml(e.route)}</code></td><td>${escapeHtml(e.view)}</td><td>${escapeHtml(e.purpose)}</td></tr>`).join('\n')}
-</tbody>
-</table>`;
+  return render('access-log', { entries, when, roleInWords });
 }
 
 export function reportPage(title: string, intro: string, sections: readonly ReportSection[]): string {

@@ -1,3 +1,4 @@
+import Table from 'cli-table3';
 import { DateTime } from 'luxon';
 import { calendarZone } from '../../domain/calendar';
 
@@ -39,10 +40,15 @@ export function fromNow(at: string | null | undefined, now: Date = new Date()): 
   return DateTime.fromISO(at).toRelative({ base: DateTime.fromJSDate(now) }) ?? '';
 }
 
+/** No borders: columns two spaces apart, and a rule under the header only (`compact`). */
+const tableChars = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', right: '', 'right-mid': '', mid: '─', 'mid-mid': '  ', middle: '  ',
+};
+
 /**
- * A plain-text table: a header, a rule, and the rows, columns padded to their widest cell and
- * cut to `maxWidth` characters each. (cli-table3 is the project's recommended renderer; this
- * stands in until it is a dependency.)
+ * A plain-text table (cli-table3, which measures cells by their display width): a header, a rule,
+ * and the rows, each cell on one line and cut to `maxWidth` characters, an empty one shown as a dash.
  */
 export function renderTable(headers: readonly string[], rows: readonly (readonly (string | number | undefined | null)[])[], opts: { maxWidth?: number } = {}): string {
   const maxWidth = opts.maxWidth ?? 40;
@@ -50,10 +56,10 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
     const text = v === undefined || v === null || v === '' ? '—' : String(v).replace(/\s+/g, ' ');
     return text.length > maxWidth ? `${text.slice(0, maxWidth - 1)}…` : text;
   };
-  const table = [headers.map((h) => cell(h)), ...rows.map((r) => headers.map((_, i) => cell(r[i])))];
-  const widths = headers.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(table[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...table.slice(1).map(line)].join('\n');
+  const table = new Table({ head: headers.map(cell), chars: tableChars, style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 } });
+  table.push(...rows.map((r) => headers.map((_, i) => cell(r[i]))));
+  // cli-table3 pads the last column too: trailing spaces would only get in the way of grep and diff.
+  return table.toString().split('\n').map((line) => line.trimEnd()).join('\n');
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { stringify } from 'csv-stringify/sync';
 import { localDate } from '../../domain/calendar';
 import {
   ageBand, ageBands, ageOn, ethnicities, genders, isDisabled, isLgbtPlus, isMale, isRaciallyMinoritised, sexualities,
@@ -211,17 +212,18 @@ export function safeLivesRows(r: SafeLivesReport): ReturnRow[] {
   return rows;
 }
 
-const csvCell = (v: string | number | null | undefined) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-/** RFC 4180 CSV, one row per measure, with the period on every row so that returns can be concatenated. */
+/**
+ * RFC 4180 CSV, one row per measure, with the period on every row so that returns can be concatenated.
+ * A line break alone is quoted too (csv-stringify quotes only its own record delimiter by default).
+ */
 export function renderSafeLivesCsv(r: SafeLivesReport): string {
-  const header = ['from', 'to', 'profile', 'section', 'measure', 'count', 'percent_of_cases', 'no', 'declined', 'not_recorded'];
-  const lines = safeLivesRows(r).map((row) =>
-    [r.from, r.to, r.profile ?? 'all', row.section, row.measure, row.count, row.percent, row.no, row.declined, row.notRecorded].map(csvCell).join(','));
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
+  const rows = safeLivesRows(r).map((row) => [r.from, r.to, r.profile ?? 'all', row.section, row.measure, row.count, row.percent, row.no, row.declined, row.notRecorded]);
+  return stringify(rows, {
+    header: true,
+    columns: ['from', 'to', 'profile', 'section', 'measure', 'count', 'percent_of_cases', 'no', 'declined', 'not_recorded'],
+    record_delimiter: 'windows',
+    quoted_match: /[\r\n]/,
+  });
 }
 
 export function renderSafeLivesReport(r: SafeLivesReport): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { icsText, meetingSeriesIcs } from '../../client/meetings';
+import { meetingSeriesIcs } from '../../client/meetings';
 import { dorsetHrda as profile } from '../../domain/profiles/dorset-hrda';
 
 const unfold = (ics: string) => ics.replace(/\r\n /g, '');
@@ -38,7 +38,10 @@ describe('the meeting series as an .ics file for agencies’ calendars', () => {
     expect(monthly[0]).toContain('RRULE:FREQ=MONTHLY;BYDAY=4WE;UNTIL=20270531T225959Z');
   });
 
+  // ical-generator escapes now: checked in the file it writes rather than through a helper of ours.
   it('escapes text values', () => {
-    expect(icsText('a, b; c\\d\ne')).toBe('a\\, b\\; c\\\\d\\ne');
+    const named = unfold(meetingSeriesIcs({ ...profile, name: 'a, b; c\\d' }, '2026-12-21', '2026-12-21', { now: new Date('2026-12-01T00:00:00Z') }));
+    expect(named).toContain('X-WR-CALNAME:a\\, b\\; c\\\\d meetings\r\n');
+    expect(named).toContain('SUMMARY:HRDA daily meeting (a\\, b\\; c\\\\d)\r\n');
   });
 });

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
 import { startService } from '../../client/service';
 import { apiRoles } from '../../domain/auth';
 import { freePort } from '../../scripts/dev-server';
@@ -45,7 +46,7 @@ it('`hrda start --development` prints tokens from the embedded OpenID provider, 
 
     const signIn = (token: string) => fetch(`${service.apiUrl}/codec/session`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     for (const { role, token } of printed) {
-      const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+      const claims = decodeJwt(token);
       expect(claims).toMatchObject({ iss: issuer, aud: service.apiUrl, hrda_role: role });
       const res = await signIn(token);
       expect(res.status, role).toBe(200);

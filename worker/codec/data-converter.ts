@@ -3,7 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../../domain/config';
 import type { Database } from '../../store/database';
 import { EncryptionCodec, type EncryptionCodecOptions } from './encryption-codec';
-import { PostgresDataKeyStore, type DataKeyCache, type DataKeyStore } from './data-keys';
+import { newDataKeyCache, PostgresDataKeyStore, type DataKeyCache, type DataKeyStore } from './data-keys';
 import { KeyRing } from './key-ring';
 
 /** The failure converter's module, for `dataConverter.failureConverterPath` and `bundleWorkflowCode`. */
@@ -34,7 +34,7 @@ export function dataKeyStoreFor(db: Database, config: CodecConfig, keyRing: KeyR
   if (!byRing) stores.set(db, (byRing = new Map()));
   let store = byRing.get(id);
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
+  if (!cache) caches.set(db, (cache = newDataKeyCache()));
   if (!store) byRing.set(id, (store = new PostgresDataKeyStore(db, keyRing, { ...opts, cache })));
   return store;
 }

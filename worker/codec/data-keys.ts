@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { PoolClient } from 'pg';
 import { isStoreUnavailable } from '../../store/unavailable';
 import type { Database } from '../../store/database';
@@ -79,8 +80,14 @@ export const isScope = (scope: string) => scopePattern.test(scope);
 const wrapIvBytes = 12;
 const tagBytes = 16;
 
-/** Keys (and tombstones) read recently, until when each may be trusted. */
-export type DataKeyCache = Map<string, { value: DataKey | DestroyedKey; until: number }>;
+/**
+ * Keys (and tombstones) read recently: a live key for the store's `cacheMs`, a tombstone until it is
+ * the least recently used of `maxCachedKeys` (a destroyed key stays destroyed). Bounded, so a
+ * long-running worker does not hold the key of every case it ever met.
+ */
+export type DataKeyCache = LRUCache<string, DataKey | DestroyedKey>;
+const maxCachedKeys = 10_000;
+export const newDataKeyCache = (): DataKeyCache => new LRUCache({ max: maxCachedKeys });
 
 /**
  * The store (tables data_keys and data_key_tombstones in PostgreSQL), shared by the worker, the API
@@ -112,7 +119,7 @@ export class PostgresDataKeyStore implements DataKeyStore {
       cache?: DataKeyCache;
     } = {},
   ) {
-    this.cache = opts.cache ?? new Map();
+    this.cache = opts.cache ?? newDataKeyCache();
   }
 
   /** Runs `attempt` again while the store is unavailable, backing off, until `waitForStoreMs` has passed. */
@@ -129,7 +136,7 @@ export class PostgresDataKeyStore implements DataKeyStore {
   }
 
   async current(scope: string, opts: { renew?: boolean } = {}): Promise<DataKey | DestroyedKey> {
-    const cached = this.cached(`${scope}#current`);
+    const cached = this.cache.get(`${scope}#current`);
     if (cached?.state === 'live') return cached;
     for (;;) {
       const latest = await this.latestGeneration(scope);
@@ -146,7 +153,7 @@ export class PostgresDataKeyStore implements DataKeyStore {
 
   async get(scope: string, generation: number): Promise<DataKey | DestroyedKey> {
     const id = `${scope}#${generation}`;
-    const cached = this.cached(id);
+    const cached = this.cache.get(id);
     if (cached) return cached;
     const { rows: [tombstone] } = await this.waitingOutOutage(() => this.db.query<{ destroyed_at: Date; reason: string }>(
       'SELECT destroyed_at, reason FROM data_key_tombstones WHERE scope = $1 AND generation = $2', [scope, generation],
@@ -274,18 +281,10 @@ export class PostgresDataKeyStore implements DataKeyStore {
     return (this.opts.now ?? Date.now)();
   }
 
-  private cached(id: string): DataKey | DestroyedKey | undefined {
-    const hit = this.cache.get(id);
-    if (!hit) return undefined;
-    // A destroyed key stays destroyed; a live one is re-read now and then, to see a destruction
-    // made by another process.
-    if (hit.value.state === 'destroyed' || hit.until > this.now()) return hit.value;
-    this.cache.delete(id);
-    return undefined;
-  }
 
   private remember<T extends DataKey | DestroyedKey>(id: string, value: T): T {
-    this.cache.set(id, { value, until: this.now() + (this.opts.cacheMs ?? 30_000) });
+    // A live key is re-read now and then, to see a destruction made by another process; a tombstone never expires (ttl 0).
+    this.cache.set(id, value, { ttl: value.state === 'destroyed' ? 0 : (this.opts.cacheMs ?? 30_000) });
     return value;
   }
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { localDateSchema } from '../../../domain/time';
 import { getProfile, defaultProfileId } from '../../../domain/profiles';
 import { dataKeyStoreFor } from '../../../worker/codec';
-import { escapeHtml } from '../../../activities/notify';
+import { escapeHtml } from '../../../domain/text';
 import type { MeetingPapers } from '../../meeting-papers';
 import { MeetingClient, MeetingNotFoundError, meetingSeriesIcs } from '../../meetings';
 import type { CommandContext } from '../context';

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { calendarZone } from '../../../domain/calendar';
-import { escapeHtml, londonTime, page } from '../../audit/report-html';
+import { escapeHtml } from '../../../domain/text';
+import { londonTime, page } from '../../audit/report-html';
 import type { DashboardFigures } from './figures';
 import { nationalSource } from './national';
 import { columnChart, comparedBars, plainBars, type ComparedRow } from './svg';

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../audit/report-html';
+import { escapeHtml } from '../../../domain/text';
 
 /**
  * Charts as inline SVG, drawn here by hand: a few rectangles and labels need no library, and the page
