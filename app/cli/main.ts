@@ -1,19 +1,21 @@
 import { Command } from 'commander';
-import { registerAuditCommands } from './commands/audit';
-import { registerCaseCommands } from './commands/case';
-import { registerClockCommands } from './commands/clock';
-import { registerDisputeCommands } from './commands/disputes';
-import { registerMeetingCommands } from './commands/meeting';
-import { registerOpsCommands } from './commands/ops';
-import { addRebuildRecordsCommand } from './commands/ops-records';
-import { registerReportCommands } from './commands/report';
-import { createRunner, createStoreRunner } from './commands/runner';
-import { registerSimulateCommand } from './commands/simulate';
-import { registerStartCommand } from './commands/start';
-import { endQuietlyOnClosedPipe, exitWhenFlushed } from './exit';
-import { registerTopologyCommands } from './commands/topology';
+import { registerAuditCommands } from '../../client/cli/commands/audit';
+import { registerCaseCommands } from '../../client/cli/commands/case';
+import { registerClockCommands } from '../../client/cli/commands/clock';
+import { registerDisputeCommands } from '../../client/cli/commands/disputes';
+import { registerMeetingCommands } from '../../client/cli/commands/meeting';
+import { registerOpsCommands } from '../../client/cli/commands/ops';
+import { addRebuildRecordsCommand } from '../../client/cli/commands/ops-records';
+import { registerReportCommands } from '../../client/cli/commands/report';
+import { createRunner, createStoreRunner } from '../../client/cli/commands/runner';
+import { registerSimulateCommand } from './simulate';
+import { registerStartCommand } from './start';
+import { endQuietlyOnClosedPipe, exitWhenFlushed } from '../../client/cli/exit';
+import { registerTopologyCommands } from './topology';
 
-// The `hrda` program: each command group lives in commands/; this file only assembles them.
+// The `hrda` program (bin/hrda.mjs, `npm start`): this file only assembles the command groups. Those that
+// start processes — `start`, `topology`, `simulate` — live beside it in app/, the composition root; those
+// that talk to a running service, or read the store, live in client/cli/commands/ (docs/architecture.md).
 const program = new Command('hrda')
   .description('Case-lifecycle orchestration for high-risk domestic abuse multi-agency arrangements')
   .showHelpAfterError();
