@@ -4,4 +4,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../client/cli/main.ts');
+await import('../app/cli/main.ts');

@@ -1,9 +1,9 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { isProcessRunning } from '../scripts/run';
 import path from 'node:path';
 import { z } from 'zod';
-import { dataDir } from '../scripts/paths';
-import { embeddedDatabaseUrl } from '../scripts/postgres';
+import { embeddedDatabaseUrl } from '../local/embedded-store';
+import { dataDir } from '../local/paths';
+import { isProcessRunning } from '../local/process';
 
 /**
  * Where a running `hrda start` listens, for the CLI on the same machine (issue 18 item 4): a

@@ -3,7 +3,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { searchAttributeTypes } from '../domain/search-attributes';
-import { dataDir } from './paths';
+import { dataDir } from '../local/paths';
 import { run, type Log } from './run';
 
 export interface DevServerOptions {

@@ -13,7 +13,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Holidays from 'date-holidays';
-import { repoRoot } from './paths';
+import { repoRoot } from '../local/paths';
 
 const firstYear = 2024;
 const lastYear = 2032;

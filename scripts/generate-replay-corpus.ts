@@ -43,7 +43,7 @@ import { createDataConverter, developmentKeyRing } from '../worker/codec';
 import { workflowBundleOptions, workflowsPath } from '../worker/bundle';
 import { caseTimelineQuery, caseWorkflowId, referralWorkflowType } from '../workflows/referral.messages';
 import { retentionWorkflowId } from '../workflows/retention.workflow';
-import { repoRoot } from './paths';
+import { repoRoot } from '../local/paths';
 import { ensureTestServer } from './test-server';
 
 const grpcNotFound = 5;

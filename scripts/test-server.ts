@@ -5,8 +5,9 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort, waitForPort } from './dev-server';
-import { toolsDir } from './paths';
-import { isProcessRunning, run, type Log } from './run';
+import { toolsDir } from '../local/paths';
+import { isProcessRunning } from '../local/process';
+import { run, type Log } from './run';
 
 /** Newest release on Maven Central when this was written (`mvn dependency:get` resolves it). */
 export const testServerVersion = '1.38.0';

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ConfigError, parseConfig, temporalAddress, type Config } from '../../domain/config';
 import { InvalidInputError, RefusedError } from '../cases';
-import { embeddedDatabaseUrl } from '../../scripts/postgres';
+import { embeddedDatabaseUrl } from '../../local/embedded-store';
 import { openDatabase, type Database } from '../../store/database';
 import { isStoreUnavailable } from '../../store/unavailable';
 import { connectClient } from '../temporal';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { dataDir, repoRoot } from '../paths';
+import { dataDir, repoRoot } from '../../local/paths';
 
 /**
  * Where the local production-shaped topology keeps its state and which ports it listens on. Every

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { ensureDatabase } from '../../store/database';
 import { ensureSearchAttributes, retry, waitForPort, type CliConnection } from '../dev-server';
-import { dataDir, repoRoot } from '../paths';
+import { dataDir, repoRoot } from '../../local/paths';
 import { localPostgresAdminUrl } from '../postgres';
 import { run, type Log } from '../run';
 import { ensureTemporalCli } from '../temporal-cli';

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { InvalidInputError } from '../../client/cases';
 import { getProfile } from '../../domain/profiles';
 import { scenarioSchema, scenarioStepSchema } from '../../domain/scenario';
-import { repoRoot } from '../../scripts/paths';
+import { repoRoot } from '../../local/paths';
 import { bundleHrdaWorkflows } from '../../bench/lib/hrda-service';
 import { benchReferral } from '../../bench/lib/referrals';
 import { runScenario } from '../support/simulation';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { repoRoot } from '../../scripts/paths';
+import { repoRoot } from '../../local/paths';
 import { createApiMetrics } from '../../client/metrics/api-metrics';
 import { topologyLayout } from '../../scripts/topology/layout';
 import type { Database } from '../../store/database';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { startService } from '../../client/service';
+import { startService } from '../../app/service';
 import { freePort } from '../../scripts/dev-server';
 import { createTestDatabase } from '../support/database';
 import { signTestToken, testClaims, testIdentityEnv } from '../support/identity';

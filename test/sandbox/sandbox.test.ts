@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ApiRole } from '../../domain/auth';
-import { startService, type RunningService } from '../../client/service';
+import { startService, type RunningService } from '../../app/service';
 import { writeServiceState } from '../../client/service-state';
 import { freePort } from '../../scripts/dev-server';
 import { eventually } from '../api/harness';
@@ -195,14 +195,14 @@ describe('the sandbox: the service on a simulated clock', () => {
   });
 
   it('is moved by `hrda clock advance` from another process, found through the service\'s state, and the API follows', { timeout: 180_000 }, async () => {
-    // The state `hrda start --sandbox` writes (client/cli/commands/start.ts), in a folder of the test's own.
+    // The state `hrda start --sandbox` writes (app/cli/start.ts), in a folder of the test's own.
     const dataDir = path.join(dir, 'data');
     writeServiceState({
       pid: process.pid, startedAt: new Date().toISOString(), apiUrl: service.apiUrl,
       temporal: { address: service.sandbox!.address, namespace: service.sandbox!.namespace, embedded: true, sandbox: true },
     }, dataDir);
     const { TEMPORAL_ADDRESS: _unset, ...env } = process.env;
-    const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'client/cli/main.ts', ...args], {
+    const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'app/cli/main.ts', ...args], {
       cwd: repoRoot,
       env: { ...env, HRDA_DATA_DIR: dataDir, HRDA_DATABASE_URL: database.url, HRDA_LOG_LEVEL: 'silent' },
     });

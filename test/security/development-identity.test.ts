@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { startService } from '../../client/service';
+import { startService } from '../../app/service';
 import { apiRoles } from '../../domain/auth';
 import { freePort } from '../../scripts/dev-server';
 import { createTestDatabase } from '../support/database';

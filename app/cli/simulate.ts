@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { exitWhenFlushed } from '../exit';
-import { quietCliRuntime } from '../runtime';
+import { exitWhenFlushed } from '../../client/cli/exit';
+import { quietCliRuntime } from '../../client/cli/runtime';
 
 export function registerSimulateCommand(program: Command): void {
   program
@@ -11,9 +11,9 @@ export function registerSimulateCommand(program: Command): void {
     .option('--profile <id>', "run the scenario's referrals under this profile instead of the one the file names")
     .action(async (file: string, opts: { json?: boolean; profile?: string }) => {
       const { readFile } = await import('node:fs/promises');
-      const { simulate } = await import('../../simulate/simulate');
-      const { ensureTestServer } = await import('../../../scripts/test-server');
-      const { renderSimulation } = await import('../../simulate/render');
+      const { simulate } = await import('../../client/simulate/simulate');
+      const { ensureTestServer } = await import('../../scripts/test-server');
+      const { renderSimulation } = await import('../../client/simulate/render');
       // Before the worker exists: the SDK's and the core's logs to stderr, never among the results.
       quietCliRuntime();
       const scenario = JSON.parse(await readFile(file, 'utf8')) as unknown;

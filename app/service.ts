@@ -5,20 +5,20 @@ import { developmentModeGranted, startProblems, StartRefusedError } from '../dom
 import { createActivities, defaultAdapters } from '../activities';
 import { createWorker, type HrdaWorker } from '../worker/worker';
 import { dataConverterFor } from '../worker/codec';
-import { startArchiver } from './archive/archiver';
-import { auditBundle } from './audit/audit-case';
-import { connectClient } from './temporal';
-import { serverVersionWarning } from './server-version';
-import { registerSearchAttributes } from './search-attributes';
-import { codecLoginPath } from './api/codec';
-import { buildApi } from './api/server';
-import { createApiMetrics } from './metrics/api-metrics';
-import { serveMetrics } from './metrics/server';
-import { tracingClientInterceptors, tracingFromConfig } from './tracing/tracing';
-import { tracingWorkerOptions } from './tracing/worker-tracing';
-import { webUiPath, webUiUrl } from './api/web-ui';
-import { developmentTokenBanner } from './api/dev-tokens';
-import { startDevelopmentProvider, type DevelopmentProvider } from './api/identity/development-provider';
+import { startArchiver } from '../client/archive/archiver';
+import { auditBundle } from '../client/audit/audit-case';
+import { connectClient } from '../client/temporal';
+import { serverVersionWarning } from '../client/server-version';
+import { registerSearchAttributes } from '../client/search-attributes';
+import { codecLoginPath } from '../client/api/codec';
+import { buildApi } from '../client/api/server';
+import { createApiMetrics } from '../client/metrics/api-metrics';
+import { serveMetrics } from '../client/metrics/server';
+import { tracingClientInterceptors, tracingFromConfig } from '../client/tracing/tracing';
+import { tracingWorkerOptions } from '../client/tracing/worker-tracing';
+import { webUiPath, webUiUrl } from '../client/api/web-ui';
+import { developmentTokenBanner } from '../client/api/dev-tokens';
+import { startDevelopmentProvider, type DevelopmentProvider } from '../client/api/identity/development-provider';
 import { developmentKeyWarning } from '../worker/codec';
 import { createLogger } from '../worker/logger';
 import { installRuntime } from '../worker/runtime';
@@ -29,7 +29,7 @@ import { startEmbeddedPostgres } from '../scripts/postgres';
 import { ensureTestServer } from '../scripts/test-server';
 import { ensureDatabase, migrateDatabase, openDatabase, recreateDatabase, type Database } from '../store/database';
 import { startSandboxServer, type SandboxServer } from './sandbox/test-server';
-import { testServerChannelArgs } from './sandbox/test-service';
+import { testServerChannelArgs } from '../client/sandbox/test-service';
 
 export interface RunningService {
   /** As configured; in development mode without HRDA_OIDC_ISSUER, naming the embedded identity provider. */

@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
-import { usesEmbeddedDatabase } from '../../../domain/config';
-import { codecLoginPath } from '../../api/codec';
-import { webUiUrl } from '../../api/web-ui';
-import { parseInstant } from '../../sandbox/clock-target';
-import { sandboxDatabase, startService, type RunningService, type ServiceRole } from '../../service';
-import { removeServiceState, serviceStateFile, writeServiceState } from '../../service-state';
-import { CliError } from '../output';
+import { usesEmbeddedDatabase } from '../../domain/config';
+import { codecLoginPath } from '../../client/api/codec';
+import { webUiUrl } from '../../client/api/web-ui';
+import { parseInstant } from '../../client/sandbox/clock-target';
+import { sandboxDatabase, startService, type RunningService, type ServiceRole } from '../service';
+import { removeServiceState, serviceStateFile, writeServiceState } from '../../client/service-state';
+import { CliError } from '../../client/cli/output';
 
 /**
  * Waits for the start-up logs to end (the worker polling, then a quiet moment for its first lines),

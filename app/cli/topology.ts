@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { apiRoleSchema } from '../../../domain/auth';
-import { apiToken, temporalIdentitySchema, temporalToken } from '../../../scripts/topology/identity';
-import { defaultBasePort, topologyLayout } from '../../../scripts/topology/layout';
-import { topologyUp } from '../../../scripts/topology/topology';
+import { apiRoleSchema } from '../../domain/auth';
+import { apiToken, temporalIdentitySchema, temporalToken } from '../../scripts/topology/identity';
+import { defaultBasePort, topologyLayout } from '../../scripts/topology/layout';
+import { topologyUp } from '../../scripts/topology/topology';
 
 /**
  * `hrda topology`: the production-shaped deployment on this machine (deploy/, docs/deployment.md).

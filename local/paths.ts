@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
+// Where this checkout keeps what it builds and runs on this machine: read by the tooling (scripts/),
+// the composition root (app/) and the CLI, which finds a running service's state in .data (client/service-state.ts).
+
 /** The repository root, whatever the caller's working directory. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

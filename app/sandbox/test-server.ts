@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { acceptsConnections, waitForPort } from '../../scripts/dev-server';
 import type { Log } from '../../scripts/run';
-import { SandboxClock } from './clock';
-import { connectTestService } from './test-service';
+import { SandboxClock } from '../../client/sandbox/clock';
+import { connectTestService } from '../../client/sandbox/test-service';
 
 /** The time-skipping test server the sandbox runs on, and its clock. */
 export interface SandboxServer {
@@ -24,7 +24,7 @@ const startTimeoutMs = 60_000;
  *
  * Started as the SDK's TestWorkflowEnvironment starts it (`<port> --enable-time-skipping`), but by
  * this process, so that no connection is held open that the service does not configure
- * (./test-service.ts: the server's keepalive policy). The launcher's watchdog ends the JVM if this
+ * (client/sandbox/test-service.ts: the server's keepalive policy). The launcher's watchdog ends the JVM if this
  * process dies without stopping it.
  */
 export async function startSandboxServer(opts: { launcher: string; port: number; namespace: string; startAt?: Date; log: Log }): Promise<SandboxServer> {
