@@ -5,6 +5,7 @@ import { maracCategorySchema } from './marac';
 import { victimToldOutcomeSchema } from './marac-referral';
 import { mashTimelineData as mash } from './mash';
 import { riskSchema } from './referral';
+import { sharingWithoutConsentData } from './sharing-without-consent';
 import { instantSchema } from './time';
 
 export const routes = ['hrda', 'medium-risk-offer', 'standard-risk-offer'] as const;
@@ -90,6 +91,9 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
     category: maracCategorySchema.optional(), meetingAt: instantSchema.optional(), papersBy: instantSchema.optional(),
   }),
   entry('victim.told', { outcome: victimToldOutcomeSchema, consentToShare: z.boolean().optional() }),
+  // Shared without the victim's consent (domain/sharing-without-consent.ts): the lawful basis and who
+  // decided, a role and agency; the actor is who submitted it, the rationale why it was necessary.
+  entry('sharing.without-consent', sharingWithoutConsentData),
   // The MASH stage (domain/mash.ts; 003 §7–§17): rationales and responses stay in the case, not here.
   entry('screening.started', mash['screening.started']),
   entry('screening.completed', mash['screening.completed']),

@@ -61,6 +61,7 @@ const eventWords: Record<TimelineEntry['type'], string> = {
   'mash-meeting.convened': 'MASH meeting convened',
   'mash-meeting.record-overdue': 'MASH meeting record overdue',
   'mash.decided': 'MASH decision recorded',
+  'sharing.without-consent': 'Shared without the victim\'s consent (lawful basis recorded)',
   'hold.placed': 'Legal hold placed (personal data kept past its retention)',
   'hold.lifted': 'Legal hold lifted',
 };

@@ -6,6 +6,7 @@ import {
 } from '../../domain/equality';
 import type { LoadedDataConverter } from '@temporalio/common';
 import type { Referral } from '../../domain/referral';
+import { lawfulBases, withoutConsentOf, type WithoutConsent } from '../../domain/sharing-without-consent';
 import type { CaseView } from '../../machines/referral';
 import type { Database } from '../../store/database';
 import { readSafeLivesRecords, type StoredCaseRecord } from '../../store/records/read';
@@ -21,11 +22,13 @@ import { caseStateQuery } from '../../workflows/referral.messages';
  *
  * Only counts leave this module: no name, date of birth or free text of any referral.
  */
-export type ReportCase = Pick<CaseView, 'caseId' | 'profile' | 'stage' | 'route' | 'repeat' | 'receivedAt' | 'heardAt' | 'referral'>;
+export type ReportCase = Pick<CaseView, 'caseId' | 'profile' | 'stage' | 'route' | 'repeat' | 'receivedAt' | 'heardAt' | 'referral'> & { withoutConsent?: WithoutConsent | null };
 
 /** What the return reads of a case: a case view has it (ReportCase), and so has the case record (store/records). */
 export type SafeLivesCase = Pick<CaseView, 'caseId' | 'profile' | 'stage' | 'route' | 'receivedAt' | 'heardAt'> & {
   repeat: { previousCaseId: string } | null;
+  /** Shared without the victim's consent, with the lawful basis (domain/sharing-without-consent.ts); absent or null when consent was given. */
+  withoutConsent?: WithoutConsent | null;
   referral: {
     victim: Pick<Referral['victim'], 'dateOfBirth' | 'equality'>;
     perpetrator: Pick<Referral['perpetrator'], 'dateOfBirth'>;
@@ -83,6 +86,12 @@ export interface SafeLivesReport {
     /** Aged 17 or below when the referral was received; not recorded when no date of birth was given. */
     aged17OrUnder: Tally;
   };
+  /**
+   * Cases heard that were shared without the victim's consent (absent on the referral, or refused
+   * when the victim was told), by the lawful basis recorded; "not recorded" for a case from before
+   * bases were asked for. Every basis is listed, zeros included.
+   */
+  withoutConsent: { cases: Share; byBasis: Record<string, number> };
   /** Referred to the meeting (received) in the period: heard (in the period or after), awaiting a hearing, or closed without one. */
   referredInPeriod: { cases: number; heard: number; awaitingHearing: number; closedWithoutHearing: number };
 }
@@ -121,6 +130,7 @@ export function buildSafeLivesReport(all: readonly SafeLivesCase[], from: string
   const police = heard.filter((c) => c.referral.referrer.agency === 'police').length;
   const withChildren = heard.filter((c) => c.referral.children.length > 0).length;
   const referred = ofProfile.filter((c) => c.receivedAt >= from && c.receivedAt < to);
+  const withoutConsent = heard.flatMap((c) => c.withoutConsent ?? []);
 
   return {
     from,
@@ -153,6 +163,10 @@ export function buildSafeLivesReport(all: readonly SafeLivesCase[], from: string
         const age = perpetratorAge(c);
         return age === undefined ? 'not-recorded' : age <= 17 ? 'yes' : 'no';
       })),
+    },
+    withoutConsent: {
+      cases: share(withoutConsent.length, total),
+      byBasis: breakdown(withoutConsent.map((w) => w.basis ?? undefined), lawfulBases),
     },
     referredInPeriod: {
       cases: referred.length,
@@ -204,6 +218,8 @@ export function safeLivesRows(r: SafeLivesReport): ReturnRow[] {
   ] as const) {
     for (const [k, n] of Object.entries(counts)) add(section, k, n);
   }
+  add('shared without consent', 'cases shared without consent', r.withoutConsent.cases);
+  for (const [basis, n] of Object.entries(r.withoutConsent.byBasis)) add('shared without consent by lawful basis', basis, n);
   rows.push({ section: 'referred in period', measure: 'referred to the meeting', count: r.referredInPeriod.cases, percent: null });
   rows.push({ section: 'referred in period', measure: 'heard', count: r.referredInPeriod.heard, percent: null });
   rows.push({ section: 'referred in period', measure: 'awaiting a hearing', count: r.referredInPeriod.awaitingHearing, percent: null });
@@ -267,6 +283,7 @@ export function safeLivesCaseOf(r: Pick<StoredCaseRecord, 'caseId' | 'profile' |
   const p = r.personal;
   return {
     caseId: r.caseId, profile: r.profile, stage: r.stage as SafeLivesCase['stage'], route: r.route, repeat: r.repeat, receivedAt: r.receivedAt, heardAt: r.heardAt,
+    withoutConsent: p.withoutConsent ?? null,
     referral: {
       victim: { dateOfBirth: p.victimDateOfBirth, ...(p.equality ? { equality: p.equality } : {}) },
       perpetrator: p.perpetratorDateOfBirth !== undefined ? { dateOfBirth: p.perpetratorDateOfBirth } : {},
@@ -290,7 +307,7 @@ export async function collectSafeLivesCases(client: Client, from: string, opts: 
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       const v = await client.workflow.getHandle(id).query(caseStateQuery);
-      views.push({ caseId: v.caseId, profile: v.profile, stage: v.stage, route: v.route, repeat: v.repeat, receivedAt: v.receivedAt, heardAt: v.heardAt, referral: v.referral });
+      views.push({ caseId: v.caseId, profile: v.profile, stage: v.stage, route: v.route, repeat: v.repeat, receivedAt: v.receivedAt, heardAt: v.heardAt, referral: v.referral, withoutConsent: withoutConsentOf(v) });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
