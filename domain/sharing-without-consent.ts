@@ -44,11 +44,11 @@ export type SharingDecider = z.infer<typeof sharingDeciderSchema>;
 
 /** The decision as a referral or a "victim told" update carries it. */
 export const sharingWithoutConsentSchema = z.object({
-  basis: lawfulBasisSchema,
-  decidedBy: sharingDeciderSchema,
+  basis: lawfulBasisSchema.meta({ description: `The lawful basis for sharing without consent: ${lawfulBases.map((b) => `\`${b}\` — ${lawfulBasisWording[b]}`).join('; ')}. The profile may accept fewer (docs/profiles.md).` }),
+  decidedBy: sharingDeciderSchema.meta({ description: 'Who decided to share without consent: their role (a post, not a name) and agency (the profile\'s). Who submits it is known from the token.' }),
   /** Why sharing was necessary and proportionate ([001] DVDS's words); free text, kept in the case. */
-  rationale: multiLineText(textLimits.note).optional(),
-});
+  rationale: multiLineText(textLimits.note).optional().meta({ description: 'Why sharing without consent was necessary and proportionate.' }),
+}).meta({ description: 'Required when consent to share is absent (and refused when it is given): the lawful basis chosen and who decided (docs/contract.md, sharing without consent). On the timeline as `sharing.without-consent`.' });
 export type SharingWithoutConsent = z.infer<typeof sharingWithoutConsentSchema>;
 
 /** The profile's section: which bases the area accepts. Absent: the profile asks for none. */

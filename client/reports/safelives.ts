@@ -6,7 +6,7 @@ import {
 } from '../../domain/equality';
 import type { LoadedDataConverter } from '@temporalio/common';
 import type { Referral } from '../../domain/referral';
-import { lawfulBases, withoutConsentOf, type WithoutConsent } from '../../domain/sharing-without-consent';
+import { lawfulBases, withoutConsentOf, type LawfulBasis, type WithoutConsent } from '../../domain/sharing-without-consent';
 import type { CaseView } from '../../machines/referral';
 import type { Database } from '../../store/database';
 import { readSafeLivesRecords, type StoredCaseRecord } from '../../store/records/read';
@@ -27,10 +27,15 @@ export type ReportCase = Pick<CaseView, 'caseId' | 'profile' | 'stage' | 'route'
 /** What the return reads of a case: a case view has it (ReportCase), and so has the case record (store/records). */
 export type SafeLivesCase = Pick<CaseView, 'caseId' | 'profile' | 'stage' | 'route' | 'receivedAt' | 'heardAt'> & {
   repeat: { previousCaseId: string } | null;
-  /** Shared without the victim's consent, with the lawful basis (domain/sharing-without-consent.ts); absent or null when consent was given. */
+  /**
+   * Shared without the victim's consent, with the lawful basis (domain/sharing-without-consent.ts);
+   * null when consent was given. Absent: worked out from the case view's consent, basis and "victim told".
+   */
   withoutConsent?: WithoutConsent | null;
+  sharingWithoutConsent?: { basis: LawfulBasis };
+  maracReferral?: { told: readonly { consentToShare?: boolean }[] };
   referral: {
-    victim: Pick<Referral['victim'], 'dateOfBirth' | 'equality'>;
+    victim: Pick<Referral['victim'], 'dateOfBirth' | 'equality'> & { consent?: { share: boolean } };
     perpetrator: Pick<Referral['perpetrator'], 'dateOfBirth'>;
     referrer: Pick<Referral['referrer'], 'agency'>;
     children: readonly unknown[];
@@ -115,6 +120,18 @@ function breakdown(values: (string | undefined)[], categories: readonly string[]
 
 const byKey = (keys: string[]) => keys.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
 
+/** A case's consent as the return counts it: as the record says, or from the case view. */
+function withoutConsentOfCase(c: SafeLivesCase): WithoutConsent | null {
+  if (c.withoutConsent !== undefined) return c.withoutConsent;
+  const consent = c.referral.victim.consent;
+  if (!consent) return null;
+  return withoutConsentOf({
+    referral: { victim: { consent } },
+    ...(c.sharingWithoutConsent ? { sharingWithoutConsent: c.sharingWithoutConsent } : {}),
+    ...(c.maracReferral ? { maracReferral: c.maracReferral } : {}),
+  });
+}
+
 export function buildSafeLivesReport(all: readonly SafeLivesCase[], from: string, to: string, opts: { profile?: string } = {}): SafeLivesReport {
   const ofProfile = all.filter((c) => c.route === 'hrda' && (!opts.profile || c.profile === opts.profile));
   const heard = ofProfile
@@ -130,7 +147,7 @@ export function buildSafeLivesReport(all: readonly SafeLivesCase[], from: string
   const police = heard.filter((c) => c.referral.referrer.agency === 'police').length;
   const withChildren = heard.filter((c) => c.referral.children.length > 0).length;
   const referred = ofProfile.filter((c) => c.receivedAt >= from && c.receivedAt < to);
-  const withoutConsent = heard.flatMap((c) => c.withoutConsent ?? []);
+  const withoutConsent = heard.flatMap((c) => withoutConsentOfCase(c) ?? []);
 
   return {
     from,

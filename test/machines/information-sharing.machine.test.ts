@@ -263,7 +263,7 @@ describe('under dorset-hrda none of it runs', () => {
     expect(c.informationSharing).toBeUndefined();
     expect(c.maracReferral).toBeUndefined();
     expect(Object.keys(caseView(h.snap()))).not.toEqual(expect.arrayContaining(['informationSharing']));
-    expect(c.timeline.map((e) => e.type)).toEqual(['referral.received', 'referral.routed', 'meeting.scheduled', 'checks.completed', 'info-request.sent']);
+    expect(c.timeline.map((e) => e.type)).toEqual(['referral.received', 'sharing.without-consent', 'referral.routed', 'meeting.scheduled', 'checks.completed', 'info-request.sent']);
     expect(h.refusal(firstResponse('2026-11-25T10:00:00.000Z'))).toBe('dorset-hrda has no First Response stage: its protocol sets no triage of shared incidents');
     expect(h.refusal(healthSharing('2026-11-25T10:00:00.000Z'))).toBe('dorset-hrda has no health sharing stage: its protocol sets no sharing with health caseload holders');
     expect(h.refusal(victimTold('2026-11-25T10:00:00.000Z'))).toBe('dorset-hrda has no step for telling the victim of a MARAC referral');
