@@ -109,6 +109,10 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   // usually placed on a closed case; read into the timeline beside the history's entries. Who is the
   // actor, why the rationale. The hold is on the case and its subject (every case of the victim).
   entry('hold.placed', { holdId: z.string() }),
+  // The end of the repeat window (domain/repeat-window.ts; issue 21 item 3), written by the subject's
+  // workflow long after the case has usually closed, so kept in the store like the holds: when the
+  // window from the victim's latest referral ended (`at`), that referral's instant, and the agencies told.
+  entry('repeat.window-ended', { latestReferralAt: instantSchema, repeatWindow: z.string(), told: z.array(agencyIdSchema) }),
   entry('hold.lifted', { holdId: z.string(), placedAt: instantSchema }),
 ]);
 

@@ -1,3 +1,4 @@
+import { CaseEntries } from '../../store/entries/case-entries';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
@@ -95,7 +96,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Reasons for legal holds are sealed under the case's key, as idempotent responses are.
   const codec = new EncryptionCodec(keyRing, dataKeys);
   const holds = new LegalHolds(deps.db, codec);
-  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys, archive, holds });
+  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys, archive, holds, entries: new CaseEntries(deps.db) });
 
   installProblemHandling(app);
   await installHardening(app, { requestsPerMinute: deps.config.HRDA_RATE_LIMIT_PER_MINUTE });
