@@ -45,6 +45,12 @@ export interface CaseActivities {
    */
   recordRepeatWindowEnded(input: { caseId: string; entry: TimelineEntry & { type: 'repeat.window-ended' } }): Promise<{ written: boolean }>;
 
+  /**
+   * The profile and the agencies that took part in a case, from its record in the store: for a case
+   * whose plan reached its subject before the plan carried them. Without a store (a simulation), none.
+   */
+  agenciesOfCase(input: { caseId: string }): Promise<{ profileId?: string; agencies: string[] }>;
+
   /** Keeps a dispute's record (store/records) in step with it, as recordCase does for a case. */
   recordDispute(input: { workflowId: string; record: DisputeRecord }): Promise<{ written: boolean }>;
 }

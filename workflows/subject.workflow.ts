@@ -97,23 +97,25 @@ export async function subjectWorkflow(state?: SubjectState): Promise<void> {
 
 export const repeatWindowEndedPatch = 'repeat-window-ended';
 
-const { sendNotification, recordRepeatWindowEnded } = proxyActivities<Pick<CaseActivities, 'sendNotification' | 'recordRepeatWindowEnded'>>({
+const { sendNotification, recordRepeatWindowEnded, agenciesOfCase } = proxyActivities<Pick<CaseActivities, 'sendNotification' | 'recordRepeatWindowEnded' | 'agenciesOfCase'>>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
 /**
- * One message per case, to the agencies that took part in it (its latest plan named them), by case
- * reference only; then the case's record entry `repeat.window-ended`. A case with no agencies known
- * (never heard, or heard before they were sent) has no one to tell; its entry says so.
+ * One message per case, to the agencies that took part in it (its latest plan named them, or else its
+ * record in the store), by case reference only; then the case's record entry `repeat.window-ended`.
+ * A case with no agencies known (never heard, or no record) has no one to tell; its entry says so.
  */
 async function tellRepeatWindowEnded(referrals: readonly SubjectReferral[], endedAt: string, repeatWindow: string): Promise<void> {
   const latestReferralAt = referrals.reduce((acc, r) => (r.receivedAt > acc ? r.receivedAt : acc), '');
   for (const r of [...referrals].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.caseId.localeCompare(b.caseId))) {
-    const agencies = r.agencies ?? [];
-    if (r.profileId && agencies.length) {
-      await sendNotification(repeatWindowEndedNotice({ caseId: r.caseId, profileId: r.profileId, agencies }, { latestReferralAt, endedAt, repeatWindow }));
+    // A heard case whose plan came before plans carried the agencies: its record in the store says who took part.
+    const known = r.agencies && r.profileId ? { profileId: r.profileId, agencies: r.agencies } : r.route === 'hrda' ? await agenciesOfCase({ caseId: r.caseId }) : { agencies: [] };
+    const told = known.profileId ? known.agencies : [];
+    if (known.profileId && told.length) {
+      await sendNotification(repeatWindowEndedNotice({ caseId: r.caseId, profileId: known.profileId, agencies: told }, { latestReferralAt, endedAt, repeatWindow }));
     }
-    await recordRepeatWindowEnded({ caseId: r.caseId, entry: { at: endedAt, type: 'repeat.window-ended', caseId: r.caseId, actor: { role: 'system' }, data: { latestReferralAt, repeatWindow, told: r.profileId ? agencies : [] } } });
+    await recordRepeatWindowEnded({ caseId: r.caseId, entry: { at: endedAt, type: 'repeat.window-ended', caseId: r.caseId, actor: { role: 'system' }, data: { latestReferralAt, repeatWindow, told } } });
   }
 }

@@ -112,4 +112,45 @@ describe('the end of the repeat window, on the time-skipping server', () => {
       await rm(outbox, { recursive: true, force: true });
     }
   }, 300_000);
+  it('tells the agencies of a case whose plan reached its subject before plans carried them, from its record in the store', async () => {
+    const ring = developmentKeyRing();
+    const dataKeys = new PostgresDataKeyStore(database.db, ring);
+    const dataConverter = createDataConverter(ring, dataKeys);
+    process.env.HRDA_TEST_SERVER_START_TIME = '2026-11-24T08:00:00Z';
+    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('testServer') } }, client: { dataConverter } });
+    delete process.env.HRDA_TEST_SERVER_START_TIME;
+    const outbox = await mkdtemp(path.join(os.tmpdir(), 'hrda-window-legacy-'));
+    try {
+      await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+      const taskQueue = 'hrda-window-legacy';
+      const worker = await Worker.create({
+        connection: env.nativeConnection, taskQueue, workflowBundle: bundle, dataConverter,
+        activities: createActivities({ db: database.db, client: env.client, taskQueue, subjectSecret: 'test-subject-key-legacy-0001', mail: new OutboxMail(outbox), police: new LocalPoliceSystems(), dataKeys }),
+      });
+      await worker.runUntil(async () => {
+        const skipTo = async (at: string) => env.sleep(Math.max(0, Date.parse(at) - (await env.currentTimeMs())));
+        const cases = new CaseClient(env.client, taskQueue, { dataKeys });
+        const receivedAt = '2026-11-24T10:00:00Z';
+        await skipTo(receivedAt);
+        const { case: view } = await cases.submitReferral(exampleReferral({ receivedAt }), { caseId: 'legacy-a', now: new Date(receivedAt) });
+        await skipTo(new Date(Date.parse(view.meetingAt!) + 30 * 60_000).toISOString());
+        await cases.command('legacy-a', 'recordMeetingOutcome', { outcome: { risks: ['Strangulation'], actions: [], leads: {}, rationale: 'Heard.' } }, admin);
+        // A subject as one carried over from before: the referral without its profile or agencies. Dated
+        // a day after the case's own subject registered it, so that its window ends apart from that one's.
+        const subject = await env.client.workflow.start('subjectWorkflow', {
+          taskQueue, workflowId: 'subject-legacy-fixture',
+          args: [{ referrals: [{ caseId: 'legacy-a', receivedAt: '2026-11-25T10:00:00.000Z', route: 'hrda', repeat: false }], repeatWindow: 'P12M' }],
+        });
+        await skipTo('2027-11-25T10:01:00Z');
+        await subject.result();
+        const notice = (await sentMessages(outbox)).find((m) => m.id === 'legacy-a:repeat-window-ended:2027-11-25T10:00:00.000Z');
+        expect(notice?.to).toEqual(expect.arrayContaining(dorsetHrda.infoRequest.agencies.map((id) => dorsetHrda.agencies.find((a) => a.id === id)!.mailbox)));
+        const legacy = (await new CaseEntries(database.db).ofCase('legacy-a')).find((e) => e.at === '2027-11-25T10:00:00.000Z');
+        expect(legacy?.data).toMatchObject({ latestReferralAt: '2026-11-25T10:00:00.000Z', told: expect.arrayContaining(['police', 'housing']) });
+      });
+    } finally {
+      await env.teardown();
+      await rm(outbox, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
