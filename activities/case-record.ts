@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import { caseRecordSchema } from '../domain/case-record';
 import type { Database } from '../store/database';
 import { writeCaseRecord } from '../store/records/write';
+import { readCaseRecord } from '../store/records/read';
+import { CaseEntries } from '../store/entries/case-entries';
 import { disputeRecordSchema } from '../domain/dispute-record';
 import { writeDisputeRecord } from '../store/records/disputes';
 import type { CaseActivities } from '../workflows/activity-types';
@@ -13,8 +15,17 @@ import type { CaseActivities } from '../workflows/activity-types';
  * The writers of the case and dispute records (store/records): each workflow calls its own whenever
  * the record it derives from its view changes. Without a store (a simulation) there is nothing to keep.
  */
-export function createCaseRecordActivities(deps: { db?: Database; client: Client }): Pick<CaseActivities, 'recordCase' | 'recordDispute'> {
+export function createCaseRecordActivities(deps: { db?: Database; client: Client }): Pick<CaseActivities, 'recordCase' | 'recordDispute' | 'recordRepeatWindowEnded' | 'agenciesOfCase'> {
   return {
+    async agenciesOfCase({ caseId }) {
+      if (!deps.db) return { agencies: [] };
+      const record = await readCaseRecord(deps.db, caseId);
+      return record ? { profileId: record.profile, agencies: [...record.agencies].sort() } : { agencies: [] };
+    },
+    async recordRepeatWindowEnded({ entry }) {
+      if (!deps.db) return { written: false };
+      return { written: await new CaseEntries(deps.db).record(entry) };
+    },
     async recordCase({ workflowId, record }) {
       if (!deps.db) return { written: false };
       const namespace = activityNamespace() ?? deps.client.options.namespace;

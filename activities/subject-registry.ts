@@ -22,7 +22,7 @@ export function createSubjectActivities(deps: { client: Client; taskQueue: strin
       const key = subjectKey(deps.subjectSecret, input.victim);
       const workflowId = subjectWorkflowId(key);
       const decision = await deps.client.workflow.executeUpdateWithStart(recordReferralUpdate, {
-        args: [{ caseId: input.caseId, receivedAt: input.receivedAt, routeIfNotRepeat: input.routeIfNotRepeat, repeatWindow: input.repeatWindow }],
+        args: [{ caseId: input.caseId, receivedAt: input.receivedAt, routeIfNotRepeat: input.routeIfNotRepeat, repeatWindow: input.repeatWindow, ...(input.profileId ? { profileId: input.profileId } : {}) }],
         startWorkflowOperation: new WithStartWorkflowOperation('subjectWorkflow', {
           workflowId,
           taskQueue: deps.taskQueue,

@@ -19,7 +19,8 @@ import type { referralWorkflow } from '../workflows/referral.workflow';
 import { isScope, type DataKeyStore } from '../worker/codec/data-keys';
 import type { ArchivedCases } from './archive/archived-cases';
 import type { LegalHolds } from '../store/holds/legal-holds';
-import { withHolds } from './holds/timeline';
+import { withEntries, withHolds } from './holds/timeline';
+import type { CaseEntries } from '../store/entries/case-entries';
 
 /** Input that fails validation: nothing was started or changed. */
 export class InvalidInputError extends Error {
@@ -89,6 +90,8 @@ export class CaseClient {
        * answer) before it answers SubmissionNotConfirmedError; without it, it waits as long as it takes.
        */
       confirmWithinMs?: number;
+      /** Entries kept in the store (store/entries): the subject's `repeat.window-ended`, read into the timeline. */
+      entries?: Pick<CaseEntries, 'ofCase'>;
     } = {},
   ) {}
 
@@ -224,7 +227,7 @@ export class CaseClient {
     }
   }
 
-  /** The case's timeline: its workflow's entries, with its legal holds' (kept in the store) in their place by time. */
+  /** The case's timeline: its workflow's entries, with its legal holds' and the other entries kept in the store in their place by time. */
   async timeline(caseId: string): Promise<TimelineEntry[]> {
     let timeline: TimelineEntry[];
     try {
@@ -232,7 +235,8 @@ export class CaseClient {
     } catch (err) {
       timeline = (await this.fromArchive(caseId, err)).timeline;
     }
-    return this.opts.holds ? withHolds(timeline, await this.opts.holds.ofCase(caseId)) : timeline;
+    const withStored = this.opts.entries ? withEntries(timeline, await this.opts.entries.ofCase(caseId)) : timeline;
+    return this.opts.holds ? withHolds(withStored, await this.opts.holds.ofCase(caseId)) : withStored;
   }
 
   /** A case Temporal no longer has (retention), read back from the archive; otherwise the error as it was. */

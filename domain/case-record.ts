@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { equalityMonitoringSchema } from './equality';
+import { lawfulBasisSchema, withoutConsentOf, type LawfulBasis } from './sharing-without-consent';
 import { riskSchema, type Referral, type Risk } from './referral';
 import { screeningOutcomeSchema, type ScreeningOutcome } from './mash';
 import { routeSchema, type Route } from './timeline';
@@ -19,6 +20,8 @@ export const casePersonalFactsSchema = z.object({
   victimDateOfBirth: z.string(),
   perpetratorDateOfBirth: z.string().optional(),
   equality: equalityMonitoringSchema.optional(),
+  /** Shared without the victim's consent, and on which basis (domain/sharing-without-consent.ts); absent when consent was given, or in a record from before. */
+  withoutConsent: z.object({ basis: lawfulBasisSchema.nullable() }).optional(),
 });
 export type CasePersonalFacts = z.infer<typeof casePersonalFactsSchema>;
 
@@ -90,6 +93,8 @@ export interface CaseRecordSource {
   needToKnow?: readonly string[];
   marac?: { meetingAt: string; heardAt: string | null } | null;
   mash?: { screening: { completeBy: string | null; completed: { at: string; outcome: ScreeningOutcome; risk: Risk; late: boolean } | null } } | null;
+  sharingWithoutConsent?: { basis: LawfulBasis };
+  maracReferral?: { told: readonly { consentToShare?: boolean }[] };
 }
 
 const iso = (t: string | null | undefined) => (t ? new Date(t).toISOString() : null);
@@ -138,6 +143,12 @@ export function caseRecordOf(view: CaseRecordSource, meta: { version: number; ag
       victimDateOfBirth: r.victim.dateOfBirth,
       ...(r.perpetrator.dateOfBirth !== undefined ? { perpetratorDateOfBirth: r.perpetrator.dateOfBirth } : {}),
       ...(r.victim.equality ? { equality: r.victim.equality } : {}),
+      ...withoutConsentField(view),
     },
   };
+}
+
+function withoutConsentField(view: CaseRecordSource): Pick<CasePersonalFacts, 'withoutConsent'> {
+  const without = withoutConsentOf(view);
+  return without ? { withoutConsent: without } : {};
 }

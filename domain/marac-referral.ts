@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agencyIdSchema } from './actor';
+import { sharingWithoutConsentSchema } from './sharing-without-consent';
 
 /**
  * Referral to the MARAC whatever the victim's consent, the victim being told
@@ -27,6 +28,8 @@ export const maracReferralCommandFields = {
   recordVictimTold: z.object({
     outcome: victimToldOutcomeSchema,
     consentToShare: z.boolean().optional(),
+    /** Consent to share refused: the lawful basis and who decided, unless the case already has one (domain/sharing-without-consent.ts). */
+    sharingWithoutConsent: sharingWithoutConsentSchema.optional(),
     note: z.string().trim().min(1).max(20_000).optional(),
   }),
 } as const;

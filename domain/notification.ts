@@ -16,6 +16,8 @@ export const notificationTopics = [
   'incident-shared', 'first-response-overdue', 'health-sharing-overdue', 'victim-to-be-told',
   // The MASH stage (domain/mash.ts).
   'screening-shared', 'triage-request', 'triage-response', 'mash-meeting', 'mash-overdue', 'mash-outcome',
+  // The end of a victim's repeat window (domain/repeat-window.ts): the flag on agencies' records may come off.
+  'repeat-window-ended',
 ] as const;
 
 export const notificationSchema = z.object({

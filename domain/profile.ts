@@ -10,6 +10,7 @@ import { triageSchema } from './triage';
 import { victimContactRulesSchema } from './victim-contact';
 import { isoDurationSchema } from './iso-duration';
 import { mashProfileSchema } from './mash';
+import { sharingWithoutConsentProfileSchema } from './sharing-without-consent';
 
 // Its own module, so that profile sections defined apart (domain/mash.ts, domain/marac.ts) use it without an import cycle.
 export { isoDurationSchema };
@@ -163,6 +164,12 @@ export const profileSchema = z.object({
   informationSharing: informationSharingSchema.optional(),
   /** MARAC referral whatever the victim's consent, the victim being told ([001]; domain/marac-referral.ts). */
   maracReferral: maracReferralSchema.optional(),
+  /**
+   * Sharing without the victim's consent (domain/sharing-without-consent.ts): the lawful bases the
+   * area accepts. With it, a referral (or a "victim told" update) without consent to share is refused
+   * unless it gives one of them and who decided. Absent: no basis is asked for.
+   */
+  sharingWithoutConsent: sharingWithoutConsentProfileSchema.optional(),
   /** The escalation protocol (PROTOCOL.md §1.6): ordered steps, each with its owner and its clock. */
   escalation: z.object({
     areas: z.array(z.string().min(1)).min(1),

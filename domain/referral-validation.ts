@@ -3,6 +3,7 @@ import { localDate } from './calendar';
 import { missingFactIssues } from './information-sharing';
 import type { Profile } from './profile';
 import { referralSchema, riskLevels, riskRank, type Referral } from './referral';
+import { consentIssues } from './sharing-without-consent';
 import { inputIssues, strictInput } from './strict-input';
 
 export interface FieldIssue {
@@ -32,6 +33,14 @@ export function validateReferral(input: unknown, profile: Profile, receivedAtDef
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   agency('referrer.agency', text(r.referrer?.agency));
   agency('victim.chosenLeadAgency', text(r.victim?.chosenLeadAgency));
+  // Consent to share absent: the lawful basis and who decided (issue 21 item 5).
+  const consent = r.victim?.consent;
+  const withoutConsent = consent && typeof consent === 'object' ? consent.sharingWithoutConsent : undefined;
+  agency('victim.consent.sharingWithoutConsent.decidedBy.agency', text(withoutConsent?.decidedBy?.agency));
+  const share = typeof consent?.share === 'boolean' ? consent.share : undefined;
+  for (const issue of consentIssues(profile.sharingWithoutConsent, profile.id, share, withoutConsent, { consent: 'victim.consent.share', decision: 'victim.consent.sharingWithoutConsent' })) {
+    if (!issues.some((i) => i.path === issue.path)) issues.push(issue);
+  }
   for (const issue of missingFactIssues(profile.informationSharing, profile.id, r.referrer?.agency, r.incident?.facts)) {
     if (!issues.some((i) => i.path === issue.path)) issues.push(issue);
   }

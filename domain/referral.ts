@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actorSchema, agencyIdSchema } from './actor';
 import { equalityMonitoringSchema } from './equality';
 import { incidentFactsSchema } from './incident-facts';
+import { sharingWithoutConsentSchema } from './sharing-without-consent';
 import { multiLineText, singleLineText, textLimits } from './text';
 import { instantInputSchema, localDateSchema } from './time';
 
@@ -37,7 +38,12 @@ export type ReferralSource = z.infer<typeof referralSourceSchema>;
 export const maxChildren = 30;
 export const maxHousehold = 30;
 
-const consentSchema = z.object({ share: z.boolean(), contact: z.boolean() });
+const consentSchema = z.object({
+  share: z.boolean(),
+  contact: z.boolean(),
+  /** Consent to share absent: the lawful basis chosen and who decided (domain/sharing-without-consent.ts); required then under a profile that asks. */
+  sharingWithoutConsent: sharingWithoutConsentSchema.optional(),
+});
 const personName = singleLineText(textLimits.name);
 
 const contactDetailsSchema = z.object({

@@ -5,6 +5,7 @@ import { maracCategorySchema } from './marac';
 import { victimToldOutcomeSchema } from './marac-referral';
 import { mashTimelineData as mash } from './mash';
 import { riskSchema } from './referral';
+import { sharingWithoutConsentData } from './sharing-without-consent';
 import { instantSchema } from './time';
 
 export const routes = ['hrda', 'medium-risk-offer', 'standard-risk-offer'] as const;
@@ -90,6 +91,9 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
     category: maracCategorySchema.optional(), meetingAt: instantSchema.optional(), papersBy: instantSchema.optional(),
   }),
   entry('victim.told', { outcome: victimToldOutcomeSchema, consentToShare: z.boolean().optional() }),
+  // Shared without the victim's consent (domain/sharing-without-consent.ts): the lawful basis and who
+  // decided, a role and agency; the actor is who submitted it, the rationale why it was necessary.
+  entry('sharing.without-consent', sharingWithoutConsentData),
   // The MASH stage (domain/mash.ts; 003 §7–§17): rationales and responses stay in the case, not here.
   entry('screening.started', mash['screening.started']),
   entry('screening.completed', mash['screening.completed']),
@@ -105,6 +109,10 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   // usually placed on a closed case; read into the timeline beside the history's entries. Who is the
   // actor, why the rationale. The hold is on the case and its subject (every case of the victim).
   entry('hold.placed', { holdId: z.string() }),
+  // The end of the repeat window (domain/repeat-window.ts; issue 21 item 3), written by the subject's
+  // workflow long after the case has usually closed, so kept in the store like the holds: when the
+  // window from the victim's latest referral ended (`at`), that referral's instant, and the agencies told.
+  entry('repeat.window-ended', { latestReferralAt: instantSchema, repeatWindow: z.string(), told: z.array(agencyIdSchema) }),
   entry('hold.lifted', { holdId: z.string(), placedAt: instantSchema }),
 ]);
 

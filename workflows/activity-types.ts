@@ -1,6 +1,6 @@
 import type { AgendaEntry, MeetingKind } from '../domain/agenda';
 import type { Notification } from '../domain/notification';
-import type { PoliceSystem } from '../domain/timeline';
+import type { PoliceSystem, TimelineEntry } from '../domain/timeline';
 import type { RepeatDecision } from '../machines/subject/repeats';
 import type { Route } from '../domain/timeline';
 import type { CaseRecord } from '../domain/case-record';
@@ -29,12 +29,27 @@ export interface CaseActivities {
     receivedAt: string;
     routeIfNotRepeat: Route;
     repeatWindow: string;
+    /** The case's profile, kept by the subject for telling agencies when the window ends (absent from activities scheduled before). */
+    profileId?: string;
     /** The profile's retention period (absent in activities scheduled before retention existed: the default profile's). */
     retention?: string;
   }): Promise<RepeatDecision & { subjectWorkflowId: string }>;
 
   /** Keeps the case's record (store/records) in step with its view; refused quietly when the store holds a later one. */
   recordCase(input: { workflowId: string; record: CaseRecord }): Promise<{ written: boolean }>;
+
+  /**
+   * Keeps a timeline entry of a case that its own workflow does not write (the subject's
+   * `repeat.window-ended`, usually after the case has closed) in the store, where the case's timeline
+   * reads it beside its history's entries. Nothing is kept without a store (a simulation).
+   */
+  recordRepeatWindowEnded(input: { caseId: string; entry: TimelineEntry & { type: 'repeat.window-ended' } }): Promise<{ written: boolean }>;
+
+  /**
+   * The profile and the agencies that took part in a case, from its record in the store: for a case
+   * whose plan reached its subject before the plan carried them. Without a store (a simulation), none.
+   */
+  agenciesOfCase(input: { caseId: string }): Promise<{ profileId?: string; agencies: string[] }>;
 
   /** Keeps a dispute's record (store/records) in step with it, as recordCase does for a case. */
   recordDispute(input: { workflowId: string; record: DisputeRecord }): Promise<{ written: boolean }>;

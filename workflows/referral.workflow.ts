@@ -80,6 +80,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Ca
       routeIfNotRepeat: routeIfNotRepeat(profile, input.referral),
       repeatWindow: profile.routing.repeatWindow,
       retention: profile.retention.afterLatestReferral,
+      profileId: profile.id,
     });
     effectsState = { ...effectsState, subjectWorkflowId: decision.subjectWorkflowId };
     if (decision.repeat && decision.previous) {

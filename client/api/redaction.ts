@@ -134,6 +134,9 @@ const nonPersonalDataFields = new Set([
   // The MASH stage (domain/mash.ts): outcomes, ratings, agencies, instants and flags.
   'completeBy', 'rating', 'previous', 'referredAt', 'withheldFrom', 'marking', 'awaiting', 'recordBy',
   'outcomes', 'notified', 'meeting',
+  // The end of the repeat window (domain/repeat-window.ts): instants, the window and the agencies told.
+  // (`sharing.without-consent` keeps its `basis`, a code; who decided and the rationale are left out.)
+  'latestReferralAt', 'repeatWindow', 'told',
 ]);
 /** Within a kept field, only these keys of nested objects survive (e.g. a matrix action's id, owner and due date). */
 const nonPersonalNestedKeys = new Set(['id', 'owner', 'dueAt', 'system', 'status', 'hits', 'forwardedAt']);

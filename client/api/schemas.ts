@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { riskSchema, referralSchema } from '../../domain/referral';
+import { lawfulBasisSchema, sharingDecidedAtSchema, sharingDeciderSchema } from '../../domain/sharing-without-consent';
 import { strictInput } from '../../domain/strict-input';
 import { routeSchema, timelineEntrySchema } from '../../domain/timeline';
 import { caseStages } from '../../machines/referral';
@@ -34,6 +35,8 @@ export const caseViewSchema = z
     nextDeadline: z.string().nullable(),
     restricted: z.boolean().optional().meta({ description: 'Present (true) only on a restricted case: read in full only by the need-to-know list in `needToKnow` (staff references); `restriction` says since when, why and by whom.' }),
     needToKnow: z.array(z.string()).optional(),
+    sharingWithoutConsent: z.object({ basis: lawfulBasisSchema, decidedBy: sharingDeciderSchema, decidedAt: sharingDecidedAtSchema, at: z.string() }).optional()
+      .meta({ description: "Present only on a case shared without the victim's consent: the latest lawful basis recorded, who decided, and whether on the referral or when the victim was told ([001])." }),
   })
   .meta({ id: 'CaseView', description: 'The case as the workflow reports it (query `state`, machines/referral/public-state.ts); fields are added over time.' });
 

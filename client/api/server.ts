@@ -1,3 +1,4 @@
+import { CaseEntries } from '../../store/entries/case-entries';
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -108,7 +109,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const codec = new EncryptionCodec(keyRing, dataKeys);
   const holds = new LegalHolds(deps.db, codec);
   const restrictions = new CaseRestrictions(deps.db);
-  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, { dataKeys, archive, holds, restrictions, confirmWithinMs: deps.config.HRDA_SUBMIT_CONFIRM_SECONDS * 1000 });
+  const cases = new CaseClient(deps.temporal, deps.config.HRDA_TASK_QUEUE, {
+    dataKeys, archive, holds, entries: new CaseEntries(deps.db), restrictions, confirmWithinMs: deps.config.HRDA_SUBMIT_CONFIRM_SECONDS * 1000,
+  });
 
   installProblemHandling(app);
   await installHardening(app, { requestsPerMinute: deps.config.HRDA_RATE_LIMIT_PER_MINUTE });

@@ -61,6 +61,8 @@ const eventWords: Record<TimelineEntry['type'], string> = {
   'mash-meeting.convened': 'MASH meeting convened',
   'mash-meeting.record-overdue': 'MASH meeting record overdue',
   'mash.decided': 'MASH decision recorded',
+  'sharing.without-consent': 'Shared without the victim\'s consent (lawful basis recorded)',
+  'repeat.window-ended': 'Repeat window ended: the agencies that took part told',
   'hold.placed': 'Legal hold placed (personal data kept past its retention)',
   'hold.lifted': 'Legal hold lifted',
 };

@@ -11,7 +11,11 @@ export function holdTimeline(holds: readonly LegalHold[]): TimelineEntry[] {
 
 /** A timeline with the holds' entries in their place by time (a stable merge: entries at one instant keep their order). */
 export function withHolds(timeline: readonly TimelineEntry[], holds: readonly LegalHold[]): TimelineEntry[] {
-  const extra = holdTimeline(holds);
+  return withEntries(timeline, holdTimeline(holds));
+}
+
+/** A timeline with entries kept outside its history (holds, store/entries) in their place by time; the history's first at one instant. */
+export function withEntries(timeline: readonly TimelineEntry[], extra: readonly TimelineEntry[]): TimelineEntry[] {
   if (!extra.length) return [...timeline];
   return [...timeline.map((e, i) => ({ e, i, k: 0 })), ...extra.map((e, i) => ({ e, i, k: 1 }))]
     .sort((a, b) => (a.e.at < b.e.at ? -1 : a.e.at > b.e.at ? 1 : a.k - b.k || a.i - b.i))

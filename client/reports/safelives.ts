@@ -7,6 +7,7 @@ import {
 } from '../../domain/equality';
 import type { LoadedDataConverter } from '@temporalio/common';
 import type { Referral } from '../../domain/referral';
+import { lawfulBases, withoutConsentOf, type LawfulBasis, type WithoutConsent } from '../../domain/sharing-without-consent';
 import type { CaseView } from '../../machines/referral';
 import type { Database } from '../../store/database';
 import { readSafeLivesRecords, type StoredCaseRecord } from '../../store/records/read';
@@ -22,13 +23,20 @@ import { caseStateQuery } from '../../workflows/referral.messages';
  *
  * Only counts leave this module: no name, date of birth or free text of any referral.
  */
-export type ReportCase = Pick<CaseView, 'caseId' | 'profile' | 'stage' | 'route' | 'repeat' | 'receivedAt' | 'heardAt' | 'referral'>;
+export type ReportCase = Pick<CaseView, 'caseId' | 'profile' | 'stage' | 'route' | 'repeat' | 'receivedAt' | 'heardAt' | 'referral'> & { withoutConsent?: WithoutConsent | null };
 
 /** What the return reads of a case: a case view has it (ReportCase), and so has the case record (store/records). */
 export type SafeLivesCase = Pick<CaseView, 'caseId' | 'profile' | 'stage' | 'route' | 'receivedAt' | 'heardAt'> & {
   repeat: { previousCaseId: string } | null;
+  /**
+   * Shared without the victim's consent, with the lawful basis (domain/sharing-without-consent.ts);
+   * null when consent was given. Absent: worked out from the case view's consent, basis and "victim told".
+   */
+  withoutConsent?: WithoutConsent | null;
+  sharingWithoutConsent?: { basis: LawfulBasis };
+  maracReferral?: { told: readonly { consentToShare?: boolean }[] };
   referral: {
-    victim: Pick<Referral['victim'], 'dateOfBirth' | 'equality'>;
+    victim: Pick<Referral['victim'], 'dateOfBirth' | 'equality'> & { consent?: { share: boolean } };
     perpetrator: Pick<Referral['perpetrator'], 'dateOfBirth'>;
     referrer: Pick<Referral['referrer'], 'agency'>;
     children: readonly unknown[];
@@ -84,6 +92,12 @@ export interface SafeLivesReport {
     /** Aged 17 or below when the referral was received; not recorded when no date of birth was given. */
     aged17OrUnder: Tally;
   };
+  /**
+   * Cases heard that were shared without the victim's consent (absent on the referral, or refused
+   * when the victim was told), by the lawful basis recorded; "not recorded" for a case from before
+   * bases were asked for. Every basis is listed, zeros included.
+   */
+  withoutConsent: { cases: Share; byBasis: Record<string, number> };
   /** Referred to the meeting (received) in the period: heard (in the period or after), awaiting a hearing, or closed without one. */
   referredInPeriod: { cases: number; heard: number; awaitingHearing: number; closedWithoutHearing: number };
 }
@@ -107,6 +121,18 @@ function breakdown(values: (string | undefined)[], categories: readonly string[]
 
 const byKey = (keys: string[]) => keys.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
 
+/** A case's consent as the return counts it: as the record says, or from the case view. */
+function withoutConsentOfCase(c: SafeLivesCase): WithoutConsent | null {
+  if (c.withoutConsent !== undefined) return c.withoutConsent;
+  const consent = c.referral.victim.consent;
+  if (!consent) return null;
+  return withoutConsentOf({
+    referral: { victim: { consent } },
+    ...(c.sharingWithoutConsent ? { sharingWithoutConsent: c.sharingWithoutConsent } : {}),
+    ...(c.maracReferral ? { maracReferral: c.maracReferral } : {}),
+  });
+}
+
 export function buildSafeLivesReport(all: readonly SafeLivesCase[], from: string, to: string, opts: { profile?: string } = {}): SafeLivesReport {
   const ofProfile = all.filter((c) => c.route === 'hrda' && (!opts.profile || c.profile === opts.profile));
   const heard = ofProfile
@@ -122,6 +148,7 @@ export function buildSafeLivesReport(all: readonly SafeLivesCase[], from: string
   const police = heard.filter((c) => c.referral.referrer.agency === 'police').length;
   const withChildren = heard.filter((c) => c.referral.children.length > 0).length;
   const referred = ofProfile.filter((c) => c.receivedAt >= from && c.receivedAt < to);
+  const withoutConsent = heard.flatMap((c) => withoutConsentOfCase(c) ?? []);
 
   return {
     from,
@@ -154,6 +181,10 @@ export function buildSafeLivesReport(all: readonly SafeLivesCase[], from: string
         const age = perpetratorAge(c);
         return age === undefined ? 'not-recorded' : age <= 17 ? 'yes' : 'no';
       })),
+    },
+    withoutConsent: {
+      cases: share(withoutConsent.length, total),
+      byBasis: breakdown(withoutConsent.map((w) => w.basis ?? undefined), lawfulBases),
     },
     referredInPeriod: {
       cases: referred.length,
@@ -205,6 +236,8 @@ export function safeLivesRows(r: SafeLivesReport): ReturnRow[] {
   ] as const) {
     for (const [k, n] of Object.entries(counts)) add(section, k, n);
   }
+  add('shared without consent', 'cases shared without consent', r.withoutConsent.cases);
+  for (const [basis, n] of Object.entries(r.withoutConsent.byBasis)) add('shared without consent by lawful basis', basis, n);
   rows.push({ section: 'referred in period', measure: 'referred to the meeting', count: r.referredInPeriod.cases, percent: null });
   rows.push({ section: 'referred in period', measure: 'heard', count: r.referredInPeriod.heard, percent: null });
   rows.push({ section: 'referred in period', measure: 'awaiting a hearing', count: r.referredInPeriod.awaitingHearing, percent: null });
@@ -269,6 +302,7 @@ export function safeLivesCaseOf(r: Pick<StoredCaseRecord, 'caseId' | 'profile' |
   const p = r.personal;
   return {
     caseId: r.caseId, profile: r.profile, stage: r.stage as SafeLivesCase['stage'], route: r.route, repeat: r.repeat, receivedAt: r.receivedAt, heardAt: r.heardAt,
+    withoutConsent: p.withoutConsent ?? null,
     referral: {
       victim: { dateOfBirth: p.victimDateOfBirth, ...(p.equality ? { equality: p.equality } : {}) },
       perpetrator: p.perpetratorDateOfBirth !== undefined ? { dateOfBirth: p.perpetratorDateOfBirth } : {},
@@ -292,7 +326,7 @@ export async function collectSafeLivesCases(client: Client, from: string, opts: 
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       const v = await client.workflow.getHandle(id).query(caseStateQuery);
-      views.push({ caseId: v.caseId, profile: v.profile, stage: v.stage, route: v.route, repeat: v.repeat, receivedAt: v.receivedAt, heardAt: v.heardAt, referral: v.referral });
+      views.push({ caseId: v.caseId, profile: v.profile, stage: v.stage, route: v.route, repeat: v.repeat, receivedAt: v.receivedAt, heardAt: v.heardAt, referral: v.referral, withoutConsent: withoutConsentOf(v) });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));

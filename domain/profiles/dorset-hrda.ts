@@ -94,6 +94,10 @@ export const dorsetHrda = profileSchema.parse({
     reminderBefore: 'PT4H',
     actionsNotProgressedAfter: 'P7D',
   },
+  // Sharing without consent (domain/sharing-without-consent.ts): the protocol defers to the HRDA
+  // Personal Information Sharing Agreement (PISA), which the seeds do not hold, for how information
+  // may be shared; every basis the referral forms name is accepted until the PISA says otherwise.
+  sharingWithoutConsent: { bases: ['vital-interests', 'safeguarding-individuals-at-risk', 'prevention-or-detection-of-crime', 'legal-obligation'] },
   // Not in the Dorset protocol: six years after the latest referral, the period many areas'
   // information-sharing agreements give for MARAC records. Set it from the local agreement.
   retention: { afterLatestReferral: 'P6Y' },

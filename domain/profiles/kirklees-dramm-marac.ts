@@ -170,6 +170,9 @@ export const kirkleesDrammMarac = profileSchema.parse({
     reminderBefore: 'PT4H',
     actionsNotProgressedAfter: 'P7D',
   },
+  // 2.15: what agencies are sent includes "Whether the victim has consented to information sharing"; the
+  // protocol names no basis for sharing without it, so every basis the referral forms name is accepted.
+  sharingWithoutConsent: { bases: ['vital-interests', 'safeguarding-individuals-at-risk', 'prevention-or-detection-of-crime', 'legal-obligation'] },
   // 2.56 keeps DRAMM information "for as long as a risk to the victim or children remains" and sets
   // no period; six years after the latest referral, as the default profile. Set it from the local ISA.
   retention: { afterLatestReferral: 'P6Y' },

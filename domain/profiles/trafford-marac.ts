@@ -169,6 +169,9 @@ export const traffordMarac = profileSchema.parse({
   },
   // MARAC: "the victim must be advised that the case will be referred to the MARAC irrespectively".
   maracReferral: { victimToldBy: 'idva' },
+  // MARAC: consent "must be sought", and without it the case is referred "irrespectively"; the
+  // protocol names no basis, so every basis the referral forms name is accepted.
+  sharingWithoutConsent: { bases: ['vital-interests', 'safeguarding-individuals-at-risk', 'prevention-or-detection-of-crime', 'legal-obligation'] },
   // Not in the protocol: six years after the latest referral, as the default profile.
   retention: { afterLatestReferral: 'P6Y' },
   // Cases per 10,000 adult women on the dashboard (client/reports/dashboard); an estimate until the area gives its own figure.

@@ -108,6 +108,10 @@ export const warwickshireMash = profileSchema.parse({
     reminderBefore: 'PT4H',
     actionsNotProgressedAfter: 'P7D',
   },
+  // §3 (4): "Police do not require formal consent to refer to Refuge where there are safeguarding
+  // concerns"; §14.8: "The statutory basis of the MASH meeting … will always be made clear". The
+  // protocol names no list, so every basis the referral forms name is accepted.
+  sharingWithoutConsent: { bases: ['vital-interests', 'safeguarding-individuals-at-risk', 'prevention-or-detection-of-crime', 'legal-obligation'] },
   // Not in 003: as dorset-hrda, six years after the latest referral (the information-sharing agreement sets it).
   retention: { afterLatestReferral: 'P6Y' },
   // Cases per 10,000 adult women on the dashboard (client/reports/dashboard); an estimate until the area gives its own figure.

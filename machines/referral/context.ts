@@ -1,3 +1,4 @@
+import type { CaseSharingWithoutConsent } from '../../domain/sharing-without-consent';
 import type { AgencyId, Actor } from '../../domain/actor';
 import type { DisputeStart } from '../../domain/dispute';
 import type { Notification } from '../../domain/notification';
@@ -131,6 +132,8 @@ export interface CaseContext {
   maracReferral?: CaseMaracReferral;
   /** The MASH stage (machines/referral/mash.ts): only under a profile with a `mash` section. */
   mash?: MashCase | null;
+  /** The latest decision to share without the victim's consent (machines/referral/sharing-without-consent.ts); absent when there was none. */
+  sharingWithoutConsent?: CaseSharingWithoutConsent;
   timeline: TimelineEntry[];
   /** Messages queued by transitions, until the host reports them handed to the mail port. */
   outbox: Notification[];

@@ -1,6 +1,6 @@
 export { backgroundChecksActor, createReferralMachine, type ReferralMachine } from './referral.machine';
 export { pendingDeadlines, nextDeadline, type CaseSnapshot } from './deadlines';
-export { refusalReason } from './refusals';
+export { commandFieldIssues, refusalReason } from './refusals';
 export { endedDisputeCauses, type EndedCause } from './dispute-causes';
 export { caseView, publicStage, caseStages, type CaseView, type CaseStage } from './public-state';
 export type { CaseContext, CaseInput, CheckResult, RepeatInfo, PreviousPlan, MatrixAction } from './context';

@@ -5,6 +5,7 @@ import type { Instant } from '../../domain/time';
 import type { CaseContext } from './context';
 import type { CommandEvent } from './events';
 import { restrictedNotice } from './messages';
+import { recordSharingWithoutConsent } from './sharing-without-consent';
 import { withEntry } from './timeline';
 
 /**
@@ -69,11 +70,13 @@ export function victimToldProblem(profile: Profile, c: CaseContext, e: VictimTol
   return undefined;
 }
 
-export function applyVictimTold(c: CaseContext, e: VictimToldEvent): Pick<CaseContext, 'maracReferral' | 'timeline'> {
+export function applyVictimTold(c: CaseContext, e: VictimToldEvent): Pick<CaseContext, 'maracReferral' | 'timeline' | 'sharingWithoutConsent'> {
   const m = c.maracReferral!;
   const record = { at: e.at, outcome: e.outcome, ...(e.consentToShare !== undefined ? { consentToShare: e.consentToShare } : {}), ...(e.note ? { note: e.note } : {}), by: e.actor };
-  return {
-    maracReferral: { ...m, told: [...m.told, record] },
-    timeline: withEntry(c, 'victim.told', e.at, { outcome: e.outcome, ...(e.consentToShare !== undefined ? { consentToShare: e.consentToShare } : {}) }, { actor: e.actor, rationale: e.note }),
-  };
+  const timeline = withEntry(c, 'victim.told', e.at, { outcome: e.outcome, ...(e.consentToShare !== undefined ? { consentToShare: e.consentToShare } : {}) }, { actor: e.actor, rationale: e.note });
+  // The victim refused to share and the case is heard regardless: the basis, when this update gives it.
+  const sharing = e.consentToShare === false && e.sharingWithoutConsent
+    ? recordSharingWithoutConsent({ ...c, timeline }, e.sharingWithoutConsent, e.at, 'victim-told', e.actor)
+    : undefined;
+  return { maracReferral: { ...m, told: [...m.told, record] }, timeline, ...sharing };
 }

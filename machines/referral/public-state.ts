@@ -72,6 +72,8 @@ export function caseView(snapshot: CaseSnapshot) {
     ...(c.maracReferral ? { maracReferral: c.maracReferral } : {}),
     // Only on a case of a profile with a MASH stage: every other case's view is what it always was.
     ...(c.mash ? { mash: c.mash } : {}),
+    // Only on a case shared without the victim's consent (issue 21 item 5): every other view is unchanged.
+    ...(c.sharingWithoutConsent ? { sharingWithoutConsent: c.sharingWithoutConsent } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ import { amendedNeedToKnow, intakeRestriction, restrictedLead, restrictionProble
 import { applyChildrenCheck, applyRiskConfirmation, childrenCheckProblem, hearingProblem, riskConfirmationProblem } from './hearing-checks';
 import { applyMaracOutcome, applyMaracReferral, maracHeardBy, maracOutcomeProblem, maracReferralProblem } from './marac';
 import { withEntry } from './timeline';
+import { sharingAtIntake } from './sharing-without-consent';
 import { awaiting } from './awaiting';
 import {
   chaseMash, closeAfterMash, conveneMashMeeting, mashProblem, openMash, recordMashDecision, recordScreening, recordTriageResponse,
@@ -439,6 +440,11 @@ export function createReferralMachine(profile: Profile) {
               ...(r.referrer.sru ? { sru: { forwardedAt: r.referrer.sru.forwardedAt } } : {}),
             }, { actor: context.submitter ?? { role: 'agency-practitioner', agency: r.referrer.agency }, rationale: r.assessment.override?.rationale });
           },
+        }),
+        // Shared without the victim's consent: the referral's lawful basis and who decided (issue 21 item 5).
+        enqueueActions(({ context, enqueue }) => {
+          const sharing = sharingAtIntake(context);
+          if (sharing) enqueue.assign(sharing);
         }),
         // Restricted at intake by the referral's flags (003 §18.3): said on the timeline, with why.
         enqueueActions(({ context, enqueue }) => {

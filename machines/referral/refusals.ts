@@ -8,10 +8,22 @@ import { mashProblem } from './mash';
 import { noticeProblem } from './notices';
 import { sharingProblem } from './information-sharing';
 import { victimToldProblem } from './marac-referral';
+import { victimToldConsentIssues } from './sharing-without-consent';
 import { publicStage } from './public-state';
 import { restrictionProblem } from './restriction';
 import { childrenCheckProblem, riskConfirmationProblem } from './hearing-checks';
 import { maracOutcomeProblem, maracReferralProblem } from './marac';
+
+/**
+ * The fields at fault in an action the case would otherwise take, by path within the action: rules
+ * that read the case and were added after actions of that type had been recorded, so they are
+ * checked when an action is offered (the update's validator) and never in the machine's guards,
+ * where a recorded action would replay differently.
+ */
+export function commandFieldIssues(profile: Profile, snapshot: CaseSnapshot, event: CommandEvent): { path: string; message: string }[] {
+  if (event.type === 'recordVictimTold') return victimToldConsentIssues(profile, snapshot.context, event);
+  return [];
+}
 
 /**
  * Why the case refuses a user action, in words the user can act on; undefined when it accepts.

@@ -10,6 +10,10 @@ export interface SubjectReferral {
   route: Route;
   repeat: boolean;
   plan?: PreviousPlan;
+  /** The case's profile; absent for a referral registered before it was kept. */
+  profileId?: string;
+  /** The agencies that took part in the case, as its latest plan reported them (absent before it was heard, or before they were kept). */
+  agencies?: string[];
 }
 
 export interface RepeatDecision {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReferralInput } from '../../domain/referral';
 import { bundleWorkflows } from '../support/bundle';
-import { exampleReferral } from '../support/referrals';
+import { exampleReferral, noConsentToShare } from '../support/referrals';
 import { as, startApiHarness, type ApiHarness } from './harness';
 
 /**
@@ -22,7 +22,7 @@ const facts = {
 
 function referral(withFacts: boolean): Omit<ReferralInput, 'receivedAt'> {
   const { receivedAt: _now, ...body } = exampleReferral({
-    victim: { name: `Rowan Trafford ${randomUUID().slice(0, 8)}`, dateOfBirth: '1993-03-03', consent: { share: false, contact: true } },
+    victim: { name: `Rowan Trafford ${randomUUID().slice(0, 8)}`, dateOfBirth: '1993-03-03', consent: noConsentToShare },
     incident: { occurredAt: new Date(Date.now() - 60 * minute).toISOString(), summary: 'Assault at home.', flags: [], ...(withFacts ? { facts } : {}) },
   });
   return body;

@@ -76,7 +76,8 @@ const repeat = (n: number) => 'a'.repeat(n);
  * the generated example. And fields the document lists as optional that such a rule requires here.
  */
 const crossFieldExamples: Record<string, Record<string, unknown>> = {
-  'POST /cases': { profile: 'dorset-hrda' },
+  // A lawful basis for sharing without consent is given only when consent is absent: the example gives one.
+  'POST /cases': { profile: 'dorset-hrda', victim: { consent: { share: false } } },
   'POST /cases/{caseId}/screening': { outcome: 'share-for-support' },
 };
 const conditionallyRequired: Record<string, string[]> = {
@@ -86,9 +87,17 @@ const conditionallyRequired: Record<string, string[]> = {
   'POST /cases/{caseId}/children-check': ['foundBy'],
   // Shared for support: with whom.
   'POST /cases/{caseId}/screening': ['sharedWith'],
-  // A DASH tool (the example's) needs its score.
-  'POST /cases': ['assessment.score'],
+  // A DASH tool (the example's) needs its score; consent absent (the example's) needs the lawful basis.
+  'POST /cases': ['assessment.score', 'victim.consent.sharingWithoutConsent'],
 };
+
+/** `base` with `over`'s fields set into it, objects merged field by field. */
+function deepMerge(base: unknown, over: Record<string, unknown>): unknown {
+  if (!base || typeof base !== 'object' || Array.isArray(base)) return over;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over)) out[k] = v && typeof v === 'object' && !Array.isArray(v) ? deepMerge(out[k], v as Record<string, unknown>) : v;
+  return out;
+}
 
 /** Query parameters whose values the server issues (a page token): no document can say which are real. */
 const issuedByTheServer = new Set(['pageToken']);
@@ -124,7 +133,7 @@ describe('the OpenAPI document is what the server enforces', () => {
         query: Object.fromEntries(params.filter((p) => p.in === 'query' && p.required).map((p) => [p.name, String(example(p.schema, seq))])),
         // Headers the document requires; Idempotency-Key (optional) is left out, so that probes are not replays of each other.
         headers: Object.fromEntries(params.filter((p) => p.in === 'header' && p.required).map((p) => [p.name, String(example(p.schema, seq))])),
-        body: bodySchema ? { ...(example(bodySchema, seq) as object), ...crossFieldExamples[name] } : undefined,
+        body: bodySchema ? deepMerge(example(bodySchema, seq), crossFieldExamples[name] ?? {}) : undefined,
       };
       const send = async (r: Request): Promise<Problem> => {
         probes++;

@@ -5,7 +5,7 @@ import { dorsetHrda } from '../../domain/profiles/dorset-hrda';
 import { traffordMarac } from '../../domain/profiles/trafford-marac';
 import type { Profile } from '../../domain/profile';
 import { caseView, createReferralMachine, type CaseSnapshot, type ChecksOutput } from '../../machines/referral';
-import { parsedReferral } from '../support/referrals';
+import { parsedReferral, noConsentToShare } from '../support/referrals';
 
 /** `hrda case show` on a Trafford case: the sharing, its deadlines and the victim told; nothing on a Dorset case. */
 async function caseOf(profile: Profile) {
@@ -17,7 +17,7 @@ async function caseOf(profile: Profile) {
     input: {
       caseId: 'case-summary-fictional',
       profileId: profile.id,
-      referral: parsedReferral({ receivedAt: '2026-11-28T09:00:00Z', incident: { occurredAt: '2026-11-27T21:30:00Z', summary: 'Assault.', flags: [], facts }, victim: { name: 'Alex Example', dateOfBirth: '1990-04-01', consent: { share: false, contact: true } } }),
+      referral: parsedReferral({ receivedAt: '2026-11-28T09:00:00Z', incident: { occurredAt: '2026-11-27T21:30:00Z', summary: 'Assault.', flags: [], facts }, victim: { name: 'Alex Example', dateOfBirth: '1990-04-01', consent: noConsentToShare } }),
       repeat: null,
     },
   }).start();

@@ -26,10 +26,12 @@ function wellFormed(result: ReferralValidation): boolean {
   return result.issues.length > 0 && result.issues.every((i) => typeof i.path === 'string' && i.path.length > 0 && typeof i.message === 'string' && i.message.length > 0);
 }
 
-/** A problem is listed at the field changed, inside it, around it, or (for assessment's cross-field rules) beside it. */
+/** A problem is listed at the field changed, inside it, around it, or (for the assessment's and the consent's cross-field rules) beside it. */
 function relates(issuePath: string, mutated: string): boolean {
   if (issuePath === '(referral)' || mutated === '') return true;
   if (issuePath === mutated || issuePath.startsWith(`${mutated}.`) || mutated.startsWith(`${issuePath}.`)) return true;
+  // The consent and its lawful basis are one rule across fields too (domain/sharing-without-consent.ts).
+  if (issuePath.startsWith('victim.consent') && mutated.startsWith('victim.consent')) return true;
   return issuePath.startsWith('assessment') && mutated.startsWith('assessment');
 }
 

@@ -12,7 +12,7 @@ import {
   awaiting, caseView, createReferralMachine, pendingDeadlines, refusalReason,
   type CaseEvent, type CaseSnapshot, type ChecksOutput, type CommandEvent, type RepeatInfo,
 } from '../../machines/referral';
-import { parsedReferral } from '../support/referrals';
+import { parsedReferral, noConsentToShare } from '../support/referrals';
 
 /**
  * The Trafford steps on the referral machine, without Temporal: police information sharing decided
@@ -40,7 +40,7 @@ function referral(overrides: Partial<ReferralInput> = {}, facts: IncidentFacts |
   return {
     receivedAt: RECEIVED,
     incident: { occurredAt: '2026-11-27T21:30:00Z', summary: 'Assault at home.', flags: [], ...(facts ? { facts } : {}) },
-    victim: { name: 'Alex Example', dateOfBirth: '1990-04-01', consent: { share: false, contact: true }, contact: { phone: '07700900456' } },
+    victim: { name: 'Alex Example', dateOfBirth: '1990-04-01', consent: noConsentToShare, contact: { phone: '07700900456' } },
     perpetrator: { name: 'Blake Example', dateOfBirth: '1988-02-02', mappaLevel: 2, contact: { email: 'blake@example.net' } },
     ...overrides,
   };
@@ -263,7 +263,7 @@ describe('under dorset-hrda none of it runs', () => {
     expect(c.informationSharing).toBeUndefined();
     expect(c.maracReferral).toBeUndefined();
     expect(Object.keys(caseView(h.snap()))).not.toEqual(expect.arrayContaining(['informationSharing']));
-    expect(c.timeline.map((e) => e.type)).toEqual(['referral.received', 'referral.routed', 'meeting.scheduled', 'checks.completed', 'info-request.sent']);
+    expect(c.timeline.map((e) => e.type)).toEqual(['referral.received', 'sharing.without-consent', 'referral.routed', 'meeting.scheduled', 'checks.completed', 'info-request.sent']);
     expect(h.refusal(firstResponse('2026-11-25T10:00:00.000Z'))).toBe('dorset-hrda has no First Response stage: its protocol sets no triage of shared incidents');
     expect(h.refusal(healthSharing('2026-11-25T10:00:00.000Z'))).toBe('dorset-hrda has no health sharing stage: its protocol sets no sharing with health caseload holders');
     expect(h.refusal(victimTold('2026-11-25T10:00:00.000Z'))).toBe('dorset-hrda has no step for telling the victim of a MARAC referral');

@@ -21,3 +21,13 @@ export function exampleReferral(overrides: Partial<ReferralInput> = {}): Referra
 export function parsedReferral(overrides: Partial<ReferralInput> = {}): Referral {
   return referralSchema.parse(exampleReferral(overrides)) as Referral;
 }
+
+/**
+ * A victim's consent to share absent, with the lawful basis and who decided (issue 21 item 5): what
+ * a referral without consent carries under every profile (domain/sharing-without-consent.ts).
+ */
+export const noConsentToShare = {
+  share: false,
+  contact: true,
+  sharingWithoutConsent: { basis: 'safeguarding-individuals-at-risk', decidedBy: { role: 'Detective Sergeant, Public Protection Unit', agency: 'police' } },
+} as const satisfies ReferralInput['victim']['consent'];

@@ -4,6 +4,7 @@ import type { ReferralInput } from '../../domain/referral';
 import type { DailyAgendaView } from '../../machines/meeting';
 import { bundleMeetingWorkflows, runMeetingScenario, type MeetingSimulationResult } from '../support/meeting-simulation';
 import { entries, only, referralStep } from '../support/simulation';
+import { noConsentToShare } from '../support/referrals';
 
 /**
  * The Kirklees DRAMM ([002] 2.14, 2.17, 2.20, 2.5) on the time-skipping server: each case is
@@ -21,7 +22,7 @@ let person = 0;
 const step = (at: string, ref: string, overrides: Partial<ReferralInput> = {}, victim?: string) => {
   person += 1;
   return referralStep(at, ref, {
-    victim: { name: victim ?? `Victim ${ref} ${person}`, dateOfBirth: '1990-04-01', consent: { share: false, contact: true } },
+    victim: { name: victim ?? `Victim ${ref} ${person}`, dateOfBirth: '1990-04-01', consent: noConsentToShare },
     incident: { occurredAt: new Date(Date.parse(at) - 10 * 3_600_000).toISOString(), summary: 'Assault at home.', flags: [] },
     ...overrides,
   });

@@ -2,7 +2,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { caseCommandSchemas, type CaseCommandName } from '../../domain/case-commands';
 import type { Profile } from '../../domain/profile';
-import { caseView, refusalReason, type CaseSnapshot, type CommandEvent } from '../../machines/referral';
+import { caseView, commandFieldIssues, refusalReason, type CaseSnapshot, type CommandEvent } from '../../machines/referral';
 import { caseUpdates, type CaseAcknowledgement } from '../referral.messages';
 
 interface CommandHost {
@@ -41,8 +41,18 @@ export function handleCaseCommands(profile: Profile, host: CommandHost): void {
               nonRetryable: true,
             });
           }
-          const reason = refusalReason(profile, host.snapshot(), { type: name, at: new Date().toISOString(), ...parsed.data } as CommandEvent);
+          const event = { type: name, at: new Date().toISOString(), ...parsed.data } as CommandEvent;
+          const reason = refusalReason(profile, host.snapshot(), event);
           if (reason) throw ApplicationFailure.create({ type: 'Refused', message: `${name} refused: ${reason}`, nonRetryable: true });
+          const fields = commandFieldIssues(profile, host.snapshot(), event);
+          if (fields.length) {
+            throw ApplicationFailure.create({
+              type: 'InvalidInput',
+              message: `Invalid ${name}: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`,
+              details: [fields.map((f) => ({ path: f.path.split('.'), message: f.message }))],
+              nonRetryable: true,
+            });
+          }
         },
       },
     );

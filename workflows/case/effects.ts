@@ -4,6 +4,7 @@ import { localDate } from '../../domain/calendar';
 import { getProfile } from '../../domain/profiles';
 import { endedDisputeCauses, publicStage, type CaseSnapshot, type PreviousPlan } from '../../machines/referral';
 import { agendaEntryOf } from '../../machines/referral/agenda-entry';
+import { involvedAgencies } from '../../machines/referral/messages';
 import type { CaseActivities } from '../activity-types';
 import { escalationWorkflow } from '../escalation.workflow';
 import { disputeCauseEndedSignal, disputeWorkflowId } from '../escalation.messages';
@@ -246,11 +247,18 @@ export class CaseEffects {
     if (signature === this.planSent) return;
     this.planSent = signature;
     this.track(
-      getExternalWorkflowHandle(this.subjectWorkflowId).signal(planUpdatedSignal, { caseId: c.caseId, plan }).catch(() => {
+      // With the agencies that took part, whom the subject tells when the repeat window ends (issue 21 item 3).
+      getExternalWorkflowHandle(this.subjectWorkflowId).signal(planUpdatedSignal, { caseId: c.caseId, plan, agencies: takingPart(s), profileId: c.profileId }).catch(() => {
         // The subject has ended (its repeat window passed): nothing is left to tell it.
       }),
     );
   }
+}
+
+/** The agencies that took part in a case: involved in it (as HrdaAgencies lists them), or returned a summary. */
+function takingPart(s: CaseSnapshot): string[] {
+  const c = s.context;
+  return [...new Set([...involvedAgencies(getProfile(c.profileId), c), ...Object.keys(c.summaries)])].sort();
 }
 
 /** The meeting an enlisted key names: `kind:meetingAt`, with `:children-found` when the case was enlisted again for that. */

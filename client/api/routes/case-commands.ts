@@ -66,7 +66,7 @@ export const caseCommandRoutes: CommandRoute[] = [
   fromBody('recordChildrenCheck', '/children-check', "Record the agencies' check that a case listed with no children linked has none, or the children found ([002] 2.22)"),
   fromBody('recordFirstResponseDecision', '/first-response', "Record First Response's decision on a shared incident: the level of need and why (children's social care; [001])"),
   fromBody('recordHealthSharing', '/health-sharing', 'Record that health passed a shared incident to the caseload holders named (health; [001])'),
-  fromBody('recordVictimTold', '/victim-told', 'Record that the victim was told of the MARAC referral, and their consent if asked (the agency in contact with them; [001])'),
+  fromBody('recordVictimTold', '/victim-told', 'Record that the victim was told of the MARAC referral, and their consent if asked (the agency in contact with them; [001]). `consentToShare: false` needs `sharingWithoutConsent` (the lawful basis and who decided) unless the referral gave one: 400 naming the field otherwise'),
   // The MASH stage of a profile that has one (domain/mash.ts; docs/profiles.md); any other case refuses them.
   fromBody('recordScreening', '/screening', 'Record the screening decision: no further action, shared for support, or referred into the MASH (MASH profiles; 003 §7.3.1(3))'),
   fromBody('setRagRating', '/rag-rating', "Set or re-assess the MASH RAG rating, which sets the referral's timescale (a MASH team manager; 003 §12.1, §14.5)"),

@@ -1,3 +1,4 @@
+import { CaseEntries } from '../../../store/entries/case-entries';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -110,7 +111,7 @@ export async function auditDhrPack(ctx: CommandContext, caseId: string, opts: { 
   const purpose = requirePurpose(ctx, 'hrda audit dhr-pack');
   const dataKeys = dataKeyStoreFor(ctx.db, ctx.config);
   const holds = legalHoldsFor(ctx);
-  const cases = new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, { dataKeys, archive: new ArchivedCases(ctx.db, ctx.client.options.loadedDataConverter), holds });
+  const cases = new CaseClient(ctx.client, ctx.config.HRDA_TASK_QUEUE, { dataKeys, archive: new ArchivedCases(ctx.db, ctx.client.options.loadedDataConverter), holds, entries: new CaseEntries(ctx.db) });
   const key = await dataKeys.status(`case:${caseId}`).catch(() => undefined);
   if (key?.state === 'destroyed') throw new CliError(`Case ${caseId}: its personal data was destroyed on ${key.destroyedAt} (${key.reason}); there is nothing left to export. \`hrda case show ${caseId}\` shows what remains.`);
   const pack = await exportDhrPack({

@@ -1,3 +1,4 @@
+import { CaseEntries } from '../../../store/entries/case-entries';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { caseFiltersSchema } from '../../../domain/case-filters';
@@ -24,8 +25,9 @@ const cases = (ctx: CommandContext) => new CaseClient(ctx.client, ctx.config.HRD
   dataKeys: dataKeyStoreFor(ctx.db, ctx.config),
   // A case Temporal no longer has (retention) is read back from the archive.
   archive: new ArchivedCases(ctx.db, ctx.client.options.loadedDataConverter),
-  // Its legal holds are on its timeline.
+  // Its legal holds are on its timeline, and the entries kept in the store (the end of the repeat window).
   holds: legalHoldsFor(ctx),
+  entries: new CaseEntries(ctx.db),
 });
 
 /** How long a submission waits for the worker to register and route the case. */

@@ -78,6 +78,23 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
       };
     });
 
+  /**
+   * The victim's consent: without consent to share, the lawful basis and who decided, from the bases
+   * the profile accepts (domain/sharing-without-consent.ts).
+   */
+  const bases = profile.sharingWithoutConsent?.bases ?? [];
+  const consent = fc.boolean().chain((share) => (share || !bases.length
+    ? fc.record({ share: fc.constant(share), contact: fc.boolean() })
+    : fc.record({
+      share: fc.constant(false),
+      contact: fc.boolean(),
+      sharingWithoutConsent: fc.record({
+        basis: fc.constantFrom(...bases),
+        decidedBy: fc.record({ role: text(40), agency }),
+        rationale: fc.option(text(200), { nil: undefined }),
+      }).map(withoutUndefined),
+    })));
+
   /** A referral CONTRACT.md §1 accepts under the profile, received at any instant of the range (or now). */
   const referral: Arbitrary<ReferralInput> = fc
     .record({
@@ -97,7 +114,7 @@ export function arbitraries(profile: Profile, opts: ArbitraryOptions = {}) {
       victim: fc.record({
         name: text(40),
         dateOfBirth: localDate('1920-01-01T00:00:00Z', '2012-12-31T00:00:00Z'),
-        consent: fc.record({ share: fc.boolean(), contact: fc.boolean() }),
+        consent,
         contact: fc.option(contactDetails, { nil: undefined }),
         chosenLeadAgency: fc.option(agency, { nil: undefined }),
         equality: fc.option(equality, { nil: undefined }),
