@@ -1,4 +1,3 @@
-import { CaseEntries } from '../../store/entries/case-entries';
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -6,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../../domain/config';
 import type { Database } from '../../store/database';
+import { CaseEntries } from '../../store/entries/case-entries';
 import { dataKeyStoreFor, EncryptionCodec, KeyRing } from '../../worker/codec';
 import { ArchivedCases } from '../archive/archived-cases';
 import { CaseClient } from '../cases';
