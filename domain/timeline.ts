@@ -111,8 +111,9 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('hold.placed', { holdId: z.string() }),
   // The end of the repeat window (domain/repeat-window.ts; issue 21 item 3), written by the subject's
   // workflow long after the case has usually closed, so kept in the store like the holds: when the
-  // window from the victim's latest referral ended (`at`), that referral's instant, and the agencies told.
-  entry('repeat.window-ended', { latestReferralAt: instantSchema, repeatWindow: z.string(), told: z.array(agencyIdSchema) }),
+  // window from the victim's latest referral ended (`at`), that referral's instant, and the agencies told;
+  // `notSent` when the message could not go (an agency no longer in the directory, a recipient withheld).
+  entry('repeat.window-ended', { latestReferralAt: instantSchema, repeatWindow: z.string(), told: z.array(agencyIdSchema), notSent: z.string().max(500).optional() }),
   entry('hold.lifted', { holdId: z.string(), placedAt: instantSchema }),
 ]);
 

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { plusDuration } from '../domain/duration';
 import { repeatWindowEndedNotice } from '../domain/repeat-window';
 import type { CaseActivities } from './activity-types';
@@ -91,7 +91,15 @@ export async function subjectWorkflow(state?: SubjectState): Promise<void> {
   }
   // The window has passed since the latest referral: the agencies that took part are told (issue 21
   // item 3). Histories recorded before this ended here with nothing scheduled: they replay unchanged.
-  if (ended?.referrals.length && patched(repeatWindowEndedPatch)) await tellRepeatWindowEnded(ended.referrals, ended.endedAt, repeatWindow);
+  if (ended?.referrals.length && patched(repeatWindowEndedPatch)) {
+    await tellRepeatWindowEnded(ended.referrals, ended.endedAt, repeatWindow);
+    // Telling can take hours (mail retries): a referral registered meanwhile was answered "not a
+    // repeat" (the window had ended) and opens a new one, which this subject goes on keeping.
+    if (referrals.length) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof subjectWorkflow>({ referrals, repeatWindow });
+    }
+  }
   await condition(allHandlersFinished);
 }
 
@@ -112,10 +120,20 @@ async function tellRepeatWindowEnded(referrals: readonly SubjectReferral[], ende
   for (const r of [...referrals].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.caseId.localeCompare(b.caseId))) {
     // A heard case whose plan came before plans carried the agencies: its record in the store says who took part.
     const known = r.agencies && r.profileId ? { profileId: r.profileId, agencies: r.agencies } : r.route === 'hrda' ? await agenciesOfCase({ caseId: r.caseId }) : { agencies: [] };
-    const told = known.profileId ? known.agencies : [];
+    let told = known.profileId ? known.agencies : [];
+    let notSent: string | undefined;
     if (known.profileId && told.length) {
-      await sendNotification(repeatWindowEndedNotice({ caseId: r.caseId, profileId: known.profileId, agencies: told }, { latestReferralAt, endedAt, repeatWindow }));
+      try {
+        await sendNotification(repeatWindowEndedNotice({ caseId: r.caseId, profileId: known.profileId, agencies: told }, { latestReferralAt, endedAt, repeatWindow }));
+      } catch (err) {
+        // A refusal that retrying cannot change (an agency gone from the directory, a recipient the
+        // perpetrator guard withheld) must not stop the other cases being told: it goes on the entry.
+        if (!(err instanceof ActivityFailure)) throw err;
+        const cause = err.cause instanceof ApplicationFailure ? `${err.cause.type ?? 'Error'}: ${err.cause.message}` : err.message;
+        notSent = cause.slice(0, 500);
+        told = [];
+      }
     }
-    await recordRepeatWindowEnded({ caseId: r.caseId, entry: { at: endedAt, type: 'repeat.window-ended', caseId: r.caseId, actor: { role: 'system' }, data: { latestReferralAt, repeatWindow, told } } });
+    await recordRepeatWindowEnded({ caseId: r.caseId, entry: { at: endedAt, type: 'repeat.window-ended', caseId: r.caseId, actor: { role: 'system' }, data: { latestReferralAt, repeatWindow, told, ...(notSent ? { notSent } : {}) } } });
   }
 }
