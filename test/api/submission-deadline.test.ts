@@ -53,4 +53,20 @@ describe('a submission nobody confirms', () => {
     expect(again.json<{ detail: string }>().detail).toContain(`case ${caseId}`);
     await h.temporal.workflow.getHandle(caseWorkflowId(caseId)).terminate('test over');
   });
+
+  it('without a key, says the case was taken in and must not be sent again; a restricted one has its marks already', async () => {
+    const { receivedAt: _now, ...referral } = exampleReferral({ incident: { occurredAt: '2026-11-23T22:10:00Z', summary: 'Threats from the extended family.', flags: ['honour-based-violence'] } });
+    const res = await h.app.inject({ method: 'POST', url: '/cases', headers: admin(), payload: referral as object });
+    expect(res.statusCode, res.body).toBe(503);
+    const problem = res.json<{ type: string; detail: string }>();
+    expect(problem.type).toBe('urn:hrda:problem:not-confirmed');
+    expect(problem.detail).toMatch(/Do not send it again/);
+    expect(problem.detail).not.toMatch(/same Idempotency-Key/);
+    const caseId = /case ([\w-]+)/.exec(problem.detail)![1]!;
+    expect(res.headers.location).toBe(`/cases/${caseId}`);
+    // Recorded before the start, so the case is hidden from others at once, as any restricted case is.
+    const { rows } = await h.database.db.query<{ restricted: boolean; need_to_know: string[] }>('SELECT restricted, need_to_know FROM case_restrictions WHERE case_id = $1', [caseId]);
+    expect(rows).toEqual([{ restricted: true, need_to_know: ['admin-deadline'] }]);
+    await h.temporal.workflow.getHandle(caseWorkflowId(caseId)).terminate('test over');
+  });
 });

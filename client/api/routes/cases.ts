@@ -8,8 +8,9 @@ import { isAgencyScoped, writingRoles } from '../../../domain/auth';
 import { defaultProfileId, getProfile, isProfileId, profiles } from '../../../domain/profiles';
 import { validateReferral } from '../../../domain/referral-validation';
 import { strictInput } from '../../../domain/strict-input';
+import { restrictingFlags } from '../../../domain/restriction';
 import type { CaseView } from '../../../machines/referral';
-import { CaseIdRetiredError, InvalidInputError, type CaseClient } from '../../cases';
+import { CaseIdRetiredError, InvalidInputError, SubmissionNotConfirmedError, type CaseClient } from '../../cases';
 import { allRoles, bearerSecurity, principalOf } from '../auth';
 import { caseListQuerySchema, listCases } from '../case-list';
 import { caseAccess } from '../permissions';
@@ -103,9 +104,23 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
       req.disclosure.view = access;
       if (earlier.restricted) req.disclosure.restrictedCaseIds = [caseId];
       const shown = access === 'skeleton' ? caseSkeleton(earlier, { needToKnow: principal.role === 'chair' }) : earlier;
+      await deps.restrictions.record(caseId, earlier);
       return reply.code(200).header('idempotent-replayed', 'true').send({ caseId, case: shown });
     }
-    const submitted = await deps.cases.submitReferral(referral, { profileId, caseId, now, submittedBy: principal.sub, submitter: actorOf(principal) });
+    // The case's restriction is known from its flags before it starts (the workflow restricts it at
+    // intake the same way): recorded first, a case that is never confirmed still has its marks.
+    const restricted = restrictingFlags(checked.referral.incident.flags, getProfile(profileId).restriction.flags).length > 0;
+    await deps.restrictions.record(caseId, { restricted, needToKnow: restricted ? [principal.sub] : [] });
+    let submitted;
+    try {
+      submitted = await deps.cases.submitReferral(referral, { profileId, caseId, now, submittedBy: principal.sub, submitter: actorOf(principal) });
+    } catch (err) {
+      // Without a key a second POST is a second case: the caller is told to read this one, not to resend.
+      if (err instanceof SubmissionNotConfirmedError && !key) {
+        throw new ProblemError('not-confirmed', `The referral was taken in as case ${caseId}, but the service did not confirm it within ${Math.round(err.waitedMs / 1000)} s (its workers may be stopped or overloaded); it is registered when a worker takes it. Do not send it again: without an Idempotency-Key that would make a second case. Read it at /cases/${caseId}.`, undefined, { 'retry-after': '5' });
+      }
+      throw err;
+    }
     if (submitted.case.restricted) req.disclosure.restrictedCaseIds = [caseId];
     await deps.restrictions.record(caseId, submitted.case);
     return reply.code(201).send({ caseId, case: submitted.case });
