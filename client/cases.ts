@@ -194,12 +194,15 @@ export class CaseClient {
   }
 
   /**
-   * Whether Temporal has a workflow for the case: one lookup by ID, answered by the server without
-   * the workflow's code. The API spends it on a case the caller may not know of, so that the answer
-   * costs what a case that does not exist costs (client/api/routes/shared.ts).
+   * Whether Temporal or the archive has the case: one lookup by ID, answered by the server without the
+   * workflow's code, and one archive read. The API spends it on a case the caller may not know of, so
+   * that the answer costs what a case that does not exist costs (client/api/routes/shared.ts).
    */
   async lookUp(caseId: string): Promise<boolean> {
-    return this.handle(caseId).describe().then(() => true, () => false);
+    const found = await this.handle(caseId).describe().then(() => true, () => false);
+    // A missing case's read also asks the archive (fromArchive): so does this.
+    const archived = (await this.opts.archive?.has(caseId)) ?? false;
+    return found || archived;
   }
 
   /**

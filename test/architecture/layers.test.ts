@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../local/paths';
 
 // The layers of docs/architecture.md, as eslint.config.js enforces them. Each row is a file placed in a
@@ -27,18 +27,13 @@ const forbidden: { layer: string; dir: string; source: string; why: string }[] =
 ];
 
 const eslint = new ESLint({ cwd: repoRoot });
-const probes: string[] = [];
-afterEach(() => {
-  for (const file of probes.splice(0)) rmSync(file, { force: true });
-});
 
-/** Lints a file written into the tree for the test's duration, as `npx eslint .` would find it. */
+/**
+ * Lints a probe's source as if it were a file in `dir`, as `npx eslint .` would find it there. Nothing
+ * is written into the tree: a test killed part-way leaves no probe behind to fail the next lint.
+ */
 async function lintProbe(dir: string, source: string): Promise<ESLint.LintResult> {
-  mkdirSync(path.join(repoRoot, dir), { recursive: true });
-  const file = path.join(repoRoot, dir, `layers-probe-${randomUUID().slice(0, 8)}.ts`);
-  probes.push(file);
-  writeFileSync(file, source);
-  const [result] = await eslint.lintFiles([file]);
+  const [result] = await eslint.lintText(source, { filePath: path.join(repoRoot, dir, `layers-probe-${randomUUID().slice(0, 8)}.ts`) });
   return result!;
 }
 

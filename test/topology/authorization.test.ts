@@ -52,7 +52,8 @@ beforeAll(async () => {
   // As root PostgreSQL runs as `nobody`, which must pass through to its cluster's folder.
   await chmod(folder, 0o711);
   // Below 32768: Temporal keeps membership ports in a smallint column (scripts/topology/layout.ts).
-  const basePort = 18_000 + Math.floor(Math.random() * 14) * 1000;
+  // A range of its own (below 32768; the other topology test file takes 25000–31000), so the two never share ports.
+  const basePort = 18_000 + Math.floor(Math.random() * 7) * 1000;
   topology = await topologyUp({ layout: topologyLayout({ basePort, dir: path.join(folder, 'topology') }), log: () => {} });
 }, 400_000);
 

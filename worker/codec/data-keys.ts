@@ -283,8 +283,12 @@ export class PostgresDataKeyStore implements DataKeyStore {
 
 
   private remember<T extends DataKey | DestroyedKey>(id: string, value: T): T {
-    // A live key is re-read now and then, to see a destruction made by another process; a tombstone never expires (ttl 0).
-    this.cache.set(id, value, { ttl: value.state === 'destroyed' ? 0 : (this.opts.cacheMs ?? 30_000) });
+    // A live key is re-read now and then, to see a destruction made by another process; a tombstone never
+    // expires (lru-cache's ttl 0). So a `cacheMs` of 0 means a live key is not cached at all, not kept for ever.
+    // The ttl runs on lru-cache's clock (performance.now), not `opts.now`: the cache is shared by a database's stores.
+    const ttl = this.opts.cacheMs ?? 30_000;
+    if (value.state === 'destroyed') this.cache.set(id, value, { ttl: 0 });
+    else if (ttl > 0) this.cache.set(id, value, { ttl });
     return value;
   }
 }

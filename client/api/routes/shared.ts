@@ -38,9 +38,9 @@ export function actorOf(principal: Principal): Actor {
  *
  * Restriction is decided before the case's workflow is touched (issue 17 item 6), from the marks the
  * service recorded with the case's submission and each of its commands: a caller kept off a
- * restricted case gets its 404 after one store read and one Temporal lookup by ID, which is what a
- * case that does not exist costs (a store read, then a query the server refuses without running any
- * code), so the time of the answer does not tell them the case exists. Reading the case would cost a
+ * restricted case gets its 404 after one store read, one Temporal lookup by ID and one archive read,
+ * which is what a case that does not exist costs (a store read, a query the server refuses without
+ * running any code, an archive read), so the time of the answer does not tell them the case exists. Reading the case would cost a
  * workflow task on a worker, three times as long. The live view decides again after (it may have
  * been restricted a moment ago by another API process): a refusal either way is the same 404.
  */
