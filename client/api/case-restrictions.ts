@@ -22,6 +22,17 @@ export class CaseRestrictions {
     );
   }
 
+  /**
+   * Records marks for a case that has none yet (a submission, before its case starts): a case that
+   * already has marks keeps them (a key sent again long after, its case since amended or archived).
+   */
+  async recordIfAbsent(caseId: string, marks: RestrictionMarks): Promise<void> {
+    await this.db.query(
+      `INSERT INTO case_restrictions (case_id, restricted, need_to_know, updated_at) VALUES ($1, $2, $3, now()) ON CONFLICT (case_id) DO NOTHING`,
+      [caseId, Boolean(marks.restricted), [...(marks.needToKnow ?? [])]],
+    );
+  }
+
   /** The marks last recorded for a case; undefined when none were. */
   async recorded(caseId: string): Promise<RestrictionMarks | undefined> {
     const { rows } = await this.db.query<{ restricted: boolean; need_to_know: string[] }>(

@@ -110,7 +110,7 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: CaseRouteDeps
     // The case's restriction is known from its flags before it starts (the workflow restricts it at
     // intake the same way): recorded first, a case that is never confirmed still has its marks.
     const restricted = restrictingFlags(checked.referral.incident.flags, getProfile(profileId).restriction.flags).length > 0;
-    await deps.restrictions.record(caseId, { restricted, needToKnow: restricted ? [principal.sub] : [] });
+    await deps.restrictions.recordIfAbsent(caseId, { restricted, needToKnow: restricted ? [principal.sub] : [] });
     let submitted;
     try {
       submitted = await deps.cases.submitReferral(referral, { profileId, caseId, now, submittedBy: principal.sub, submitter: actorOf(principal) });
