@@ -28,6 +28,11 @@ export function openDatabase(url: string, opts: DatabaseOptions = {}): Database 
   // An idle client that loses its connection (a restarted server) emits here; without a listener
   // the process would crash. The next query opens a new connection.
   pool.on('error', () => {});
+  // A client checked out of the pool (a transaction, the archiver's advisory lock) has no such
+  // listener while it is out: a server that goes away then would emit an 'error' nobody hears and
+  // crash the process (seen in the store-outage test). The query in progress still fails with the
+  // error, which is what the caller acts on; the pool then discards the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
