@@ -43,8 +43,13 @@ export class SubmissionNotConfirmedError extends Error {
   }
 }
 
-/** gRPC's DEADLINE_EXCEEDED (status 4): the call outlived the deadline we set on it. */
-const grpcDeadlineExceeded = 4;
+/** gRPC's DEADLINE_EXCEEDED (status 4) on the error or a cause of it: a call outlived the deadline we set. */
+function deadlineExceeded(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === 4) return true;
+  }
+  return false;
+}
 
 /** The case refused the action in its current state; the reason says why. */
 export class RefusedError extends Error {
@@ -143,7 +148,9 @@ export class CaseClient {
       // deployment's workers on another task queue) the case is started but nothing confirms it.
       return { caseId, workflowId, case: await this.temporal.connection.withDeadline(Date.now() + within, submit) };
     } catch (err) {
-      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new SubmissionNotConfirmedError(caseId, within);
+      // The deadline surfaces as the update's timeout, or, when it ends the start-and-update call
+      // itself, as that call's DEADLINE_EXCEEDED: either way nothing confirmed the case in time.
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || deadlineExceeded(err)) throw new SubmissionNotConfirmedError(caseId, within);
       throw err;
     }
   }
@@ -216,8 +223,7 @@ export class CaseClient {
     try {
       return await this.temporal.connection.withDeadline(Date.now() + within, () => this.state(caseId));
     } catch (err) {
-      const code = (err as { code?: unknown; cause?: { code?: unknown } }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
-      if (err instanceof ServiceError && code === grpcDeadlineExceeded) throw new SubmissionNotConfirmedError(caseId, within);
+      if (deadlineExceeded(err)) throw new SubmissionNotConfirmedError(caseId, within);
       throw err;
     }
   }
