@@ -44,9 +44,9 @@ export class SubmissionNotConfirmedError extends Error {
 }
 
 /** gRPC's DEADLINE_EXCEEDED (status 4) on the error or a cause of it: a call outlived the deadline we set. */
-function deadlineExceeded(err: unknown): boolean {
+function deadlineExceeded(err: unknown, code = 4): boolean {
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (e.code === 4) return true;
+    if (e.code === code) return true;
   }
   return false;
 }
@@ -223,7 +223,8 @@ export class CaseClient {
     try {
       return await this.temporal.connection.withDeadline(Date.now() + within, () => this.state(caseId));
     } catch (err) {
-      if (deadlineExceeded(err)) throw new SubmissionNotConfirmedError(caseId, within);
+      // FAILED_PRECONDITION (9) is the server saying no worker polls the case's task queue: the same answer.
+      if (deadlineExceeded(err) || deadlineExceeded(err, 9)) throw new SubmissionNotConfirmedError(caseId, within);
       throw err;
     }
   }
