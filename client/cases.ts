@@ -43,8 +43,11 @@ export class SubmissionNotConfirmedError extends Error {
   }
 }
 
-/** gRPC's DEADLINE_EXCEEDED (status 4) on the error or a cause of it: a call outlived the deadline we set. */
-function deadlineExceeded(err: unknown, code = 4): boolean {
+/** gRPC status codes a submission's answer turns on. */
+const grpcStatus = { deadlineExceeded: 4, failedPrecondition: 9 } as const;
+
+/** Whether the error, or a cause of it, carries the gRPC status `code`. */
+function hasGrpcStatus(err: unknown, code: number): boolean {
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (e.code === code) return true;
   }
@@ -150,7 +153,7 @@ export class CaseClient {
     } catch (err) {
       // The deadline surfaces as the update's timeout, or, when it ends the start-and-update call
       // itself, as that call's DEADLINE_EXCEEDED: either way nothing confirmed the case in time.
-      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || deadlineExceeded(err)) throw new SubmissionNotConfirmedError(caseId, within);
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || hasGrpcStatus(err, grpcStatus.deadlineExceeded)) throw new SubmissionNotConfirmedError(caseId, within);
       throw err;
     }
   }
@@ -224,7 +227,7 @@ export class CaseClient {
       return await this.temporal.connection.withDeadline(Date.now() + within, () => this.state(caseId));
     } catch (err) {
       // FAILED_PRECONDITION (9) is the server saying no worker polls the case's task queue: the same answer.
-      if (deadlineExceeded(err) || deadlineExceeded(err, 9)) throw new SubmissionNotConfirmedError(caseId, within);
+      if (hasGrpcStatus(err, grpcStatus.deadlineExceeded) || hasGrpcStatus(err, grpcStatus.failedPrecondition)) throw new SubmissionNotConfirmedError(caseId, within);
       throw err;
     }
   }
